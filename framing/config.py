@@ -1,0 +1,298 @@
+"""The configuration: pydantic models of ``configs/default.yaml``.
+
+``configs/default.yaml`` is complete: it holds every key with its default.
+Any other config file holds only overrides, and so does ``--set
+section.key=value`` on the command line. Each section forbids unknown keys,
+so a typo fails with its dotted path and the keys that exist.
+
+Examples
+--------
+>>> cfg = load_config(overrides=["topics.min_cluster_size=5", "seed=7"])
+>>> cfg.seed, cfg.topics.min_cluster_size
+(7, 5)
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+
+
+class Section(BaseModel):
+    """A config section: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class FieldMapping(Section):
+    """Which field of a .jsonl / .csv / .parquet record holds what.
+
+    ``None`` means the field is absent. ``text`` may name a field holding a
+    string, a list of strings, or a list of lists of strings (paragraphs of
+    sentences), which are joined into one text.
+    """
+
+    text: str = "text"
+    id: str | None = "id"
+    source: str | None = "source"
+    date: str | None = "date"
+    title: str | None = "title"
+    url: str | None = "url"
+    language: str | None = "language"
+    author: str | None = "author"
+    parent: str | None = "parent"
+    role: str | None = "role"
+
+
+class CorpusConfig(Section):
+    """How inputs are found and read."""
+
+    fields: FieldMapping = Field(default_factory=FieldMapping)
+    manifest: str | None = None
+    """Manifest file (.csv / .jsonl / .yaml) keyed by file name; None looks for
+    ``manifest.csv|jsonl|yaml`` inside each input folder."""
+    extensions: list[str] = Field(default_factory=lambda: [".txt", ".md", ".html", ".htm"])
+    recursive: bool = True
+    encodings: list[str] = Field(default_factory=lambda: ["utf-8-sig", "utf-8", "cp1252", "latin-1"])
+    """Encodings tried in order when charset detection is not decisive."""
+    default_source: str | None = None
+    """Source for records that name none; None uses the file's folder or stem."""
+
+
+class StructureConfig(Section):
+    """Splitting scraped pages into article, comments and posts."""
+
+    split: Literal["auto", "none"] = "auto"
+    min_comment_markers: int = Field(2, ge=1)
+    """A comment style is recognised only with at least this many markers."""
+
+
+class LanguageConfig(Section):
+    """Language identification of units and sentences."""
+
+    languages: list[str] = Field(
+        default_factory=lambda: ["en", "nl", "de", "fr", "es", "it", "pt", "ru", "ar", "tr", "pl", "uk"]
+    )
+    """ISO 639-1 codes the detector chooses among; fewer languages are faster and surer."""
+    min_confidence: float = Field(0.5, ge=0.0, le=1.0)
+    """Below this, a sentence takes the language of its unit."""
+    min_chars: int = Field(20, ge=0)
+    """Sentences shorter than this take the language of their unit."""
+
+
+class SegmentConfig(Section):
+    """Sentence segmentation."""
+
+    min_chars: int = Field(3, ge=1)
+    """Sentences with fewer word characters are flagged as fragments (kept, not embedded)."""
+    max_chars: int = Field(2000, ge=50)
+    """Longer sentences are split at the nearest whitespace so no text is lost."""
+
+
+class EmbeddingConfig(Section):
+    """Sentence embeddings and their cache."""
+
+    model: str = "auto"
+    """``auto``, a registered name (``sentence-transformers``, ``use-multilingual``,
+    ``hashing``), or any sentence-transformers model name or local path."""
+    english_share: float = Field(0.95, ge=0.0, le=1.0)
+    """``auto`` picks the English model when at least this share of sentences is English."""
+    batch_size: int = Field(64, ge=1)
+    cache: bool = True
+    cache_dir: str | None = None
+    """None uses the user's cache directory (platformdirs)."""
+    device: str = "cpu"
+
+
+class TopicsConfig(Section):
+    """BERTopic: UMAP, HDBSCAN, c-TF-IDF."""
+
+    reducer: Literal["umap", "pca"] = "umap"
+    n_neighbors: int = Field(15, ge=2)
+    n_components: int = Field(5, ge=2)
+    min_dist: float = Field(0.0, ge=0.0)
+    metric: str = "cosine"
+    min_cluster_size: int = Field(10, ge=2)
+    min_samples: int | None = Field(None, ge=1)
+    cluster_selection_method: Literal["eom", "leaf"] = "eom"
+    reduce_outliers: bool = False
+    nr_topics: int | Literal["auto"] | None = None
+    top_n_words: int = Field(10, ge=1)
+    n_representative: int = Field(3, ge=1)
+    stop_words: Literal["auto", "none"] = "auto"
+    """``auto`` removes stop words of every language present (stopwordsiso)."""
+    min_sentence_words: int = Field(3, ge=1)
+    """Sentences with fewer words are kept but not clustered (topic -1)."""
+
+
+class FramesConfig(Section):
+    """Frame catalogs and matching."""
+
+    catalogs: list[str] = Field(default_factory=list)
+    """Catalog YAML files; an empty list uses none (``--frames`` adds some)."""
+    threshold: Literal["calibrated"] | float = "calibrated"
+    negative_weight: float = Field(0.5, ge=0.0)
+    topic_min_share: float = Field(0.1, ge=0.0, le=1.0)
+    """A topic expresses a frame when at least this share of its sentences match it."""
+    n_evidence: int = Field(5, ge=1)
+    suggest_min_sources: int = Field(2, ge=1)
+
+
+class ReportConfig(Section):
+    """The HTML report."""
+
+    title: str | None = None
+    max_points: int = Field(20000, ge=100)
+    """Sentences shown in the 2-D map at most (a seeded sample beyond that)."""
+
+
+class OutputConfig(Section):
+    """Where runs are written."""
+
+    dir: str | None = None
+    """None writes to ``reports/<corpus name>/``."""
+    overwrite: bool = True
+
+
+class Config(Section):
+    """The whole configuration. ``seed`` reaches every random step."""
+
+    seed: int = 42
+    corpus: CorpusConfig = Field(default_factory=CorpusConfig)
+    structure: StructureConfig = Field(default_factory=StructureConfig)
+    language: LanguageConfig = Field(default_factory=LanguageConfig)
+    segment: SegmentConfig = Field(default_factory=SegmentConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    frames: FramesConfig = Field(default_factory=FramesConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Cannot read config file {path}: {exc.strerror}. Check the path.") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"Config file {path} is not valid YAML{where}: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"Config file {path} must hold a mapping of sections, got {type(data).__name__}.")
+    return data
+
+
+def parse_override(item: str) -> dict:
+    """Turn ``section.key=value`` into a nested dict; the value is parsed as YAML.
+
+    >>> parse_override("topics.min_cluster_size=5")
+    {'topics': {'min_cluster_size': 5}}
+    """
+    if "=" not in item:
+        raise ConfigError(f"Override {item!r} must look like section.key=value (for example topics.min_cluster_size=5).")
+    dotted, raw = item.split("=", 1)
+    keys = [k.strip() for k in dotted.strip().split(".")]
+    if not all(keys):
+        raise ConfigError(f"Override {item!r} has an empty key; use section.key=value.")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    nested: Any = value
+    for key in reversed(keys):
+        nested = {key: nested}
+    return nested
+
+
+def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
+    for part in path:
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+        else:
+            return []
+    return sorted(model.model_fields)
+
+
+def _format_validation_error(exc: ValidationError, origin: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        dotted = ".".join(str(p) for p in loc) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_keys(Config, loc[:-1])
+            lines.append(f"Unknown config key '{dotted}'. Allowed keys here: {', '.join(allowed)}.")
+        else:
+            got = err.get("input")
+            lines.append(f"Config value '{dotted}' is invalid: {err['msg']}. Got {got!r} instead.")
+    return f"Invalid configuration ({origin}):\n  " + "\n  ".join(lines)
+
+
+def load_config(
+    path: str | Path | None = None,
+    overrides: list[str] | None = None,
+    defaults: str | Path = DEFAULT_CONFIG_PATH,
+) -> Config:
+    """Load ``default.yaml``, then a file of overrides, then ``--set`` overrides.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file holding only the keys to change.
+    overrides : list of str, optional
+        ``section.key=value`` items, applied last.
+    defaults : str or Path
+        The complete default config.
+
+    Returns
+    -------
+    Config
+
+    Raises
+    ------
+    ConfigError
+        With the dotted path of every bad key or value and the allowed keys.
+    """
+    data = _read_yaml(Path(defaults)) if Path(defaults).exists() else {}
+    origin = str(defaults)
+    if path is not None:
+        data = _deep_merge(data, _read_yaml(Path(path)))
+        origin = str(path)
+    for item in overrides or []:
+        data = _deep_merge(data, parse_override(item))
+        origin = f"{origin} with --set overrides" if "--set" not in origin else origin
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, origin)) from None
+
+
+def config_to_dict(cfg: Config) -> dict:
+    """The resolved config as plain data (for run.json and the report)."""
+    return cfg.model_dump(mode="json")

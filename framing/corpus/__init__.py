@@ -1,0 +1,1 @@
+"""Reading corpora: readers, page structure, language id, and the ingest stage."""

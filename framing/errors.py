@@ -1,0 +1,76 @@
+"""Errors and warnings of the toolkit.
+
+Every error is meant for a person: it says what was wrong, where (file, line,
+field) and what to do. The CLI prints ``str(error)`` and exits non-zero;
+tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+
+class FramingError(Exception):
+    """Base class of every error the toolkit raises on purpose."""
+
+
+class ConfigError(FramingError):
+    """The configuration (YAML file, ``--set`` override, or a value in it) is invalid."""
+
+
+class InputError(FramingError):
+    """An input file or record cannot be read or lacks a required field."""
+
+
+class FieldMappingError(InputError):
+    """A field named in the field mapping is not in the input records."""
+
+
+class StructureError(FramingError):
+    """A page could not be split into article and comments."""
+
+
+class EmbeddingError(FramingError):
+    """An embedding backend is unknown, missing, or cannot load its model."""
+
+
+class TopicModelError(FramingError):
+    """The topic model cannot be fitted (for example, too few sentences)."""
+
+
+class CatalogError(FramingError):
+    """A frame catalog is invalid (schema, duplicate ids, missing examples)."""
+
+
+class NotFittedError(FramingError, ValueError):
+    """An estimator was used before ``fit``."""
+
+
+class RunStoreError(FramingError):
+    """A run folder cannot be written or read."""
+
+
+class FramingWarning(UserWarning):
+    """Base class of the toolkit's warnings; filter them with ``warnings.filterwarnings``."""
+
+
+class InputWarning(FramingWarning):
+    """Something in the input was skipped or repaired; the run records it."""
+
+
+class StructureWarning(FramingWarning):
+    """A page split is uncertain."""
+
+
+class LanguageWarning(FramingWarning):
+    """The language of a text could not be identified confidently."""
+
+
+class CacheWarning(FramingWarning):
+    """An embedding cache entry was unreadable and has been recomputed."""
+
+
+class TopicWarning(FramingWarning):
+    """The topic model produced a degenerate result (for example, all outliers)."""
+
+
+class FrameWarning(FramingWarning):
+    """Frame matching or calibration is weak (for example, too few anchors)."""
