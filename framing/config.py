@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Sequence
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -255,7 +255,7 @@ def _format_validation_error(exc: ValidationError, origin: str) -> str:
 
 
 def load_config(
-    path: str | Path | None = None,
+    path: str | Path | Sequence[str | Path] | None = None,
     overrides: list[str] | None = None,
     defaults: str | Path = DEFAULT_CONFIG_PATH,
 ) -> Config:
@@ -263,8 +263,8 @@ def load_config(
 
     Parameters
     ----------
-    path : str or Path, optional
-        A YAML file holding only the keys to change.
+    path : str, Path or sequence of them, optional
+        YAML files holding only the keys to change, applied in order.
     overrides : list of str, optional
         ``section.key=value`` items, applied last.
     defaults : str or Path
@@ -281,9 +281,10 @@ def load_config(
     """
     data = _read_yaml(Path(defaults)) if Path(defaults).exists() else {}
     origin = str(defaults)
-    if path is not None:
-        data = _deep_merge(data, _read_yaml(Path(path)))
-        origin = str(path)
+    files = [] if path is None else [path] if isinstance(path, (str, Path)) else list(path)
+    for file in files:
+        data = _deep_merge(data, _read_yaml(Path(file)))
+        origin = str(file)
     for item in overrides or []:
         data = _deep_merge(data, parse_override(item))
         origin = f"{origin} with --set overrides" if "--set" not in origin else origin

@@ -1,0 +1,178 @@
+"""The command line: thin wrappers over ``framing.pipeline`` and friends.
+
+User errors (``FramingError``) are printed as a sentence on stderr with exit
+code 2; only bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+from rich.console import Console
+
+from .errors import FramingError
+
+app = typer.Typer(
+    name="framing",
+    help="Detect narratives and propaganda framing across sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+FIELD_FLAGS = ("text", "id", "source", "date", "title", "url", "language", "author", "parent", "role")
+
+
+def _say(message: str) -> None:
+    err_console.print(message, markup=False)
+
+
+def user_errors(func: Callable) -> Callable:
+    """Turn a FramingError into a message and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except FramingError as exc:
+            err_console.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(code=2) from None
+
+    return wrapper
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _field_overrides(fields: dict[str, Optional[str]]) -> list[str]:
+    return [f"corpus.fields.{k}={v}" for k, v in fields.items() if v is not None]
+
+
+PathsArg = typer.Argument(..., help="Folders of .txt/.md/.html files (with an optional manifest) "
+                          "or .jsonl/.json/.csv/.parquet files.", show_default=False)
+ConfigOpt = typer.Option(None, "--config", "-c", help="YAML file of config overrides.")
+SetOpt = typer.Option(None, "--set", "-s", help="Override one key: section.key=value (repeatable).")
+OutOpt = typer.Option(None, "--out", "-o", help="Run folder to write (default reports/<corpus name>/).")
+VerboseOpt = typer.Option(False, "--verbose", "-v", help="Log each step.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
+
+
+def _field_options(func: Callable) -> Callable:
+    """Add --text-field, --source-field, ... to a command (they map to corpus.fields.*)."""
+    import inspect
+
+    sig = inspect.signature(func)
+    params = list(sig.parameters.values())
+    extra = [
+        inspect.Parameter(
+            f"{name}_field", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+            default=typer.Option(None, f"--{name}-field", help=f"Record field holding the {name} "
+                                 f"(.jsonl/.csv/.parquet; config corpus.fields.{name}).", rich_help_panel="Field mapping"),
+        )
+        for name in FIELD_FLAGS
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        fields = {name: kwargs.pop(f"{name}_field", None) for name in FIELD_FLAGS}
+        return func(*args, fields=fields, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=[p for p in params if p.name != "fields"] + extra)
+    return wrapper
+
+
+@app.command()
+@user_errors
+@_field_options
+def ingest(
+    paths: List[Path] = PathsArg,
+    out: Optional[Path] = OutOpt,
+    config: Optional[Path] = ConfigOpt,
+    set_: Optional[List[str]] = SetOpt,
+    verbose: bool = VerboseOpt,
+    quiet: bool = QuietOpt,
+    fields: dict = None,
+) -> None:
+    """Read a corpus, split pages into articles, comments and posts, and write
+    tables/documents.parquet and tables/sentences.parquet with run.json."""
+    from .pipeline import command_line, load_run_config, run_ingest
+
+    _setup_logging(verbose)
+    cfg = load_run_config(paths, config, [*(set_ or []), *_field_overrides(fields)])
+    say = (lambda _m: None) if quiet else _say
+    run = run_ingest(paths, cfg, out, command=command_line(), say=say, progress=not quiet)
+    c = run.meta["counts"]
+    say(f"{c['documents']} documents from {c['pages']} pages and {c['sources']} sources, "
+        f"{c['sentences']} sentences ({c['fragments']} fragments flagged), {c['skipped']} skipped.")
+    say(f"Wrote {run.run_dir}/tables/documents.parquet, sentences.parquet and run.json")
+
+
+@app.command()
+@user_errors
+@_field_options
+def analyze(
+    paths: List[Path] = PathsArg,
+    out: Optional[Path] = OutOpt,
+    config: Optional[Path] = ConfigOpt,
+    set_: Optional[List[str]] = SetOpt,
+    frames: Optional[List[str]] = typer.Option(
+        None, "--frames", "-f", help="Frame catalog: a YAML path or a built-in name (repeatable)."),
+    verbose: bool = VerboseOpt,
+    quiet: bool = QuietOpt,
+    fields: dict = None,
+) -> None:
+    """Ingest, embed, find topics, match frames, and write the run folder:
+    tables, framing.duckdb, run.json and report.html."""
+    from .pipeline import analyze as run_analyze, command_line, load_run_config
+
+    _setup_logging(verbose)
+    cfg = load_run_config(paths, config, [*(set_ or []), *_field_overrides(fields)])
+    say = (lambda _m: None) if quiet else _say
+    run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet)
+    say(f"Report: {run.run_dir / 'report.html'}")
+
+
+@app.command("config")
+@user_errors
+def show_config(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Corpus folders whose framing.yaml applies."),
+    config: Optional[Path] = ConfigOpt,
+    set_: Optional[List[str]] = SetOpt,
+) -> None:
+    """Print the resolved configuration as YAML (defaults + overrides)."""
+    import yaml
+
+    from .config import config_to_dict
+    from .pipeline import load_run_config
+
+    cfg = load_run_config(paths or [], config, set_ or [])
+    typer.echo(yaml.safe_dump(config_to_dict(cfg), sort_keys=False, allow_unicode=True), nl=False)
+
+
+def _register_frames() -> None:
+    from .frames.cli import evaluate_command, frames_app
+
+    for command in frames_app.registered_commands:
+        command.callback = user_errors(command.callback)
+    app.add_typer(frames_app, name="frames", help="Frame catalogs: validate, list, suggest new frames.")
+    app.command("evaluate", help="Score a frame catalog against human labels.")(user_errors(evaluate_command))
+
+
+_register_frames()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except FramingError as exc:  # errors raised outside a wrapped command
+        err_console.print(f"Error: {exc}", markup=False)
+        sys.exit(2)

@@ -1,0 +1,304 @@
+"""The main jobs, ``ingest`` and ``analyze``, from paths to a written run folder.
+
+Each step takes plain data and returns plain data; this module only wires
+them and records what happened in run.json.
+
+Examples
+--------
+>>> from framing.config import load_config
+>>> cfg = load_config(overrides=["embedding.model=hashing", "topics.reducer=pca"])
+>>> run = analyze(["tests/data/tiny"], cfg, out="/tmp/tiny-run")   # doctest: +SKIP
+>>> sorted(run.tables)                                             # doctest: +SKIP
+['documents', 'sentences', 'topic_prevalence', 'topics']
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import store
+from .config import DEFAULT_CONFIG_PATH, Config, config_to_dict, load_config
+from .corpus.ingest import CORPUS_CONFIG_NAME, IngestResult, ingest
+from .errors import ConfigError, InputError
+
+log = logging.getLogger(__name__)
+
+CATALOG_DIR = DEFAULT_CONFIG_PATH.parent / "frames"
+
+Say = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A written run: its folder, its tables and its run.json content."""
+
+    run_dir: Path
+    tables: dict[str, pd.DataFrame]
+    meta: dict
+
+
+def corpus_name(paths: Sequence[str | Path]) -> str:
+    """A short name for the corpus, used for the default run folder.
+
+    >>> corpus_name(["seeds/"]), corpus_name(["../shared/data/basil/articles.jsonl"])
+    ('seeds', 'basil-articles')
+    """
+    names = []
+    for raw in paths:
+        p = Path(raw)
+        if p.suffix and not p.is_dir():
+            parent = p.resolve().parent.name
+            names.append(f"{parent}-{p.stem}" if parent else p.stem)
+        else:
+            names.append(p.resolve().name or "corpus")
+    name = "+".join(names)
+    return name if len(name) <= 80 else name[:80]
+
+
+def default_run_dir(paths: Sequence[str | Path], cfg: Config) -> Path:
+    """``output.dir`` when set, else ``reports/<corpus name>/``."""
+    return Path(cfg.output.dir) if cfg.output.dir else Path("reports") / corpus_name(paths)
+
+
+def corpus_config_files(paths: Sequence[str | Path]) -> list[Path]:
+    """``framing.yaml`` files inside the input folders (corpus-level overrides)."""
+    return [Path(p) / CORPUS_CONFIG_NAME for p in paths if (Path(p) / CORPUS_CONFIG_NAME).is_file()]
+
+
+def load_run_config(paths: Sequence[str | Path], config: str | Path | None = None,
+                    overrides: Sequence[str] = ()) -> Config:
+    """default.yaml, then each input folder's framing.yaml, then ``--config``, then ``--set``."""
+    files: list[str | Path] = list(corpus_config_files(paths))
+    if config is not None:
+        files.append(config)
+    return load_config(files, list(overrides))
+
+
+def builtin_catalogs() -> dict[str, Path]:
+    """The catalogs shipped in ``configs/frames``, by name."""
+    return {p.stem: p for p in sorted(CATALOG_DIR.glob("*.yaml"))}
+
+
+def resolve_catalog(spec: str) -> Path:
+    """A catalog path from a path or the name of a built-in catalog."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    builtin = builtin_catalogs()
+    if spec in builtin:
+        return builtin[spec]
+    raise ConfigError(
+        f"Frame catalog {spec!r} is neither a file nor a built-in catalog. "
+        f"Built-in catalogs: {', '.join(builtin) or 'none'}; or give the path of a YAML catalog."
+    )
+
+
+def _skipped_dicts(result: IngestResult) -> list[dict]:
+    return [{"item": s.item, "reason": s.reason, "stage": s.stage} for s in result.skipped]
+
+
+def base_meta(paths: Sequence[str | Path], cfg: Config, result: IngestResult, command: str) -> dict:
+    """The part of run.json every job writes."""
+    return {
+        "corpus": corpus_name(paths),
+        "created": store.utc_now(),
+        "command": command,
+        "seed": cfg.seed,
+        "paths": [str(p) for p in paths],
+        "inputs": [vars(i) for i in result.inputs],
+        "counts": result.counts(),
+        "skipped": _skipped_dicts(result),
+        "config": config_to_dict(cfg),
+        "versions": store.package_versions(),
+    }
+
+
+def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
+               command: str = "framing ingest", say: Say = _quiet, progress: bool = False) -> RunResult:
+    """Ingest and write ``documents`` and ``sentences`` with run.json."""
+    _check_paths(paths)
+    run_dir = Path(out) if out else default_run_dir(paths, cfg)
+    say(f"Reading {', '.join(map(str, paths))}")
+    result = ingest(paths, cfg, progress=progress)
+    tables = {"documents": result.documents, "sentences": result.sentences}
+    meta = base_meta(paths, cfg, result, command)
+    store.write_tables(run_dir, tables)
+    store.write_run_json(run_dir, meta)
+    return RunResult(run_dir, tables, meta)
+
+
+def _check_paths(paths: Sequence[str | Path]) -> None:
+    if not paths:
+        raise InputError("No input given: name a folder of .txt/.md/.html files or a .jsonl/.json/.csv/.parquet file.")
+
+
+def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool) -> tuple[np.ndarray, np.ndarray, dict, object]:
+    """Embed the non-fragment sentences.
+
+    Returns
+    -------
+    embeddings : ndarray of shape (n_embedded, dim)
+    rows : ndarray of shape (n_embedded,)
+        Positions in ``sentences`` of the embedded rows.
+    info : dict
+        Model, the reason it was chosen, dim and cache statistics (for run.json).
+    embedder : Embedder
+        The loaded embedder (frames are matched in the same space).
+    """
+    from .embed import EmbeddingCache, embed_texts, get_embedder, resolve_model
+
+    rows = np.flatnonzero(~sentences.is_fragment.to_numpy(dtype=bool))
+    spec, reason = resolve_model(cfg.embedding.model, sentences.lang.iloc[rows].tolist(), cfg.embedding)
+    say(f"Embedding model: {spec} ({reason})")
+    embedder = get_embedder(spec, cfg.embedding)
+    cache = EmbeddingCache(Path(cfg.embedding.cache_dir) if cfg.embedding.cache_dir else None) if cfg.embedding.cache else None
+    texts = sentences.text.iloc[rows].tolist()
+    vectors, stats = embed_texts(texts, embedder, cache, batch_size=cfg.embedding.batch_size, progress=progress)
+    share = stats.hits / stats.total if stats.total else 1.0
+    say(f"Embedded {stats.total} sentences: cache hits {stats.hits}, misses {stats.misses} ({share:.0%} hits)")
+    info = {"model": spec, "name": embedder.name, "dim": int(embedder.dim), "reason": reason,
+            "cache": {"enabled": cache is not None, "dir": str(getattr(cache, "directory", "")) if cache else None,
+                      "hits": stats.hits, "misses": stats.misses, "unique": stats.unique, "total": stats.total,
+                      "hit_share": round(share, 4)}}
+    return vectors, rows, info, embedder
+
+
+def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, cfg: Config,
+               say: Say) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Cluster the embedded sentences that have enough words; add topic columns.
+
+    Returns the sentences with ``topic``, ``topic_prob``, ``map_x``, ``map_y``,
+    the topics table (with the sources of each topic) and run.json info.
+    """
+    from .topics import TopicModeler
+
+    n_words = sentences.n_words.to_numpy()[rows]
+    keep = n_words >= cfg.topics.min_sentence_words
+    sel = rows[keep]
+    say(f"Clustering {len(sel)} sentences into topics (UMAP + HDBSCAN + c-TF-IDF)")
+    model = TopicModeler(cfg.topics, seed=cfg.seed).fit(
+        sentences.text.iloc[sel].tolist(), vectors[keep], sentences.lang.iloc[sel].tolist(),
+        sentences.sentence_id.iloc[sel].tolist(),
+    )
+    topic = np.full(len(sentences), -1, dtype=np.int64)
+    prob = np.zeros(len(sentences), dtype=np.float64)
+    mx = np.full(len(sentences), np.nan)
+    my = np.full(len(sentences), np.nan)
+    topic[sel], prob[sel] = model.labels_, model.probs_
+    mx[sel], my[sel] = model.coords_[:, 0], model.coords_[:, 1]
+    sentences = sentences.assign(topic=topic, topic_prob=prob, map_x=mx, map_y=my)
+    topics = model.topics_.copy()
+    by_topic = sentences[sentences.topic >= 0].groupby("topic").source.agg(lambda s: sorted(s.dropna().unique()))
+    topics["sources"] = [list(by_topic.get(t, [])) for t in topics.topic]
+    n_topics = int((topics.topic >= 0).sum())
+    outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
+    say(f"Found {n_topics} topics; {outliers:.0%} of clustered sentences are outliers")
+    info = {"clustered": int(len(sel)), "topics": n_topics, "outlier_share": round(outliers, 4)}
+    return sentences, topics, info
+
+
+def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, topics: pd.DataFrame,
+               embedder, catalogs: Sequence[str], cfg: Config, say: Say) -> tuple[dict, dict]:
+    """Match frames from the catalogs; returns the frame tables and run.json info."""
+    from .frames import FrameMatcher, frame_rollups, load_catalogs
+
+    paths = [resolve_catalog(c) for c in catalogs]
+    catalog = load_catalogs(paths)
+    say(f"Matching {len(catalog.frames)} frames from {', '.join(p.name for p in paths)}")
+    matcher = FrameMatcher(catalog, embedder, threshold=cfg.frames.threshold,
+                           negative_weight=cfg.frames.negative_weight, seed=cfg.seed).fit()
+    sentence_frames = matcher.transform(sentences.iloc[rows].reset_index(drop=True), vectors)
+    rolled = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames)
+    tables = {"sentence_frames": sentence_frames, "frames": rolled.frames, "topic_frames": rolled.topic_frames,
+              "document_frames": rolled.document_frames, "source_frames": rolled.source_frames,
+              "frame_candidates": rolled.candidates}
+    matched = int(sentence_frames.matched.sum())
+    say(f"{matched} sentence-frame matches; {len(rolled.candidates)} candidate new frames")
+    info = {"catalogs": [str(p) for p in paths], "frames": len(catalog.frames), "matches": matched,
+            "thresholds": {k: round(float(v), 4) for k, v in matcher.thresholds_.items()}}
+    return tables, info
+
+
+def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
+            frames: Sequence[str] | None = None, command: str = "framing analyze",
+            say: Say = _quiet, progress: bool = False) -> RunResult:
+    """Ingest, embed, cluster topics, match frames, and write the run folder with its report.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+    cfg : Config
+    out : str or Path, optional
+        The run folder; default ``reports/<corpus name>/``.
+    frames : sequence of str, optional
+        Catalog paths or built-in names; default ``cfg.frames.catalogs``.
+
+    Returns
+    -------
+    RunResult
+    """
+    from .compare import topic_prevalence
+
+    _check_paths(paths)
+    run_dir = Path(out) if out else default_run_dir(paths, cfg)
+    say(f"Reading {', '.join(map(str, paths))}")
+    result = ingest(paths, cfg, progress=progress)
+    counts = result.counts()
+    say(f"{counts['documents']} documents ({_roles(counts)}), {counts['sentences']} sentences, "
+        f"{counts['skipped']} skipped")
+    vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
+    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say)
+    tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
+              "topic_prevalence": topic_prevalence(sentences)}
+    meta = base_meta(paths, cfg, result, command)
+    meta.update(embedding=emb_info, topics=topic_info)
+    catalogs = list(frames) if frames else list(cfg.frames.catalogs)
+    if catalogs:
+        frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
+        tables.update(frame_tables)
+        tables["topics"] = _label_topics_with_frames(tables["topics"], frame_tables)
+    return write_run(run_dir, tables, meta, cfg, say)
+
+
+def _roles(counts: dict) -> str:
+    return ", ".join(f"{n} {role}s" for role, n in counts["documents_by_role"].items()) or "none"
+
+
+def _label_topics_with_frames(topics: pd.DataFrame, frame_tables: dict) -> pd.DataFrame:
+    tf = frame_tables["topic_frames"]
+    frames = frame_tables["frames"].set_index("frame_id").label
+    expressed = tf[tf.expresses].sort_values("share", ascending=False).groupby("topic").frame_id.agg(list)
+    topics = topics.copy()
+    topics["frames"] = [list(expressed.get(t, [])) for t in topics.topic]
+    topics["frame_labels"] = [[str(frames.get(f, f)) for f in fs] for fs in topics.frames]
+    return topics
+
+
+def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say) -> RunResult:
+    """Write tables, DuckDB, run.json and the report into ``run_dir``."""
+    from .report import write_report
+
+    meta["tables"] = {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
+    store.write_tables(run_dir, tables)
+    store.write_duckdb(run_dir, tables)
+    store.write_run_json(run_dir, meta)
+    report = write_report(tables, meta, Path(run_dir) / "report.html", title=cfg.report.title,
+                          seed=cfg.seed, max_points=cfg.report.max_points)
+    say(f"Wrote {run_dir}/tables/*.parquet, framing.duckdb, run.json and {report}")
+    return RunResult(Path(run_dir), tables, meta)
+
+
+def command_line() -> str:
+    """The command as typed, for run.json."""
+    return " ".join(["framing", *sys.argv[1:]])

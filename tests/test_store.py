@@ -1,0 +1,64 @@
+"""Run folders: tables round-trip through parquet and duckdb; run.json."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from framing import store
+from framing.errors import RunStoreError
+
+
+@pytest.fixture
+def tables():
+    return {
+        "documents": pd.DataFrame({"doc_id": ["a", "b"], "text": ["x <script>", "y"]}),
+        "topics": pd.DataFrame({"topic": [0, 1], "keywords": [["oil", "fields"], ["rockets"]]}),
+    }
+
+
+def test_tables_round_trip(tmp_path, tables):
+    store.write_tables(tmp_path, tables)
+    back = store.read_tables(tmp_path)
+    assert set(back) == {"documents", "topics"}
+    pd.testing.assert_frame_equal(back["documents"], tables["documents"])
+    assert list(back["topics"].keywords.iloc[0]) == ["oil", "fields"]
+    assert not list((tmp_path / "tables").glob(".*tmp")), "no temporary files left behind"
+
+
+def test_duckdb_holds_every_table(tmp_path, tables):
+    path = store.write_duckdb(tmp_path, tables)
+    con = duckdb.connect(str(path), read_only=True)
+    names = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert names == {"documents", "topics"}
+    assert con.execute("select count(*) from documents").fetchone()[0] == 2
+    con.close()
+    # writing again replaces, not appends
+    store.write_duckdb(tmp_path, tables)
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("select count(*) from documents").fetchone()[0] == 2
+    con.close()
+
+
+def test_read_named_tables_and_errors(tmp_path, tables):
+    with pytest.raises(RunStoreError, match="is not a run folder"):
+        store.read_tables(tmp_path)
+    store.write_tables(tmp_path, tables)
+    assert list(store.read_tables(tmp_path, ["topics"])) == ["topics"]
+    with pytest.raises(RunStoreError, match="has no table.*frames.*it has: documents, topics"):
+        store.read_tables(tmp_path, ["frames"])
+
+
+def test_run_json_round_trip_and_errors(tmp_path):
+    with pytest.raises(RunStoreError, match="has no run.json"):
+        store.read_run_json(tmp_path)
+    store.write_run_json(tmp_path, {"seed": 1, "text": "Ongelofelijk: de VS"})
+    assert store.read_run_json(tmp_path) == {"seed": 1, "text": "Ongelofelijk: de VS"}
+    (tmp_path / "run.json").write_text("{", encoding="utf-8")
+    with pytest.raises(RunStoreError, match="not valid JSON"):
+        store.read_run_json(tmp_path)
+
+
+def test_package_versions_name_the_pinned_torch():
+    versions = store.package_versions()
+    assert versions["torch"].startswith("2.13.0")
+    assert "python" in versions
