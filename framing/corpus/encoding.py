@@ -1,0 +1,175 @@
+"""Decoding input bytes: UTF-8 (with or without BOM), cp1252, latin-1 and friends.
+
+The rules, in order:
+
+1. A byte-order mark decides: UTF-8 BOM gives ``"utf-8-sig"``, UTF-16/32
+   BOMs give ``"utf-16"`` / ``"utf-32"``.
+2. Bytes that are valid UTF-8 are UTF-8 (a legacy 8-bit text is almost never
+   valid UTF-8 by accident).
+3. Otherwise every candidate encoding that decodes the bytes strictly is a
+   contender. Between cp1252 and latin-1 (which agree on 0xA0-0xFF), cp1252
+   wins when the bytes hold 0x80-0x9F and cp1252 maps them all to printable
+   characters (curly quotes, dashes, the euro sign); otherwise latin-1 wins.
+4. If contenders remain (say the config adds ``cp1251``), charset-normalizer
+   breaks the tie among them only.
+5. If nothing decodes strictly, charset-normalizer's best guess is used, and
+   failing that UTF-8 with U+FFFD replacement characters
+   (reported as ``"utf-8-replace"``).
+
+The decoded text has ``"\\n"`` newlines (``\\r\\n`` and lone ``\\r`` are
+converted) and is in Unicode NFC; nothing else is changed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import unicodedata
+from collections.abc import Sequence
+
+logger = logging.getLogger(__name__)
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_C1 = bytes(range(0x80, 0xA0))
+_LATIN1 = codecs.lookup("latin-1").name
+_CP1252 = codecs.lookup("cp1252").name
+_UTF8 = codecs.lookup("utf-8").name
+
+
+def normalize_text(text: str) -> str:
+    """Unify newlines to ``"\\n"`` and compose to NFC; nothing else changes.
+
+    >>> normalize_text("a\\r\\nb\\rc")
+    'a\\nb\\nc'
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def _codec_name(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _from_bom(data: bytes) -> tuple[str, str] | None:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data, name)
+            if text is not None:
+                return text, name
+    return None
+
+
+def _prefer_cp1252(data: bytes, decoded: str) -> bool:
+    """True when 0x80-0x9F bytes are present and all decode to printable characters."""
+    c1 = [i for i, byte in enumerate(data) if 0x80 <= byte <= 0x9F]
+    if not c1:
+        return False
+    return all(decoded[i].isprintable() for i in c1)
+
+
+def _contenders(data: bytes, candidates: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Candidates (not UTF-8) that decode strictly: codec name -> (label, text)."""
+    found: dict[str, tuple[str, str]] = {}
+    for label in candidates:
+        codec = _codec_name(label)
+        if codec is None:
+            logger.warning("Unknown encoding %r in corpus.encodings is ignored.", label)
+            continue
+        if codec.startswith("utf_8") or codec in found:
+            continue
+        text = _strict(data, codec)
+        if text is not None:
+            found[codec] = (label.lower(), text)
+    if _CP1252 in found and _LATIN1 in found:
+        # Single-byte cp1252 text maps 1:1 to characters, so index i is byte i.
+        drop = _LATIN1 if _prefer_cp1252(data, found[_CP1252][1]) else _CP1252
+        del found[drop]
+    return found
+
+
+def _tie_break(data: bytes, contenders: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(contenders)).best()
+    if best is not None:
+        codec = _codec_name(best.encoding)
+        if codec in contenders:
+            label, text = contenders[codec]
+            return text, label
+    label, text = next(iter(contenders.values()))
+    return text, label
+
+
+def _last_resort(data: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best), best.encoding
+    return data.decode(_UTF8, errors="replace"), "utf-8-replace"
+
+
+def decode_bytes(data: bytes, candidates: Sequence[str]) -> tuple[str, str]:
+    """Decode the bytes of an input file and say which encoding was used.
+
+    Parameters
+    ----------
+    data : bytes
+        The raw file content.
+    candidates : sequence of str
+        Encodings to consider after UTF-8 (``corpus.encodings``), for example
+        ``["utf-8-sig", "utf-8", "cp1252", "latin-1"]``.
+
+    Returns
+    -------
+    text : str
+        The decoded text with ``"\\n"`` newlines, in NFC.
+    encoding : str
+        ``"utf-8"``, ``"utf-8-sig"``, ``"cp1252"``, ``"latin-1"``, another
+        candidate as spelled in ``candidates``, or ``"utf-8-replace"``.
+
+    Examples
+    --------
+    >>> decode_bytes("caf\\u00e9\\r\\n".encode("utf-8"), ["cp1252", "latin-1"])
+    ('café\\n', 'utf-8')
+    >>> decode_bytes(b"\\x93quoted\\x94", ["cp1252", "latin-1"])
+    ('“quoted”', 'cp1252')
+    >>> decode_bytes(b"caf\\xe9", ["cp1252", "latin-1"])
+    ('café', 'latin-1')
+    """
+    if not data:
+        return "", "utf-8"
+    found = _from_bom(data)
+    if found is None:
+        text = _strict(data, _UTF8)
+        if text is not None:
+            found = (text, "utf-8")
+    if found is None:
+        contenders = _contenders(data, candidates)
+        if len(contenders) == 1:
+            label, text = next(iter(contenders.values()))
+            found = (text, label)
+        elif contenders:
+            found = _tie_break(data, contenders)
+        else:
+            found = _last_resort(data)
+            logger.warning("No candidate encoding decodes the input; used %s.", found[1])
+    text, encoding = found
+    return normalize_text(text), encoding

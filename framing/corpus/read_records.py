@@ -1,0 +1,213 @@
+"""Multi-record files (.jsonl, .json, .csv, .parquet): one Page per record.
+
+The field mapping (``corpus.fields``) says which field holds the text and
+the metadata. A field name may be dotted (``meta.title``) to reach into
+nested objects. The text field may hold a string, a list of strings
+(paragraphs, joined with a blank line) or a list of lists of strings
+(paragraphs of sentences, as in BASIL: sentences joined with a space,
+paragraphs with a blank line).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import CorpusConfig, FieldMapping
+from ..errors import FieldMappingError, InputError, InputWarning
+from .encoding import decode_bytes, normalize_text
+from .manifest import sniff_delimiter
+from .model import Page, Skipped, stable_id
+from .read_meta import build_meta
+
+RECORD_FORMATS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class RawRecords:
+    """Records of one file before mapping: (label, record or None, error)."""
+
+    items: list[tuple[str, dict | None, str | None]]
+    encoding: str
+
+
+def _load_jsonl(text: str) -> list[tuple[str, dict | None, str | None]]:
+    items = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        label = f"line {number}"
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            items.append((label, None, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        if isinstance(value, dict):
+            items.append((label, value, None))
+        else:
+            items.append((label, None, f"a JSON {type(value).__name__}, not an object"))
+    return items
+
+
+def _load_json(text: str, path: Path, text_field: str) -> list[tuple[str, dict | None, str | None]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}). "
+            "A .json input must hold a list of records; use .jsonl for one record per line."
+        ) from None
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if _lookup(data, text_field) is not _MISSING or len(lists) != 1:
+            data = [data]
+        else:
+            data = lists[0]
+    if not isinstance(data, list):
+        raise InputError(f"{path} must hold a JSON list of records (objects), got a {type(data).__name__}.")
+    return [
+        (f"record {i}", rec, None) if isinstance(rec, dict) else (f"record {i}", None, "not a JSON object")
+        for i, rec in enumerate(data, start=1)
+    ]
+
+
+def _load_csv(text: str) -> list[tuple[str, dict | None, str | None]]:
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    reader.fieldnames = [c.strip() for c in reader.fieldnames or []]
+    return [(f"row {i}", {k: v for k, v in row.items() if k is not None}, None) for i, row in enumerate(reader, start=1)]
+
+
+def _load_parquet(path: Path) -> list[tuple[str, dict | None, str | None]]:
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except Exception as exc:  # pyarrow raises several error types for a broken file
+        raise InputError(f"Cannot read {path} as Parquet: {exc}") from None
+    return [(f"row {i}", row, None) for i, row in enumerate(rows, start=1)]
+
+
+def load_records(path: Path, data: bytes, cfg: CorpusConfig) -> RawRecords:
+    """Parse a record file's bytes into labelled records."""
+    fmt = RECORD_FORMATS[path.suffix.lower()]
+    if fmt == "parquet":
+        return RawRecords(_load_parquet(path), "utf-8")
+    text, encoding = decode_bytes(data, cfg.encodings)
+    if fmt == "jsonl":
+        items = _load_jsonl(text)
+        if items and all(rec is None for _, rec, _ in items):
+            raise InputError(f"{path}: no line is a JSON object (line {items[0][0].split()[-1]}: {items[0][2]}). Is it JSON Lines?")
+    elif fmt == "json":
+        items = _load_json(text, path, cfg.fields.text)
+    else:
+        items = _load_csv(text)
+    return RawRecords(items, encoding)
+
+
+def _lookup(record: dict, name: str) -> Any:
+    if name in record:
+        return record[name]
+    value: Any = record
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def join_text(value: Any) -> str | None:
+    """A text field's value as one string; None if it holds no text.
+
+    >>> join_text([["One.", "Two."], ["Three."]])
+    'One. Two.\\n\\nThree.'
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, (list, tuple)):
+        return None
+    paragraphs = []
+    for item in value:
+        if isinstance(item, str):
+            paragraphs.append(item.strip())
+        elif isinstance(item, (list, tuple)) and all(isinstance(s, str) for s in item):
+            paragraphs.append(" ".join(s.strip() for s in item if s.strip()))
+        elif item is not None:
+            return None
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def check_mapping(path: Path, records: list[dict], fields: FieldMapping) -> None:
+    """Raise FieldMappingError for a required or user-set field that no record has."""
+    defaults = FieldMapping()
+    present: dict = {}
+    for record in records:
+        present.update(dict.fromkeys(record))
+    for key, name in fields.model_dump().items():
+        if name is None or (key != "text" and name == getattr(defaults, key)):
+            continue
+        if any(_lookup(r, name) is not _MISSING for r in records):
+            continue
+        flag = "--text-field NAME or " if key == "text" else ""
+        raise FieldMappingError(
+            f"{path}: the {key} field '{name}' is in no record. Fields that exist: "
+            f"{', '.join(map(str, present)) or 'none'}. Set {flag}corpus.fields.{key} "
+            f"(--set corpus.fields.{key}=NAME) to the field that holds the {key}."
+        )
+
+
+def _reason(value: Any, name: str) -> str:
+    if value is _MISSING or value is None:
+        return f"no text: field '{name}' is missing"
+    if join_text(value) is None:
+        return f"no text: field '{name}' holds a {type(value).__name__}, not text"
+    return f"no text: field '{name}' is empty"
+
+
+def read_record_file(path: Path, data: bytes, rel: str, shown: str, cfg: CorpusConfig) -> tuple[list[Page], list[Skipped], int]:
+    """Pages and skipped items of one record file, and how many records it has.
+
+    ``rel`` is the path used in page ids; ``shown`` is the path as the user gave it.
+    """
+    raw = load_records(path, data, cfg)
+    if not raw.items:
+        return [], [Skipped(shown, "no records")], 0
+    records = [rec for _, rec, _ in raw.items if rec is not None]
+    check_mapping(path, records, cfg.fields)
+    fields = cfg.fields.model_dump()
+    pages, skipped, bad_dates = [], [], []
+    for label, rec, error in raw.items:
+        item = f"{shown} {label}"
+        if rec is None:
+            skipped.append(Skipped(item, error or "unreadable record"))
+            continue
+        value = _lookup(rec, cfg.fields.text)
+        text = join_text(value) if value is not _MISSING else None
+        text = normalize_text(text) if text else text
+        if not text or not text.strip():
+            skipped.append(Skipped(item, _reason(value, cfg.fields.text)))
+            continue
+        values = {k: _lookup(rec, n) for k, n in fields.items() if n is not None and k != "text"}
+        meta = build_meta({k: v for k, v in values.items() if v is not _MISSING}, bad_dates=bad_dates)
+        meta["source"] = meta["source"] or cfg.default_source or path.stem
+        pages.append(Page(stable_id(rel, label, text), shown, label, text, raw.encoding, meta))
+    if bad_dates:
+        warnings.warn(
+            f"{shown}: {len(bad_dates)} dates do not parse to a day (first: {bad_dates[0]!r}); "
+            f"they are kept in notes. Check corpus.fields.date or give dates as YYYY-MM-DD.",
+            InputWarning,
+            stacklevel=3,
+        )
+    if skipped:
+        warnings.warn(
+            f"{shown}: {len(skipped)} of {len(raw.items)} records skipped (first: {skipped[0].item}: {skipped[0].reason}).",
+            InputWarning,
+            stacklevel=3,
+        )
+    return pages, skipped, len(raw.items)

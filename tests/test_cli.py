@@ -1,0 +1,122 @@
+"""The command line, as a user types it (typer's CliRunner)."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from framing.cli import app
+
+TINY = Path(__file__).parent / "data" / "tiny"
+FAST = ["--set", "embedding.model=hashing", "--set", "embedding.cache=false",
+        "--set", "topics.reducer=pca", "--set", "topics.min_cluster_size=3",
+        "--set", "topics.n_neighbors=5"]
+
+runner = CliRunner()
+
+
+def test_help_lists_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for name in ("ingest", "analyze", "frames", "evaluate", "config"):
+        assert name in result.output
+
+
+def test_ingest_writes_tables_and_run_json(tmp_path):
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["ingest", str(TINY), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    docs = pd.read_parquet(out / "tables" / "documents.parquet")
+    sents = pd.read_parquet(out / "tables" / "sentences.parquet")
+    assert set(docs.source) == {"alpha-news", "beta-blog", "gamma-nl"}
+    # beta.txt has three comments, one a reply
+    comments = docs[docs.role == "comment"]
+    assert len(comments) == 3
+    assert comments.depth.max() == 2  # top-level comments are depth 1, replies 2
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["counts"]["documents"] == len(docs)
+    assert {i["path"].split("/")[-1] for i in meta["inputs"]} >= {"alpha.txt", "beta.txt", "gamma.txt"}
+    assert all(len(i["sha256"]) == 64 for i in meta["inputs"])
+    assert meta["config"]["seed"] == 42
+    merged = sents.merge(docs[["doc_id", "text"]], on="doc_id", suffixes=("", "_doc"))
+    assert all(d[s:e] == t for d, s, e, t in zip(merged.text_doc, merged.start, merged.end, merged.text))
+    assert set(sents[sents.source == "gamma-nl"].lang) == {"nl"}
+
+
+def test_ingest_ids_stable_across_runs(tmp_path):
+    for name in ("a", "b"):
+        assert runner.invoke(app, ["ingest", str(TINY), "--out", str(tmp_path / name)]).exit_code == 0
+    a = pd.read_parquet(tmp_path / "a" / "tables" / "sentences.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "tables" / "sentences.parquet")
+    assert a.sentence_id.tolist() == b.sentence_id.tolist()
+    assert a.doc_id.tolist() == b.doc_id.tolist()
+
+
+def test_missing_path_is_a_sentence_not_a_traceback(tmp_path):
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_set_override_exits_2_with_dotted_path(tmp_path):
+    result = runner.invoke(app, ["ingest", str(TINY), "--set", "topics.min_clustr_size=3"])
+    assert result.exit_code == 2
+    assert "topics.min_clustr_size" in result.output
+
+
+def test_field_flags_map_jsonl_fields(tmp_path):
+    data = tmp_path / "c.jsonl"
+    rows = [{"body": f"Sentence number {i} about oil fields.", "outlet": s, "uid": f"r{i}"}
+            for i, s in enumerate(["x", "y", "z"])]
+    data.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["ingest", str(data), "--text-field", "body", "--source-field", "outlet",
+                                 "--id-field", "uid", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    docs = pd.read_parquet(out / "tables" / "documents.parquet")
+    assert sorted(docs.source) == ["x", "y", "z"]
+    bad = runner.invoke(app, ["ingest", str(data), "--text-field", "content", "--out", str(out)])
+    assert bad.exit_code == 2
+    assert "content" in bad.output and "body" in bad.output
+
+
+def test_analyze_tiny_with_frames(tmp_path):
+    out = tmp_path / "run"
+    catalog = Path(__file__).parent / "data" / "tiny_frames.yaml"
+    result = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), "--frames", str(catalog), *FAST])
+    assert result.exit_code == 0, result.output
+    for name in ("documents", "sentences", "topics", "topic_prevalence", "sentence_frames", "frames",
+                 "topic_frames"):
+        assert (out / "tables" / f"{name}.parquet").exists(), name
+    assert (out / "framing.duckdb").exists()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["embedding"]["model"] == "hashing"
+    sents = pd.read_parquet(out / "tables" / "sentences.parquet")
+    assert {"topic", "topic_prob", "map_x", "map_y"} <= set(sents.columns)
+    assert (sents.topic >= 0).sum() > 0
+    sf = pd.read_parquet(out / "tables" / "sentence_frames.parquet")
+    # every match traces back to a sentence with its document, source and offsets
+    traced = sf[sf.matched].merge(sents, on="sentence_id")
+    assert len(traced) == int(sf.matched.sum()) > 0
+    assert traced[["doc_id", "source", "start", "end"]].notna().all().all()
+
+
+def test_analyze_same_seed_same_results(tmp_path):
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert runner.invoke(app, ["analyze", str(TINY), "--out", str(out), *FAST]).exit_code == 0
+        outs.append(pd.read_parquet(out / "tables" / "sentences.parquet"))
+    assert outs[0].topic.tolist() == outs[1].topic.tolist()
+    assert outs[0].map_x.fillna(0).round(6).tolist() == outs[1].map_x.fillna(0).round(6).tolist()
+
+
+def test_config_command_shows_resolved_values():
+    result = runner.invoke(app, ["config", "--set", "seed=5"])
+    assert result.exit_code == 0
+    assert "seed: 5" in result.output
