@@ -1,0 +1,280 @@
+"""Matching sentences to frames: :class:`FrameMatcher` (scikit-learn contract).
+
+Examples
+--------
+>>> matcher = FrameMatcher(load_catalog("us-middle-east"), embedder).fit()   # doctest: +SKIP
+>>> sentence_frames = matcher.transform(sentences, embeddings)              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CatalogError, FrameWarning, NotFittedError
+from .calibrate import best_threshold, frame_scores
+from .catalog import FrameCatalog
+
+logger = logging.getLogger(__name__)
+
+SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "matched"]
+FALLBACK_THRESHOLD = 0.5
+_CHUNK = 4096
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:()\u2013\u2014]|\s-\s|\.{2,})\s*")
+
+
+def clause_windows(text: str, min_words: int = 4, min_sentence_words: int = 16) -> list[str]:
+    """Spans of one or two consecutive clauses of a long sentence.
+
+    A long sentence often asserts a frame in one clause or apposition ("the
+    US, the greatest terrorist entity on earth, attacked ..."), which the
+    embedding of the whole sentence dilutes. Sentences shorter than
+    ``min_sentence_words`` give no windows.
+
+    Examples
+    --------
+    >>> clause_windows("Unbelievable: the US, the greatest terror entity on our earth, illegally present "
+    ...                "on Syrian soil, attacked Syrian troops near Khusham and killed more than 100 fighters.")[:2]
+    ['the US, the greatest terror entity on our earth', 'the greatest terror entity on our earth']
+    """
+    if len(text.split()) < min_sentence_words:
+        return []
+    parts = [p for p in _CLAUSE_SPLIT.split(text) if p.strip()]
+    seps = [m.group(0) for m in _CLAUSE_SPLIT.finditer(text)]
+    if len(parts) < 2:
+        return []
+    windows = []
+    for i, part in enumerate(parts):
+        for j in (i, i + 1):
+            if j >= len(parts) or (j == i + 1 and len(parts) == 2):
+                continue
+            span = part if j == i else part + (seps[i].strip() or " ") + " " + parts[j]
+            span = re.sub(r"\s+", " ", span).strip()
+            if len(span.split()) >= min_words and span not in windows:
+                windows.append(span)
+    return windows
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms > 0, norms, 1.0)
+
+
+class FrameMatcher:
+    """Scores every sentence against every frame of a catalog and decides per frame.
+
+    Parameters
+    ----------
+    catalog : FrameCatalog
+    embedder : Embedder
+        Must be the embedder that produced the sentence embeddings.
+    threshold : "calibrated", float or dict
+        ``"calibrated"`` learns one threshold per frame from the catalog
+        (leave-one-out on its anchors and near misses); a float applies to
+        every frame; a dict maps frame ids to thresholds (others calibrated).
+    negative_weight : float
+        How hard a sentence nearer a near miss than an anchor is pushed down.
+    seed : int
+        Kept for the estimator contract; matching has no random step.
+    top_k : int
+        Number of nearest anchors averaged into the score.
+    beta : float
+        F-beta of the calibration; below 1 favours precision.
+    clauses : bool
+        Also score clause windows of long sentences (see :func:`clause_windows`)
+        and keep the best score; needs a ``text`` column in ``transform``.
+
+    Attributes
+    ----------
+    thresholds_ : dict of str to float
+    calibration_ : pandas.DataFrame
+        frame_id, n_anchors, n_negatives, threshold, f_beta, source.
+    anchor_vectors_ : ndarray of shape (n_anchors, dim)
+    """
+
+    def __init__(self, catalog: FrameCatalog, embedder, threshold="calibrated", negative_weight=0.5,
+                 seed=42, top_k=2, beta=0.5, clauses=True):
+        self.catalog = catalog
+        self.embedder = embedder
+        self.threshold = threshold
+        self.negative_weight = negative_weight
+        self.seed = seed
+        self.top_k = top_k
+        self.beta = beta
+        self.clauses = clauses
+
+    # -- fitting ---------------------------------------------------------
+    def fit(self) -> FrameMatcher:
+        """Embed anchors and near misses and calibrate one threshold per frame."""
+        frames = self.catalog.matchable()
+        if not frames:
+            raise CatalogError(f"Catalog {self.catalog.name!r} has no frame with examples to match.")
+        anchors, a_owner, negatives, n_owner = [], [], [], []
+        for i, frame in enumerate(frames):
+            anchors += frame.anchors
+            a_owner += [i] * len(frame.anchors)
+            negatives += frame.near_misses
+            n_owner += [i] * len(frame.near_misses)
+        vecs = _normalise(self.embedder.encode(anchors + negatives))
+        self.frame_ids_ = [f.id for f in frames]
+        self.anchor_vectors_ = vecs[: len(anchors)]
+        self.negative_vectors_ = vecs[len(anchors):]
+        self.anchor_owner_ = np.asarray(a_owner, dtype=int)
+        self.negative_owner_ = np.asarray(n_owner, dtype=int)
+        self.thresholds_, self.calibration_ = self._calibrate(frames)
+        return self
+
+    def _related(self, frames, i: int) -> np.ndarray:
+        """Frames of the same family (parent / children / siblings) are not negatives of each other."""
+        fam = {frames[i].id, frames[i].parent} - {None}
+        return np.array([(f.id in fam or (f.parent is not None and f.parent in fam)) for f in frames])
+
+    def _calibrate(self, frames) -> tuple[dict[str, float], pd.DataFrame]:
+        fixed = self.threshold if isinstance(self.threshold, dict) else {}
+        if not isinstance(self.threshold, (dict, str)):
+            value = float(self.threshold)
+            rows = [{"frame_id": f.id, "n_anchors": len(f.anchors), "n_negatives": len(f.near_misses),
+                     "threshold": value, "f_beta": np.nan, "source": "fixed"} for f in frames]
+            return {f.id: value for f in frames}, pd.DataFrame(rows)
+        if isinstance(self.threshold, str) and self.threshold != "calibrated":
+            raise CatalogError(f"The 'threshold' parameter must be 'calibrated', a number or a dict. "
+                               f"Got {self.threshold!r} instead.")
+        thresholds, rows = {}, []
+        for i, frame in enumerate(frames):
+            if frame.id in fixed:
+                value, fb, source = float(fixed[frame.id]), np.nan, "fixed"
+            else:
+                value, fb, source = self._calibrate_one(frames, i)
+            thresholds[frame.id] = value
+            rows.append({"frame_id": frame.id, "n_anchors": len(frame.anchors), "n_negatives": len(frame.near_misses),
+                         "threshold": value, "f_beta": fb, "source": source})
+        return thresholds, pd.DataFrame(rows)
+
+    def _calibrate_one(self, frames, i: int) -> tuple[float, float, str]:
+        own = self.anchor_owner_ == i
+        A = self.anchor_vectors_[own]
+        N = self.negative_vectors_[self.negative_owner_ == i]
+        if len(A) < 2:
+            warnings.warn(f"Frame '{frames[i].id}' has fewer than 2 anchors; its threshold falls back to "
+                          f"{FALLBACK_THRESHOLD}. Add examples to calibrate it.", FrameWarning, stacklevel=3)
+            return FALLBACK_THRESHOLD, float("nan"), "fallback"
+        # positives: each anchor against the others (leave one out)
+        sp = A @ A.T
+        np.fill_diagonal(sp, -np.inf)
+        pos = frame_scores(sp, A @ N.T if len(N) else None, self.top_k, self.negative_weight)
+        # negatives: anchors of unrelated frames, and the frame's own near misses
+        others = ~np.isin(self.anchor_owner_, np.flatnonzero(self._related(frames, i)))
+        O = self.anchor_vectors_[others]
+        neg_o = frame_scores(O @ A.T, O @ N.T if len(N) else None, self.top_k, self.negative_weight)
+        if len(N):
+            sn = N @ N.T
+            np.fill_diagonal(sn, -np.inf)
+            neg_n = frame_scores(N @ A.T, sn, self.top_k, self.negative_weight)
+        else:
+            neg_n = np.empty(0)
+        scores = np.concatenate([pos, neg_o, neg_n])
+        labels = np.r_[np.ones(len(pos), bool), np.zeros(len(neg_o) + len(neg_n), bool)]
+        value, fb = best_threshold(scores, labels, beta=self.beta)
+        if fb < 0.5:
+            warnings.warn(f"Frame '{frames[i].id}' is hard to separate from the other frames on its own anchors "
+                          f"(F={fb:.2f}); review its examples.", FrameWarning, stacklevel=3)
+        return value, fb, "calibrated"
+
+    # -- scoring ---------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "thresholds_"):
+            raise NotFittedError("This FrameMatcher is not fitted yet. Call fit() before transform() or score().")
+
+    def score(self, embeddings: np.ndarray) -> np.ndarray:
+        """Scores of texts for every matchable frame.
+
+        Parameters
+        ----------
+        embeddings : ndarray of shape (n_texts, dim)
+
+        Returns
+        -------
+        ndarray of shape (n_texts, n_frames), columns in ``frame_ids_`` order.
+        """
+        self._check_fitted()
+        X = _normalise(embeddings) if len(embeddings) else np.zeros((0, self.anchor_vectors_.shape[1]), np.float32)
+        out = np.empty((len(X), len(self.frame_ids_)), dtype=np.float64)
+        for start in range(0, len(X), _CHUNK):
+            chunk = X[start:start + _CHUNK]
+            sa, sn = chunk @ self.anchor_vectors_.T, chunk @ self.negative_vectors_.T
+            for i in range(len(self.frame_ids_)):
+                neg = sn[:, self.negative_owner_ == i]
+                out[start:start + _CHUNK, i] = frame_scores(sa[:, self.anchor_owner_ == i], neg if neg.shape[1] else None,
+                                                           self.top_k, self.negative_weight)
+        return out
+
+    def _clause_max(self, texts, scores: np.ndarray) -> np.ndarray:
+        windows, owner = [], []
+        for i, text in enumerate(texts):
+            spans = clause_windows(str(text))
+            windows += spans
+            owner += [i] * len(spans)
+        if not windows:
+            return scores
+        logger.info("Scoring %d clause windows of %d long sentences", len(windows), len(set(owner)))
+        win_scores = self.score(self.embedder.encode(windows))
+        out = scores.copy()
+        np.maximum.at(out, np.asarray(owner), win_scores)
+        return out
+
+    def transform(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> pd.DataFrame:
+        """The sentence_frames table: one row per (non-fragment sentence, frame).
+
+        Parameters
+        ----------
+        sentences : DataFrame with sentence_id (and optionally is_fragment)
+            Rows aligned with ``embeddings``. Fragments are not matched: they
+            have no rows.
+        embeddings : ndarray of shape (n_sentences, dim)
+
+        Returns
+        -------
+        DataFrame with columns sentence_id, frame_id, score, matched. A
+        narrative without examples of its own scores the maximum of its
+        sub-narratives and is matched when any of them is.
+        """
+        self._check_fitted()
+        if len(sentences) != len(embeddings):
+            raise ValueError(f"sentences has {len(sentences)} rows but embeddings has {len(embeddings)}; "
+                             "they must be aligned row by row.")
+        keep = ~sentences["is_fragment"].fillna(False).astype(bool).to_numpy() if "is_fragment" in sentences else \
+            np.ones(len(sentences), bool)
+        ids = sentences["sentence_id"].to_numpy()[keep]
+        scores = self.score(np.asarray(embeddings)[keep])
+        if self.clauses and "text" in sentences:
+            scores = self._clause_max(sentences["text"].to_numpy()[keep], scores)
+        thr = np.array([self.thresholds_[f] for f in self.frame_ids_])
+        frame_ids = list(self.frame_ids_)
+        matched = scores >= thr[None, :]
+        for parent in self.catalog.frames:
+            if parent.anchors:
+                continue
+            cols = [frame_ids.index(c.id) for c in self.catalog.children(parent.id) if c.id in self.frame_ids_]
+            scores = np.column_stack([scores, scores[:, cols].max(axis=1)])
+            matched = np.column_stack([matched, matched[:, cols].any(axis=1)])
+            frame_ids.append(parent.id)
+        n, m = scores.shape
+        return pd.DataFrame({
+            "sentence_id": np.repeat(ids, m),
+            "frame_id": np.tile(np.asarray(frame_ids, dtype=object), n),
+            "score": scores.reshape(-1).astype(np.float32),
+            "matched": matched.reshape(-1),
+        }, columns=SENTENCE_FRAME_COLUMNS)
+
+    def predict_texts(self, texts: list[str]) -> pd.DataFrame:
+        """Score raw texts (embedded with the matcher's embedder): a wide table of scores and matches."""
+        self._check_fitted()
+        scores = self.score(self.embedder.encode(list(texts))) if texts else np.zeros((0, len(self.frame_ids_)))
+        frame = pd.DataFrame(scores, columns=self.frame_ids_)
+        frame.insert(0, "text", list(texts))
+        return frame

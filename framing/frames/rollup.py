@@ -1,0 +1,167 @@
+"""Rolling sentence matches up to frames, documents, topics and sources.
+
+Examples
+--------
+>>> tables = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames)  # doctest: +SKIP
+>>> tables.frames[["frame_id", "sentences", "documents", "sources"]]                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..config import FramesConfig
+from .catalog import FrameCatalog
+from .suggest import CANDIDATE_COLUMNS, find_candidates
+
+FRAME_COLUMNS = ["frame_id", "label", "catalog", "parent", "description", "sentences", "documents", "sources",
+                 "source_names", "evidence_ids"]
+TOPIC_FRAME_COLUMNS = ["topic", "frame_id", "share", "matched_sentences", "mean_score", "expresses"]
+DOCUMENT_FRAME_COLUMNS = ["doc_id", "frame_id", "matched_sentences", "share", "max_score", "evidence_id"]
+SOURCE_FRAME_COLUMNS = ["source", "frame_id", "matched_sentences", "documents", "share"]
+
+
+@dataclass(frozen=True)
+class FrameTables:
+    """The frame results of a run (all pandas DataFrames).
+
+    frames : one row per catalog frame: counts of matched sentences,
+        documents and sources, and ``evidence_ids`` (best-scoring matched
+        sentence ids, at most one per document first).
+    topic_frames : topic, frame_id, share of the topic's sentences matched,
+        matched_sentences, mean_score, expresses (bool).
+    document_frames : doc_id, frame_id, matched_sentences, share, max_score,
+        evidence_id (only documents with a match).
+    source_frames : source, frame_id, matched_sentences, documents, share of
+        the source's scored sentences.
+    candidates : topics spread over several sources or languages that
+        express no catalog frame (see :func:`framing.frames.suggest.find_candidates`).
+    """
+
+    frames: pd.DataFrame
+    topic_frames: pd.DataFrame
+    document_frames: pd.DataFrame
+    source_frames: pd.DataFrame
+    candidates: pd.DataFrame
+
+
+def _evidence(matched: pd.DataFrame, n: int) -> list[str]:
+    """Best matched sentences, preferring distinct documents."""
+    ranked = matched.sort_values(["score", "sentence_id"], ascending=[False, True])
+    first = ranked.drop_duplicates("doc_id")
+    rest = ranked[~ranked.index.isin(first.index)]
+    return pd.concat([first, rest])["sentence_id"].head(n).tolist()
+
+
+def _frames_table(joined: pd.DataFrame, catalog: FrameCatalog, n_evidence: int) -> pd.DataFrame:
+    rows = []
+    matched = joined[joined["matched"]]
+    groups = dict(tuple(matched.groupby("frame_id", sort=False)))
+    for frame in catalog.frames:
+        g = groups.get(frame.id, matched.iloc[0:0])
+        rows.append({
+            "frame_id": frame.id, "label": frame.label, "catalog": frame.catalog, "parent": frame.parent,
+            "description": frame.description, "sentences": int(g["sentence_id"].nunique()),
+            "documents": int(g["doc_id"].nunique()), "sources": int(g["source"].nunique()),
+            "source_names": sorted(g["source"].dropna().astype(str).unique().tolist()),
+            "evidence_ids": _evidence(g, n_evidence),
+        })
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+def _topic_frames(joined: pd.DataFrame, cfg: FramesConfig) -> pd.DataFrame:
+    if "topic" not in joined:
+        return pd.DataFrame(columns=TOPIC_FRAME_COLUMNS)
+    clustered = joined[joined["topic"].notna() & (joined["topic"] >= 0)]
+    if clustered.empty:
+        return pd.DataFrame(columns=TOPIC_FRAME_COLUMNS)
+    agg = clustered.groupby(["topic", "frame_id"], sort=True).agg(
+        n=("sentence_id", "size"), matched_sentences=("matched", "sum"), mean_score=("score", "mean")).reset_index()
+    agg["share"] = agg["matched_sentences"] / agg["n"]
+    agg["matched_sentences"] = agg["matched_sentences"].astype(int)
+    agg["topic"] = agg["topic"].astype(int)
+    agg["expresses"] = (agg["share"] >= cfg.topic_min_share) & (agg["matched_sentences"] >= cfg.topic_min_sentences)
+    return agg[TOPIC_FRAME_COLUMNS].reset_index(drop=True)
+
+
+def _document_frames(joined: pd.DataFrame) -> pd.DataFrame:
+    per_doc = joined.groupby("doc_id")["sentence_id"].nunique().rename("n_doc")
+    matched = joined[joined["matched"]]
+    if matched.empty:
+        return pd.DataFrame(columns=DOCUMENT_FRAME_COLUMNS)
+    best = matched.sort_values(["score", "sentence_id"], ascending=[False, True]).drop_duplicates(["doc_id", "frame_id"])
+    agg = matched.groupby(["doc_id", "frame_id"]).agg(matched_sentences=("sentence_id", "nunique"),
+                                                       max_score=("score", "max")).reset_index()
+    agg = agg.merge(best[["doc_id", "frame_id", "sentence_id"]].rename(columns={"sentence_id": "evidence_id"}),
+                    on=["doc_id", "frame_id"]).merge(per_doc, left_on="doc_id", right_index=True)
+    agg["share"] = agg["matched_sentences"] / agg["n_doc"]
+    return agg[DOCUMENT_FRAME_COLUMNS].sort_values(["doc_id", "frame_id"]).reset_index(drop=True)
+
+
+def _source_frames(joined: pd.DataFrame) -> pd.DataFrame:
+    per_source = joined.groupby("source")["sentence_id"].nunique().rename("n_source")
+    matched = joined[joined["matched"]]
+    if matched.empty:
+        return pd.DataFrame(columns=SOURCE_FRAME_COLUMNS)
+    agg = matched.groupby(["source", "frame_id"]).agg(matched_sentences=("sentence_id", "nunique"),
+                                                       documents=("doc_id", "nunique")).reset_index()
+    agg = agg.merge(per_source, left_on="source", right_index=True)
+    agg["share"] = agg["matched_sentences"] / agg["n_source"]
+    return agg[SOURCE_FRAME_COLUMNS].sort_values(["source", "frame_id"]).reset_index(drop=True)
+
+
+def frame_rollups(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, topics: pd.DataFrame | None,
+                  catalog: FrameCatalog, cfg: FramesConfig) -> FrameTables:
+    """Frames per corpus, document, topic and source from the sentence matches.
+
+    Parameters
+    ----------
+    sentence_frames : DataFrame
+        sentence_id, frame_id, score, matched (from :meth:`FrameMatcher.transform`).
+    sentences : DataFrame
+        sentence_id, doc_id, source (and topic, lang, text when available).
+    topics : DataFrame or None
+        The topics table (topic, label, keywords, size, representative_ids,
+        languages, sources); None or empty when topics were not modelled.
+    catalog : FrameCatalog
+    cfg : FramesConfig
+        ``topic_min_share``, ``topic_min_sentences``, ``n_evidence``,
+        ``suggest_min_sources``.
+
+    Returns
+    -------
+    FrameTables
+    """
+    cols = [c for c in ("sentence_id", "doc_id", "source", "topic", "lang") if c in sentences]
+    joined = sentence_frames.merge(sentences[cols], on="sentence_id", how="inner")
+    joined["matched"] = joined["matched"].astype(bool)
+    topic_frames = _topic_frames(joined, cfg)
+    if topics is not None and len(topics) and "topic" in sentences:
+        candidates = find_candidates(topics, sentences, topic_frames, cfg.suggest_min_sources)
+    else:
+        candidates = pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    return FrameTables(frames=_frames_table(joined, catalog, cfg.n_evidence), topic_frames=topic_frames,
+                       document_frames=_document_frames(joined), source_frames=_source_frames(joined),
+                       candidates=candidates)
+
+
+def topic_frame_labels(topic_frames: pd.DataFrame, catalog: FrameCatalog) -> dict[int, list[str]]:
+    """Labels of the frames each topic expresses, by share (highest first).
+
+    Examples
+    --------
+    >>> tf = pd.DataFrame({"topic": [0, 0, 1], "frame_id": ["economic", "morality", "economic"],
+    ...                    "share": [0.2, 0.5, 0.05], "matched_sentences": [2, 5, 1], "expresses": [True, True, False]})
+    >>> topic_frame_labels(tf, load_catalog("policy-frames"))   # doctest: +SKIP
+    {0: ['Morality', 'Economic']}
+    """
+    out: dict[int, list[str]] = {}
+    if topic_frames is None or topic_frames.empty:
+        return out
+    labels = {f.id: f.label for f in catalog.frames}
+    rows = topic_frames[topic_frames["expresses"].astype(bool)].sort_values(["topic", "share"], ascending=[True, False])
+    for topic, group in rows.groupby("topic", sort=True):
+        out[int(topic)] = [labels.get(fid, fid) for fid in group["frame_id"]]
+    return out
