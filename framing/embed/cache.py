@@ -1,0 +1,388 @@
+"""The on-disk embedding cache and :func:`embed_texts`, which uses it.
+
+Vectors are stored in one SQLite file per cache directory, keyed by the
+embedder's ``name`` (model plus a hash of its weights or version) and the
+sha256 of the normalised sentence text (NFC, whitespace collapsed). So a
+second run, a changed config, or a corpus that grew by one source embeds
+only the sentences it has not seen, and identical sentences are embedded
+once.
+
+Why SQLite: it is in the standard library, every write is a transaction
+(a run killed mid-write leaves no half entry: the journal rolls it back on
+the next open), WAL mode lets one process read while another writes, and a
+busy timeout makes two runs sharing a directory wait for each other instead
+of failing. A row whose vector has the wrong length or holds NaN is a miss
+(recomputed, overwritten, with a ``CacheWarning``); a database file that
+SQLite reports as corrupt or not a database is moved aside and rebuilt.
+
+Examples
+--------
+>>> import tempfile
+>>> from framing.embed import HashingEmbedder
+>>> cache = EmbeddingCache(tempfile.mkdtemp())
+>>> vecs, stats = embed_texts(["a b", "a  b", "c"], HashingEmbedder(), cache)
+>>> vecs.shape, stats
+((3, 256), CacheStats(hits=0, misses=2, unique=2, total=3))
+>>> embed_texts(["c", "d"], HashingEmbedder(), cache)[1]
+CacheStats(hits=1, misses=1, unique=2, total=2)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..config import EmbeddingConfig
+from ..errors import CacheWarning, EmbeddingError
+from .base import Embedder, as_text_list, check_output, normalize_text
+
+logger = logging.getLogger(__name__)
+
+DB_NAME = "embeddings.sqlite3"
+_BUSY_TIMEOUT_S = 120.0
+_SELECT_CHUNK = 500  # keys per SELECT ... IN (...), far below SQLite's variable limit
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS vectors (
+    model TEXT NOT NULL,
+    key   BLOB NOT NULL,
+    vec   BLOB NOT NULL,
+    PRIMARY KEY (model, key)
+) WITHOUT ROWID
+"""
+
+
+def default_cache_dir() -> Path:
+    """``<user cache dir>/framing/embeddings`` (platformdirs)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("framing")) / "embeddings"
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a sentence: sha256 of its normalised text (32 bytes).
+
+    >>> text_key("De  VS\\n") == text_key("De VS")
+    True
+    """
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).digest()
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _CORRUPT_CODES
+    msg = str(exc).lower()
+    return "malformed" in msg or "not a database" in msg
+
+
+class EmbeddingCache:
+    """Vectors on disk, keyed by (embedder name, text key).
+
+    Parameters
+    ----------
+    directory : Path, optional
+        Where the database lives; None uses :func:`default_cache_dir`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cache = EmbeddingCache(tempfile.mkdtemp())
+    >>> cache.put("m", [(text_key("hi"), np.ones(4, np.float32) / 2)])
+    1
+    >>> cache.get("m", [text_key(" hi ")], dim=4)[text_key("hi")]
+    array([0.5, 0.5, 0.5, 0.5], dtype=float32)
+    """
+
+    def __init__(self, directory: Path | str | None = None):
+        self.directory = Path(directory).expanduser() if directory is not None else default_cache_dir()
+        self._conn: sqlite3.Connection | None = None
+        self._disabled = False
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self.directory / DB_NAME
+
+    # -- connection ------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        # Calls are serial; check_same_thread=False only lets a run hand the cache to a worker thread.
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(_SCHEMA)
+            conn.execute("SELECT 1 FROM vectors LIMIT 1").fetchall()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._conn is not None or self._disabled:
+            return self._conn
+        try:
+            self._conn = self._open()
+        except sqlite3.DatabaseError as exc:
+            if not _is_corrupt(exc):
+                return self._disable(exc)
+            self._quarantine(exc)
+            try:
+                self._conn = self._open()
+            except sqlite3.Error as exc2:
+                return self._disable(exc2)
+        except OSError as exc:
+            return self._disable(exc)
+        return self._conn
+
+    def _disable(self, exc: Exception) -> None:
+        self._disabled = True
+        warnings.warn(
+            f"The embedding cache at {self.path} cannot be used ({exc}); embeddings are computed without it. "
+            "Set embedding.cache_dir to a writable folder.",
+            CacheWarning,
+            stacklevel=4,
+        )
+        return None
+
+    def _quarantine(self, exc: Exception) -> None:
+        """Move a corrupt database (and its WAL files) aside so a fresh one can be built."""
+        self.close()
+        stamp = f"corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(str(self.path) + suffix)
+            if src.exists():
+                try:
+                    src.replace(Path(f"{self.path}.{stamp}{suffix}"))
+                except OSError:
+                    src.unlink(missing_ok=True)
+        warnings.warn(
+            f"The embedding cache {self.path} was corrupt ({exc}); it was moved to {self.path}.{stamp} "
+            "and a new cache is being built. Affected sentences are embedded again.",
+            CacheWarning,
+            stacklevel=4,
+        )
+
+    def close(self) -> None:
+        """Close the database connection (reopened on next use)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __getstate__(self) -> dict:
+        # A connection cannot cross processes; each process opens its own.
+        return {"directory": self.directory, "_conn": None, "_disabled": self._disabled}
+
+    # -- reading and writing ---------------------------------------------
+    def get(self, model: str, keys: Sequence[bytes], dim: int) -> dict[bytes, np.ndarray]:
+        """Cached vectors of ``keys`` for ``model``; unreadable rows are left out.
+
+        Returns
+        -------
+        dict mapping key to ndarray of shape (dim,), float32
+        """
+        conn = self._connection()
+        if conn is None or not keys:
+            return {}
+        try:
+            rows = self._select(conn, model, list(keys))
+        except sqlite3.DatabaseError as exc:
+            self._on_error(exc)
+            return {}
+        found, bad = {}, 0
+        for key, blob in rows:
+            vec = np.frombuffer(blob, dtype=np.float32) if isinstance(blob, bytes) and len(blob) == 4 * dim else None
+            if vec is None or not np.isfinite(vec).all():
+                bad += 1
+                continue
+            found[bytes(key)] = vec
+        if bad:
+            warnings.warn(
+                f"{bad} cached embedding(s) of {model} in {self.path} were unreadable (wrong length or not finite); "
+                "they are recomputed and overwritten.",
+                CacheWarning,
+                stacklevel=2,
+            )
+        return found
+
+    @staticmethod
+    def _select(conn: sqlite3.Connection, model: str, keys: list[bytes]) -> list[tuple[bytes, bytes]]:
+        rows: list[tuple[bytes, bytes]] = []
+        for start in range(0, len(keys), _SELECT_CHUNK):
+            chunk = keys[start : start + _SELECT_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT key, vec FROM vectors WHERE model = ? AND key IN ({marks})"
+            rows.extend(conn.execute(sql, [model, *chunk]).fetchall())
+        return rows
+
+    def put(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> int:
+        """Store vectors for ``model`` in one transaction: all of them or none.
+
+        Returns
+        -------
+        int
+            Rows written (0 when the cache is unusable).
+        """
+        conn = self._connection()
+        if conn is None:
+            return 0
+        try:
+            return self._write(conn, model, items)
+        except sqlite3.DatabaseError as exc:
+            self._on_error(exc)
+            return 0
+
+    def _on_error(self, exc: sqlite3.DatabaseError) -> None:
+        """A corrupt file is rebuilt; any other failure (disk full, locked too long) ends caching for this run."""
+        if _is_corrupt(exc):
+            self._quarantine(exc)
+        else:
+            self.close()
+            self._disable(exc)
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> int:
+        rows = ((model, key, np.ascontiguousarray(vec, dtype=np.float32).tobytes()) for key, vec in items)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = conn.executemany("INSERT OR REPLACE INTO vectors (model, key, vec) VALUES (?, ?, ?)", rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return cur.rowcount
+
+    def count(self, model: str | None = None) -> int:
+        """Number of stored vectors, of one model or of all."""
+        conn = self._connection()
+        if conn is None:
+            return 0
+        if model is None:
+            return conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+        return conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (model,)).fetchone()[0]
+
+    def models(self) -> list[str]:
+        """The embedder names that have vectors in this cache."""
+        conn = self._connection()
+        if conn is None:
+            return []
+        return [r[0] for r in conn.execute("SELECT DISTINCT model FROM vectors ORDER BY model")]
+
+    def __repr__(self) -> str:
+        return f"EmbeddingCache({str(self.directory)!r})"
+
+
+def cache_from_config(cfg: EmbeddingConfig) -> EmbeddingCache | None:
+    """The cache ``embedding.cache`` / ``embedding.cache_dir`` ask for (None when caching is off).
+
+    >>> cache_from_config(EmbeddingConfig(cache=False)) is None
+    True
+    """
+    if not cfg.cache:
+        return None
+    return EmbeddingCache(Path(cfg.cache_dir) if cfg.cache_dir else None)
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """How one :func:`embed_texts` call used the cache.
+
+    ``total`` texts, ``unique`` distinct normalised texts, of which ``hits``
+    came from the cache and ``misses`` were embedded (hits + misses == unique).
+    """
+
+    hits: int
+    misses: int
+    unique: int
+    total: int
+
+    @property
+    def hit_rate(self) -> float:
+        """Share of unique texts served from the cache (1.0 when there were none)."""
+        return self.hits / self.unique if self.unique else 1.0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.total} sentences, {self.unique} unique: {self.hits} from cache, "
+            f"{self.misses} embedded ({self.hit_rate:.0%} hits)"
+        )
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="sent", desc="Embedding", disable=not enabled or total == 0)
+
+
+def embed_texts(
+    texts: Sequence[str],
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> tuple[np.ndarray, CacheStats]:
+    """Embed texts through the cache: each distinct normalised text at most once.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n
+    embedder : Embedder
+    cache : EmbeddingCache, optional
+        None embeds every distinct text (still once each) and stores nothing.
+    batch_size : int, default 64
+        Texts per ``embedder.encode`` call; each batch is written to the cache
+        in its own transaction, so a killed run keeps the finished batches.
+    progress : bool, default False
+        Show a progress bar.
+
+    Returns
+    -------
+    vectors : ndarray of shape (n, embedder.dim), float32, rows in input order
+    stats : CacheStats
+
+    Examples
+    --------
+    >>> from framing.embed import HashingEmbedder
+    >>> vecs, stats = embed_texts(["US troops left.", "US troops  left.", "Storm"], HashingEmbedder())
+    >>> vecs.shape, stats.unique, stats.misses
+    ((3, 256), 2, 2)
+    """
+    if batch_size < 1:
+        raise EmbeddingError(f"The 'batch_size' parameter must be an int >= 1. Got {batch_size!r} instead.")
+    normed = [normalize_text(t) for t in as_text_list(texts, "embed_texts")]
+    keys = [hashlib.sha256(t.encode("utf-8")).digest() for t in normed]
+    unique = dict(zip(keys, normed))
+    dim, name = embedder.dim, embedder.name
+    vectors = cache.get(name, list(unique), dim) if cache is not None else {}
+    hits = len(vectors)
+    # Similar lengths in one batch waste less padding in transformer models.
+    missing = sorted((k for k in unique if k not in vectors), key=lambda k: len(unique[k]), reverse=True)
+    with _progress(len(missing), progress) as bar:
+        for start in range(0, len(missing), batch_size):
+            batch = missing[start : start + batch_size]
+            out = check_output(embedder.encode([unique[k] for k in batch]), len(batch), dim, name)
+            vectors.update(zip(batch, out))
+            if cache is not None:
+                cache.put(name, zip(batch, out))
+            bar.update(len(batch))
+    stats = CacheStats(hits=hits, misses=len(missing), unique=len(unique), total=len(keys))
+    logger.info("Embeddings with %s: %s", name, stats)
+    if not keys:
+        return np.zeros((0, dim), dtype=np.float32), stats
+    return np.stack([vectors[k] for k in keys]).astype(np.float32, copy=False), stats
