@@ -101,8 +101,10 @@ def ingest(
     quiet: bool = QuietOpt,
     fields: dict = None,
 ) -> None:
-    """Read a corpus, split pages into articles, comments and posts, and write
-    tables/documents.parquet and tables/sentences.parquet with run.json."""
+    """Read a corpus into documents (articles, comments, posts) and sentences.
+
+    Writes tables/documents.parquet, tables/sentences.parquet and run.json.
+    """
     from .pipeline import command_line, load_run_config, run_ingest
 
     _setup_logging(verbose)
@@ -129,8 +131,10 @@ def analyze(
     quiet: bool = QuietOpt,
     fields: dict = None,
 ) -> None:
-    """Ingest, embed, find topics, match frames, and write the run folder:
-    tables, framing.duckdb, run.json and report.html."""
+    """Ingest, embed, find topics, match frames, and write the report.
+
+    Writes the run folder: tables/*.parquet, framing.duckdb, run.json and report.html.
+    """
     from .pipeline import analyze as run_analyze, command_line, load_run_config
 
     _setup_logging(verbose)

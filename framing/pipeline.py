@@ -24,13 +24,11 @@ import numpy as np
 import pandas as pd
 
 from . import store
-from .config import DEFAULT_CONFIG_PATH, Config, config_to_dict, load_config
+from .config import Config, config_to_dict, load_config
 from .corpus.ingest import CORPUS_CONFIG_NAME, IngestResult, ingest
-from .errors import ConfigError, InputError
+from .errors import InputError
 
 log = logging.getLogger(__name__)
-
-CATALOG_DIR = DEFAULT_CONFIG_PATH.parent / "frames"
 
 Say = Callable[[str], None]
 
@@ -83,25 +81,6 @@ def load_run_config(paths: Sequence[str | Path], config: str | Path | None = Non
     if config is not None:
         files.append(config)
     return load_config(files, list(overrides))
-
-
-def builtin_catalogs() -> dict[str, Path]:
-    """The catalogs shipped in ``configs/frames``, by name."""
-    return {p.stem: p for p in sorted(CATALOG_DIR.glob("*.yaml"))}
-
-
-def resolve_catalog(spec: str) -> Path:
-    """A catalog path from a path or the name of a built-in catalog."""
-    path = Path(spec)
-    if path.is_file():
-        return path
-    builtin = builtin_catalogs()
-    if spec in builtin:
-        return builtin[spec]
-    raise ConfigError(
-        f"Frame catalog {spec!r} is neither a file nor a built-in catalog. "
-        f"Built-in catalogs: {', '.join(builtin) or 'none'}; or give the path of a YAML catalog."
-    )
 
 
 def _skipped_dicts(result: IngestResult) -> list[dict]:
@@ -211,16 +190,24 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
 def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, topics: pd.DataFrame,
                embedder, catalogs: Sequence[str], cfg: Config, say: Say) -> tuple[dict, dict]:
     """Match frames from the catalogs; returns the frame tables and run.json info."""
-    from .frames import FrameMatcher, frame_rollups, load_catalogs
+    from .frames import FrameMatcher, frame_rollups, load_catalogs, topic_frame_labels
+    from .frames.catalog import resolve_catalog_path
 
-    paths = [resolve_catalog(c) for c in catalogs]
+    paths = [resolve_catalog_path(c) for c in catalogs]
     catalog = load_catalogs(paths)
     say(f"Matching {len(catalog.frames)} frames from {', '.join(p.name for p in paths)}")
     matcher = FrameMatcher(catalog, embedder, threshold=cfg.frames.threshold,
                            negative_weight=cfg.frames.negative_weight, seed=cfg.seed).fit()
     sentence_frames = matcher.transform(sentences.iloc[rows].reset_index(drop=True), vectors)
     rolled = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames)
-    tables = {"sentence_frames": sentence_frames, "frames": rolled.frames, "topic_frames": rolled.topic_frames,
+    # Topic labels show the frames their sentences express.
+    labels = topic_frame_labels(rolled.topic_frames, catalog)
+    expressed = rolled.topic_frames[rolled.topic_frames.expresses.astype(bool)].sort_values("share", ascending=False)
+    ids = expressed.groupby("topic").frame_id.agg(list)
+    topics = topics.assign(frames=[list(ids.get(t, [])) for t in topics.topic],
+                           frame_labels=[labels.get(int(t), []) for t in topics.topic])
+    tables = {"topics": topics, "sentence_frames": sentence_frames, "frames": rolled.frames,
+              "topic_frames": rolled.topic_frames,
               "document_frames": rolled.document_frames, "source_frames": rolled.source_frames,
               "frame_candidates": rolled.candidates}
     matched = int(sentence_frames.matched.sum())
@@ -267,22 +254,11 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     if catalogs:
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
         tables.update(frame_tables)
-        tables["topics"] = _label_topics_with_frames(tables["topics"], frame_tables)
     return write_run(run_dir, tables, meta, cfg, say)
 
 
 def _roles(counts: dict) -> str:
     return ", ".join(f"{n} {role}s" for role, n in counts["documents_by_role"].items()) or "none"
-
-
-def _label_topics_with_frames(topics: pd.DataFrame, frame_tables: dict) -> pd.DataFrame:
-    tf = frame_tables["topic_frames"]
-    frames = frame_tables["frames"].set_index("frame_id").label
-    expressed = tf[tf.expresses].sort_values("share", ascending=False).groupby("topic").frame_id.agg(list)
-    topics = topics.copy()
-    topics["frames"] = [list(expressed.get(t, [])) for t in topics.topic]
-    topics["frame_labels"] = [[str(frames.get(f, f)) for f in fs] for fs in topics.frames]
-    return topics
 
 
 def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say) -> RunResult:
