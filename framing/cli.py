@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Callable, List, Optional
 
 import typer
-from rich.console import Console
-
+from .cli_support import err_console, user_errors
 from .errors import FramingError
 
 app = typer.Typer(
@@ -24,27 +23,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 FIELD_FLAGS = ("text", "id", "source", "date", "title", "url", "language", "author", "parent", "role")
 
 
 def _say(message: str) -> None:
     err_console.print(message, markup=False)
-
-
-def user_errors(func: Callable) -> Callable:
-    """Turn a FramingError into a message and exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except FramingError as exc:
-            err_console.print(f"Error: {exc}", markup=False)
-            raise typer.Exit(code=2) from None
-
-    return wrapper
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -164,10 +148,8 @@ def show_config(
 def _register_frames() -> None:
     from .frames.cli import evaluate_command, frames_app
 
-    for command in frames_app.registered_commands:
-        command.callback = user_errors(command.callback)
     app.add_typer(frames_app, name="frames", help="Frame catalogs: validate, list, suggest new frames.")
-    app.command("evaluate", help="Score a frame catalog against human labels.")(user_errors(evaluate_command))
+    app.command("evaluate", help="Score a frame catalog against human labels.")(evaluate_command)
 
 
 _register_frames()

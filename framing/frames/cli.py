@@ -11,6 +11,7 @@ from typing import List, Optional
 
 import typer
 
+from ..cli_support import user_errors
 from ..errors import CatalogError
 from .catalog import bundled_catalogs, load_catalog
 
@@ -19,6 +20,7 @@ frames_app = typer.Typer(no_args_is_help=True, add_completion=False,
 
 
 @frames_app.command("validate")
+@user_errors
 def validate(file: Path = typer.Argument(..., help="Catalog YAML file to check.")) -> None:
     """Check a catalog: schema, duplicate ids, parents, missing examples."""
     cat = load_catalog(file)
@@ -32,6 +34,7 @@ def validate(file: Path = typer.Argument(..., help="Catalog YAML file to check."
 
 
 @frames_app.command("list")
+@user_errors
 def list_frames(files: Optional[List[Path]] = typer.Argument(None, help="Catalogs (default: all bundled)."),
                 examples: bool = typer.Option(False, "--examples", help="Also print the anchors.")) -> None:
     """Show the frames of catalogs: id, label, parent, anchors per language, description."""
@@ -57,6 +60,7 @@ def list_frames(files: Optional[List[Path]] = typer.Argument(None, help="Catalog
 
 
 @frames_app.command("suggest")
+@user_errors
 def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by framing analyze."),
             out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the YAML stub here."),
             min_sources: int = typer.Option(2, "--min-sources", min=1,
@@ -86,6 +90,7 @@ def _model_for(model: str, labels, sentences):
     return get_embedder(spec)
 
 
+@user_errors
 def evaluate_command(
     frames: Path = typer.Option(..., "--frames", "-f", help="Catalog YAML file (or a bundled catalog name)."),
     labels: Path = typer.Option(..., "--labels", "-l", help="Labels: CSV or JSONL with a 'frames' field."),

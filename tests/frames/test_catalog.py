@@ -119,7 +119,7 @@ def test_cli_validate_and_list(tmp_path):
     ok = runner.invoke(frames_app, ["validate", str(write(tmp_path, GOOD))])
     assert ok.exit_code == 0 and "2 frames, 8 anchors" in ok.output
     bad = runner.invoke(frames_app, ["validate", str(write(tmp_path, GOOD.replace("id: b", "id: a"), "bad.yaml"))])
-    assert bad.exit_code != 0 and isinstance(bad.exception, CatalogError)
+    assert bad.exit_code == 2 and "frame 'a' / field 'id': duplicate id" in bad.output and "Traceback" not in bad.output
     listed = runner.invoke(frames_app, ["list"])
     assert listed.exit_code == 0
     assert "us-withdrawal-as-defeat" in listed.output and "economic" in listed.output

@@ -1,0 +1,27 @@
+"""What every command shares: user errors become a sentence and exit code 2."""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+import typer
+from rich.console import Console
+
+from .errors import FramingError
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def user_errors(func: Callable) -> Callable:
+    """Turn a FramingError into ``Error: <message>`` on stderr and exit code 2 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except FramingError as exc:
+            err_console.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(code=2) from None
+
+    return wrapper
