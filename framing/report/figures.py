@@ -105,8 +105,8 @@ def topic_ids(sentences: pd.DataFrame) -> pd.Series:
 def topic_names(topics: pd.DataFrame | None, extra: Iterable[int] = ()) -> dict[int, str]:
     """Display name of every topic: its label, prefixed by its id unless the label has it.
 
-    >>> topic_names(pd.DataFrame({"topic": [0, 1], "label": ["0_vaccine_dose", "Energy"]}))
-    {-1: 'Outliers / not clustered', 0: '0_vaccine_dose', 1: '1: Energy'}
+    >>> topic_names(pd.DataFrame({"topic": [0, 1, 2], "label": ["0_vaccine_dose", "Energy", "2: oil, fields"]}))
+    {-1: 'Outliers / not clustered', 0: '0_vaccine_dose', 1: '1: Energy', 2: '2: oil, fields'}
     """
     names = {OUTLIER: OUTLIER_NAME}
     if topics is not None:
@@ -114,7 +114,8 @@ def topic_names(topics: pd.DataFrame | None, extra: Iterable[int] = ()) -> dict[
             if t == OUTLIER:
                 continue
             label = "" if label is None else str(label)
-            names[t] = label if label.startswith(f"{t}_") else f"{t}: {label}".rstrip(": ")
+            has_id = label.startswith((f"{t}_", f"{t}:"))
+            names[t] = label if has_id else f"{t}: {label}".rstrip(": ")
     for t in extra:
         names.setdefault(int(t), f"Topic {int(t)}")
     return names

@@ -1,0 +1,98 @@
+"""The user's path: `framing analyze seeds/` with the real bundled models.
+
+Runs the whole pipeline twice on the sample corpus (about a minute on two
+cores): the second run must take every embedding from the cache.
+"""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from framing.cli import app
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+WITHDRAWAL = ("The withdrawal from al-Qaim is a signal that the US has been forced to admit that its attempts "
+              "to cut off the land link between Syria, Iraq and Iran have failed.")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("e2e")
+    cache = base / "cache"
+    results = []
+    for name in ("first", "second"):
+        out = base / name
+        result = CliRunner().invoke(app, ["analyze", str(SEEDS), "--out", str(out),
+                                          "--set", f"embedding.cache_dir={cache}"])
+        assert result.exit_code == 0, result.output
+        results.append((out, result.output))
+    return results
+
+
+def _tables(out):
+    return {p.stem: pd.read_parquet(p) for p in (out / "tables").glob("*.parquet")}
+
+
+def test_report_and_tables_written(runs):
+    out, output = runs[0]
+    assert (out / "report.html").stat().st_size > 100_000
+    assert (out / "framing.duckdb").exists()
+    tables = _tables(out)
+    for name in ("documents", "sentences", "topics", "topic_prevalence", "sentence_frames", "frames", "topic_frames"):
+        assert name in tables, name
+    docs = tables["documents"]
+    assert docs.page_id.nunique() == 5
+    assert set(docs.role) == {"article", "comment", "post"}
+
+
+def test_auto_picks_multilingual_model_and_says_why(runs):
+    out, output = runs[0]
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["embedding"]["model"] == "use-multilingual"
+    assert "nl" in meta["embedding"]["reason"]
+    assert "use-multilingual" in output
+
+
+def test_second_run_is_all_cache_hits(runs):
+    first = json.loads((runs[0][0] / "run.json").read_text())["embedding"]["cache"]
+    second = json.loads((runs[1][0] / "run.json").read_text())["embedding"]["cache"]
+    assert second["total"] == first["total"] > 400
+    assert second["hits"] == second["total"] and second["misses"] == 0
+    assert "(100% hits)" in runs[1][1]
+
+
+def test_topics_a_handful_to_a_few_dozen_and_crosslingual(runs):
+    tables = _tables(runs[0][0])
+    topics = tables["topics"]
+    assert 3 <= len(topics) <= 40
+    # Dutch and English sentences on the same subject can share a topic.
+    sents = tables["sentences"]
+    langs = sents[sents.topic >= 0].groupby("topic").lang.agg(set)
+    assert any({"en", "nl"} <= s for s in langs)
+    # keywords are not stop words in either language
+    words = {w for kws in topics.keywords for kw in kws for w in kw.split()}
+    assert not words & {"the", "and", "de", "het", "een", "van", "is", "that"}
+
+
+def test_same_config_same_results(runs):
+    a, b = (_tables(out)["sentences"] for out, _ in runs)
+    assert a.topic.tolist() == b.topic.tolist()
+
+
+def test_required_frame_sentences_match(runs):
+    tables = _tables(runs[0][0])
+    sents, sf = tables["sentences"], tables["sentence_frames"]
+    hits = sf[sf.matched].merge(sents, on="sentence_id")
+    withdrawal = hits[hits.text == WITHDRAWAL]
+    assert "us-withdrawal-as-defeat" in set(withdrawal.frame_id)
+    dutch = hits[hits.text.str.contains("de grootste terreurentiteit op onze aarde", regex=False)]
+    assert "us-as-terrorist-aggressor" in set(dutch.frame_id)
+    # evidence traces back to the document text by offsets
+    docs = tables["documents"].set_index("doc_id").text
+    row = withdrawal.iloc[0]
+    assert docs[row.doc_id][row.start:row.end] == WITHDRAWAL
