@@ -48,6 +48,10 @@ class RunStoreError(FramingError):
     """A run folder cannot be written or read."""
 
 
+class ReportError(FramingError):
+    """A table given to the report lacks columns it needs, or the report cannot be written."""
+
+
 class FramingWarning(UserWarning):
     """Base class of the toolkit's warnings; filter them with ``warnings.filterwarnings``."""
 
