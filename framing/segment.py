@@ -327,7 +327,7 @@ def _unit_texts(documents: pd.DataFrame) -> list[str]:
 
 
 def build_sentences(
-    documents: pd.DataFrame, cfg: Config, identifier: LanguageIdentifier | None = None
+    documents: pd.DataFrame, cfg: Config, identifier: LanguageIdentifier | None = None, progress: bool = False
 ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Split every unit into sentences and name the language of each sentence and unit.
 
@@ -351,6 +351,8 @@ def build_sentences(
         Uses ``cfg.language`` and ``cfg.segment``.
     identifier : LanguageIdentifier, optional
         Defaults to one built from ``cfg.language``.
+    progress : bool
+        Show a progress bar while splitting (on stderr).
 
     Returns
     -------
@@ -373,7 +375,12 @@ def build_sentences(
     texts = _unit_texts(documents)
     manifest = manifest_languages(documents["language"] if "language" in documents.columns else [None] * len(texts))
     seg_langs = segmentation_languages(texts, manifest, ident)
-    spans = [split_sentences(t, lang, cfg.segment.max_chars) or [(0, 0)] for t, lang in zip(texts, seg_langs)]
+    pairs = zip(texts, seg_langs)
+    if progress:
+        from tqdm.auto import tqdm
+
+        pairs = tqdm(pairs, total=len(texts), desc="Splitting sentences", unit="doc", leave=False)
+    spans = [split_sentences(t, lang, cfg.segment.max_chars) or [(0, 0)] for t, lang in pairs]
     unit_of = np.repeat(np.arange(len(texts)), [len(s) for s in spans])
     starts = np.fromiter((s for unit in spans for s, _ in unit), dtype=np.int64, count=len(unit_of))
     ends = np.fromiter((e for unit in spans for _, e in unit), dtype=np.int64, count=len(unit_of))

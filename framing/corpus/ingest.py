@@ -156,7 +156,7 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     identifier = LanguageIdentifier(
         cfg.language.languages, cfg.language.min_confidence, cfg.language.min_chars
     )
-    sentences, unit_lang, unit_conf = build_sentences(docs, cfg, identifier)
+    sentences, unit_lang, unit_conf = build_sentences(docs, cfg, identifier, progress=progress)
     docs = docs.assign(language=unit_lang.values, lang_confidence=unit_conf.values)
     log.info("ingest: %d pages, %d documents, %d sentences, %d skipped",
              len(read.pages), len(docs), len(sentences), len(skipped))
