@@ -26,7 +26,7 @@ import pandas as pd
 from . import store
 from .config import Config, config_to_dict, load_config
 from .corpus.ingest import CORPUS_CONFIG_NAME, IngestResult, ingest
-from .errors import InputError
+from .errors import InputError, RunStoreError
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,7 @@ def base_meta(paths: Sequence[str | Path], cfg: Config, result: IngestResult, co
 def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
                command: str = "framing ingest", say: Say = _quiet, progress: bool = False) -> RunResult:
     """Ingest and write ``documents`` and ``sentences`` with run.json."""
-    _check_paths(paths)
-    run_dir = Path(out) if out else default_run_dir(paths, cfg)
+    run_dir = prepare_run_dir(paths, cfg, out)
     say(f"Reading {', '.join(map(str, paths))}")
     result = ingest(paths, cfg, progress=progress)
     tables = {"documents": result.documents, "sentences": result.sentences}
@@ -115,6 +114,16 @@ def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None 
     store.write_tables(run_dir, tables)
     store.write_run_json(run_dir, meta)
     return RunResult(run_dir, tables, meta)
+
+
+def prepare_run_dir(paths: Sequence[str | Path], cfg: Config, out: str | Path | None) -> Path:
+    """The run folder to write; refuses to replace an earlier run when ``output.overwrite`` is false."""
+    _check_paths(paths)
+    run_dir = Path(out) if out else default_run_dir(paths, cfg)
+    if not cfg.output.overwrite and (run_dir / store.RUN_JSON).exists():
+        raise RunStoreError(f"{run_dir} already holds a run and output.overwrite is false; "
+                            "choose another --out or set output.overwrite=true.")
+    return run_dir
 
 
 def _check_paths(paths: Sequence[str | Path]) -> None:
@@ -135,19 +144,20 @@ def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool) -
     embedder : Embedder
         The loaded embedder (frames are matched in the same space).
     """
-    from .embed import EmbeddingCache, embed_texts, get_embedder, resolve_model
+    from .embed import cache_from_config, embed_texts, get_embedder, resolve_model
 
     rows = np.flatnonzero(~sentences.is_fragment.to_numpy(dtype=bool))
     spec, reason = resolve_model(cfg.embedding.model, sentences.lang.iloc[rows].tolist(), cfg.embedding)
     say(f"Embedding model: {spec} ({reason})")
     embedder = get_embedder(spec, cfg.embedding)
-    cache = EmbeddingCache(Path(cfg.embedding.cache_dir) if cfg.embedding.cache_dir else None) if cfg.embedding.cache else None
+    cache = cache_from_config(cfg.embedding)
     texts = sentences.text.iloc[rows].tolist()
     vectors, stats = embed_texts(texts, embedder, cache, batch_size=cfg.embedding.batch_size, progress=progress)
-    share = stats.hits / stats.total if stats.total else 1.0
-    say(f"Embedded {stats.total} sentences: cache hits {stats.hits}, misses {stats.misses} ({share:.0%} hits)")
+    share = stats.hit_rate
+    say(f"Embedded {stats.total} sentences ({stats.unique} distinct): cache hits {stats.hits}, "
+        f"misses {stats.misses} ({share:.0%} hits)")
     info = {"model": spec, "name": embedder.name, "dim": int(embedder.dim), "reason": reason,
-            "cache": {"enabled": cache is not None, "dir": str(getattr(cache, "directory", "")) if cache else None,
+            "cache": {"enabled": cache is not None, "dir": str(cache.directory) if cache else None,
                       "hits": stats.hits, "misses": stats.misses, "unique": stats.unique, "total": stats.total,
                       "hit_share": round(share, 4)}}
     return vectors, rows, info, embedder
@@ -237,8 +247,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     """
     from .compare import topic_prevalence
 
-    _check_paths(paths)
-    run_dir = Path(out) if out else default_run_dir(paths, cfg)
+    run_dir = prepare_run_dir(paths, cfg, out)
     say(f"Reading {', '.join(map(str, paths))}")
     result = ingest(paths, cfg, progress=progress)
     counts = result.counts()

@@ -120,3 +120,11 @@ def test_config_command_shows_resolved_values():
     result = runner.invoke(app, ["config", "--set", "seed=5"])
     assert result.exit_code == 0
     assert "seed: 5" in result.output
+
+
+def test_overwrite_false_refuses_to_replace_a_run(tmp_path):
+    out = tmp_path / "run"
+    assert runner.invoke(app, ["ingest", str(TINY), "--out", str(out)]).exit_code == 0
+    again = runner.invoke(app, ["ingest", str(TINY), "--out", str(out), "--set", "output.overwrite=false"])
+    assert again.exit_code == 2
+    assert "already holds a run" in again.output

@@ -23,7 +23,7 @@ from .model import InputFile, Page, Skipped, Unit
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "page_id", "source", "title", "date", "date_source", "url", "language", "lang_confidence",
+    "doc_id", "page_id", "record_id", "source", "title", "date", "date_source", "url", "language", "lang_confidence",
     "role", "author", "parent_id", "depth", "position", "split_method", "split_confidence",
     "file", "encoding", "text",
 ]
@@ -80,6 +80,7 @@ def _unit_row(unit: Unit, page: Page) -> dict:
     return {
         "doc_id": unit.doc_id,
         "page_id": unit.page_id,
+        "record_id": None if meta.get("id") is None else str(meta.get("id")),
         "source": meta.get("source"),
         "title": unit.title or meta.get("title"),
         "date": date,
