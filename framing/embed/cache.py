@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 DB_NAME = "embeddings.sqlite3"
 _BUSY_TIMEOUT_S = 120.0
+_OPEN_ATTEMPTS = 40
 _SELECT_CHUNK = 500  # keys per SELECT ... IN (...), far below SQLite's variable limit
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 _SCHEMA = """
@@ -75,6 +76,11 @@ def text_key(text: str) -> bytes:
     True
     """
     return hashlib.sha256(normalize_text(text).encode("utf-8")).digest()
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    """A lock held by another process: transient, worth waiting for."""
+    return "locked" in str(exc).lower() or "busy" in str(exc).lower()
 
 
 def _is_corrupt(exc: sqlite3.Error) -> bool:
@@ -128,17 +134,30 @@ class EmbeddingCache:
             raise
         return conn
 
+    def _open_retrying(self) -> sqlite3.Connection:
+        # Switching a new database to WAL needs an exclusive lock that SQLite's busy
+        # timeout does not wait for: when two runs create the cache at the same moment,
+        # one sees "database is locked" at once. Wait and try again instead of giving up.
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                if not _is_locked(exc) or attempt == _OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
     def _connection(self) -> sqlite3.Connection | None:
         if self._conn is not None or self._disabled:
             return self._conn
         try:
-            self._conn = self._open()
+            self._conn = self._open_retrying()
         except sqlite3.DatabaseError as exc:
             if not _is_corrupt(exc):
                 return self._disable(exc)
             self._quarantine(exc)
             try:
-                self._conn = self._open()
+                self._conn = self._open_retrying()
             except sqlite3.Error as exc2:
                 return self._disable(exc2)
         except OSError as exc:

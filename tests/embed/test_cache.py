@@ -222,3 +222,24 @@ def test_cache_from_config(tmp_path):
 
     assert cache_from_config(EmbeddingConfig(cache=False)) is None
     assert cache_from_config(EmbeddingConfig(cache_dir=str(tmp_path))).directory == tmp_path
+
+
+def test_a_briefly_locked_new_cache_is_waited_for_not_given_up(tmp_path, monkeypatch):
+    # Two runs creating the cache at once: one sees "database is locked" while the
+    # other switches the new file to WAL. It must wait and use the cache.
+    import warnings
+
+    real_open = EmbeddingCache._open
+    failures = iter([True, True])
+
+    def flaky_open(self):
+        if next(failures, False):
+            raise sqlite3.OperationalError("database is locked")
+        return real_open(self)
+
+    monkeypatch.setattr(EmbeddingCache, "_open", flaky_open)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)
+        cache = EmbeddingCache(tmp_path)
+        assert cache.put("m", [(text_key("a"), np.ones(4, np.float32))]) == 1
+    assert cache.count("m") == 1
