@@ -29,7 +29,7 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "defa
 class Section(BaseModel):
     """A config section: unknown keys are errors, values are validated on assignment."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, coerce_numbers_to_str=True)
 
 
 class FieldMapping(Section):
@@ -228,6 +228,26 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
+def _parse_value(raw: str) -> Any:
+    """A ``--set`` value: YAML for numbers, booleans, null and [lists] / {maps}; otherwise the text as typed.
+
+    >>> _parse_value("5"), _parse_value("[a, b]"), _parse_value("Syria: the war"), _parse_value("#body")
+    (5, ['a', 'b'], 'Syria: the war', '#body')
+    """
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return raw
+    if isinstance(value, (list, dict)) and not text.startswith(("[", "{")):
+        return raw  # "a: b" is a title with a colon, not a mapping
+    if value is None and text not in ("null", "~", "Null", "NULL"):
+        return raw  # "#body" is a field name, not a YAML comment
+    return value
+
+
 def parse_override(item: str) -> dict:
     """Turn ``section.key=value`` into a nested dict; the value is parsed as YAML.
 
@@ -240,10 +260,7 @@ def parse_override(item: str) -> dict:
     keys = [k.strip() for k in dotted.strip().split(".")]
     if not all(keys):
         raise ConfigError(f"Override {item!r} has an empty key; use section.key=value.")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        value = raw
+    value = _parse_value(raw)
     nested: Any = value
     for key in reversed(keys):
         nested = {key: nested}
@@ -302,19 +319,22 @@ def load_config(
     ConfigError
         With the dotted path of every bad key or value and the allowed keys.
     """
-    data = _read_yaml(Path(defaults)) if Path(defaults).exists() else {}
-    origin = str(defaults)
+    if not Path(defaults).is_file():
+        raise ConfigError(f"The default configuration {defaults} is missing. Install framing from its "
+                          "repository with `pip install -e .` so that configs/ is found.")
     files = [] if path is None else [path] if isinstance(path, (str, Path)) else list(path)
-    for file in files:
-        data = _deep_merge(data, _read_yaml(Path(file)))
-        origin = str(file)
-    for item in overrides or []:
-        data = _deep_merge(data, parse_override(item))
-        origin = f"{origin} with --set overrides" if "--set" not in origin else origin
-    try:
-        return Config.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_format_validation_error(exc, origin)) from None
+    layers = [(str(defaults), _read_yaml(Path(defaults)))]
+    layers += [(str(f), _read_yaml(Path(f))) for f in files]
+    layers += [(f"--set {item}", parse_override(item)) for item in overrides or []]
+    data: dict = {}
+    for origin, layer in layers:
+        # Validate after each layer so an error names the file or --set that caused it.
+        data = _deep_merge(data, layer)
+        try:
+            cfg = Config.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_format_validation_error(exc, origin)) from None
+    return cfg
 
 
 def config_to_dict(cfg: Config) -> dict:

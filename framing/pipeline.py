@@ -120,9 +120,12 @@ def prepare_run_dir(paths: Sequence[str | Path], cfg: Config, out: str | Path | 
     """The run folder to write; refuses to replace an earlier run when ``output.overwrite`` is false."""
     _check_paths(paths)
     run_dir = Path(out) if out else default_run_dir(paths, cfg)
-    if not cfg.output.overwrite and (run_dir / store.RUN_JSON).exists():
-        raise RunStoreError(f"{run_dir} already holds a run and output.overwrite is false; "
-                            "choose another --out or set output.overwrite=true.")
+    if (run_dir / store.RUN_JSON).exists():
+        if not cfg.output.overwrite:
+            raise RunStoreError(f"{run_dir} already holds a run and output.overwrite is false; "
+                                "choose another --out or set output.overwrite=true.")
+        # Nothing of the earlier run may survive next to the new one.
+        store.clear_run(run_dir)
     return run_dir
 
 
@@ -239,7 +242,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     out : str or Path, optional
         The run folder; default ``reports/<corpus name>/``.
     frames : sequence of str, optional
-        Catalog paths or built-in names; default ``cfg.frames.catalogs``.
+        Catalog paths or built-in names, added to ``cfg.frames.catalogs``.
 
     Returns
     -------
@@ -259,7 +262,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
               "topic_prevalence": topic_prevalence(sentences)}
     meta = base_meta(paths, cfg, result, command)
     meta.update(embedding=emb_info, topics=topic_info)
-    catalogs = list(frames) if frames else list(cfg.frames.catalogs)
+    catalogs = list(dict.fromkeys([*cfg.frames.catalogs, *(frames or [])]))
     if catalogs:
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
         tables.update(frame_tables)
@@ -278,7 +281,7 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
     store.write_tables(run_dir, tables)
     store.write_duckdb(run_dir, tables)
     store.write_run_json(run_dir, meta)
-    report = write_report(tables, meta, Path(run_dir) / "report.html", title=cfg.report.title,
+    report = write_report(tables, meta, Path(run_dir) / store.REPORT_FILE, title=cfg.report.title,
                           seed=cfg.seed, max_points=cfg.report.max_points)
     say(f"Wrote {run_dir}/tables/*.parquet, framing.duckdb, run.json and {report}")
     return RunResult(Path(run_dir), tables, meta)

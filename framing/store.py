@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 TABLES_DIR = "tables"
 RUN_JSON = "run.json"
 DUCKDB_FILE = "framing.duckdb"
+REPORT_FILE = "report.html"
 
 _VERSIONED_PACKAGES = (
     "framing", "numpy", "pandas", "pyarrow", "duckdb", "torch", "sentence-transformers",
@@ -75,6 +76,21 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def clear_run(run_dir: str | Path) -> None:
+    """Remove what an earlier run wrote in ``run_dir`` (its tables, DuckDB file, report and run.json).
+
+    Only the files a run writes are removed; anything else in the folder stays.
+    """
+    run_dir = Path(run_dir)
+    for path in [*(run_dir / TABLES_DIR).glob("*.parquet"), run_dir / DUCKDB_FILE, run_dir / REPORT_FILE,
+                 run_dir / RUN_JSON]:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise RunStoreError(f"Cannot replace the earlier run in {run_dir}: {path} could not be removed "
+                                f"({exc.strerror}). Choose another --out.") from exc
 
 
 def write_tables(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
@@ -135,15 +151,19 @@ def write_duckdb(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> Path:
     path = Path(run_dir) / DUCKDB_FILE
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
     try:
-        for name, df in tables.items():
-            con.register("_frame", df)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
-            con.unregister("_frame")
-    finally:
-        con.close()
-    os.replace(tmp, path)
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, df in tables.items():
+                con.register("_frame", df)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
+                con.unregister("_frame")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except (OSError, duckdb.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise RunStoreError(f"Cannot write {path}: {exc}. Check that the folder is writable and has free space.") from exc
     return path
 
 

@@ -41,6 +41,7 @@ import pandas as pd
 
 from .config import TopicsConfig
 from .errors import NotFittedError, TopicModelError, TopicWarning
+from .segment import count_words  # the same word count as sentences.n_words
 
 logger = logging.getLogger(__name__)
 
@@ -274,7 +275,7 @@ class TopicModeler:
         self.probs_ = np.zeros(n, dtype=np.float64)
         self.model_ = None
         self.params_ = None
-        rows = np.array([i for i, t in enumerate(texts) if len(t.split()) >= cfg.min_sentence_words], dtype=np.int64)
+        rows = np.array([i for i, t in enumerate(texts) if count_words(t) >= cfg.min_sentence_words], dtype=np.int64)
         if len(rows) < MIN_SENTENCES:
             warnings.warn(
                 f"Only {len(rows)} sentence(s) have at least {cfg.min_sentence_words} words; at least "
@@ -388,7 +389,7 @@ class TopicModeler:
         self._check_fitted()
         texts, embeddings, _, _ = _check_inputs(texts, embeddings, [None] * len(texts), [""] * len(texts))
         out = np.full(len(texts), -1, dtype=np.int64)
-        rows = [i for i, t in enumerate(texts) if len(t.split()) >= self.config.min_sentence_words]
+        rows = [i for i, t in enumerate(texts) if count_words(t) >= self.config.min_sentence_words]
         if self.model_ is None or not rows:
             return out
         topics, _ = self.model_.transform([texts[i] for i in rows], embeddings=embeddings[rows])

@@ -1,6 +1,7 @@
 """The command line, as a user types it (typer's CliRunner)."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -93,7 +94,9 @@ def test_analyze_tiny_with_frames(tmp_path):
         assert (out / "tables" / f"{name}.parquet").exists(), name
     assert (out / "framing.duckdb").exists()
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "<script>alert" not in html
+    # beta.txt's last comment carries a script payload: it must reach the report escaped
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;" in html
     meta = json.loads((out / "run.json").read_text())
     assert meta["embedding"]["model"] == "hashing"
     sents = pd.read_parquet(out / "tables" / "sentences.parquet")
@@ -128,3 +131,64 @@ def test_overwrite_false_refuses_to_replace_a_run(tmp_path):
     again = runner.invoke(app, ["ingest", str(TINY), "--out", str(out), "--set", "output.overwrite=false"])
     assert again.exit_code == 2
     assert "already holds a run" in again.output
+
+
+def test_rerun_into_the_same_folder_leaves_nothing_of_the_earlier_run(tmp_path):
+    out = tmp_path / "run"
+    catalog = Path(__file__).parent / "data" / "tiny_frames.yaml"
+    assert runner.invoke(app, ["analyze", str(TINY), "--out", str(out), "--frames", str(catalog), *FAST]).exit_code == 0
+    assert (out / "tables" / "sentence_frames.parquet").exists()
+    assert runner.invoke(app, ["ingest", str(TINY), "--out", str(out)]).exit_code == 0
+    assert sorted(p.stem for p in (out / "tables").glob("*.parquet")) == ["documents", "sentences"]
+    assert not (out / "report.html").exists() and not (out / "framing.duckdb").exists()
+
+
+def test_ids_do_not_depend_on_where_the_corpus_lives(tmp_path):
+    ids = []
+    for parent in ("one", "two/deeper"):
+        corpus = tmp_path / parent / "tiny"
+        shutil.copytree(TINY, corpus)
+        out = tmp_path / f"out-{len(ids)}"
+        assert runner.invoke(app, ["ingest", str(corpus), "--out", str(out)]).exit_code == 0
+        ids.append(pd.read_parquet(out / "tables" / "sentences.parquet")[["doc_id", "sentence_id"]])
+    pd.testing.assert_frame_equal(ids[0], ids[1])
+
+
+def test_record_comments_link_to_their_parent_document(tmp_path):
+    data = tmp_path / "thread.jsonl"
+    rows = [{"id": "p1", "text": "The base was hit by rockets again today.", "role": "article"},
+            {"id": "c1", "text": "They will leave soon, mark my words.", "role": "Comment", "parent": "p1"},
+            {"id": "c2", "text": "No they will not leave.", "role": "comment", "parent": "c1"},
+            {"id": "c3", "text": "Bad role value here.", "role": "tweet"}]
+    data.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["ingest", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    docs = pd.read_parquet(out / "tables" / "documents.parquet").set_index("record_id")
+    assert docs.loc["c1", "parent_id"] == docs.loc["p1", "doc_id"]
+    assert docs.loc["c2", "parent_id"] == docs.loc["c1", "doc_id"]
+    assert docs.loc[["p1", "c1", "c2"], "depth"].tolist() == [0, 1, 2]
+    assert docs.loc["c1", "role"] == "comment"
+    # the record with an unknown role is not lost: it is listed as skipped with the reason
+    skipped = json.loads((out / "run.json").read_text())["skipped"]
+    assert any("line 4" in s["item"] and "'tweet'" in s["reason"] for s in skipped)
+
+
+def test_set_values_keep_colons_and_hashes_as_text(tmp_path):
+    result = runner.invoke(app, ["config", "--set", "report.title=Syria: the war",
+                                 "--set", "corpus.fields.text=#body", "--set", "corpus.default_source=2021"])
+    assert result.exit_code == 0, result.output
+    assert "title: 'Syria: the war'" in result.output
+    assert "text: '#body'" in result.output
+    assert "default_source: '2021'" in result.output
+
+
+def test_config_error_names_the_file_that_caused_it(tmp_path):
+    corpus = tmp_path / "c"
+    shutil.copytree(TINY, corpus)
+    (corpus / "framing.yaml").write_text("topics:\n  min_clustr_size: 3\n", encoding="utf-8")
+    ok_override = tmp_path / "ok.yaml"
+    ok_override.write_text("seed: 3\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(corpus), "--config", str(ok_override)])
+    assert result.exit_code == 2
+    assert "framing.yaml" in result.output and "min_clustr_size" in result.output

@@ -11,6 +11,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -18,6 +19,7 @@ from typing import Sequence
 import pandas as pd
 
 from ..config import Config
+from ..errors import InputWarning, StructureError
 from .model import InputFile, Page, Skipped, Unit
 
 log = logging.getLogger(__name__)
@@ -108,26 +110,73 @@ def documents_table(pages: Sequence[Page], cfg: Config) -> tuple[pd.DataFrame, l
     -------
     documents : DataFrame with ``DOCUMENT_COLUMNS``
     skipped : list of Skipped
-        Pages whose split failed (they are kept whole as one article and
-        recorded here with the reason, so nothing is lost).
+        Records that could not be used (an invalid ``role``) and exact
+        duplicates, each with its reason.
     """
     from .structure import split_page
 
     rows, skipped, seen = [], [], set()
     for page in pages:
-        units = split_page(page, cfg.structure)
+        where = f"{page.file} {page.record or ''}".strip()
+        try:
+            units = split_page(page, cfg.structure)
+        except StructureError as exc:
+            skipped.append(Skipped(where, str(exc), "structure"))
+            continue
         for unit in units:
             if unit.doc_id in seen:
                 # Two identical records (same file, same text) give the same id; keep one.
-                skipped.append(Skipped(f"{page.file} {page.record or ''}".strip(),
-                                       f"duplicate of document {unit.doc_id}", "ingest"))
+                skipped.append(Skipped(where, f"duplicate of document {unit.doc_id}", "ingest"))
                 continue
             seen.add(unit.doc_id)
             rows.append(_unit_row(unit, page))
-    docs = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+    docs = link_record_parents(pd.DataFrame(rows, columns=DOCUMENT_COLUMNS))
     docs["depth"] = docs["depth"].astype("int64")
     docs["position"] = docs["position"].astype("int64")
     return docs, skipped
+
+
+def link_record_parents(docs: pd.DataFrame) -> pd.DataFrame:
+    """Point ``parent_id`` of records at their parent's ``doc_id``, and set depth from the chain.
+
+    Record files (.jsonl, .csv, ...) name a comment's parent by the parent
+    record's own id (``corpus.fields.parent``). That id is looked up among the
+    ``record_id`` values of the same file; a parent that is not found is
+    dropped with an ``InputWarning`` (the document itself is kept).
+
+    >>> d = pd.DataFrame({"doc_id": ["A", "B", "C"], "record_id": ["1", "2", "3"], "file": ["f"] * 3,
+    ...                   "parent_id": [None, "1", "2"], "split_method": ["none"] * 3, "depth": [0, 1, 1]})
+    >>> link_record_parents(d)[["parent_id", "depth"]].values.tolist()
+    [[None, 0], ['A', 1], ['B', 2]]
+    """
+    records = docs.split_method.eq("none") & docs.parent_id.notna() & ~docs.parent_id.isin(docs.doc_id)
+    if not records.any():
+        return docs
+    by_record = {(f, r): d for f, r, d in zip(docs.file, docs.record_id, docs.doc_id) if r is not None}
+    parents = docs.parent_id.copy()
+    missing = []
+    for i in docs.index[records]:
+        target = by_record.get((docs.at[i, "file"], str(docs.at[i, "parent_id"])))
+        if target is None:
+            missing.append(f"{docs.at[i, 'file']} record {docs.at[i, 'record_id']} (parent {docs.at[i, 'parent_id']!r})")
+        parents.at[i] = target
+    if missing:
+        warnings.warn(f"{len(missing)} record(s) name a parent that is not in the same file, for example "
+                      f"{missing[0]}; they are kept without a parent.", InputWarning, stacklevel=3)
+    parents = parents.astype(object).where(parents.notna(), None)
+    docs = docs.assign(parent_id=parents)
+    parent_of = {d: p for d, p in zip(docs.doc_id, docs.parent_id) if isinstance(p, str)}
+    depth = []
+    for doc_id, d, method in zip(docs.doc_id, docs.depth, docs.split_method):
+        if method != "none":
+            depth.append(int(d))
+            continue
+        n, node, visited = 0, parent_of.get(doc_id), {doc_id}
+        while node is not None and node not in visited:  # a cycle in the data must not hang
+            visited.add(node)
+            n, node = n + 1, parent_of.get(node)
+        depth.append(n)
+    return docs.assign(depth=depth)
 
 
 def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> IngestResult:
@@ -151,7 +200,8 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     from .readers import read_inputs
 
     read = read_inputs(paths, cfg.corpus)
-    skipped = [s for s in read.skipped if Path(s.item).name != CORPUS_CONFIG_NAME]
+    corpus_configs = {(Path(p) / CORPUS_CONFIG_NAME).resolve() for p in paths}
+    skipped = [s for s in read.skipped if Path(s.item).resolve() not in corpus_configs]
     docs, split_skipped = documents_table(read.pages, cfg)
     skipped += split_skipped
     identifier = LanguageIdentifier(

@@ -185,8 +185,15 @@ def read_manifest(path: str | Path, candidates: list[str] | None = None) -> Mani
             stacklevel=2,
         )
     keyed: dict = {}
+    problems = []
     for label, row in rows:
         key = _normal_key(row.get("file") or "")
-        if key:
-            keyed[key] = (label, {k: v for k, v in row.items() if k in META_KEYS})
+        if not key:
+            problems.append(f"{label} has no file name and is ignored")
+            continue
+        if key in keyed:
+            problems.append(f"{label} repeats file {key!r} of {keyed[key][0]}; the later row is used")
+        keyed[key] = (label, {k: v for k, v in row.items() if k in META_KEYS})
+    if problems:
+        warnings.warn(f"Manifest {path}: {'; '.join(problems)}.", InputWarning, stacklevel=2)
     return Manifest(path=path, rows=keyed, sha256=hashlib.sha256(data).hexdigest())

@@ -12,7 +12,7 @@ from typing import List, Optional
 import typer
 
 from ..cli_support import user_errors
-from ..errors import CatalogError
+from ..errors import CatalogError, RunStoreError
 from .catalog import bundled_catalogs, load_catalog
 
 frames_app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -72,7 +72,10 @@ def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by fr
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise RunStoreError(f"Cannot write {out}: {exc.strerror}. Choose another --out.") from None
         typer.echo(f"Wrote {text.count('- id: ')} candidate frames to {out}")
 
 

@@ -109,6 +109,7 @@ def split_page(page: Page, cfg: StructureConfig) -> list[Unit]:
     [('article', None, 0, 'Title\\n\\nBody.'), ('comment', 'Ann', 1, 'Hi'), ('comment', 'Bob', 2, 'Yo')]
     """
     role = page.meta.get("role")
+    role = str(role).strip().lower() if role not in (None, "") else None
     if role or cfg.split == "none":
         return [_single_unit(page, role or "article")]
     lines, stamps = strip_stamps(page.text.splitlines())
