@@ -31,9 +31,21 @@ def _say(message: str) -> None:
     err_console.print(message, markup=False)
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    # Users need the message, not the line of framing's code that raised it.
+    return f"Warning ({category.__name__}): {message}\n"
+
+
 def _setup_logging(verbose: bool) -> None:
+    """Plain one-line warnings and logs for people (only when the CLI runs, never at import)."""
+    import warnings
+
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        warnings.formatwarning = _one_line_warning
+        # trafilatura logs every discarded HTML fragment as a warning.
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def _field_overrides(fields: dict[str, Optional[str]]) -> list[str]:

@@ -188,7 +188,7 @@ class OutputConfig(Section):
 class Config(Section):
     """The whole configuration. ``seed`` reaches every random step."""
 
-    seed: int = 42
+    seed: int = Field(42, ge=0, le=2**32 - 1)
     corpus: CorpusConfig = Field(default_factory=CorpusConfig)
     structure: StructureConfig = Field(default_factory=StructureConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)

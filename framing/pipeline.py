@@ -109,6 +109,7 @@ def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None 
     run_dir = prepare_run_dir(paths, cfg, out)
     say(f"Reading {', '.join(map(str, paths))}")
     result = ingest(paths, cfg, progress=progress)
+    _check_documents(result, paths)
     tables = {"documents": result.documents, "sentences": result.sentences}
     meta = base_meta(paths, cfg, result, command)
     store.write_tables(run_dir, tables)
@@ -127,6 +128,14 @@ def prepare_run_dir(paths: Sequence[str | Path], cfg: Config, out: str | Path | 
         # Nothing of the earlier run may survive next to the new one.
         store.clear_run(run_dir)
     return run_dir
+
+
+def _check_documents(result: IngestResult, paths: Sequence[str | Path]) -> None:
+    if len(result.documents):
+        return
+    reasons = "; ".join(f"{s.item}: {s.reason}" for s in result.skipped[:5]) or "no readable files"
+    raise InputError(f"No documents were read from {', '.join(map(str, paths))} ({reasons}). Give a folder of "
+                     ".txt/.md/.html files or a .jsonl/.json/.csv/.parquet file with a text field.")
 
 
 def _check_paths(paths: Sequence[str | Path]) -> None:
@@ -251,8 +260,14 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     from .compare import topic_prevalence
 
     run_dir = prepare_run_dir(paths, cfg, out)
+    if frames:
+        # --frames adds catalogs; record them in the config so run.json can repeat the run.
+        cfg = cfg.model_copy(deep=True)
+        cfg.frames.catalogs = list(dict.fromkeys([*cfg.frames.catalogs, *frames]))
+    catalogs = list(cfg.frames.catalogs)
     say(f"Reading {', '.join(map(str, paths))}")
     result = ingest(paths, cfg, progress=progress)
+    _check_documents(result, paths)
     counts = result.counts()
     say(f"{counts['documents']} documents ({_roles(counts)}), {counts['sentences']} sentences, "
         f"{counts['skipped']} skipped")
@@ -262,7 +277,6 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
               "topic_prevalence": topic_prevalence(sentences)}
     meta = base_meta(paths, cfg, result, command)
     meta.update(embedding=emb_info, topics=topic_info)
-    catalogs = list(dict.fromkeys([*cfg.frames.catalogs, *(frames or [])]))
     if catalogs:
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
         tables.update(frame_tables)

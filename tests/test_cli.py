@@ -192,3 +192,41 @@ def test_config_error_names_the_file_that_caused_it(tmp_path):
     result = runner.invoke(app, ["ingest", str(corpus), "--config", str(ok_override)])
     assert result.exit_code == 2
     assert "framing.yaml" in result.output and "min_clustr_size" in result.output
+
+
+def test_empty_corpus_is_an_error_not_an_empty_report(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "scan.pdf").write_bytes(b"%PDF-1.4")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "corpus"), "--out", str(tmp_path / "o"), *FAST])
+    assert result.exit_code == 2
+    assert "No documents were read" in result.output and "scan.pdf" in result.output
+
+
+def test_binary_file_is_skipped_with_its_reason(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(TINY, corpus)
+    (corpus / "blob.txt").write_bytes(bytes(range(256)))
+    out = tmp_path / "run"
+    assert runner.invoke(app, ["ingest", str(corpus), "--out", str(out)]).exit_code == 0
+    skipped = json.loads((out / "run.json").read_text())["skipped"]
+    assert any(s["item"].endswith("blob.txt") and "binary" in s["reason"] for s in skipped)
+    docs = pd.read_parquet(out / "tables" / "documents.parquet")
+    assert not docs.file.str.endswith("blob.txt").any()
+
+
+def test_out_of_range_seed_is_a_config_error():
+    result = runner.invoke(app, ["config", "--set", "seed=-1"])
+    assert result.exit_code == 2 and "'seed'" in result.output
+
+
+def test_frames_flag_is_recorded_in_the_run_config(tmp_path):
+    out = tmp_path / "run"
+    catalog = str(Path(__file__).parent / "data" / "tiny_frames.yaml")
+    assert runner.invoke(app, ["analyze", str(TINY), "--out", str(out), "--frames", catalog, *FAST]).exit_code == 0
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["config"]["frames"]["catalogs"] == [catalog]
+    # a run without candidates says so and writes no invalid catalog
+    stub = tmp_path / "stub.yaml"
+    result = runner.invoke(app, ["frames", "suggest", str(out), "--min-sources", "99", "--out", str(stub)])
+    assert result.exit_code == 0 and "No candidate frames" in result.output
+    assert not stub.exists()

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 DOCUMENT_COLUMNS = [
     "doc_id", "page_id", "record_id", "source", "title", "date", "date_source", "url", "language", "lang_confidence",
     "role", "author", "parent_id", "depth", "position", "split_method", "split_confidence",
-    "file", "encoding", "text",
+    "file", "encoding", "notes", "text",
 ]
 
 # A file with this name inside a corpus folder holds config overrides for that corpus.
@@ -99,6 +99,7 @@ def _unit_row(unit: Unit, page: Page) -> dict:
         "split_confidence": unit.split_confidence,
         "file": page.file,
         "encoding": page.encoding,
+        "notes": meta.get("notes"),
         "text": unit.text,
     }
 

@@ -123,10 +123,18 @@ def build_meta(raw: dict, date_source: str = "stated", where: str = "", bad_date
         meta["date"] = iso
     if meta["date"] is None:
         meta["date_source"] = "unknown"
-    elif meta["date_source"] is None or meta["date_source"].lower() not in DATE_SOURCES:
+    elif meta["date_source"] is None:
         meta["date_source"] = date_source
+    elif meta["date_source"].strip().lower() not in DATE_SOURCES:
+        warnings.warn(
+            f"{where or 'Input'}: date_source {meta['date_source']!r} is not one of {', '.join(DATE_SOURCES)}; "
+            "the date is marked 'unknown' as to its source. Fix the value.",
+            InputWarning,
+            stacklevel=2,
+        )
+        meta["date_source"] = "unknown"
     else:
-        meta["date_source"] = meta["date_source"].lower()
+        meta["date_source"] = meta["date_source"].strip().lower()
     return meta
 
 

@@ -125,6 +125,11 @@ def _read_document(src: _Source, raw_meta: dict | None, cfg: CorpusConfig, acc: 
         acc.inputs.append(InputFile(src.shown, _sha(data), fmt, count))
         return
     text, encoding = decode_bytes(data, cfg.encodings)
+    if "\x00" in text:
+        # NUL characters do not occur in text (UTF-16 is decoded by its BOM): this is a binary file.
+        acc.skipped.append(Skipped(src.shown, "binary file (NUL bytes), not text; convert it to .txt or .html first"))
+        acc.inputs.append(InputFile(src.shown, _sha(data), fmt, 0))
+        return
     meta = _text_meta(src, raw_meta, cfg)
     if suffix in HTML_SUFFIXES:
         text, html_meta = html_to_text(text)

@@ -69,6 +69,10 @@ def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by fr
     from .suggest import suggest_from_run
 
     text = suggest_from_run(run_dir, min_sources=min_sources)
+    if "- id: " not in text:
+        typer.echo(f"No candidate frames in {run_dir}: every topic that recurs in {min_sources} or more sources "
+                   "already expresses a catalog frame (or no topic recurs). Nothing written.", err=True)
+        return
     if out is None:
         typer.echo(text, nl=False)
     else:

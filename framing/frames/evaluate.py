@@ -58,6 +58,12 @@ def _parse_frames(value, path, line) -> list[str]:
         return []
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            return _parse_frames(json.loads(value), path, line)
+        except json.JSONDecodeError:
+            raise InputError(f"Label file {path}, line {line}, field 'frames': {value!r} looks like a JSON list "
+                             "but is not valid JSON; write [\"id-a\", \"id-b\"] or id-a;id-b.") from None
     if isinstance(value, str):
         return [v.strip() for v in _SEP.split(value) if v.strip()]
     raise InputError(f"Label file {path}, line {line}, field 'frames': expected a list of frame ids or a "

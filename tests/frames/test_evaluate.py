@@ -111,3 +111,11 @@ def test_id_labels_need_a_run(tiny_catalog):
     labels = pd.DataFrame({"sentence_id": ["a1"], "frames": [["us-there-for-oil"]]})
     with pytest.raises(InputError, match="Label row 1 .*--run"):
         evaluate_catalog(tiny_catalog, labels, FakeEmbedder())
+
+
+def test_csv_cell_holding_a_json_list_is_read_as_frame_ids(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text('text,frames\n"De VS steelt de Syrische olie.","[""a"", ""b""]"\nNothing here.,\n',
+                    encoding="utf-8")
+    labels = read_labels(path)
+    assert [list(f) for f in labels.frames] == [["a", "b"], []]
