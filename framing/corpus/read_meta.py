@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import warnings
 from typing import Any
 
@@ -69,6 +70,23 @@ def _from_text(text: str) -> str | None:
     return first.date().isoformat()
 
 
+def ambiguous_day_month(value: Any) -> bool:
+    """True for a numeric date whose day and month could be swapped ("03/05/2021").
+
+    >>> ambiguous_day_month("03/05/2021"), ambiguous_day_month("31/12/2021"), ambiguous_day_month("2021-03-05")
+    (True, False, False)
+    """
+    text = clean_value(value) if isinstance(value, str) else None
+    if not text or not re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+        return False
+    from dateutil import parser
+
+    try:
+        return parser.parse(text, dayfirst=True).date() != parser.parse(text, dayfirst=False).date()
+    except (ValueError, OverflowError, parser.ParserError):
+        return False
+
+
 def normalize_date(value: Any) -> str | None:
     """``YYYY-MM-DD`` for a date that names year, month and day; else None.
 
@@ -120,6 +138,10 @@ def build_meta(raw: dict, date_source: str = "stated", where: str = "", bad_date
                     InputWarning,
                     stacklevel=2,
                 )
+        elif ambiguous_day_month(raw["date"]):
+            # Kept traceable: the reading chosen (month first) is not certain.
+            note = f"date as given: {meta['date']} (day and month ambiguous; read month first)"
+            meta["notes"] = "; ".join(filter(None, [meta["notes"], note]))
         meta["date"] = iso
     if meta["date"] is None:
         meta["date_source"] = "unknown"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 MONTHS = {
     # English
@@ -182,3 +183,43 @@ def title_line(lines: list[str]) -> str | None:
     if end - first != 1 or len(line) > 200 or line[-1] in ".!?:;,…":
         return None
     return line
+
+
+# Month names of every language above, and their three-letter abbreviations (Mar, Okt, ...).
+_MONTHS = {**{name[:3]: num for name, num in MONTHS.items()}, **MONTHS}
+_TIME = r"(?:\s*(?:at|om|um|à|,|-|@)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?"
+_STAMPS = (
+    # March 20, 2020 at 10:01 am / Mar 20 2020
+    (re.compile(r"^(?P<mon>[^\W\d_]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME + r"$", re.I)),
+    # 20 March 2020 at 10:01
+    (re.compile(r"^(?P<day>\d{1,2})\.?\s+(?P<mon>[^\W\d_]{3,9})\.?,?\s+(?P<year>\d{4})" + _TIME + r"$", re.I)),
+    # 2020-03-20 10:01
+    (re.compile(r"^(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")),
+)
+
+
+def comment_timestamp(line: str) -> str | None:
+    """The ISO date of a line that is only a comment's time stamp, else None.
+
+    WordPress and Disqus put "March 20, 2020 at 10:01 am" under the author;
+    it is the comment's own date, not text to embed.
+
+    >>> comment_timestamp("March 20, 2020 at 10:01 am"), comment_timestamp("20 Mar 2020, 10:01")
+    ('2020-03-20', '2020-03-20')
+    >>> comment_timestamp("March 20, 2020 was a bad day.") is None
+    True
+    """
+    text = line.strip()
+    if len(text) > 40:
+        return None
+    for pattern in _STAMPS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        mon = m["mon"]
+        month = int(mon) if mon.isdigit() else _MONTHS.get(mon.lower()) or _MONTHS.get(mon.lower()[:3])
+        try:
+            return date(int(m["year"]), month, int(m["day"])).isoformat() if month else None
+        except ValueError:
+            return None
+    return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ...config import StructureConfig
 from ...errors import StructureError
 from ..model import ROLES, Page, Unit, stable_id
-from ._common import Draft, strip_stamps, title_line
+from ._common import Draft, comment_timestamp, strip_stamps, title_line
 from .archive import ARCHIVE_CONFIDENCE, date_headers, parse_archive
 from .names import name_style_confidence, parse_names
 from .threads import BULLET_CONFIDENCE, SAYS_CONFIDENCE, bullet_markers, parse_thread, says_markers
@@ -155,6 +155,17 @@ def _page_date(meta: dict) -> tuple[str | None, str]:
     return iso, meta.get("date_source") or "stated"
 
 
+def _leading_timestamp(draft: Draft) -> tuple[str, str] | None:
+    """A comment's own date from a time-stamp line opening its body, and the text without it."""
+    lines = [ln for ln in draft.lines if ln.strip()]
+    iso = comment_timestamp(lines[0]) if lines else None
+    if iso is None:
+        return None
+    rest = list(draft.lines)
+    rest.pop(next(i for i, ln in enumerate(rest) if ln.strip()))
+    return iso, Draft(draft.role, rest).text()
+
+
 def _to_units(page: Page, drafts: list[Draft], method: str) -> list[Unit]:
     date, date_source = _page_date(page.meta)
     seen: Counter = Counter()
@@ -174,6 +185,9 @@ def _to_units(page: Page, drafts: list[Draft], method: str) -> list[Unit]:
             title, d, ds = draft.title, draft.date, draft.date_source or "stated"
         else:
             title, d, ds = article_title, date, "inferred" if date else "unknown"
+            stamp = _leading_timestamp(draft)
+            if stamp is not None:
+                d, ds, text = stamp[0], "stated", stamp[1]
         key = (draft.role, author, text)
         doc_id = stable_id(page.page_id, draft.role, author, text, seen[key])
         seen[key] += 1
