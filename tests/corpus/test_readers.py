@@ -206,7 +206,7 @@ def test_jsonl_records_with_skips_for_empty_text_and_bad_json():
 
 def test_basil_like_nested_paragraphs_of_sentences():
     fields = FieldMapping(text="paragraphs", id="file_id", source="source", title="title", date="date", url="url")
-    result = read_inputs([DATA / "basil_like.jsonl"], CorpusConfig(fields=fields))
+    result = read_inputs([DATA / "nested_paragraphs.jsonl"], CorpusConfig(fields=fields))
     assert len(result.pages) == 2 and not result.skipped
     page = result.pages[0]
     assert page.text == "WASHINGTON — First sentence. Second sentence.\n\nThird sentence in a new paragraph."
@@ -216,9 +216,9 @@ def test_basil_like_nested_paragraphs_of_sentences():
 
 def test_missing_text_field_names_file_field_existing_fields_and_fix():
     with pytest.raises(FieldMappingError) as info:
-        read_inputs([DATA / "basil_like.jsonl"], CorpusConfig())
+        read_inputs([DATA / "nested_paragraphs.jsonl"], CorpusConfig())
     message = str(info.value)
-    assert "basil_like.jsonl" in message and "'text'" in message
+    assert "nested_paragraphs.jsonl" in message and "'text'" in message
     assert "file_id" in message and "paragraphs" in message
     assert "--text-field" in message and "corpus.fields.text" in message
 
@@ -226,9 +226,9 @@ def test_missing_text_field_names_file_field_existing_fields_and_fix():
 def test_changed_mapping_missing_everywhere_is_an_error_but_default_is_not():
     fields = FieldMapping(text="paragraphs", author="byline")
     with pytest.raises(FieldMappingError, match=r"author field 'byline' is in no record.*corpus\.fields\.author"):
-        read_inputs([DATA / "basil_like.jsonl"], CorpusConfig(fields=fields))
+        read_inputs([DATA / "nested_paragraphs.jsonl"], CorpusConfig(fields=fields))
     # 'author' and 'language' keep their defaults and are absent: simply None.
-    pages = read_inputs([DATA / "basil_like.jsonl"], CorpusConfig(fields=FieldMapping(text="paragraphs"))).pages
+    pages = read_inputs([DATA / "nested_paragraphs.jsonl"], CorpusConfig(fields=FieldMapping(text="paragraphs"))).pages
     assert pages[0].meta["author"] is None and pages[0].meta["language"] is None
 
 
