@@ -176,32 +176,43 @@ def _frame(raw, path, catalog: str, index: int) -> Frame:
     )
 
 
-def _check_structure(frames: list[Frame], languages: list[str], path) -> None:
+def _structure_problems(frames: list[tuple[Frame, int | None]], languages: list[str], path) -> list[str]:
+    """Every problem across frames: duplicate ids, parents, missing examples (with lines)."""
+    problems: list[str] = []
     seen: set[str] = set()
-    for frame in frames:
+    for frame, line in frames:
         if frame.id in seen:
-            raise _fail(path, "duplicate id; every frame id must be unique.", frame.id, "id")
+            problems.append(str(_fail(path, "duplicate id; every frame id must be unique.", frame.id, "id", line)))
         seen.add(frame.id)
-    parents = {f.parent for f in frames if f.parent}
-    by_id = {f.id: f for f in frames}
-    for frame in frames:
+    parents = {f.parent for f, _ in frames if f.parent}
+    by_id = {f.id: f for f, _ in frames}
+    for frame, line in frames:
         if frame.parent is not None:
-            if frame.parent not in by_id:
-                raise _fail(path, f"parent '{frame.parent}' is not a frame of this catalog.", frame.id, "parent")
-            if by_id[frame.parent].parent is not None or frame.parent == frame.id:
-                raise _fail(path, "the taxonomy has two levels: a parent cannot itself have a parent.", frame.id, "parent")
+            if frame.parent == frame.id:
+                problems.append(str(_fail(path, "a frame cannot be its own parent.", frame.id, "parent", line)))
+            elif frame.parent not in by_id:
+                problems.append(str(_fail(path, f"parent '{frame.parent}' is not a frame of this catalog.",
+                                          frame.id, "parent", line)))
+            elif by_id[frame.parent].parent is not None:
+                problems.append(str(_fail(path, "the taxonomy has two levels: a parent cannot itself have a parent.",
+                                          frame.id, "parent", line)))
         if not frame.anchors and frame.id not in parents:
-            raise _fail(path, "missing examples: add positive anchor statements (several per language).",
-                        frame.id, "examples")
+            problems.append(str(_fail(path, "missing examples: add positive anchor statements (several per language).",
+                                      frame.id, "examples", line)))
         if frame.anchors and set(frame.examples) != {UNDEFINED_LANG}:
             missing = [lang for lang in languages if not frame.examples.get(lang)]
             if missing:
-                raise _fail(path, f"missing examples in language(s) {', '.join(missing)} declared by the catalog.",
-                            frame.id, "examples")
+                problems.append(str(_fail(path, f"missing examples in language(s) {', '.join(missing)} declared by "
+                                                "the catalog.", frame.id, "examples", line)))
+    return problems
 
 
 def parse_catalog(data, path="<catalog>") -> FrameCatalog:
-    """Validate a parsed YAML document and build its :class:`FrameCatalog`."""
+    """Validate a parsed YAML document and build its :class:`FrameCatalog`.
+
+    Every problem of every frame is reported at once, each with its line,
+    frame id and field, so a catalog can be fixed in one pass.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("frames"), list) or not data["frames"]:
         raise _fail(path, "a catalog must be a mapping with a non-empty 'frames' list.", None, "frames")
     data = dict(data)
@@ -214,9 +225,19 @@ def parse_catalog(data, path="<catalog>") -> FrameCatalog:
     languages = data.get("languages") or []
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         raise _fail(path, "'languages' must be a list of language codes such as [en, nl].", None, "languages")
-    frames = [_frame(dict(raw) if isinstance(raw, dict) else raw, path, name, i) for i, raw in enumerate(data["frames"])]
-    _check_structure(frames, languages, path)
-    return FrameCatalog(name=name, frames=tuple(frames), languages=tuple(languages),
+    frames, problems = [], []
+    for i, raw in enumerate(data["frames"]):
+        line = raw.get("__line__") if isinstance(raw, dict) else None
+        try:
+            frames.append((_frame(dict(raw) if isinstance(raw, dict) else raw, path, name, i), line))
+        except CatalogError as exc:
+            problems.append(str(exc))
+    problems += _structure_problems(frames, languages, path)
+    if len(problems) == 1:
+        raise CatalogError(problems[0])
+    if problems:
+        raise CatalogError(f"Frame catalog {path} has {len(problems)} problems:\n  - " + "\n  - ".join(problems))
+    return FrameCatalog(name=name, frames=tuple(f for f, _ in frames), languages=tuple(languages),
                         description=str(data.get("description") or "").strip(), paths=(str(path),))
 
 

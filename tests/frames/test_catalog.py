@@ -132,3 +132,35 @@ def test_plain_list_examples_and_name_alias(tmp_path):
         "examples: {en: [one b, two b], nl: [een b, twee b]}", "examples: [one b, een b]")
     cat = load_catalog(write(tmp_path, text))
     assert cat.name == "plain" and cat.get("b").examples == {"und": ("one b", "een b")}
+
+
+def test_every_problem_is_reported_at_once_with_lines(tmp_path):
+    text = """catalog: broken
+languages: [en]
+frames:
+  - id: a
+    label: A
+    description: First.
+    examples: {en: [one, two]}
+  - id: a
+    label: A again
+    description: Duplicate.
+    examples: {en: [three, four]}
+  - id: b
+    label: B
+    description: Its own parent.
+    parent: b
+    examples: {en: [five, six]}
+  - id: c
+    label: C
+    description: No examples.
+"""
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(path)
+    message = str(info.value)
+    assert "has 3 problems" in message
+    assert "line 8 / frame 'a' / field 'id': duplicate id" in message
+    assert "line 12 / frame 'b' / field 'parent': a frame cannot be its own parent" in message
+    assert "line 17 / frame 'c' / field 'examples': missing examples" in message
