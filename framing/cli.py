@@ -52,6 +52,15 @@ def _field_overrides(fields: dict[str, Optional[str]]) -> list[str]:
     return [f"corpus.fields.{k}={v}" for k, v in fields.items() if v is not None]
 
 
+def _prepare(paths, config, set_, fields, verbose: bool, quiet: bool):
+    """What ingest and analyze share: logging, the layered config, and where messages go."""
+    from .pipeline import load_run_config
+
+    _setup_logging(verbose)
+    cfg = load_run_config(paths, config, [*(set_ or []), *_field_overrides(fields)])
+    return cfg, (lambda _m: None) if quiet else _say
+
+
 PathsArg = typer.Argument(..., help="Folders of .txt/.md/.html files (with an optional manifest) "
                           "or .jsonl/.json/.csv/.parquet files.", show_default=False)
 ConfigOpt = typer.Option(None, "--config", "-c", help="YAML file of config overrides.")
@@ -101,11 +110,9 @@ def ingest(
 
     Writes tables/documents.parquet, tables/sentences.parquet and run.json.
     """
-    from .pipeline import command_line, load_run_config, run_ingest
+    from .pipeline import command_line, run_ingest
 
-    _setup_logging(verbose)
-    cfg = load_run_config(paths, config, [*(set_ or []), *_field_overrides(fields)])
-    say = (lambda _m: None) if quiet else _say
+    cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
     run = run_ingest(paths, cfg, out, command=command_line(), say=say, progress=not quiet)
     c = run.meta["counts"]
     say(f"{c['documents']} documents from {c['pages']} pages and {c['sources']} sources, "
@@ -131,11 +138,9 @@ def analyze(
 
     Writes the run folder: tables/*.parquet, framing.duckdb, run.json and report.html.
     """
-    from .pipeline import analyze as run_analyze, command_line, load_run_config
+    from .pipeline import analyze as run_analyze, command_line
 
-    _setup_logging(verbose)
-    cfg = load_run_config(paths, config, [*(set_ or []), *_field_overrides(fields)])
-    say = (lambda _m: None) if quiet else _say
+    cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
     run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet)
     say(f"Report: {run.run_dir / 'report.html'}")
 

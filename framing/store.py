@@ -26,6 +26,7 @@ import logging
 import os
 import platform
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -65,17 +66,20 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    # Write beside the target, then rename: a killed run never leaves half a file.
+@contextmanager
+def _atomic_target(path: Path):
+    """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds.
+
+    A killed or failed write never leaves half a file under the real name.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        yield Path(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def clear_run(run_dir: str | Path) -> None:
@@ -114,14 +118,8 @@ def write_tables(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> dict[s
     written = {}
     for name, df in tables.items():
         path = out_dir / f"{name}.parquet"
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-        os.close(fd)
-        try:
+        with _atomic_target(path) as tmp:
             df.to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
         written[name] = path
     return written
 
@@ -149,20 +147,18 @@ def write_duckdb(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> Path:
     import duckdb
 
     path = Path(run_dir) / DUCKDB_FILE
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
-        try:
-            for name, df in tables.items():
-                con.register("_frame", df)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
-                con.unregister("_frame")
-        finally:
-            con.close()
-        os.replace(tmp, path)
+        with _atomic_target(path) as tmp:
+            tmp.unlink()  # duckdb creates its own file; an empty one is not a database
+            con = duckdb.connect(str(tmp))
+            try:
+                for name, df in tables.items():
+                    con.register("_frame", df)
+                    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
+                    con.unregister("_frame")
+            finally:
+                con.close()
     except (OSError, duckdb.Error) as exc:
-        tmp.unlink(missing_ok=True)
         raise RunStoreError(f"Cannot write {path}: {exc}. Check that the folder is writable and has free space.") from exc
     return path
 
@@ -171,7 +167,8 @@ def write_run_json(run_dir: str | Path, meta: dict[str, Any]) -> Path:
     """Write ``RUN/run.json`` (UTF-8, indented, keys in insertion order)."""
     data = json.dumps(meta, indent=2, ensure_ascii=False, default=str).encode("utf-8")
     path = Path(run_dir) / RUN_JSON
-    _atomic_write_bytes(path, data)
+    with _atomic_target(path) as tmp:
+        tmp.write_bytes(data)
     return path
 
 
