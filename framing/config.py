@@ -22,8 +22,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
+from .resources import configs_dir
 
-DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+DEFAULT_CONFIG_PATH = configs_dir() / "default.yaml"
 
 
 class Section(BaseModel):
@@ -320,8 +321,8 @@ def load_config(
         With the dotted path of every bad key or value and the allowed keys.
     """
     if not Path(defaults).is_file():
-        raise ConfigError(f"The default configuration {defaults} is missing. Install framing from its "
-                          "repository with `pip install -e .` so that configs/ is found.")
+        raise ConfigError(f"The default configuration {defaults} is missing. Reinstall framing "
+                          "(`pip install framing` or, in a checkout, `pip install -e .`): it ships configs/.")
     files = [] if path is None else [path] if isinstance(path, (str, Path)) else list(path)
     layers = [(str(defaults), _read_yaml(Path(defaults)))]
     layers += [(str(f), _read_yaml(Path(f))) for f in files]

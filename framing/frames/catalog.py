@@ -39,8 +39,9 @@ from pathlib import Path
 import yaml
 
 from ..errors import CatalogError
+from ..resources import configs_dir
 
-CATALOG_DIR = Path(__file__).resolve().parent.parent.parent / "configs" / "frames"
+CATALOG_DIR = configs_dir() / "frames"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FRAME_KEYS = {"id", "label", "description", "examples", "negatives", "keywords", "parent"}
 TOP_KEYS = {"catalog", "name", "description", "languages", "frames"}
