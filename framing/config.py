@@ -170,6 +170,17 @@ class FramesConfig(Section):
     suggest_min_sources: int = Field(2, ge=1)
 
 
+class CompareConfig(Section):
+    """Comparisons across groups (``framing compare`` and the defaults of ``framing analyze``)."""
+
+    by: list[str] = Field(default_factory=lambda: ["source", "role"])
+    """Groupings ``framing analyze`` compares; one with a single group (no comments) is skipped."""
+    min_documents: int = Field(5, ge=1)
+    """Groups with fewer documents are flagged ``few_documents`` (kept, not hidden)."""
+    bootstrap: int = Field(1000, ge=100)
+    """Bootstrap resamples (over documents) of every sentence-level interval."""
+
+
 class ReportConfig(Section):
     """The HTML report."""
 
@@ -197,6 +208,7 @@ class Config(Section):
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
     frames: FramesConfig = Field(default_factory=FramesConfig)
+    compare: CompareConfig = Field(default_factory=CompareConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
 

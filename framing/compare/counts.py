@@ -1,4 +1,4 @@
-"""Statistics across sources, roles and periods: pure functions over tables.
+"""Counts of topics per source, role and month (the `topic_prevalence` table).
 
 Nothing here fits a model or reads a file: every function takes pandas
 tables with the documented columns and returns a new table.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 PREVALENCE_COLUMNS = ["topic", "source", "role", "month", "count", "share"]
 UNKNOWN = "unknown"
