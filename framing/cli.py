@@ -145,6 +145,23 @@ def analyze(
     say(f"Report: {run.run_dir / 'report.html'}")
 
 
+@app.command("report")
+@user_errors
+def report_command(
+    run_dir: Path = typer.Argument(..., help="A run folder written by `framing analyze`.", show_default=False),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the page (default RUN_DIR/report.html)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Page title (default: the run's report.title)."),
+    max_points: Optional[int] = typer.Option(None, "--max-points", min=100,
+                                             help="Sentences on the map at most (default: the run's report.max_points)."),
+) -> None:
+    """Rebuild a run's report.html from its tables and run.json (nothing is recomputed)."""
+    from .report import rebuild_report
+
+    _setup_logging(False)
+    path = rebuild_report(run_dir, out=out, title=title, max_points=max_points)
+    _say(f"Report: {path}")
+
+
 @app.command("config")
 @user_errors
 def show_config(

@@ -1,13 +1,15 @@
-"""Assembling the self-contained HTML report.
+"""Assembling the self-contained HTML report from Jinja2 templates.
 
-The page embeds plotly.js once, inline, and loads nothing from the network, so
-it opens on an air-gapped machine. Corpus text is escaped in every section;
-figure data is serialised with Plotly's JSON encoder, which writes ``<``, ``>``
-and ``/`` as ``\\u003c``, ``\\u003e`` and ``\\u002f``, so no ``</script>`` in the
-data can close the script block (checked again before writing). A
-Content-Security-Policy allows only the page's own scripts, by hash, and no
-network access; it allows eval because Plotly's WebGL layer (regl) compiles
-its shaders' glue code with ``Function``, and the 2-D map needs it.
+Escaping is by construction: the templates are rendered with autoescaping on,
+so every value from the corpus or the run is escaped unless this module marks
+it safe. Only three things are: plotly.js and the page's own script (library
+code, checked to hold no ``</script``), and the JSON data blocks, in which
+``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e`` and ``\\u0026``
+so nothing in them can end the block. The page embeds plotly.js once and
+loads nothing from the network. Its Content-Security-Policy allows only its
+two scripts, by hash, and no network access; it allows eval because Plotly's
+WebGL layer (regl) compiles its shaders' glue code with ``Function``, which
+the 2-D map needs.
 
 Examples
 --------
@@ -25,26 +27,32 @@ import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from string import Template
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.offline
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from plotly.io.json import to_json_plotly
 
 from ..errors import ReportError
-from . import sections
-from .figures import build_figures, esc
+from . import views
+from .common import get_table, text
+from .data import frame_prevalence
+from .evidence import Quotes
+from .figures import build_figures
 
 logger = logging.getLogger(__name__)
 
-PLOT_CONFIG = {"responsive": True, "displaylogo": False, "scrollZoom": False}
 _CLOSE_TAG = re.compile(r"</", re.IGNORECASE)
+NAV = [("overview", "Overview"), ("frames", "Frames"), ("evidence", "Evidence"), ("compare", "Two sources"),
+       ("topics", "Topics"), ("terms", "Terms"), ("audience", "Outlet vs comments"), ("timing", "Who said it first"),
+       ("candidates", "Candidate frames"), ("run", "Run")]
 
 
-def _template() -> Template:
-    text = resources.files("framing.report").joinpath("templates/report.html").read_text(encoding="utf-8")
-    return Template(text)
+@functools.lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("framing.report", "templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def script_safe(js: str) -> str:
@@ -56,20 +64,30 @@ def script_safe(js: str) -> str:
     return _CLOSE_TAG.sub(r"<\\/", js)
 
 
-def _figure_div(name: str) -> str:
-    return f'<div class="figure"><div id="fig-{esc(name)}" class="plotly-graph-div"></div></div>'
+def json_block(value: object) -> Markup:
+    """JSON for a ``<script type="application/json">`` block: no ``<``, ``>`` or ``&`` left in it.
 
-
-def _figure_call(name: str, fig: go.Figure) -> str:
-    d = fig.to_dict()
-    data, layout = to_json_plotly(d.get("data", [])), to_json_plotly(d.get("layout", {}))
-    return f'Plotly.newPlot("fig-{name}", {data}, {layout}, {json.dumps(PLOT_CONFIG)});'
+    >>> str(json_block({"t": "</script><b>&"}))
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    raw = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+    safe = raw.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    safe = safe.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(safe)  # noqa: S704 - escaped just above
 
 
 @functools.lru_cache(maxsize=1)
 def _plotlyjs() -> str:
     js = plotly.offline.get_plotlyjs()
     return script_safe(js) if "</script" in js.lower() else js  # not so today; cheap to guard
+
+
+@functools.lru_cache(maxsize=1)
+def _reportjs() -> str:
+    js = resources.files("framing.report").joinpath("templates/report.js").read_text(encoding="utf-8")
+    if re.search(r"</script|<!--", js, re.IGNORECASE):
+        raise ReportError("report.js must not contain '</script' or '<!--' (it is inlined in a <script> block).")
+    return js
 
 
 @functools.lru_cache(maxsize=8)
@@ -86,32 +104,18 @@ def _csp(scripts: list[str]) -> str:
     )
 
 
-def _section(anchor: str, heading: str, content: str) -> str:
-    return f'<section id="{anchor}"><h2>{esc(heading)}</h2>{content}</section>'
+def _figure_json(figs: dict) -> str:
+    parts = []
+    for name, fig in figs.items():
+        d = fig.to_dict()
+        parts.append(f'{json.dumps(name)}: {{"data": {to_json_plotly(d.get("data", []))}, '
+                     f'"layout": {to_json_plotly(d.get("layout", {}))}}}')
+    return "{" + ", ".join(parts) + "}"
 
 
-def _body(tables: Mapping[str, pd.DataFrame], meta: Mapping, title: str, figs: dict[str, go.Figure]) -> str:
-    div = lambda name: _figure_div(name) if name in figs else ""  # noqa: E731
-    parts = [sections.header(tables, meta, title)]
-    nav = [("map", "Topic map"), ("topics", "Topics")]
-    if "sentence_map" in figs:
-        parts.append(_section(
-            "map", "Topic map",
-            '<p class="note">Each point is a sentence; nearby sentences say similar things. Hover a '
-            "point for its text and ids; click a legend entry to hide a topic, double-click to "
-            "isolate it.</p>" + div("sentence_map"),
-        ))
-    topic_html = div("topic_sizes") + div("topics_per_source") + div("topics_by_role")
-    parts.append(_section("topics", "Topics", topic_html + sections.topic_table(tables)))
-    frames = sections.frame_evidence(tables)
-    if frames:
-        nav.append(("frames", "Frames"))
-        parts.append(_section("frames", "Frames", div("frames_per_source") + frames))
-    nav += [("skipped", "Skipped inputs"), ("run", "Run")]
-    parts.append(_section("skipped", "Skipped inputs", sections.skipped(meta)))
-    parts.append(_section("run", "Run configuration and versions", sections.run_summary(meta)))
-    links = "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t in nav)
-    return parts[0] + f"<nav>{links}</nav>" + "".join(parts[1:])
+def _has_comments(tables: Mapping[str, pd.DataFrame]) -> bool:
+    docs = tables.get("documents")
+    return docs is not None and "role" in docs.columns and bool((docs["role"].astype(str) == "comment").any())
 
 
 def render_report(
@@ -126,13 +130,10 @@ def render_report(
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        ``documents``, ``sentences`` (with topic, topic_prob, map_x, map_y),
-        ``topics``, ``topic_prevalence`` and, when frames ran,
-        ``sentence_frames``, ``frames``, ``topic_frames``. Sections whose
-        tables are missing are left out.
+        The run's tables (see the README's Outputs). Sections whose tables are
+        missing say so instead of showing anything.
     meta : mapping
-        The run's ``run.json``: corpus, created, inputs, counts, skipped,
-        embedding, config, versions, seed.
+        The run's ``run.json``.
     title : str, optional
         Defaults to ``"framing report: <corpus>"``.
     seed : int
@@ -148,17 +149,30 @@ def render_report(
     Examples
     --------
     >>> html = render_report(tables, meta, seed=42)   # doctest: +SKIP
-    >>> html.count("<script")                          # doctest: +SKIP
+    >>> html.count("<script>")                         # doctest: +SKIP
     2
     """
-    title = title or f"framing report: {meta.get('corpus') or 'corpus'}"
+    for name in ("documents", "sentences", "topics", "frames", "sentence_frames"):
+        get_table(tables, name)  # a table without the columns the report reads fails here, clearly
+    title = title or f"framing report: {text(meta.get('corpus')) or 'corpus'}"
     figs = build_figures(tables, seed=seed, max_points=max_points)
-    plotlyjs = _plotlyjs()
-    init = script_safe("\n".join(_figure_call(name, fig) for name, fig in figs.items()))
-    return _template().substitute(
-        csp=_csp([plotlyjs, init]), title=esc(title), plotlyjs=plotlyjs,
-        body=_body(tables, meta, title, figs), init=init,
+    quotes = Quotes(tables)
+    prevalence = frame_prevalence(tables)
+    compare = views.side_by_side(tables)
+    plotlyjs, reportjs = _plotlyjs(), _reportjs()
+    frames = views.frames(tables, quotes)
+    nav = [(a, label) for a, label in NAV if a != "evidence" or frames]
+    html = _env().get_template("report.html.j2").render(
+        title=title, meta={"corpus": text(meta.get("corpus"))}, csp=_csp([plotlyjs, reportjs]),
+        plotlyjs=Markup(plotlyjs), reportjs=Markup(reportjs),  # noqa: S704 - library code, checked for </script
+        figure_json=json_block(_figure_json(figs)), figs=figs,
+        compare=compare, compare_json=json_block(compare) if compare else "",
+        ov=views.overview(tables, meta), frames=frames, topics=views.topics(tables, quotes),
+        candidates=views.candidates(tables, quotes), cmp=views.compare_sections(tables),
+        intervals=bool(prevalence and prevalence.has_ci), has_comments=_has_comments(tables),
+        run=views.run_facts(meta), nav=nav,
     )
+    return html
 
 
 def write_report(tables: Mapping[str, pd.DataFrame], meta: Mapping, path: str | Path, **kw) -> Path:
@@ -177,11 +191,11 @@ def write_report(tables: Mapping[str, pd.DataFrame], meta: Mapping, path: str | 
     PosixPath('reports/demo/report.html')
     """
     path = Path(path)
-    text = render_report(tables, meta, **kw)
+    text_ = render_report(tables, meta, **kw)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text_, encoding="utf-8")
     except OSError as exc:
         raise ReportError(f"Cannot write the report to {path}: {exc.strerror}. Check the folder and its permissions.") from exc
-    logger.info("wrote report %s (%.1f MB)", path, len(text.encode("utf-8")) / 1e6)
+    logger.info("wrote report %s (%.1f MB)", path, len(text_.encode("utf-8")) / 1e6)
     return path

@@ -1,19 +1,19 @@
-"""Figure structure, checked through ``fig.to_dict()``."""
+"""Figure structure, checked through ``fig.to_dict()`` against the run's own tables."""
 
 from __future__ import annotations
 
 import base64
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from framing.errors import ReportError
 from framing.report import build_figures
-from framing.report.figures import OUTLIER_COLOR, OUTLIER_NAME, sample_index, topic_colors
+from framing.report.common import OUTLIER_COLOR, OUTLIER_NAME, pct_format, topic_colors
+from framing.report.figures import sample_index
 
-from .conftest import IMG, SCRIPT
-
-FRAME_TABLES = ("sentence_frames", "frames", "topic_frames")
+from .conftest import EVIL_LABEL, EVIL_SOURCE, PAYLOADS
 
 
 def arr(value) -> np.ndarray:
@@ -27,54 +27,61 @@ def arr(value) -> np.ndarray:
 
 def test_all_figures_built(tables):
     figs = build_figures(tables, seed=42)
-    assert list(figs) == ["sentence_map", "topic_sizes", "topics_per_source", "topics_by_role", "frames_per_source"]
+    assert list(figs) == ["frame_prevalence", "frames_by_source", "sentence_map", "topic_sizes", "topics_per_source"]
 
 
 def test_map_traces_points_and_colors(tables):
     d = build_figures(tables)["sentence_map"].to_dict()
-    traces = d["data"]
+    traces, s = d["data"], tables["sentences"]
     assert {t["type"] for t in traces} == {"scattergl"}
-    assert sum(len(arr(t["x"])) for t in traces) == len(tables["sentences"]) == 30
+    assert sum(len(arr(t["x"])) for t in traces) == int(s["map_x"].notna().sum())
     assert traces[0]["name"] == OUTLIER_NAME and traces[0]["marker"]["color"] == OUTLIER_COLOR
-    assert len(arr(traces[0]["x"])) == int((tables["sentences"]["topic"] == -1).sum())
-    colors = [t["marker"]["color"] for t in traces[1:]]
-    assert len(set(colors)) == 3 and OUTLIER_COLOR not in colors
-    assert colors == [topic_colors([0, 1, 2])[t] for t in (0, 1, 2)]
+    assert len(arr(traces[0]["x"])) == int(((s["topic"] == -1) & s["map_x"].notna()).sum())
+    real = sorted(set(s["topic"]) - {-1})
+    assert [t["marker"]["color"] for t in traces[1:]] == [topic_colors(real)[t] for t in real]
     assert d["layout"]["xaxis"]["title"]["text"] == "Map dimension 1"
-    assert d["layout"]["yaxis"]["title"]["text"] == "Map dimension 2"
 
 
-def test_map_hover_is_escaped_and_locates_the_sentence(tables):
+def test_labels_and_hovers_are_escaped(tables):
+    figs = build_figures(tables)
+    blob = repr([f.to_dict() for f in figs.values()])
+    for raw in PAYLOADS:
+        assert raw not in blob
+    assert "&lt;img src=x onerror=&quot;window.__xss=2;alert(2)&quot;&gt;" in blob  # the source name, as text
+    assert "&lt;script&gt;window.__xss=1" in blob
+
+
+def test_map_hover_locates_the_sentence(tables):
     traces = build_figures(tables)["sentence_map"].to_dict()["data"]
     hovers = [h for t in traces for h in t["text"]]
-    joined = "\n".join(hovers) + "\n".join(t["name"] for t in traces)
-    for raw in (SCRIPT, IMG, "<script", "<img", "</script"):
-        assert raw not in joined
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in joined
-    assert "&lt;img src=x onerror=alert(1)&gt;" in joined
-    s = tables["sentences"].iloc[0]
-    hover = next(h for h in hovers if f"· {s.sentence_id}</i>" in h)
-    assert f"doc {s.doc_id} [{s.start}–{s.end}]" in hover and s.source in hover and s.role in hover
+    s = tables["sentences"].dropna(subset=["map_x"]).iloc[0]
+    hover = next(h for h in hovers if h.endswith(f"· {s.sentence_id}</i>"))
+    assert f"doc {s.doc_id} [{s.start}–{s.end}]" in hover and s.role in hover
 
 
-def test_map_hover_truncates_long_text(tables):
-    tables["sentences"].loc[0, "text"] = "word " * 200
-    hovers = [h for t in build_figures(tables)["sentence_map"].to_dict()["data"] for h in t["text"]]
-    longest = max(hovers, key=len)
-    assert "…" in longest and len(longest) < 600
+def test_far_off_points_do_not_squash_the_map(tables):
+    s = tables["sentences"].copy()
+    s.loc[s.index[0], "map_x"] = s["map_x"].max() + 1e6
+    d = build_figures({**tables, "sentences": s})["sentence_map"].to_dict()["layout"]
+    lo, hi = d["xaxis"]["range"]
+    assert hi < s["map_x"].max() and hi - lo < 1e5
+    assert "1 far-off point(s) lie outside this view" in d["title"]["text"]
 
 
-def test_map_sample_is_seeded(tables, big_sentences):
-    tables = {"sentences": big_sentences}
+def test_map_sample_is_seeded_and_said(tables):
+    base = tables["sentences"].dropna(subset=["map_x"])
+    big = pd.concat([base.assign(sentence_id=base["sentence_id"] + f"-{i}", map_x=base["map_x"] + i * 0.01)
+                     for i in range(40)], ignore_index=True)
+    small = {"sentences": big}
 
     def points(seed):
-        data = build_figures(tables, seed=seed, max_points=500)["sentence_map"].to_dict()["data"]
-        return np.concatenate([arr(t["x"]) for t in data])
+        data = build_figures(small, seed=seed, max_points=500)["sentence_map"].to_dict()["data"]
+        return np.sort(np.concatenate([arr(t["x"]) for t in data]))
 
     a, b, c = points(1), points(1), points(2)
     assert len(a) == 500 and np.array_equal(a, b) and not np.array_equal(a, c)
-    title = build_figures(tables, seed=1, max_points=500)["sentence_map"].layout.title.text
-    assert "500 of 3,000" in title and "seed 1" in title
+    title = build_figures(small, seed=1, max_points=500)["sentence_map"].layout.title.text
+    assert f"a seeded sample of 500 of {len(big):,} (seed 1)" in title
 
 
 def test_sample_index_keeps_all_when_small():
@@ -83,60 +90,87 @@ def test_sample_index_keeps_all_when_small():
     assert len(set(idx)) == 100 and list(idx) == sorted(idx)
 
 
-def test_map_drops_sentences_without_coordinates(tables):
-    tables["sentences"].loc[:4, "map_x"] = np.nan
-    data = build_figures(tables)["sentence_map"].to_dict()["data"]
-    assert sum(len(arr(t["x"])) for t in data) == 25
+def test_frame_prevalence_reads_source_frames(tables):
+    d = build_figures(tables)["frame_prevalence"].to_dict()
+    sf, frames = tables["source_frames"], tables["frames"]
+    labels = dict(zip(frames["frame_id"], frames["label"]))
+    assert {t["name"] for t in d["data"]} == {s.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+                                               for s in sf["source"].unique()}
+    for t in d["data"]:
+        source = next(s for s in sf["source"].unique() if t["name"] == s.replace("<", "&lt;").replace(">", "&gt;")
+                      .replace('"', "&quot;"))
+        for x, y in zip(t["x"], arr(t["y"])):
+            fid = next(f for f, lab in labels.items() if x == lab.replace("<", "&lt;").replace(">", "&gt;"))
+            row = sf[(sf["source"] == source) & (sf["frame_id"] == fid)]
+            assert y == pytest.approx(float(row["share"].iloc[0]) if len(row) else 0.0)
+        assert "error_y" not in t  # source_frames holds no interval; none is drawn
+    assert "no intervals" in d["layout"]["title"]["text"]
 
 
-def test_topic_sizes_bar(tables):
-    d = build_figures(tables)["topic_sizes"].to_dict()
-    (bar,) = d["data"]
-    assert bar["type"] == "bar" and bar["orientation"] == "h"
-    assert len(bar["y"]) == 3 and not any("Outlier" in y for y in bar["y"])
-    assert arr(bar["x"]).tolist() == [8, 8, 8]
-    assert "&lt;img" in bar["y"][1] and "<img" not in bar["y"][1]
-    assert d["layout"]["xaxis"]["title"]["text"] == "Sentences"
+def test_frame_prevalence_draws_intervals_from_compare_prevalence(tables):
+    cp = pd.DataFrame({"by": "source", "group": ["alpha news", "alpha news", "gamma nl"], "kind": "frame",
+                       "item": ["us-there-for-oil", "media-lies", "us-there-for-oil"],
+                       "count": [2, 1, 3], "total": [3, 3, 2], "share_of_documents": [2 / 3, 1 / 3, 1.0],
+                       "ci_low": [0.2, 0.06, 0.34], "ci_high": [0.94, 0.79, 1.0]})
+    d = build_figures({**tables, "compare_prevalence": cp})["frame_prevalence"].to_dict()
+    alpha = next(t for t in d["data"] if t["name"] == "alpha news")
+    i = list(alpha["x"]).index("The US is there for the oil")
+    assert arr(alpha["y"])[i] == pytest.approx(2 / 3)
+    assert arr(alpha["error_y"]["array"])[i] == pytest.approx(0.94 - 2 / 3)
+    assert arr(alpha["error_y"]["arrayminus"])[i] == pytest.approx(2 / 3 - 0.2)
+    assert "share of documents" in d["layout"]["title"]["text"] and "95% interval" in d["layout"]["title"]["text"]
+
+
+def test_source_frame_heatmap_cells_are_the_table(tables):
+    (hm,) = build_figures(tables)["frames_by_source"].to_dict()["data"]
+    sf = tables["source_frames"]
+    z = arr(hm["z"])
+    esc = {s.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"): s for s in sf["source"].unique()}
+    assert set(hm["y"]) == set(esc)
+    assert np.isnan(z).sum() == len(hm["y"]) * len(hm["x"]) - len(sf)  # no match: a blank cell, not 0%
+    assert np.nansum(z) == pytest.approx(sf["share"].sum())
+    assert EVIL_SOURCE not in hm["y"]
 
 
 def test_topics_per_source_shares(tables):
-    d = build_figures(tables)["topics_per_source"].to_dict()
-    (hm,) = d["data"]
-    assert hm["type"] == "heatmap" and list(hm["x"]) == ["alpha_news", "beta_forum", "gamma_blog"]
+    (hm,) = build_figures(tables)["topics_per_source"].to_dict()["data"]
     z = arr(hm["z"])
-    assert z.shape == (4, 3)  # 3 topics + outliers, 3 sources
-    np.testing.assert_allclose(z.sum(axis=0), 1.0)
-    assert hm["y"][-1] == OUTLIER_NAME
-    s = tables["sentences"]
-    expected = ((s["source"] == "alpha_news") & (s["topic"] == 0)).sum() / (s["source"] == "alpha_news").sum()
-    assert z[list(hm["y"]).index("0_energy_prices"), 0] == pytest.approx(expected)
+    np.testing.assert_allclose(z.sum(axis=0), 1.0)  # clustered sentences of each source
+    prev = tables["topic_prevalence"]
+    col = list(hm["x"]).index("alpha news")
+    top = prev.groupby("topic")["count"].sum().sort_values(ascending=False, kind="stable")
+    row0_topic = int(sorted(top.index, key=lambda t: (-top[t], t))[0])
+    alpha = prev[prev["source"] == "alpha news"]
+    expected = alpha[alpha["topic"] == row0_topic]["count"].sum() / alpha["count"].sum()
+    assert z[0, col] == pytest.approx(expected)
 
 
-def test_topics_by_role_grouped(tables):
-    d = build_figures(tables)["topics_by_role"].to_dict()
-    assert d["layout"]["barmode"] == "group"
-    assert [t["name"] for t in d["data"]] == ["article", "comment", "post"]
-    for t in d["data"]:
-        assert t["type"] == "bar" and arr(t["y"]).sum() == pytest.approx(1.0)
+def test_ticks_are_readable(tables):
+    assert pct_format(0.04) != ".0%" and pct_format(0.5) == ".0%"
+    (hm,) = build_figures(tables)["frames_by_source"].to_dict()["data"]
+    top = np.nanmax(arr(hm["z"]))
+    assert hm["colorbar"]["tickformat"] == pct_format(top)
 
 
-def test_frames_per_source_counts(tables):
-    (hm,) = build_figures(tables)["frames_per_source"].to_dict()["data"]
-    sf, s = tables["sentence_frames"], tables["sentences"]
-    m = sf[sf["matched"]].merge(s, on="sentence_id")
-    expected = m[m["frame_id"] == "conspiracy"].groupby("source").size().reindex(hm["x"], fill_value=0)
-    assert arr(hm["text"])[1].tolist() == expected.tolist()
-    assert "&lt;script&gt;" in hm["y"][1]
-
-
-def test_missing_frame_tables_leave_out_the_frame_figure(tables):
-    for name in FRAME_TABLES:
+def test_missing_frame_tables_leave_out_the_frame_figures(tables):
+    for name in ("sentence_frames", "frames", "topic_frames", "source_frames", "document_frames"):
         tables.pop(name)
     figs = build_figures(tables)
-    assert "frames_per_source" not in figs and "sentence_map" in figs
+    assert "frame_prevalence" not in figs and "sentence_map" in figs
+
+
+def test_ingest_only_run_has_no_topic_figures(tables):
+    s = tables["sentences"].drop(columns=["topic", "topic_prob", "map_x", "map_y"]).assign(topic=-1)
+    assert build_figures({"documents": tables["documents"], "sentences": s}) == {}
 
 
 def test_table_without_needed_column_is_a_report_error(tables):
     tables["sentences"] = tables["sentences"].drop(columns=["doc_id"])
     with pytest.raises(ReportError, match=r"Table 'sentences' lacks the column\(s\) doc_id"):
         build_figures(tables)
+
+
+def test_frame_label_payload_reaches_figures_escaped(tables):
+    d = build_figures(tables)["frames_by_source"].to_dict()
+    assert EVIL_LABEL not in d["data"][0]["x"]
+    assert any("&lt;script&gt;" in x for x in d["data"][0]["x"])

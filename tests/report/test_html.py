@@ -1,119 +1,193 @@
-"""The assembled HTML: sections, one inline plotly.js, escaping, traceable evidence."""
+"""The assembled page: sections, one inline plotly.js, escaping by construction, numbers that are the tables'."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import html as htmllib
+import json
 import re
 
 import plotly.offline
 import pytest
+from markupsafe import escape
+
+from framing.report.common import text
+from framing.store import read_run_json, read_tables
 
 from framing.errors import ReportError
 from framing.report import render_report, write_report
-from framing.report.html import script_safe
+from framing.report.html import _env, json_block, script_safe
 
-from .conftest import BREAKOUT, IMG, SCRIPT
+from .conftest import EVIL_LABEL, EVIL_SOURCE, IMG, PAYLOADS, SCRIPT
 
 SCRIPT_BLOCK = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+JSON_BLOCK = re.compile(r'<script type="application/json" id="([\w-]+)">(.*?)</script>', re.DOTALL)
+QUOTE = re.compile(
+    r'<blockquote class="quote" lang="([^"]*)" id="q-([^"]+)">\s*<p class="qt">“(.*?)”</p>\s*'
+    r'<p class="ref">(.*?)</p>\s*<p class="ids">(.*?)</p>', re.DOTALL)
 
 
-@pytest.fixture
-def page(tables, meta) -> str:
-    return render_report(tables, meta, seed=42)
+@pytest.fixture(scope="module")
+def page(hostile_run) -> str:
+    return render_report(read_tables(hostile_run), read_run_json(hostile_run), seed=42)
 
 
-def test_sections_present(page):
-    for anchor in ("map", "topics", "frames", "skipped", "run"):
+def test_sections_and_nav(page):
+    for anchor in ("overview", "frames", "evidence", "compare", "topics", "terms", "audience", "timing",
+                   "candidates", "run"):
         assert f'<section id="{anchor}">' in page and f'href="#{anchor}"' in page
-    for fig in ("sentence_map", "topic_sizes", "topics_per_source", "topics_by_role", "frames_per_source"):
-        assert page.count(f'id="fig-{fig}"') == 1 and f'Plotly.newPlot("fig-{fig}"' in page
-    assert "12 hits, 18 misses" in page and "99% of sentences are English" in page
-    assert "article: 2, comment: 2, post: 2" in page and "20.0% of sentences not in a topic" in page
+    for fig in ("frame_prevalence", "frames_by_source", "sentence_map", "topic_sizes", "topics_per_source"):
+        assert page.count(f'id="fig-{fig}"') == 1
+
+
+def test_sections_without_their_table_say_so(page):
+    for what in ("Frames over time by source", "Distinctive terms", "Who said it first", "Outlet against comments"):
+        assert f"<b>{what}:</b> not computed in this run." in page
+    assert "Intervals: not computed in this run (no compare_prevalence table)" in page
 
 
 def test_plotlyjs_inline_once_and_nothing_from_the_network(page):
     assert page.count(plotly.offline.get_plotlyjs()[:300]) == 1
-    assert page.count("<script") == 2 and page.count("</script>") == 2
+    assert len(SCRIPT_BLOCK.findall(page)) == 2 and page.count("<script") == 4  # + 2 JSON data blocks
     assert not re.search(r"<script[^>]*\bsrc=|<link\b|<iframe\b|@import|url\(http", page)
-    assert "cdn.plot.ly/plotly" not in page.split("<script>", 1)[0]
 
 
 def test_csp_allows_exactly_the_page_scripts(page):
-    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
-    assert "default-src 'none'" in csp and "connect-src 'none'" in csp and "unsafe-inline" not in csp.split(";")[1]
+    csp = htmllib.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    hashes = re.findall(r"'sha256-([^']+)'", csp)
+    assert len(hashes) == 2
     for block in SCRIPT_BLOCK.findall(page):
-        digest = base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode()
-        assert f"'sha256-{digest}'" in csp
+        assert base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode() in hashes
+
+
+def test_autoescape_is_on():
+    env = _env()
+    assert env.autoescape is True or env.autoescape("report.html.j2")
+    assert str(env.from_string("{{ x }}").render(x=SCRIPT)) == str(escape(SCRIPT))
 
 
 def test_untrusted_text_is_escaped_everywhere(page):
-    for raw in (SCRIPT, IMG, BREAKOUT, "<script>alert", "<img src=x"):
+    for raw in PAYLOADS:
         assert raw not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    init = SCRIPT_BLOCK.findall(page)[-1]
-    assert "</" not in init and "<" not in init  # Plotly's JSON writes \u003c ... \u002f
-    assert "\\u003c\\u002fscript\\u003e" in init or "&lt;\\u002fscript&gt;" in init
+    assert escape(EVIL_SOURCE) in page and escape(EVIL_LABEL) in page
+    assert "javascript:alert(5)" not in re.findall(r'href="([^"]*)"', page)
+    for name, block in JSON_BLOCK.findall(page):
+        assert "<" not in block and ">" not in block, name
+        json.loads(block)
 
 
-def test_script_safe_breaks_closing_tags():
+def test_json_block_and_script_safe():
+    assert "<" not in str(json_block({"a": "</script><!--"})) and json.loads(str(json_block({"a": "<&>"}))) == {"a": "<&>"}
     assert script_safe('{"a": "</script><b>"}') == '{"a": "<\\/script><b>"}'
-    assert "</" not in script_safe("x </SCRIPT> y")
 
 
-def test_every_shown_sentence_is_found_by_its_ids(page, tables):
+def test_overview_counts_are_the_tables(page, tables):
+    docs, sents = tables["documents"], tables["sentences"]
+    for source, part in docs.groupby("source"):
+        n_sent = int((sents["source"] == source).sum())
+        row = re.search(r"<tr><td>" + re.escape(str(escape(source))) + r"</td>(.*?)</tr>", page).group(1)
+        cells = [int(c.replace(",", "")) for c in re.findall(r'data-sort="(\d+)"', row)]
+        assert cells == [len(part), *(int((part["role"] == r).sum()) for r in ("article", "comment", "post")), n_sent]
+    assert f"Share of all {len(sents):,} sentences" in page
+    for lang, n in sents["lang"].value_counts().items():
+        assert f'<tr><td>{lang}</td><td class="num">{n:,}</td><td class="num">{n / len(sents):.1%}</td></tr>' in page
+
+
+def test_outlier_share_is_run_json_s(page, meta):
+    t = meta["topics"]
+    assert f"{t['outlier_share'] * 100:.1f}% of the {t['clustered']:,} sentences given to clustering" in page
+
+
+def test_frame_counts_are_the_tables(page, tables):
+    frames, dframes = tables["frames"], tables["document_frames"]
+    for r in frames.itertuples():
+        n_docs = int((dframes["frame_id"] == r.frame_id).sum())
+        row = re.search(r'<tr><td><a href="#frame-' + re.escape(r.frame_id) + r'">.*?</tr>', page).group(0)
+        assert re.findall(r'data-sort="(\d+)"', row) == [str(r.sentences), str(n_docs)]
+
+
+def test_every_quote_is_found_by_its_ids(page, tables):
     sents = tables["sentences"].set_index("sentence_id")
     docs = tables["documents"].set_index("doc_id")
-    refs = re.findall(
-        r"<q>(.*?)</q><br><span class=\"ref\">(\S+) · (\S+) · doc_id (\S+) · sentence_id (\S+) · (\d+)&ndash;(\d+)",
-        page,
-    )
-    assert len(refs) >= 6 + 5  # representative sentences (2 per topic) + frame evidence
-    for text, source, role, doc_id, sid, start, end in refs:
+    quotes = QUOTE.findall(page)
+    assert len(quotes) >= 10
+    for lang, sid, shown, ref, ids in quotes:
         row = sents.loc[sid]
-        assert (row.source, row.role, row.doc_id) == (source, role, doc_id)
-        assert htmllib.unescape(text) == row.text == docs.loc[doc_id, "text"][int(start):int(end)]
-    shown = {r[4] for r in refs}
-    for ids in tables["topics"]["representative_ids"][tables["topics"]["topic"] != -1]:
-        assert set(ids) <= shown
-    for ids in tables["frames"]["evidence_ids"]:
-        assert set(ids) <= shown
+        assert htmllib.unescape(shown) == row.text
+        start, end = map(int, re.search(r"(\d+)&ndash;(\d+)(?: · score|$)", ids).groups())
+        assert docs.loc[row.doc_id, "text"][start:end] == row.text
+        assert f"doc_id {row.doc_id}" in ids and lang == row.lang
+        assert htmllib.unescape(ref).startswith(f"{row.source} · {text(row.date) or 'no date'} · {row.role}")
 
 
-def test_frame_evidence_shows_scores(page, tables):
+def _frame_block(page: str, frame_id: str) -> str:
+    return page.split(f'id="frame-{frame_id}"')[1].split('<details class="frame"')[0].split("</section>")[0]
+
+
+def test_evidence_is_the_frames_own_and_shows_languages_side_by_side(page, tables):
     sf = tables["sentence_frames"]
-    sid = tables["frames"].set_index("frame_id").loc["economic", "evidence_ids"][0]
-    score = sf[(sf["frame_id"] == "economic") & (sf["sentence_id"] == sid)]["score"].iloc[0]
-    assert f"sentence_id {sid} · " in page and f"score {score:.3f}" in page
-    assert "Expressed by topics</dt><dd>0_energy_prices" in page
+    for r in tables["frames"].itertuples():
+        block = _frame_block(page, r.frame_id)
+        shown = re.findall(r'id="q-([^"]+)"', block)
+        assert list(r.evidence_ids)[:1] == shown[:1] or tables["sentences"].set_index("sentence_id").loc[
+            r.evidence_ids[0], "lang"] != "en"
+        matched = set(sf[(sf.frame_id == r.frame_id) & sf.matched].sentence_id)
+        assert set(shown) <= matched
+        for sid in shown:
+            score = sf[(sf.frame_id == r.frame_id) & (sf.sentence_id == sid)].score.iloc[0]
+            assert f"sentence_id {sid} · " in block and f"score {score:.3f}" in block
+    blocks = [_frame_block(page, f) for f in tables["frames"].frame_id]
+    assert any("<h4>en</h4>" in b and "<h4>nl</h4>" in b for b in blocks)
 
 
-def test_skipped_inputs_and_run_summary(page):
-    assert "<td>broken.pdf</td><td>unsupported extension &lt;img src=x onerror=alert(1)&gt;</td><td>ingest</td>" in page
-    assert "Resolved configuration" in page and "&quot;min_cluster_size&quot;: 3" in page
-    assert "framing 0.1.0" in page and "<dt>Seed</dt><dd>42</dd>" in page
+def test_quotes_open_in_their_document(page, tables):
+    m = re.search(r'id="q-([^"]+)">.*?<details class="ctx"><summary>Open in its document</summary><p>(.*?)<mark>(.*?)</mark>',
+                  page, re.DOTALL)
+    sid, before, marked = m.groups()
+    row = tables["sentences"].set_index("sentence_id").loc[sid]
+    doc = tables["documents"].set_index("doc_id").loc[row.doc_id, "text"]
+    assert htmllib.unescape(marked) == row.text
+    assert doc[:row.start].endswith(htmllib.unescape(before).lstrip("…"))
 
 
-def test_missing_frame_tables_omit_frame_sections(tables, meta):
-    for name in ("sentence_frames", "frames", "topic_frames"):
+def test_compare_data_is_the_tables(page, tables):
+    data = json.loads(dict(JSON_BLOCK.findall(page))["compare-data"])
+    sf = tables["source_frames"]
+    assert set(data["sources"]) == set(tables["documents"]["source"])
+    for r in sf.itertuples():
+        assert data["frame_shares"][r.source][r.frame_id][0] == pytest.approx(r.share)
+        assert data["frame_shares"][r.source][r.frame_id][3] == r.matched_sentences
+    assert data["frame_table"] == "source_frames"
+
+
+def test_warnings_are_shown_escaped(tables, meta):
+    meta = {**meta, "warnings": [{"category": "FrameWarning", "message": f"bad {IMG}", "stage": "frames"}]}
+    page = render_report(tables, meta)
+    assert "<td>FrameWarning</td><td>frames</td><td>bad " + str(escape(IMG)) + "</td>" in page
+    assert "has no list of warnings" in render_report(tables, {k: v for k, v in meta.items() if k != "warnings"})
+    assert "The run recorded no warning." in render_report(tables, {**meta, "warnings": []})
+
+
+def test_skipped_inputs_are_listed(tables, meta):
+    meta = {**meta, "skipped": [{"item": "broken.pdf", "reason": f"unsupported {IMG}", "stage": "ingest"}]}
+    page = render_report(tables, meta)
+    assert f"<td>broken.pdf</td><td>unsupported {escape(IMG)}</td><td>ingest</td>" in page
+
+
+def test_missing_frame_tables_say_so(tables, meta):
+    for name in ("sentence_frames", "frames", "topic_frames", "document_frames", "source_frames", "frame_candidates"):
         tables.pop(name)
     page = render_report(tables, meta)
-    assert 'id="frames"' not in page and 'href="#frames"' not in page and "fig-frames_per_source" not in page
-    assert '<section id="topics">' in page and "Frames:</b>" not in page
+    assert "<b>Frames:</b> not computed in this run." in page and 'href="#evidence"' not in page
+    assert '<section id="topics">' in page and "fig-sentence_map" in page
 
 
-def test_only_topic_frames_missing_still_shows_frames(tables, meta):
-    tables.pop("topic_frames")
-    page = render_report(tables, meta)
-    assert '<section id="frames">' in page and "Expressed by topics" not in page
-
-
-def test_missing_prevalence_omits_its_figures(tables, meta):
-    tables.pop("topic_prevalence")
-    page = render_report(tables, meta)
-    assert "fig-topics_per_source" not in page and "fig-topic_sizes" in page
+def test_all_article_corpus_says_it_has_no_comments(tables, meta):
+    tables["documents"] = tables["documents"].assign(role="article")
+    assert "This corpus has no comments" in render_report(tables, meta)
 
 
 def test_render_is_deterministic_and_title_is_escaped(tables, meta):
@@ -124,7 +198,7 @@ def test_render_is_deterministic_and_title_is_escaped(tables, meta):
 
 def test_write_report(tables, meta, tmp_path):
     path = write_report(tables, meta, tmp_path / "run" / "report.html", seed=1, max_points=100)
-    assert path.exists() and path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(ReportError, match="Cannot write the report to"):

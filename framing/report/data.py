@@ -1,0 +1,146 @@
+"""Reading the statistics the report shows out of the run's tables, in one shape.
+
+The report computes no statistic of its own: shares, intervals and first
+dates live in the comparison tables (``compare_prevalence``,
+``compare_timing``, ... written by :mod:`framing.compare`), with the
+frame roll-up ``source_frames`` and the topic counts ``topic_prevalence`` as
+the older homes when a run has no comparison tables. Each reader here picks
+the table, keeps the rows the report needs and names the denominator.
+
+Examples
+--------
+>>> p = frame_prevalence(tables)        # doctest: +SKIP
+>>> p.denominator, p.table              # doctest: +SKIP
+('documents', 'compare_prevalence')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .common import denominator, get_table, text
+
+COUNT_COLUMNS = ("count", "matched", "matched_documents", "documents", "matched_sentences", "sentences", "n_matched")
+TOTAL_COLUMNS = ("total", "n", "n_documents", "n_sentences", "group_documents", "group_sentences", "group_size")
+PERIOD_COLUMNS = ("period", "month", "year", "date")
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Shares of items (frames or topics) per group, read from one table.
+
+    rows : DataFrame with columns group, item, share, count, total, ci_low, ci_high
+        (NaN where the table has no such column).
+    denominator : what the share divides by, in words ("documents", "sentences" ...).
+    table : the table the rows come from.
+    by : the grouping column (source, role, ...).
+    has_ci : whether the table holds intervals.
+    """
+
+    rows: pd.DataFrame
+    denominator: str
+    table: str
+    by: str
+    has_ci: bool
+
+
+def _first(columns, names) -> str | None:
+    return next((c for c in names if c in columns), None)
+
+
+def share_column(df: pd.DataFrame) -> str | None:
+    """The ``share_of_*`` column of a comparison table (``share`` as a last resort)."""
+    named = [c for c in df.columns if str(c).startswith("share_of_")]
+    return named[0] if named else ("share" if "share" in df.columns else None)
+
+
+def _compare_rows(tables: Mapping[str, pd.DataFrame], name: str, kind: str, by: str) -> pd.DataFrame | None:
+    df = tables.get(name)
+    if df is None or not {"group", "item"} <= set(df.columns):
+        return None
+    if "kind" in df.columns:
+        df = df[df["kind"].astype(str) == kind]
+    if "by" in df.columns:
+        df = df[df["by"].astype(str) == by]
+    return df
+
+
+def _shares(df: pd.DataFrame, table: str, by: str, share: str, count: str | None, total: str | None) -> Shares:
+    rows = pd.DataFrame({
+        "group": df["group"].map(text) if "group" in df.columns else df[by].map(text),
+        "item": df["item"].map(text) if "item" in df.columns else df["frame_id"].map(text),
+        "share": pd.to_numeric(df[share], errors="coerce"),
+        "count": pd.to_numeric(df[count], errors="coerce") if count else float("nan"),
+        "total": pd.to_numeric(df[total], errors="coerce") if total else float("nan"),
+        "ci_low": pd.to_numeric(df["ci_low"], errors="coerce") if "ci_low" in df.columns else float("nan"),
+        "ci_high": pd.to_numeric(df["ci_high"], errors="coerce") if "ci_high" in df.columns else float("nan"),
+    }).reset_index(drop=True)
+    return Shares(rows, denominator(share), table, by, bool(rows["ci_low"].notna().any()))
+
+
+def frame_prevalence(tables: Mapping[str, pd.DataFrame], by: str = "source") -> Shares | None:
+    """Frame shares per group with intervals (``compare_prevalence``), else per source from ``source_frames``.
+
+    Returns None when the run has neither table.
+    """
+    df = _compare_rows(tables, "compare_prevalence", "frame", by)
+    if df is not None and len(df) and share_column(df):
+        share = share_column(df)
+        return _shares(df, "compare_prevalence", by, share, _first(df.columns, COUNT_COLUMNS),
+                       _first(df.columns, TOTAL_COLUMNS))
+    if by != "source":
+        return None
+    sf = get_table(tables, "source_frames")
+    if sf is None:
+        return None
+    return Shares(_shares(sf, "source_frames", "source", "share", "matched_sentences", None).rows,
+                  "the source's scored sentences (matched sentences / sentences)", "source_frames", "source", False)
+
+
+def topic_source_shares(tables: Mapping[str, pd.DataFrame]) -> Shares | None:
+    """Topic shares per source: ``compare_prevalence`` (kind topic), else ``topic_prevalence`` counts.
+
+    ``topic_prevalence`` holds counts per source, role and month; summed over roles and months
+    they give each topic's share of the source's clustered sentences.
+    """
+    df = _compare_rows(tables, "compare_prevalence", "topic", "source")
+    if df is not None and len(df) and share_column(df):
+        shares = _shares(df, "compare_prevalence", "source", share_column(df),
+                         _first(df.columns, COUNT_COLUMNS), _first(df.columns, TOTAL_COLUMNS))
+        rows = shares.rows.assign(topic=pd.to_numeric(shares.rows["item"], errors="coerce"))
+        rows = rows.dropna(subset=["topic"]).astype({"topic": int}).rename(columns={"group": "source"})
+        return Shares(rows, shares.denominator, shares.table, "source", shares.has_ci)
+    prev = get_table(tables, "topic_prevalence")
+    if prev is None or prev.empty:
+        return None
+    counts = prev.assign(topic=prev["topic"].astype(int), source=prev["source"].map(text))
+    counts = counts.groupby(["topic", "source"], as_index=False)["count"].sum()
+    totals = counts.groupby("source")["count"].transform("sum")
+    rows = counts.assign(share=counts["count"] / totals.where(totals > 0, 1), total=totals)
+    return Shares(rows, "the source's clustered sentences", "topic_prevalence", "source", False)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Frame counts and shares per group and period, read from ``compare_timing``."""
+
+    rows: pd.DataFrame  # group, item, period, share, count, total
+    denominator: str
+    table: str
+
+
+def frame_timing(tables: Mapping[str, pd.DataFrame], by: str = "source") -> Timing | None:
+    """Frames over time per group from ``compare_timing``; None when the run has no such rows."""
+    df = _compare_rows(tables, "compare_timing", "frame", by)
+    if df is None or df.empty:
+        return None
+    period = _first(df.columns, PERIOD_COLUMNS)
+    share = share_column(df)
+    if period is None or share is None:
+        return None
+    base = _shares(df, "compare_timing", by, share, _first(df.columns, COUNT_COLUMNS), _first(df.columns, TOTAL_COLUMNS))
+    rows = base.rows.assign(period=df[period].map(text).to_numpy())
+    return Timing(rows, base.denominator, "compare_timing")

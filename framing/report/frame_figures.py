@@ -1,0 +1,132 @@
+"""Frame figures: prevalence by source with intervals, a source x frame heatmap, frames over time.
+
+Each takes the rows :mod:`framing.report.data` read from the run's tables and
+draws them; none computes a share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .common import PALETTE, esc, pct_format
+from .data import Shares, Timing
+
+MAX_GROUPS_BARS = 8
+"""The bar chart shows this many groups (the largest); the heatmap shows all."""
+
+
+def _label(item: str, labels: dict[str, str]) -> str:
+    return esc(labels.get(item, item))
+
+
+def _groups_by_size(rows: pd.DataFrame) -> list[str]:
+    size = rows.groupby("group")["count"].sum() if rows["count"].notna().any() else rows.groupby("group").size()
+    return sorted(size.index, key=lambda g: (-size[g], g))
+
+
+def _frame_order(rows: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+    items = list(dict.fromkeys([*labels, *rows["item"]]))
+    present = set(rows["item"])
+    return [i for i in items if i in present]
+
+
+def prevalence_bars(shares: Shares, labels: dict[str, str] | None = None) -> go.Figure:
+    """Grouped bars: per frame, its share in each group, with the table's interval as error bars."""
+    labels = labels or {}
+    rows = shares.rows
+    groups = _groups_by_size(rows)
+    shown = groups[:MAX_GROUPS_BARS]
+    frames = _frame_order(rows, labels)
+    fig = go.Figure()
+    for i, g in enumerate(shown):
+        part = rows[rows["group"] == g].set_index("item").reindex(frames)
+        share = part["share"].fillna(0.0).to_numpy(float)
+        custom = np.stack([part["count"].fillna(-1).to_numpy(float), part["total"].fillna(-1).to_numpy(float)], axis=1)
+        trace = {
+            "name": esc(g), "x": [_label(f, labels) for f in frames], "y": share,
+            "marker": {"color": PALETTE[i % len(PALETTE)]}, "customdata": custom,
+            "hovertemplate": f"{esc(g)}<br>%{{x}}: %{{y:.1%}}" + _count_hover(part) + "<extra></extra>",
+        }
+        if shares.has_ci:
+            hi = (part["ci_high"] - part["share"]).clip(lower=0).fillna(0).to_numpy(float)
+            lo = (part["share"] - part["ci_low"]).clip(lower=0).fillna(0).to_numpy(float)
+            trace["error_y"] = {"type": "data", "symmetric": False, "array": hi, "arrayminus": lo,
+                                "thickness": 1.2, "width": 3}
+        fig.add_trace(go.Bar(**trace))
+    top = float(np.nanmax(rows["ci_high"] if shares.has_ci else rows["share"])) if len(rows) else 0.0
+    more = f"; the {len(shown)} largest of {len(groups)} groups (the heatmap shows all)" if len(groups) > len(shown) else ""
+    ci = "bars: 95% interval from the table" if shares.has_ci else "no intervals in this run's table"
+    fig.update_layout(
+        title=f"Frame prevalence by {esc(shares.by)}: share of {esc(shares.denominator)}<br>"
+              f"<sup>from {esc(shares.table)}; {ci}{more}</sup>",
+        barmode="group", yaxis={"title": "Share", "tickformat": pct_format(top),
+                                "nticks": 6, "rangemode": "tozero"},
+        xaxis={"automargin": True, "tickangle": -25}, height=520, legend={"title": esc(shares.by)},
+    )
+    return fig
+
+
+def _count_hover(part: pd.DataFrame) -> str:
+    if part["count"].notna().any() and part["total"].notna().any():
+        return " (%{customdata[0]:,} of %{customdata[1]:,})"
+    if part["count"].notna().any():
+        return " (%{customdata[0]:,} matched)"
+    return ""
+
+
+def source_heatmap(shares: Shares, labels: dict[str, str] | None = None) -> go.Figure:
+    """Heatmap: rows groups (sources), columns frames, cells the share read from the table."""
+    labels = labels or {}
+    rows = shares.rows
+    groups, frames = _groups_by_size(rows), _frame_order(rows, labels)
+    share = rows.pivot_table(index="group", columns="item", values="share", aggfunc="first").reindex(
+        index=groups, columns=frames)
+    count = rows.pivot_table(index="group", columns="item", values="count", aggfunc="first").reindex(
+        index=groups, columns=frames)
+    z = share.to_numpy(float)
+    fmt = pct_format(float(np.nanmax(z)) if np.isfinite(z).any() else 0.0)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[_label(f, labels) for f in frames], y=[esc(g) for g in groups],
+        customdata=count.fillna(0).to_numpy(float), colorscale="Oranges", zmin=0,
+        colorbar={"title": "Share", "tickformat": fmt, "nticks": 6}, texttemplate="%{z:" + fmt + "}",
+        hovertemplate="%{y}<br>%{x}: %{z:.1%} of " + esc(shares.denominator)
+                      + " (%{customdata:,} matched)<extra></extra>",
+    ))
+    fig.update_layout(
+        title=f"Source × frame: share of {esc(shares.denominator)}<br><sup>from {esc(shares.table)}; "
+              "blank cells: no match</sup>",
+        xaxis={"automargin": True, "tickangle": -25, "side": "bottom"}, height=max(340, 24 * len(groups) + 220),
+        yaxis={"autorange": "reversed", "automargin": True, "title": esc(shares.by)},
+    )
+    return fig
+
+
+def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure:
+    """Lines: per frame (color) and group (dash), the share per period, read from ``compare_timing``."""
+    labels = labels or {}
+    rows = timing.rows.sort_values("period")
+    fig = go.Figure()
+    frames = _frame_order(rows, labels)
+    groups = _groups_by_size(rows)[:MAX_GROUPS_BARS]
+    dashes = ["solid", "dot", "dash", "longdash", "dashdot", "longdashdot"]
+    for i, f in enumerate(frames):
+        for j, g in enumerate(groups):
+            part = rows[(rows["item"] == f) & (rows["group"] == g)]
+            if part.empty:
+                continue
+            fig.add_trace(go.Scatter(
+                x=part["period"].tolist(), y=part["share"].to_numpy(float), mode="lines+markers",
+                name=f"{_label(f, labels)} · {esc(g)}", legendgroup=esc(f),
+                line={"color": PALETTE[i % len(PALETTE)], "dash": dashes[j % len(dashes)]},
+                hovertemplate=f"{_label(f, labels)}<br>{esc(g)} %{{x}}: %{{y:.1%}}<extra></extra>",
+            ))
+    top = float(rows["share"].max()) if len(rows) else 0.0
+    fig.update_layout(
+        title=f"Frames over time by source: share of {esc(timing.denominator)} per period<br>"
+              f"<sup>from {esc(timing.table)}</sup>",
+        yaxis={"title": f"Share of {esc(timing.denominator)}", "tickformat": pct_format(top), "nticks": 6},
+        xaxis={"title": "Period", "type": "category"}, height=520,
+    )
+    return fig

@@ -1,0 +1,244 @@
+/* framing report: draws the figures, makes tables searchable and sortable, and compares two
+   sources side by side. Reads only the JSON blocks of this page; writes text with textContent only
+   (corpus text never becomes HTML); loads nothing. */
+(function () {
+  "use strict";
+
+  function json(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function pct(x) {
+    if (x === null || x === undefined) return "–";
+    var p = x * 100;
+    return (p !== 0 && Math.abs(p) < 1 ? p.toFixed(2) : p.toFixed(1)) + "%";
+  }
+  /* Plotly renders a few tags in names and ticks: give it escaped text. */
+  function ph(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+  var CONFIG = { responsive: true, displaylogo: false, scrollZoom: false };
+
+  function drawFigures() {
+    var figs = json("figure-data") || {};
+    Object.keys(figs).forEach(function (name) {
+      var div = document.getElementById("fig-" + name);
+      if (div && window.Plotly) window.Plotly.newPlot(div, figs[name].data, figs[name].layout, CONFIG);
+    });
+  }
+
+  /* ---- searchable, sortable, filterable tables ---- */
+  function cellKey(td) {
+    var k = td.getAttribute("data-sort");
+    if (k === null) return td.textContent.trim().toLowerCase();
+    var n = parseFloat(k);
+    return isNaN(n) ? k.toLowerCase() : n;
+  }
+  function setupTable(table) {
+    var body = table.tBodies[0];
+    if (!body) return;
+    var rows = Array.prototype.slice.call(body.rows);
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var bar = el("div", "toolbar");
+    var search = el("input");
+    search.type = "search";
+    search.placeholder = "Search this table…";
+    search.setAttribute("aria-label", "Search this table");
+    bar.appendChild(search);
+    var selects = [];
+    heads.forEach(function (th, i) {
+      if (!th.hasAttribute("data-filter")) return;
+      var values = {};
+      rows.forEach(function (r) { values[r.cells[i].textContent.trim()] = 1; });
+      var sel = el("select");
+      sel.setAttribute("aria-label", "Filter by " + th.textContent);
+      sel.appendChild(new Option("all " + th.textContent.trim(), ""));
+      Object.keys(values).sort().forEach(function (v) { sel.appendChild(new Option(v, v)); });
+      sel.addEventListener("change", apply);
+      selects.push([i, sel]);
+      bar.appendChild(sel);
+    });
+    var count = el("span", "note");
+    bar.appendChild(count);
+    table.parentNode.insertBefore(bar, table);
+
+    function apply() {
+      var q = search.value.trim().toLowerCase(), shown = 0;
+      rows.forEach(function (r) {
+        var ok = !q || r.textContent.toLowerCase().indexOf(q) >= 0;
+        selects.forEach(function (p) { if (p[1].value && r.cells[p[0]].textContent.trim() !== p[1].value) ok = false; });
+        r.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.textContent = shown + " of " + rows.length + " rows";
+    }
+    search.addEventListener("input", apply);
+    heads.forEach(function (th, i) {
+      th.title = "Click to sort";
+      th.addEventListener("click", function () {
+        var asc = th.getAttribute("aria-sort") !== "ascending";
+        heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        rows.sort(function (a, b) {
+          var x = cellKey(a.cells[i]), y = cellKey(b.cells[i]);
+          if (typeof x !== typeof y) { x = String(x); y = String(y); }
+          return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1);
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+    apply();
+  }
+
+  /* ---- two sources side by side ---- */
+  function shareCell(v, hasCi) {
+    var td = el("td", "num");
+    if (!v) { td.textContent = "0 matched"; td.setAttribute("data-sort", "0"); return td; }
+    var s = pct(v[0]);
+    if (hasCi && v[1] !== null && v[2] !== null) s += " [" + pct(v[1]) + " – " + pct(v[2]) + "]";
+    if (v[3] !== null && v[4] !== null) s += " (" + v[3] + " of " + v[4] + ")";
+    else if (v[3] !== null) s += " (" + v[3] + ")";
+    td.textContent = s;
+    td.setAttribute("data-sort", String(v[0]));
+    return td;
+  }
+  function compareTable(items, shares, a, b, hasCi, what) {
+    var t = el("table");
+    var head = t.createTHead().insertRow();
+    [what, a, b].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    var body = t.createTBody();
+    var sa = shares[a] || {}, sb = shares[b] || {};
+    var ranked = items.slice().sort(function (x, y) {
+      var mx = Math.max((sa[x[0]] || [0])[0], (sb[x[0]] || [0])[0]);
+      var my = Math.max((sa[y[0]] || [0])[0], (sb[y[0]] || [0])[0]);
+      return my - mx;
+    });
+    ranked.forEach(function (it) {
+      if (!sa[it[0]] && !sb[it[0]]) return;
+      var r = body.insertRow();
+      r.appendChild(el("td", null, it[1]));
+      r.appendChild(shareCell(sa[it[0]], hasCi));
+      r.appendChild(shareCell(sb[it[0]], hasCi));
+    });
+    if (!body.rows.length) {
+      var r = body.insertRow(), td = el("td", "note", "Neither source has any.");
+      td.colSpan = 3;
+      r.appendChild(td);
+    }
+    return t;
+  }
+  function quotesFor(data, source, frameIds) {
+    var box = el("div");
+    box.appendChild(el("h4", null, source));
+    var ev = (data.evidence || {})[source] || {}, any = false;
+    frameIds.forEach(function (f) {
+      var qs = ev[f[0]];
+      if (!qs || !qs.length) return;
+      any = true;
+      box.appendChild(el("p", "note", f[1]));
+      qs.forEach(function (q) {
+        var b = el("blockquote", "quote");
+        b.appendChild(el("p", "qt", "“" + q.text + "”"));
+        b.appendChild(el("p", "ids", [q.date || "no date", q.role, "doc_id " + q.doc, "sentence_id " + q.id,
+          "score " + q.score].join(" · ")));
+        box.appendChild(b);
+      });
+    });
+    if (!any) box.appendChild(el("p", "note", "No matched sentence in this source."));
+    return box;
+  }
+  function termsFor(data, source) {
+    var box = el("div");
+    box.appendChild(el("h4", null, source));
+    var terms = (data.terms || {})[source];
+    if (!terms || !terms.length) { box.appendChild(el("p", "note", "No distinctive terms in the table for this source.")); return box; }
+    box.appendChild(el("p", null, terms.map(function (t) { return t[0]; }).join(", ")));
+    return box;
+  }
+  function setupCompare(data) {
+    var root = document.getElementById("compare-root");
+    if (!root || !data || data.sources.length < 2) return;
+    var pick = el("div", "cmp-pick"), selA = el("select"), selB = el("select");
+    selA.id = "cmp-a"; selB.id = "cmp-b";
+    selA.setAttribute("aria-label", "First source"); selB.setAttribute("aria-label", "Second source");
+    data.sources.forEach(function (s) {
+      var n = data.documents[s] ? " (" + data.documents[s] + " documents)" : "";
+      selA.appendChild(new Option(s + n, s));
+      selB.appendChild(new Option(s + n, s));
+    });
+    selA.value = data.sources[0]; selB.value = data.sources[1];
+    var la = el("label", null, "Source A "), lb = el("label", null, "Source B ");
+    la.appendChild(selA); lb.appendChild(selB);
+    pick.appendChild(la); pick.appendChild(lb);
+    var out = el("div");
+    root.appendChild(pick);
+    root.appendChild(out);
+
+    function render() {
+      var a = selA.value, b = selB.value;
+      out.textContent = "";
+      if (data.frames.length) {
+        out.appendChild(el("h3", null, "Frames: share of " + data.frame_denominator));
+        out.appendChild(el("p", "note", "From the run table " + data.frame_table +
+          (data.has_ci ? "; in brackets its 95% interval" : "") + "; in parentheses the count" +
+          " (matched of all, where the table gives both)."));
+        var fig = el("div", "figure");
+        fig.id = "cmp-fig";
+        out.appendChild(fig);
+        out.appendChild(compareTable(data.frames, data.frame_shares, a, b, data.has_ci, "Frame"));
+        drawCompareFigure(fig, a, b);
+      }
+      if (data.topics.length) {
+        out.appendChild(el("h3", null, "Topics: share of " + data.topic_denominator));
+        out.appendChild(el("p", "note", "From the run table " + data.topic_table + "."));
+        out.appendChild(compareTable(data.topics.map(function (t) { return [String(t[0]), t[1]]; }),
+          data.topic_shares, a, b, false, "Topic"));
+      }
+      if (Object.keys(data.terms || {}).length) {
+        out.appendChild(el("h3", null, "Distinctive terms (compare_terms)"));
+        var tc = el("div", "cmp-cols");
+        tc.appendChild(termsFor(data, a)); tc.appendChild(termsFor(data, b));
+        out.appendChild(tc);
+      }
+      out.appendChild(el("h3", null, "What they say: best-scoring matched sentences per frame"));
+      var cols = el("div", "cmp-cols");
+      cols.appendChild(quotesFor(data, a, data.frames));
+      cols.appendChild(quotesFor(data, b, data.frames));
+      out.appendChild(cols);
+    }
+    function drawCompareFigure(div, a, b) {
+      if (!window.Plotly) return;
+      var traces = [a, b].map(function (s, k) {
+        var sh = data.frame_shares[s] || {};
+        var tr = { type: "bar", name: ph(s), x: data.frames.map(function (f) { return ph(f[1]); }),
+          y: data.frames.map(function (f) { return (sh[f[0]] || [0])[0]; }),
+          marker: { color: k ? "#c2410c" : "#1f5fa8" },
+          hovertemplate: "%{x}: %{y:.1%}<extra>" + (k ? "B" : "A") + "</extra>" };
+        if (data.has_ci) {
+          tr.error_y = { type: "data", symmetric: false, thickness: 1.2, width: 3,
+            array: data.frames.map(function (f) { var v = sh[f[0]]; return v && v[2] !== null ? v[2] - v[0] : 0; }),
+            arrayminus: data.frames.map(function (f) { var v = sh[f[0]]; return v && v[1] !== null ? v[0] - v[1] : 0; }) };
+        }
+        return tr;
+      });
+      window.Plotly.newPlot(div, traces, {
+        barmode: "group", height: 420, margin: { t: 30, r: 20, b: 120 }, template: "plotly_white",
+        yaxis: { title: { text: "Share" }, tickformat: ".1%", nticks: 6, rangemode: "tozero" },
+        xaxis: { automargin: true, tickangle: -25 }, legend: { orientation: "h", y: 1.1 }
+      }, CONFIG);
+    }
+    selA.addEventListener("change", render);
+    selB.addEventListener("change", render);
+    render();
+  }
+
+  drawFigures();
+  Array.prototype.forEach.call(document.querySelectorAll("table.dt"), setupTable);
+  setupCompare(json("compare-data"));
+})();

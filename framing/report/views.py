@@ -1,0 +1,265 @@
+"""What each section of the report shows, as plain data for the templates.
+
+Numbers are read from the run's tables and run.json (or are row counts of a
+table, with the table named); every share comes with what it divides by.
+Values are plain strings and numbers: the Jinja2 templates escape them.
+
+Examples
+--------
+>>> view = overview(tables, meta)       # doctest: +SKIP
+>>> view["sources"][0]["documents"]    # doctest: +SKIP
+2
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .common import OUTLIER, as_list, get_table, is_missing, text, topic_colors, topic_ids, topic_names
+from .data import frame_prevalence, topic_source_shares
+from .evidence import Quotes, as_ids, frame_evidence, top_by_group
+
+MAX_KEYWORDS = 10
+MAX_TABLE_ROWS = 500
+ROLES = ("article", "comment", "post")
+COMPARE_TABLES = {
+    "compare_prevalence": "Prevalence by group, with intervals",
+    "compare_terms": "Distinctive terms",
+    "compare_divergence": "How far apart groups are",
+    "compare_timing": "Who said it first",
+    "compare_audience": "Outlet against comments",
+}
+
+
+def _month(value: object) -> str:
+    s = text(value)
+    return s[:7] if len(s) >= 7 and s[:4].isdigit() else "no date"
+
+
+def overview(tables: Mapping[str, pd.DataFrame], meta: Mapping) -> dict:
+    """Counts by source, role, language and period; topics summary; warnings and skipped inputs."""
+    docs, sents = get_table(tables, "documents"), get_table(tables, "sentences")
+    counts = meta.get("counts") or {}
+    view: dict = {"facts": [], "sources": [], "roles": [], "languages": [], "periods": [],
+                  "n_documents": len(docs) if docs is not None else counts.get("documents"),
+                  "n_sentences": len(sents) if sents is not None else counts.get("sentences")}
+    if docs is not None:
+        view["roles"] = [(r, int(n)) for r, n in docs["role"].map(text).value_counts().items()]
+        months = docs["date"].map(_month) if "date" in docs.columns else pd.Series(["no date"] * len(docs))
+        view["periods"] = sorted((m, int(n)) for m, n in months.value_counts().items())
+        view["sources"] = _source_rows(docs, sents)
+    if sents is not None and "lang" in sents.columns:
+        n = len(sents)
+        view["languages"] = [(lang, int(k), k / n) for lang, k in sents["lang"].map(text).value_counts().items()]
+    view["topics"] = _topic_summary(meta, sents)
+    view["warnings"] = meta.get("warnings")
+    view["skipped"] = [{"item": text(s.get("item")), "reason": text(s.get("reason")), "stage": text(s.get("stage"))}
+                       for s in meta.get("skipped") or []]
+    emb = meta.get("embedding") or {}
+    view["embedding"] = {"model": text(emb.get("model")), "reason": text(emb.get("reason")),
+                         "cache": emb.get("cache") or {}}
+    return view
+
+
+def _source_rows(docs: pd.DataFrame, sents: pd.DataFrame | None) -> list[dict]:
+    by_source = sents["source"].map(text).value_counts() if sents is not None else pd.Series(dtype=int)
+    rows = []
+    for source, part in docs.groupby(docs["source"].map(text), sort=True):
+        roles = part["role"].map(text).value_counts()
+        dates = part["date"].map(text) if "date" in part.columns else pd.Series([], dtype=str)
+        dates = dates[dates != ""]
+        rows.append({"source": source, "documents": len(part), "roles": {r: int(roles.get(r, 0)) for r in ROLES},
+                     "sentences": int(by_source.get(source, 0)),
+                     "first": dates.min() if len(dates) else "", "last": dates.max() if len(dates) else ""})
+    return sorted(rows, key=lambda r: (-r["documents"], r["source"]))
+
+
+def _topic_summary(meta: Mapping, sents: pd.DataFrame | None) -> dict | None:
+    info = meta.get("topics")
+    if not isinstance(info, Mapping) or "outlier_share" not in info:
+        return None
+    clustered = info.get("clustered")
+    return {"topics": info.get("topics"), "clustered": clustered, "outlier_share": info.get("outlier_share"),
+            "not_clustered": (len(sents) - clustered) if sents is not None and clustered is not None else None}
+
+
+def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
+    """One entry per catalog frame: label, description, counts, topics expressing it, evidence by language."""
+    table = get_table(tables, "frames")
+    if table is None:
+        return []
+    df_ = get_table(tables, "document_frames")
+    tf = get_table(tables, "topic_frames")
+    names = topic_names(get_table(tables, "topics"))
+    out = []
+    for r in table.to_dict("records"):
+        fid = text(r["frame_id"])
+        facts = [("Frame id", fid), ("Catalog", text(r.get("catalog")))]
+        if not is_missing(r.get("parent")):
+            facts.append(("Parent frame", text(r.get("parent"))))
+        counts = []
+        if not is_missing(r.get("sentences")):
+            counts.append(("Matched sentences", int(r["sentences"])))
+            facts.append(("Matched sentences", f"{int(r['sentences']):,} (frames.sentences)"))
+        if df_ is not None:
+            mine = df_[df_["frame_id"].map(text) == fid]
+            n = int(mine["matched"].astype(bool).sum()) if "matched" in mine.columns else len(mine)
+            counts.append(("Documents", n))
+            facts.append(("Documents using it", f"{n:,} (document_frames{', matched' if 'matched' in mine.columns else ''})"))
+        elif not is_missing(r.get("documents")):
+            counts.append(("Documents", int(r["documents"])))
+            facts.append(("Documents with a matched sentence", f"{int(r['documents']):,} (frames.documents)"))
+        srcs = [text(s) for s in (as_list(r.get("source_names")) or
+                                  (as_list(r["sources"]) if isinstance(r.get("sources"), (list, np.ndarray)) else []))]
+        if srcs:
+            facts.append(("Sources", ", ".join(srcs)))
+        if tf is not None:
+            t = tf[(tf["frame_id"].map(text) == fid) & tf["expresses"].astype(bool)]["topic"].astype(int)
+            facts.append(("Expressed by topics", ", ".join(names.get(x, str(x)) for x in t) or "none"))
+        out.append({"id": fid, "label": text(r.get("label")), "description": text(r.get("description")),
+                    "facts": facts, "counts": counts, "sources": srcs, "evidence": frame_evidence(tables, quotes, fid, as_ids(r.get("evidence_ids")))})
+    return out
+
+
+def topics(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
+    """One row per topic (outliers left out): name, color, keywords, size, sources, frames, representatives."""
+    table, sents = get_table(tables, "topics"), get_table(tables, "sentences")
+    if table is None:
+        return []
+    ids = set(table["topic"].astype(int)) | (set(topic_ids(sents)) if sents is not None else set())
+    names, colors = topic_names(table, ids), topic_colors(ids)
+    df = table.assign(topic=table["topic"].astype(int))
+    df = df[df["topic"] != OUTLIER].sort_values(["size", "topic"], ascending=[False, True])
+    rows = []
+    for r in df.to_dict("records"):
+        rows.append({
+            "topic": r["topic"], "name": names[r["topic"]], "color": colors[r["topic"]], "size": int(r["size"]),
+            "keywords": ", ".join(text(k) for k in as_list(r.get("keywords"))[:MAX_KEYWORDS]),
+            "sources": [text(s) for s in as_list(r.get("sources"))],
+            "languages": [text(s) for s in as_list(r.get("languages"))],
+            "frames": [text(s) for s in as_list(r.get("frame_labels"))],
+            "quotes": quotes.many(as_ids(r.get("representative_ids"))[:3]),
+        })
+    return rows
+
+
+def candidates(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict] | None:
+    """Candidate new frames (``frame_candidates``); None when the run has no such table."""
+    table = tables.get("frame_candidates")
+    if table is None:
+        return None
+    return [{"topic": text(r.get("topic")), "label": text(r.get("label")),
+             "keywords": ", ".join(text(k) for k in as_list(r.get("keywords"))[:MAX_KEYWORDS]),
+             "size": text(r.get("size")), "sources": [text(s) for s in as_list(r.get("sources"))],
+             "languages": [text(s) for s in as_list(r.get("languages"))],
+             "quotes": quotes.many(as_ids(r.get("evidence_ids"))[:2])}
+            for r in table.to_dict("records")]
+
+
+def _cell(column: str, value: object) -> tuple[str, object]:
+    """(shown text, sort key) of one cell."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return ", ".join(text(v) for v in value), ""
+    if is_missing(value):
+        return "", ""
+    if isinstance(value, (bool, np.bool_)):
+        return ("yes" if value else "no"), int(value)
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}", int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if column.startswith(("share", "ci_")):
+            return f"{v:.1%}", v
+        return f"{v:.3g}" if abs(v) < 1e4 else f"{v:,.0f}", v
+    return text(value), text(value)
+
+
+def data_table(df: pd.DataFrame, limit: int = MAX_TABLE_ROWS, sort_by: str | None = None) -> dict:
+    """Any table as header + rows of (text, sort key) cells, at most ``limit`` rows, for the page's sortable tables."""
+    if sort_by and sort_by in df.columns:
+        df = df.sort_values(sort_by, ascending=False, kind="stable")
+    cols = [str(c) for c in df.columns]
+    rows = [[_cell(c, v) for c, v in zip(cols, rec)] for rec in df.head(limit).itertuples(index=False)]
+    filters = [c for c in cols if c in ("by", "group", "kind", "source", "role", "group_a", "group_b")
+               and df[c].nunique() <= 60]
+    return {"columns": cols, "rows": rows, "total": len(df), "filters": filters}
+
+
+def compare_sections(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict | None]:
+    """Each comparison table (``compare_*``) as a page table; None where the run has not computed it."""
+    out: dict[str, dict | None] = {}
+    for name in COMPARE_TABLES:
+        df = tables.get(name)
+        if df is None:
+            out[name] = None
+            continue
+        score = next((c for c in df.columns if c in ("score", "log_odds", "z", "divergence", "jsd", "lead_days")), None)
+        out[name] = data_table(df, sort_by=score)
+    return out
+
+
+def side_by_side(tables: Mapping[str, pd.DataFrame]) -> dict | None:
+    """Data for the in-page two-source comparison: frame and topic shares per source, evidence, terms."""
+    prev = frame_prevalence(tables)
+    topics_ = topic_source_shares(tables)
+    if prev is None and topics_ is None:
+        return None
+    frame_labels = {}
+    ft = get_table(tables, "frames")
+    if ft is not None:
+        frame_labels = dict(zip(ft["frame_id"].map(text), ft["label"].map(text)))
+    data: dict = {"sources": [], "frames": [], "topics": [], "frame_shares": {}, "topic_shares": {},
+                  "evidence": top_by_group(tables), "terms": _terms(tables)}
+    if prev is not None:
+        data["frame_denominator"], data["frame_table"], data["has_ci"] = prev.denominator, prev.table, prev.has_ci
+        items = list(dict.fromkeys([*frame_labels, *prev.rows["item"]]))
+        data["frames"] = [[i, frame_labels.get(i, i)] for i in items]
+        for r in prev.rows.itertuples(index=False):
+            data["frame_shares"].setdefault(r.group, {})[r.item] = [_num(r.share), _num(r.ci_low), _num(r.ci_high),
+                                                                   _num(r.count), _num(r.total)]
+    if topics_ is not None:
+        names = topic_names(get_table(tables, "topics"))
+        data["topic_denominator"], data["topic_table"] = topics_.denominator, topics_.table
+        ids = sorted(set(topics_.rows["topic"]) - {OUTLIER})
+        data["topics"] = [[int(t), names.get(int(t), f"Topic {t}")] for t in ids]
+        for r in topics_.rows.itertuples(index=False):
+            if int(r.topic) != OUTLIER:
+                data["topic_shares"].setdefault(r.source, {})[str(int(r.topic))] = [
+                    _num(r.share), None, None, _num(r.count), _num(r.total)]
+    docs = get_table(tables, "documents")
+    groups = set(data["frame_shares"]) | set(data["topic_shares"])
+    sizes = docs["source"].map(text).value_counts() if docs is not None else pd.Series(dtype=int)
+    data["sources"] = sorted(groups, key=lambda g: (-int(sizes.get(g, 0)), g))
+    data["documents"] = {g: int(sizes.get(g, 0)) for g in data["sources"]}
+    return data
+
+
+def _num(value: object) -> float | None:
+    return None if is_missing(value) else round(float(value), 6)
+
+
+def _terms(tables: Mapping[str, pd.DataFrame], per: int = 15) -> dict[str, list]:
+    df = tables.get("compare_terms")
+    if df is None or not {"group", "term"} <= set(df.columns):
+        return {}
+    if "by" in df.columns:
+        df = df[df["by"].astype(str) == "source"]
+    score = next((c for c in df.columns if c in ("score", "log_odds", "z", "keyness")), None)
+    if score:
+        df = df.sort_values(score, ascending=False, kind="stable")
+    return {text(g): [[text(t), _num(s) if score else None] for t, s in zip(part["term"], part[score] if score else part["term"])][:per]
+            for g, part in df.groupby(df["group"].map(text), sort=True)}
+
+
+def run_facts(meta: Mapping) -> dict:
+    """Seed, inputs, versions and the resolved config (as indented JSON text)."""
+    inputs = []
+    for item in meta.get("inputs") or []:
+        inputs.append(" · ".join(text(v) for v in item.values()) if isinstance(item, Mapping) else text(item))
+    return {"seed": text(meta.get("seed")), "created": text(meta.get("created")), "command": text(meta.get("command")),
+            "inputs": inputs, "versions": [(text(k), text(v)) for k, v in (meta.get("versions") or {}).items()],
+            "config": json.dumps(meta.get("config") or {}, indent=2, sort_keys=True, ensure_ascii=False, default=str)}
