@@ -60,7 +60,8 @@ def test_wheel_carries_configs_and_no_torch_pin(wheel_env):
         meta = zf.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     for bundled in [ROOT / "configs" / "default.yaml", *(ROOT / "configs" / "frames").glob("*.yaml")]:
         assert f"framing/configs/{bundled.relative_to(ROOT / 'configs').as_posix()}" in names
-    assert "framing/report/templates/report.html" in names
+    for template in ("report.html.j2", "macros.html.j2", "report.js", "report.css"):
+        assert f"framing/report/templates/{template}" in names
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist: torch")]
     assert requires == ["Requires-Dist: torch"], requires
     assert "torch==2.13.0" in (ROOT / "constraints.txt").read_text()

@@ -68,17 +68,39 @@ def _compare_rows(tables: Mapping[str, pd.DataFrame], name: str, kind: str, by: 
     return df
 
 
-def _shares(df: pd.DataFrame, table: str, by: str, share: str, count: str | None, total: str | None) -> Shares:
+def _shares(df: pd.DataFrame, table: str, by: str, share: str, count: str | None, total: str | None,
+            ci: tuple[str, str] | None = ("ci_low", "ci_high")) -> Shares:
+    def col(name):
+        return pd.to_numeric(df[name], errors="coerce") if name and name in df.columns else float("nan")
+
     rows = pd.DataFrame({
         "group": df["group"].map(text) if "group" in df.columns else df[by].map(text),
         "item": df["item"].map(text) if "item" in df.columns else df["frame_id"].map(text),
-        "share": pd.to_numeric(df[share], errors="coerce"),
-        "count": pd.to_numeric(df[count], errors="coerce") if count else float("nan"),
-        "total": pd.to_numeric(df[total], errors="coerce") if total else float("nan"),
-        "ci_low": pd.to_numeric(df["ci_low"], errors="coerce") if "ci_low" in df.columns else float("nan"),
-        "ci_high": pd.to_numeric(df["ci_high"], errors="coerce") if "ci_high" in df.columns else float("nan"),
+        "label": df["label"].map(text) if "label" in df.columns else "",
+        "share": col(share), "count": col(count), "total": col(total),
+        "ci_low": col(ci[0] if ci else None), "ci_high": col(ci[1] if ci else None),
+        "few": df["few_documents"].astype(bool) if "few_documents" in df.columns else False,
     }).reset_index(drop=True)
     return Shares(rows, denominator(share), table, by, bool(rows["ci_low"].notna().any()))
+
+
+def _level_shares(df: pd.DataFrame, table: str, by: str, levels: tuple[str, ...]) -> Shares | None:
+    """Shares at the first level the table has: ``share_of_L`` over ``group_L``, count ``L``, interval
+    ``L_ci_low``/``L_ci_high`` (``ci_low``/``ci_high`` belong to the sentence level)."""
+    for level in levels:
+        share = f"share_of_{level}"
+        if share not in df.columns:
+            continue
+        ci = next(((lo, hi) for lo, hi in [(f"{level}_ci_low", f"{level}_ci_high")]
+                   + ([("ci_low", "ci_high")] if level == "sentences" else []) if lo in df.columns), None)
+        count = level if level in df.columns else _first(df.columns, COUNT_COLUMNS)
+        total = f"group_{level}" if f"group_{level}" in df.columns else _first(df.columns, TOTAL_COLUMNS)
+        out = _shares(df, table, by, share, count, total, ci)
+        what = f"the {by}'s {level}" + (" with a counted sentence" if level == "documents" else "")
+        return Shares(out.rows, what, table, by, out.has_ci)
+    share = share_column(df)
+    return _shares(df, table, by, share, _first(df.columns, COUNT_COLUMNS), _first(df.columns, TOTAL_COLUMNS)) \
+        if share else None
 
 
 def frame_prevalence(tables: Mapping[str, pd.DataFrame], by: str = "source") -> Shares | None:
@@ -87,10 +109,10 @@ def frame_prevalence(tables: Mapping[str, pd.DataFrame], by: str = "source") -> 
     Returns None when the run has neither table.
     """
     df = _compare_rows(tables, "compare_prevalence", "frame", by)
-    if df is not None and len(df) and share_column(df):
-        share = share_column(df)
-        return _shares(df, "compare_prevalence", by, share, _first(df.columns, COUNT_COLUMNS),
-                       _first(df.columns, TOTAL_COLUMNS))
+    if df is not None and len(df):
+        found = _level_shares(df, "compare_prevalence", by, ("documents", "sentences"))
+        if found is not None:
+            return found
     if by != "source":
         return None
     sf = get_table(tables, "source_frames")
@@ -107,9 +129,8 @@ def topic_source_shares(tables: Mapping[str, pd.DataFrame]) -> Shares | None:
     they give each topic's share of the source's clustered sentences.
     """
     df = _compare_rows(tables, "compare_prevalence", "topic", "source")
-    if df is not None and len(df) and share_column(df):
-        shares = _shares(df, "compare_prevalence", "source", share_column(df),
-                         _first(df.columns, COUNT_COLUMNS), _first(df.columns, TOTAL_COLUMNS))
+    shares = _level_shares(df, "compare_prevalence", "source", ("sentences",)) if df is not None and len(df) else None
+    if shares is not None:
         rows = shares.rows.assign(topic=pd.to_numeric(shares.rows["item"], errors="coerce"))
         rows = rows.dropna(subset=["topic"]).astype({"topic": int}).rename(columns={"group": "source"})
         return Shares(rows, shares.denominator, shares.table, "source", shares.has_ci)
@@ -138,9 +159,8 @@ def frame_timing(tables: Mapping[str, pd.DataFrame], by: str = "source") -> Timi
     if df is None or df.empty:
         return None
     period = _first(df.columns, PERIOD_COLUMNS)
-    share = share_column(df)
-    if period is None or share is None:
+    base = _level_shares(df, "compare_timing", by, ("documents", "sentences"))
+    if period is None or base is None:
         return None
-    base = _shares(df, "compare_timing", by, share, _first(df.columns, COUNT_COLUMNS), _first(df.columns, TOTAL_COLUMNS))
     rows = base.rows.assign(period=df[period].map(text).to_numpy())
     return Timing(rows, base.denominator, "compare_timing")

@@ -195,7 +195,7 @@ def build_figures(
     Returns
     -------
     dict of str to plotly.graph_objects.Figure
-        Keys among ``frame_prevalence``, ``frames_by_source``, ``frames_over_time``,
+        Keys among ``frame_prevalence``, ``frames_by_source``, ``frames_by_role``, ``frames_over_time``,
         ``sentence_map``, ``topic_sizes``, ``topics_per_source``.
 
     Examples
@@ -216,6 +216,9 @@ def build_figures(
     if prevalence is not None and len(prevalence.rows):
         figs["frame_prevalence"] = frame_figures.prevalence_bars(prevalence, labels)
         figs["frames_by_source"] = frame_figures.source_heatmap(prevalence, labels)
+    by_role = frame_prevalence(tables, by="role")
+    if by_role is not None and by_role.rows["group"].nunique() >= 2:
+        figs["frames_by_role"] = frame_figures.prevalence_bars(by_role, labels)
     timing = frame_timing(tables)
     if timing is not None and len(timing.rows):
         figs["frames_over_time"] = frame_figures.over_time(timing, labels)

@@ -27,6 +27,9 @@ def _groups_by_size(rows: pd.DataFrame) -> list[str]:
 
 
 def _frame_order(rows: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+    for item, label in zip(rows["item"], rows.get("label", rows["item"])):
+        if label and item not in labels:
+            labels[item] = label
     items = list(dict.fromkeys([*labels, *rows["item"]]))
     present = set(rows["item"])
     return [i for i in items if i in present]

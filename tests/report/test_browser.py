@@ -36,7 +36,7 @@ def test_report_runs_clean_in_chromium(opened):
     assert page.evaluate("typeof window.__xss") == "undefined", "a corpus payload ran"
     n_figs = page.evaluate("Object.keys(JSON.parse(document.getElementById('figure-data').textContent)).length")
     plots = "Array.from(document.querySelectorAll('.js-plotly-plot'))"
-    assert page.evaluate(f"{plots}.length") == n_figs + 1 == 6  # every figure, and the two-source comparison's
+    assert page.evaluate(f"{plots}.length") == n_figs + 1 and n_figs >= 5  # every figure, and the comparison's
     assert page.evaluate(f"{plots}.every(function (d) {{ return d.querySelectorAll('.main-svg').length >= 2; }})")
     assert page.evaluate("document.querySelector('.no-webgl') === null"), "the WebGL map did not render"
     # The payloads are on the page as text.

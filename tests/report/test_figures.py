@@ -27,7 +27,8 @@ def arr(value) -> np.ndarray:
 
 def test_all_figures_built(tables):
     figs = build_figures(tables, seed=42)
-    assert list(figs) == ["frame_prevalence", "frames_by_source", "sentence_map", "topic_sizes", "topics_per_source"]
+    assert list(figs) == ["frame_prevalence", "frames_by_source", "frames_by_role", "sentence_map", "topic_sizes",
+                          "topics_per_source"]
 
 
 def test_map_traces_points_and_colors(tables):
@@ -90,7 +91,8 @@ def test_sample_index_keeps_all_when_small():
     assert len(set(idx)) == 100 and list(idx) == sorted(idx)
 
 
-def test_frame_prevalence_reads_source_frames(tables):
+def test_frame_prevalence_reads_source_frames_without_compare_tables(tables):
+    tables.pop("compare_prevalence")
     d = build_figures(tables)["frame_prevalence"].to_dict()
     sf, frames = tables["source_frames"], tables["frames"]
     labels = dict(zip(frames["frame_id"], frames["label"]))
@@ -107,21 +109,40 @@ def test_frame_prevalence_reads_source_frames(tables):
     assert "no intervals" in d["layout"]["title"]["text"]
 
 
+def _e(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def test_frame_prevalence_draws_intervals_from_compare_prevalence(tables):
-    cp = pd.DataFrame({"by": "source", "group": ["alpha news", "alpha news", "gamma nl"], "kind": "frame",
-                       "item": ["us-there-for-oil", "media-lies", "us-there-for-oil"],
-                       "count": [2, 1, 3], "total": [3, 3, 2], "share_of_documents": [2 / 3, 1 / 3, 1.0],
-                       "ci_low": [0.2, 0.06, 0.34], "ci_high": [0.94, 0.79, 1.0]})
-    d = build_figures({**tables, "compare_prevalence": cp})["frame_prevalence"].to_dict()
-    alpha = next(t for t in d["data"] if t["name"] == "alpha news")
-    i = list(alpha["x"]).index("The US is there for the oil")
-    assert arr(alpha["y"])[i] == pytest.approx(2 / 3)
-    assert arr(alpha["error_y"]["array"])[i] == pytest.approx(0.94 - 2 / 3)
-    assert arr(alpha["error_y"]["arrayminus"])[i] == pytest.approx(2 / 3 - 0.2)
-    assert "share of documents" in d["layout"]["title"]["text"] and "95% interval" in d["layout"]["title"]["text"]
+    cp = tables["compare_prevalence"]
+    cp = cp[(cp["by"] == "source") & (cp["kind"] == "frame")]
+    labels = dict(zip(tables["frames"]["frame_id"], tables["frames"]["label"]))
+    d = build_figures(tables)["frame_prevalence"].to_dict()
+    checked = 0
+    for t in d["data"]:
+        for i, x in enumerate(t["x"]):
+            fid = next(f for f, lab in labels.items() if x == _e(lab))
+            row = cp[(cp["item"] == fid) & (cp["group"].map(_e) == t["name"])]
+            if row.empty:
+                continue
+            r = row.iloc[0]
+            assert arr(t["y"])[i] == pytest.approx(r.share_of_documents)
+            assert arr(t["error_y"]["array"])[i] == pytest.approx(max(0, r.documents_ci_high - r.share_of_documents))
+            assert arr(t["error_y"]["arrayminus"])[i] == pytest.approx(max(0, r.share_of_documents - r.documents_ci_low))
+            checked += 1
+    assert checked == len(cp)
+    title = d["layout"]["title"]["text"]
+    assert "share of the source&#x27;s documents with a counted sentence" in title and "95% interval" in title
+
+
+def test_frames_by_role_from_compare_prevalence(tables):
+    d = build_figures(tables)["frames_by_role"].to_dict()
+    cp = tables["compare_prevalence"]
+    assert {t["name"] for t in d["data"]} == set(cp[(cp["by"] == "role") & (cp["kind"] == "frame")]["group"])
 
 
 def test_source_frame_heatmap_cells_are_the_table(tables):
+    tables.pop("compare_prevalence")
     (hm,) = build_figures(tables)["frames_by_source"].to_dict()["data"]
     sf = tables["source_frames"]
     z = arr(hm["z"])
@@ -133,6 +154,17 @@ def test_source_frame_heatmap_cells_are_the_table(tables):
 
 
 def test_topics_per_source_shares(tables):
+    cp = tables["compare_prevalence"]
+    cp = cp[(cp["by"] == "source") & (cp["kind"] == "topic")]
+    (hm,) = build_figures(tables)["topics_per_source"].to_dict()["data"]
+    z = arr(hm["z"])
+    for r in cp.itertuples():
+        i = next(k for k, y in enumerate(hm["y"]) if y == _e(r.label) or y.startswith(f"{r.item}:"))
+        assert z[i, list(hm["x"]).index(_e(r.group))] == pytest.approx(r.share_of_sentences)
+
+
+def test_topics_per_source_shares_from_topic_prevalence(tables):
+    tables.pop("compare_prevalence")
     (hm,) = build_figures(tables)["topics_per_source"].to_dict()["data"]
     z = arr(hm["z"])
     np.testing.assert_allclose(z.sum(axis=0), 1.0)  # clustered sentences of each source
@@ -155,6 +187,8 @@ def test_ticks_are_readable(tables):
 def test_missing_frame_tables_leave_out_the_frame_figures(tables):
     for name in ("sentence_frames", "frames", "topic_frames", "source_frames", "document_frames"):
         tables.pop(name)
+    cp = tables["compare_prevalence"]
+    tables["compare_prevalence"] = cp[cp["kind"] != "frame"]
     figs = build_figures(tables)
     assert "frame_prevalence" not in figs and "sentence_map" in figs
 

@@ -42,9 +42,10 @@ def test_sections_and_nav(page):
 
 
 def test_sections_without_their_table_say_so(page):
-    for what in ("Frames over time by source", "Distinctive terms", "Who said it first", "Outlet against comments"):
+    for what in ("Frames over time by source", "Distinctive terms", "Who said it first"):
         assert f"<b>{what}:</b> not computed in this run." in page
-    assert "Intervals: not computed in this run (no compare_prevalence table)" in page
+    assert "the audience table (compare_audience: what comments add to the articles they answer) is not computed" in page
+    assert "Intervals: not computed" not in page  # compare_prevalence holds them
 
 
 def test_plotlyjs_inline_once_and_nothing_from_the_network(page):
@@ -155,12 +156,23 @@ def test_quotes_open_in_their_document(page, tables):
 
 def test_compare_data_is_the_tables(page, tables):
     data = json.loads(dict(JSON_BLOCK.findall(page))["compare-data"])
-    sf = tables["source_frames"]
+    cp = tables["compare_prevalence"]
+    cp = cp[(cp["by"] == "source") & (cp["kind"] == "frame")]
     assert set(data["sources"]) == set(tables["documents"]["source"])
-    for r in sf.itertuples():
+    for r in cp.itertuples():
+        got = data["frame_shares"][r.group][r.item]
+        assert got[:3] == pytest.approx([r.share_of_documents, r.documents_ci_low, r.documents_ci_high], abs=1e-6)
+        assert got[3:] == [r.documents, r.group_documents]
+    assert data["frame_table"] == "compare_prevalence" and data["has_ci"]
+
+
+def test_without_compare_tables_the_page_says_so(tables, meta):
+    tables.pop("compare_prevalence")
+    page = render_report(tables, meta)
+    assert "Intervals: not computed in this run (no compare_prevalence table)" in page
+    data = json.loads(dict(JSON_BLOCK.findall(page))["compare-data"])
+    for r in tables["source_frames"].itertuples():
         assert data["frame_shares"][r.source][r.frame_id][0] == pytest.approx(r.share)
-        assert data["frame_shares"][r.source][r.frame_id][3] == r.matched_sentences
-    assert data["frame_table"] == "source_frames"
 
 
 def test_warnings_are_shown_escaped(tables, meta):
@@ -180,6 +192,8 @@ def test_skipped_inputs_are_listed(tables, meta):
 def test_missing_frame_tables_say_so(tables, meta):
     for name in ("sentence_frames", "frames", "topic_frames", "document_frames", "source_frames", "frame_candidates"):
         tables.pop(name)
+    cp = tables["compare_prevalence"]
+    tables["compare_prevalence"] = cp[cp["kind"] != "frame"]
     page = render_report(tables, meta)
     assert "<b>Frames:</b> not computed in this run." in page and 'href="#evidence"' not in page
     assert '<section id="topics">' in page and "fig-sentence_map" in page
