@@ -185,7 +185,7 @@ class ReportConfig(Section):
     """The HTML report."""
 
     title: str | None = None
-    max_points: int = Field(20000, ge=100)
+    max_points: int = Field(10000, ge=100)
     """Sentences shown in the 2-D map at most (a seeded sample beyond that)."""
 
 

@@ -104,6 +104,11 @@ def text(value: object) -> str:
     return str(value)
 
 
+def strs(series: pd.Series) -> pd.Series:
+    """A column as strings, missing values as '' (vectorised :func:`text` for id and name columns)."""
+    return series.astype(object).where(series.notna(), "").astype(str)
+
+
 def as_list(value: object) -> list:
     """A list from a list, tuple, ndarray (parquet round trip) or None/NaN."""
     if isinstance(value, (list, tuple, np.ndarray, pd.Series)):

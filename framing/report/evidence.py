@@ -75,25 +75,25 @@ def language_order(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     sents = tables.get("sentences")
     if sents is None or "lang" not in sents.columns:
         return []
-    vc = sents["lang"].map(text).value_counts()
+    vc = sents["lang"].fillna("unknown").astype(str).value_counts()
     return sorted(vc.index, key=lambda lang: (-vc[lang], lang))
 
 
-def frame_evidence(tables: Mapping[str, pd.DataFrame], quotes: Quotes, frame_id: str, preferred: list,
+def frame_evidence(mine: pd.DataFrame | None, quotes: Quotes, preferred: list, languages: list[str],
                    per_language: int = EVIDENCE_PER_LANGUAGE) -> list[dict]:
     """Evidence of one frame as columns by language: [{"lang", "quotes"}], Dutch and English side by side.
 
-    The run's own evidence (``frames.evidence_ids``) comes first, then the frame's other
-    matched sentences by decreasing score, until each language has ``per_language``.
+    ``mine`` holds the frame's rows of ``sentence_frames``. The run's own evidence
+    (``frames.evidence_ids``) comes first, then the frame's other matched sentences by
+    decreasing score, until each language has ``per_language``.
     """
-    sf = get_table(tables, "sentence_frames")
     scores: dict = {}
     ranked: list = list(preferred)
-    if sf is not None:
-        mine = sf[(sf["frame_id"].map(text) == frame_id)]
+    if mine is not None:
         scores = dict(zip(mine["sentence_id"], mine["score"].astype(float)))
         matched = mine[mine["matched"].astype(bool)].sort_values(["score", "sentence_id"], ascending=[False, True])
-        ranked += [s for s in matched["sentence_id"] if s not in set(preferred)]
+        seen = set(preferred)
+        ranked += [s for s in matched["sentence_id"].head(50 * per_language) if s not in seen]
     by_lang: dict[str, list[dict]] = {}
     for sid in dict.fromkeys(ranked):
         q = quotes.get(sid, scores.get(sid))
@@ -102,7 +102,7 @@ def frame_evidence(tables: Mapping[str, pd.DataFrame], quotes: Quotes, frame_id:
         bucket = by_lang.setdefault(q["lang"] or "unknown", [])
         if len(bucket) < per_language:
             bucket.append(q)
-    order = [lang for lang in language_order(tables) if lang in by_lang] + sorted(set(by_lang) - set(language_order(tables)))
+    order = [lang for lang in languages if lang in by_lang] + sorted(set(by_lang) - set(languages))
     return [{"lang": lang, "quotes": by_lang[lang]} for lang in order]
 
 
@@ -115,7 +115,7 @@ def top_by_group(tables: Mapping[str, pd.DataFrame], per: int = 3) -> dict[str, 
                                                    on="sentence_id")
     matched = matched.sort_values(["score", "sentence_id"], ascending=[False, True])
     out: dict[str, dict[str, list[dict]]] = {}
-    for (source, fid), part in matched.groupby([matched["source"].map(text), matched["frame_id"].map(text)], sort=True):
+    for (source, fid), part in matched.groupby([matched["source"].astype(str), matched["frame_id"].astype(str)], sort=True):
         out.setdefault(source, {})[fid] = [
             {"text": text(r.text), "id": text(r.sentence_id), "doc": text(r.doc_id), "date": text(r.date),
              "role": text(r.role), "score": round(float(r.score), 3)}

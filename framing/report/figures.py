@@ -37,7 +37,7 @@ __all__ = ["OUTLIER_COLOR", "OUTLIER_NAME", "build_figures", "sample_index", "to
 
 MAX_TOPICS_SHOWN = 40
 """Bar charts and heatmaps show the largest topics only; the topic table lists all."""
-HOVER_CHARS = 160
+HOVER_CHARS = 120
 HOVER_WIDTH = 70
 MAP_FENCE = 3.0
 """The map's axes span the points within this many interquartile ranges of the quartiles (plus a
@@ -65,7 +65,7 @@ def hover_text(rows: pd.DataFrame, name: str) -> list[str]:
         if len(body) > HOVER_CHARS:
             body = body[: HOVER_CHARS - 1].rstrip() + "…"
         lines = textwrap.wrap(body, HOVER_WIDTH) or [""]
-        where = f"{esc(r.source)} · {esc(r.role)} · doc {esc(r.doc_id)} [{esc(r.start)}–{esc(r.end)}] · {esc(r.sentence_id)}"
+        where = f"{esc(r.source)} · {esc(r.role)} · {esc(r.sentence_id)}"
         out.append(f"{head}<br>{'<br>'.join(esc(line) for line in lines)}<br><i>{where}</i>")
     return out
 
@@ -179,7 +179,7 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str) -> g
 
 
 def build_figures(
-    tables: Mapping[str, pd.DataFrame], seed: int = 42, max_points: int = 20000
+    tables: Mapping[str, pd.DataFrame], seed: int = 42, max_points: int = 10000
 ) -> dict[str, go.Figure]:
     """Every figure the tables allow, by name, in report order.
 

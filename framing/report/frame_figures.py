@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import PALETTE, esc, pct_format
+from .common import PALETTE, ROLE_COLORS, esc, pct_format
 from .data import Shares, Timing
 
 MAX_GROUPS_BARS = 8
@@ -49,7 +49,8 @@ def prevalence_bars(shares: Shares, labels: dict[str, str] | None = None) -> go.
         custom = np.stack([part["count"].fillna(-1).to_numpy(float), part["total"].fillna(-1).to_numpy(float)], axis=1)
         trace = {
             "name": esc(g), "x": [_label(f, labels) for f in frames], "y": share,
-            "marker": {"color": PALETTE[i % len(PALETTE)]}, "customdata": custom,
+            "marker": {"color": ROLE_COLORS.get(g, PALETTE[i % len(PALETTE)]) if shares.by == "role"
+                       else PALETTE[i % len(PALETTE)]}, "customdata": custom,
             "hovertemplate": f"{esc(g)}<br>%{{x}}: %{{y:.1%}}" + _count_hover(part) + "<extra></extra>",
         }
         if shares.has_ci:
@@ -99,7 +100,7 @@ def source_heatmap(shares: Shares, labels: dict[str, str] | None = None) -> go.F
     ))
     fig.update_layout(
         title=f"Source × frame: share of {esc(shares.denominator)}<br><sup>from {esc(shares.table)}; "
-              "blank cells: no match</sup>",
+              "blank cells: no row in the table</sup>",
         xaxis={"automargin": True, "tickangle": -25, "side": "bottom"}, height=max(340, 24 * len(groups) + 220),
         yaxis={"autorange": "reversed", "automargin": True, "title": esc(shares.by)},
     )

@@ -123,7 +123,7 @@ def render_report(
     meta: Mapping,
     title: str | None = None,
     seed: int = 42,
-    max_points: int = 20000,
+    max_points: int = 10000,
 ) -> str:
     """The whole report as one self-contained HTML string.
 

@@ -46,5 +46,5 @@ def rebuild_report(run_dir: str | Path, out: str | Path | None = None, title: st
     return write_report(
         tables, meta, Path(out) if out else run_dir / store.REPORT_FILE,
         title=title if title is not None else report_cfg.get("title"), seed=int(seed),
-        max_points=int(max_points if max_points is not None else report_cfg.get("max_points", 20000)),
+        max_points=int(max_points if max_points is not None else report_cfg.get("max_points", 10000)),
     )

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .common import OUTLIER, as_list, get_table, is_missing, text, topic_colors, topic_ids, topic_names
+from .common import OUTLIER, as_list, get_table, is_missing, strs, text, topic_colors, topic_ids, topic_names
 from .data import frame_prevalence, topic_source_shares
-from .evidence import Quotes, as_ids, frame_evidence, top_by_group
+from .evidence import Quotes, as_ids, frame_evidence, language_order, top_by_group
 
 MAX_KEYWORDS = 10
 MAX_TABLE_ROWS = 500
@@ -54,7 +54,7 @@ def overview(tables: Mapping[str, pd.DataFrame], meta: Mapping) -> dict:
         view["sources"] = _source_rows(docs, sents)
     if sents is not None and "lang" in sents.columns:
         n = len(sents)
-        view["languages"] = [(lang, int(k), k / n) for lang, k in sents["lang"].map(text).value_counts().items()]
+        view["languages"] = [(lang, int(k), k / n) for lang, k in strs(sents["lang"]).value_counts().items()]
     view["topics"] = _topic_summary(meta, sents)
     view["warnings"] = meta.get("warnings")
     view["skipped"] = [{"item": text(s.get("item")), "reason": text(s.get("reason")), "stage": text(s.get("stage"))}
@@ -66,7 +66,7 @@ def overview(tables: Mapping[str, pd.DataFrame], meta: Mapping) -> dict:
 
 
 def _source_rows(docs: pd.DataFrame, sents: pd.DataFrame | None) -> list[dict]:
-    by_source = sents["source"].map(text).value_counts() if sents is not None else pd.Series(dtype=int)
+    by_source = strs(sents["source"]).value_counts() if sents is not None else pd.Series(dtype=int)
     rows = []
     for source, part in docs.groupby(docs["source"].map(text), sort=True):
         roles = part["role"].map(text).value_counts()
@@ -94,6 +94,9 @@ def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
         return []
     df_ = get_table(tables, "document_frames")
     tf = get_table(tables, "topic_frames")
+    sf = get_table(tables, "sentence_frames")
+    by_frame = dict(tuple(sf.groupby(sf["frame_id"].astype(str), sort=False))) if sf is not None else {}
+    languages = language_order(tables)
     names = topic_names(get_table(tables, "topics"))
     out = []
     for r in table.to_dict("records"):
@@ -106,7 +109,7 @@ def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
             counts.append(("Matched sentences", int(r["sentences"])))
             facts.append(("Matched sentences", f"{int(r['sentences']):,} (frames.sentences)"))
         if df_ is not None:
-            mine = df_[df_["frame_id"].map(text) == fid]
+            mine = df_[df_["frame_id"].astype(str) == fid]
             n = int(mine["matched"].astype(bool).sum()) if "matched" in mine.columns else len(mine)
             counts.append(("Documents", n))
             facts.append(("Documents using it", f"{n:,} (document_frames{', matched' if 'matched' in mine.columns else ''})"))
@@ -118,10 +121,11 @@ def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
         if srcs:
             facts.append(("Sources", ", ".join(srcs)))
         if tf is not None:
-            t = tf[(tf["frame_id"].map(text) == fid) & tf["expresses"].astype(bool)]["topic"].astype(int)
+            t = tf[(tf["frame_id"].astype(str) == fid) & tf["expresses"].astype(bool)]["topic"].astype(int)
             facts.append(("Expressed by topics", ", ".join(names.get(x, str(x)) for x in t) or "none"))
         out.append({"id": fid, "label": text(r.get("label")), "description": text(r.get("description")),
-                    "facts": facts, "counts": counts, "sources": srcs, "evidence": frame_evidence(tables, quotes, fid, as_ids(r.get("evidence_ids")))})
+                    "facts": facts, "counts": counts, "sources": srcs, "evidence": frame_evidence(by_frame.get(fid, sf.iloc[0:0] if sf is not None else None), quotes,
+                                                as_ids(r.get("evidence_ids")), languages)})
     return out
 
 
