@@ -176,7 +176,7 @@ def _cell(column: str, value: object) -> tuple[str, object]:
         return f"{int(value):,}", int(value)
     if isinstance(value, (float, np.floating)):
         v = float(value)
-        if column.startswith(("share", "ci_")):
+        if "share" in column or column.endswith(("ci_low", "ci_high")) or column == "difference":
             return f"{v:.1%}", v
         return f"{v:.3g}" if abs(v) < 1e4 else f"{v:,.0f}", v
     return text(value), text(value)
@@ -193,6 +193,26 @@ def data_table(df: pd.DataFrame, limit: int = MAX_TABLE_ROWS, sort_by: str | Non
     return {"columns": cols, "rows": rows, "total": len(df), "filters": filters}
 
 
+# How each comparison table is shown: rows kept, columns first (the rest follow), sort order.
+COMPARE_VIEWS = {
+    "compare_prevalence": ({}, ["by", "group", "kind", "item", "label", "share_of_documents", "documents_ci_low",
+                                "documents_ci_high", "documents", "group_documents", "share_of_sentences", "ci_low",
+                                "ci_high", "q_value", "few_documents"], ["by", "kind", "item", "group"], True),
+    "compare_terms": ({"scope": "all"}, ["by", "group", "rank", "term", "count", "versus_count", "log_odds", "z"],
+                      ["by", "group", "rank"], True),
+    "compare_divergence": ({}, ["by", "kind", "group_a", "group_b", "jsd", "count_a", "count_b", "few_documents"],
+                           ["by", "kind", "jsd"], True),
+    "compare_timing": ({}, ["by", "kind", "label", "item", "group", "rank", "first_date", "lag_days", "shared",
+                           "groups_using", "first_doc_id", "dated_documents", "undated_documents"],
+                       ["by", "kind", "item", "rank"], True),
+    "compare_audience": ({"level": "group"}, ["by", "group", "kind", "label", "pages", "outlet_share_of_sentences",
+                                              "outlet_ci_low", "outlet_ci_high", "audience_share_of_sentences",
+                                              "audience_ci_low", "audience_ci_high", "difference", "ci_low", "ci_high",
+                                              "amplified_pages", "ignored_pages", "introduced_pages", "few_documents"],
+                         ["by", "group", "kind", "item"], True),
+}
+
+
 def compare_sections(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict | None]:
     """Each comparison table (``compare_*``) as a page table; None where the run has not computed it."""
     out: dict[str, dict | None] = {}
@@ -201,8 +221,16 @@ def compare_sections(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict | Non
         if df is None:
             out[name] = None
             continue
-        score = next((c for c in df.columns if c in ("score", "log_odds", "z", "divergence", "jsd", "lead_days")), None)
-        out[name] = data_table(df, sort_by=score)
+        keep, first, order, _ = COMPARE_VIEWS.get(name, ({}, [], [], True))
+        for col, value in keep.items():
+            if col in df.columns:
+                df = df[df[col].astype(str) == value]
+        cols = [c for c in first if c in df.columns]
+        df = df[cols] if cols else df
+        order = [c for c in order if c in df.columns]
+        if order:
+            df = df.sort_values(order, kind="stable")
+        out[name] = data_table(df)
     return out
 
 
@@ -247,16 +275,19 @@ def _num(value: object) -> float | None:
 
 
 def _terms(tables: Mapping[str, pd.DataFrame], per: int = 15) -> dict[str, list]:
+    """Most distinctive terms per source (``compare_terms``, scope ``all``), by rank."""
     df = tables.get("compare_terms")
     if df is None or not {"group", "term"} <= set(df.columns):
         return {}
     if "by" in df.columns:
         df = df[df["by"].astype(str) == "source"]
-    score = next((c for c in df.columns if c in ("score", "log_odds", "z", "keyness")), None)
-    if score:
-        df = df.sort_values(score, ascending=False, kind="stable")
-    return {text(g): [[text(t), _num(s) if score else None] for t, s in zip(part["term"], part[score] if score else part["term"])][:per]
-            for g, part in df.groupby(df["group"].map(text), sort=True)}
+    if "scope" in df.columns:
+        df = df[df["scope"].astype(str) == "all"]
+    if "rank" in df.columns:
+        df = df.sort_values("rank", kind="stable")
+    elif "log_odds" in df.columns:
+        df = df.sort_values("log_odds", ascending=False, kind="stable")
+    return {text(g): [[text(t)] for t in part["term"].head(per)] for g, part in df.groupby(strs(df["group"]), sort=True)}
 
 
 def run_facts(meta: Mapping) -> dict:
