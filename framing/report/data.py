@@ -151,16 +151,17 @@ class Timing:
     rows: pd.DataFrame  # group, item, period, share, count, total
     denominator: str
     table: str
+    by: str = "source"
 
 
 def frame_timing(tables: Mapping[str, pd.DataFrame], by: str = "source") -> Timing | None:
-    """Frames over time per group from ``compare_timing``; None when the run has no such rows."""
-    df = _compare_rows(tables, "compare_timing", "frame", by)
+    """Frames over time per group from ``compare_trend`` (monthly shares); None when the run has no such rows."""
+    df = _compare_rows(tables, "compare_trend", "frame", by)
     if df is None or df.empty:
         return None
     period = _first(df.columns, PERIOD_COLUMNS)
-    base = _level_shares(df, "compare_timing", by, ("documents", "sentences"))
+    base = _level_shares(df, "compare_trend", by, ("documents", "sentences"))
     if period is None or base is None:
         return None
     rows = base.rows.assign(period=df[period].map(text).to_numpy())
-    return Timing(rows, base.denominator, "compare_timing")
+    return Timing(rows, base.denominator, "compare_trend", by)

@@ -108,29 +108,43 @@ def source_heatmap(shares: Shares, labels: dict[str, str] | None = None) -> go.F
 
 
 def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure:
-    """Lines: per frame (color) and group (dash), the share per period, read from ``compare_timing``."""
+    """Lines per frame of one group's share per month (``compare_trend``); a menu picks the group.
+
+    Months run in calendar order on a category axis; months without a dated document are
+    left out (the table holds them as ``unknown``).
+    """
     labels = labels or {}
-    rows = timing.rows.sort_values("period")
-    fig = go.Figure()
+    rows = timing.rows[timing.rows["period"].str.match(r"^\d{4}-\d{2}")]
+    periods = sorted(rows["period"].unique())
     frames = _frame_order(rows, labels)
-    groups = _groups_by_size(rows)[:MAX_GROUPS_BARS]
-    dashes = ["solid", "dot", "dash", "longdash", "dashdot", "longdashdot"]
-    for i, f in enumerate(frames):
-        for j, g in enumerate(groups):
-            part = rows[(rows["item"] == f) & (rows["group"] == g)]
-            if part.empty:
+    groups = _groups_by_size(rows)[:MAX_GROUPS_BARS * 2]
+    fig = go.Figure()
+    owner = []
+    for j, g in enumerate(groups):
+        for i, f in enumerate(frames):
+            part = rows[(rows["item"] == f) & (rows["group"] == g)].set_index("period").reindex(periods)
+            if part["share"].isna().all():
                 continue
             fig.add_trace(go.Scatter(
-                x=part["period"].tolist(), y=part["share"].to_numpy(float), mode="lines+markers",
-                name=f"{_label(f, labels)} · {esc(g)}", legendgroup=esc(f),
-                line={"color": PALETTE[i % len(PALETTE)], "dash": dashes[j % len(dashes)]},
+                x=periods, y=part["share"].fillna(0.0).to_numpy(float), mode="lines+markers",
+                name=_label(f, labels), visible=j == 0, line={"color": PALETTE[i % len(PALETTE)]},
                 hovertemplate=f"{_label(f, labels)}<br>{esc(g)} %{{x}}: %{{y:.1%}}<extra></extra>",
             ))
+            owner.append(j)
+    buttons = [{"label": esc(g), "method": "update",
+                "args": [{"visible": [o == j for o in owner]}, {"title.text": _over_time_title(timing, g)}]}
+               for j, g in enumerate(groups)]
     top = float(rows["share"].max()) if len(rows) else 0.0
     fig.update_layout(
-        title=f"Frames over time by source: share of {esc(timing.denominator)} per period<br>"
-              f"<sup>from {esc(timing.table)}</sup>",
-        yaxis={"title": f"Share of {esc(timing.denominator)}", "tickformat": pct_format(top), "nticks": 6},
-        xaxis={"title": "Period", "type": "category"}, height=520,
+        title=_over_time_title(timing, groups[0] if groups else ""),
+        yaxis={"title": "Share", "tickformat": pct_format(top), "nticks": 6, "rangemode": "tozero"},
+        xaxis={"title": "Month", "type": "category", "categoryorder": "array", "categoryarray": periods},
+        height=520, updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.22,
+                                  "yanchor": "top", "showactive": True}] if len(buttons) > 1 else [],
     )
     return fig
+
+
+def _over_time_title(timing: Timing, group: str) -> str:
+    return (f"Frames over time in {esc(group)}: share of {esc(timing.denominator)} per month<br>"
+            f"<sup>from {esc(timing.table)}; choose the {esc(timing.by)} in the menu; months with no dated document left out</sup>")

@@ -26,7 +26,7 @@ from .evidence import Quotes, as_ids, frame_evidence, language_order, top_by_gro
 MAX_KEYWORDS = 10
 MAX_TABLE_ROWS = 500
 ROLES = ("article", "comment", "post")
-COMPARE_TABLES = {
+COMPARE_TABLES = {  # (compare_trend is drawn, not listed)
     "compare_prevalence": "Prevalence by group, with intervals",
     "compare_terms": "Distinctive terms",
     "compare_divergence": "How far apart groups are",
@@ -213,6 +213,21 @@ COMPARE_VIEWS = {
 }
 
 
+# Value columns shown with their interval in one cell: "12.0% [5.0% – 20.0%]".
+INTERVALS = [("share_of_documents", "documents_ci_low", "documents_ci_high"), ("share_of_sentences", "ci_low", "ci_high"),
+             ("outlet_share_of_sentences", "outlet_ci_low", "outlet_ci_high"),
+             ("audience_share_of_sentences", "audience_ci_low", "audience_ci_high"), ("difference", "ci_low", "ci_high")]
+
+
+def _with_intervals(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+    merged = {}
+    for value, lo, hi in INTERVALS:
+        if {value, lo, hi} <= set(df.columns) and lo not in [m for pair in merged.values() for m in pair]:
+            merged[value] = (lo, hi)
+    drop = [c for pair in merged.values() for c in pair]
+    return df.drop(columns=drop), {v: pair for v, pair in merged.items()} if merged else {}
+
+
 def compare_sections(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict | None]:
     """Each comparison table (``compare_*``) as a page table; None where the run has not computed it."""
     out: dict[str, dict | None] = {}
@@ -230,7 +245,16 @@ def compare_sections(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict | Non
         order = [c for c in order if c in df.columns]
         if order:
             df = df.sort_values(order, kind="stable")
-        out[name] = data_table(df)
+        shown, merged = _with_intervals(df)
+        table = data_table(shown)
+        for value, (lo, hi) in merged.items():
+            k = table["columns"].index(value)
+            table["columns"][k] = f"{value} [95% interval]"
+            for row, a, b in zip(table["rows"], df[lo].head(MAX_TABLE_ROWS), df[hi].head(MAX_TABLE_ROWS)):
+                shown_text, key = row[k]
+                if shown_text and not is_missing(a) and not is_missing(b):
+                    row[k] = (f"{shown_text} [{float(a):.1%} – {float(b):.1%}]", key)
+        out[name] = table
     return out
 
 

@@ -66,7 +66,8 @@
     });
     var count = el("span", "note");
     bar.appendChild(count);
-    table.parentNode.insertBefore(bar, table);
+    var holder = table.parentNode.classList.contains("scroll") ? table.parentNode : table;
+    holder.parentNode.insertBefore(bar, holder);
 
     function apply() {
       var q = search.value.trim().toLowerCase(), shown = 0;
