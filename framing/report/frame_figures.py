@@ -139,12 +139,12 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
         title=_over_time_title(timing, groups[0] if groups else ""),
         yaxis={"title": "Share", "tickformat": pct_format(top), "nticks": 6, "rangemode": "tozero"},
         xaxis={"title": "Month", "type": "category", "categoryorder": "array", "categoryarray": periods},
-        height=520, updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.22,
-                                  "yanchor": "top", "showactive": True}] if len(buttons) > 1 else [],
+        height=520, updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.02,
+                                  "yanchor": "bottom", "showactive": True}] if len(buttons) > 1 else [],
     )
     return fig
 
 
 def _over_time_title(timing: Timing, group: str) -> str:
-    return (f"Frames over time in {esc(group)}: share of {esc(timing.denominator)} per month<br>"
-            f"<sup>from {esc(timing.table)}; choose the {esc(timing.by)} in the menu; months with no dated document left out</sup>")
+    return (f"Frames over time in {esc(group)}<br><sup>share of {esc(timing.denominator)} per month, from "
+            f"{esc(timing.table)}; choose the {esc(timing.by)} in the menu; months with no dated document left out</sup>")

@@ -208,3 +208,19 @@ def test_frame_label_payload_reaches_figures_escaped(tables):
     d = build_figures(tables)["frames_by_source"].to_dict()
     assert EVIL_LABEL not in d["data"][0]["x"]
     assert any("&lt;script&gt;" in x for x in d["data"][0]["x"])
+
+
+def test_frames_over_time_reads_compare_trend(tables):
+    # The columns of compare_trend (README, Outputs); months out of order and one unknown on purpose.
+    trend = pd.DataFrame({"by": "source", "kind": "frame", "item": "us-there-for-oil", "label": "The US is there for the oil",
+                          "group": ["alpha news", "alpha news", "alpha news", "gamma nl"],
+                          "month": ["2020-04", "2020-03", "unknown", "2020-04"], "sentences": [1, 2, 1, 3],
+                          "group_sentences": [6, 6, 2, 8], "share_of_sentences": [1 / 6, 2 / 6, 0.5, 3 / 8],
+                          "documents": [1, 1, 1, 1], "group_documents": [1, 1, 1, 2],
+                          "share_of_documents": [1.0, 1.0, 1.0, 0.5]})
+    d = build_figures({**tables, "compare_trend": trend})["frames_over_time"].to_dict()
+    assert d["layout"]["xaxis"]["categoryarray"] == ["2020-03", "2020-04"]
+    alpha = [t for t in d["data"] if t["visible"] is True]
+    assert len(alpha) == 1 and arr(alpha[0]["y"]).tolist() == [1.0, 1.0]
+    assert [b["label"] for b in d["layout"]["updatemenus"][0]["buttons"]] == ["alpha news", "gamma nl"]
+    assert "share of the source&#x27;s documents with a counted sentence per month" in d["layout"]["title"]["text"]

@@ -217,3 +217,9 @@ def test_write_report(tables, meta, tmp_path):
     blocker.write_text("x")
     with pytest.raises(ReportError, match="Cannot write the report to"):
         write_report(tables, meta, blocker / "report.html")
+
+
+def test_comparison_tables_show_intervals_in_one_cell(page, tables):
+    cp = tables["compare_prevalence"].sort_values(["by", "kind", "item", "group"], kind="stable").iloc[0]
+    cell = f"{cp.share_of_documents:.1%} [{cp.documents_ci_low:.1%} – {cp.documents_ci_high:.1%}]"
+    assert f">{cell}</td>" in page.split('id="prevalence-table"')[1]
