@@ -353,3 +353,15 @@ def load_config(
 def config_to_dict(cfg: Config) -> dict:
     """The resolved config as plain data (for run.json and the report)."""
     return cfg.model_dump(mode="json")
+
+
+def apply_mapping(cfg: Config, data: dict, origin: str = "overrides") -> Config:
+    """``cfg`` with a nested mapping of overrides applied, validated like a config file.
+
+    >>> apply_mapping(load_config(), {"topics": {"min_cluster_size": 4}}).topics.min_cluster_size
+    4
+    """
+    try:
+        return Config.model_validate(_deep_merge(config_to_dict(cfg), data))
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, origin)) from None

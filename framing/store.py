@@ -42,6 +42,8 @@ TABLES_DIR = "tables"
 RUN_JSON = "run.json"
 DUCKDB_FILE = "framing.duckdb"
 REPORT_FILE = "report.html"
+INPUTS_DIR = "inputs"  # a copy of in-memory inputs (a DataFrame given to framing.analyze)
+EXPORT_DIR = "export"  # default folder of `framing export`
 
 # The comparison tables (framing.compare); every one has a `by` column naming its grouping.
 COMPARE_PREVALENCE = "compare_prevalence"

@@ -1,0 +1,133 @@
+"""A run folder seen from Python: tables as DataFrames, figures as Plotly objects, the report.
+
+Returned by :func:`framing.analyze` and :func:`framing.load_run`; see
+:mod:`framing.api` for examples on the tiny corpus.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import store
+from .errors import RunStoreError
+
+# Friendlier names for the report's figures (the report names them by what they plot per what).
+FIGURE_ALIASES = {
+    "frames_by_source": "frames_per_source",
+    "topics_by_source": "topics_per_source",
+    "map": "sentence_map",
+}
+
+
+class Figures:
+    """The report's figures of a run, as Plotly figures: ``run.figures.frames_by_source()``.
+
+    ``names()`` lists the figures the run's tables allow; each is a method
+    returning a fresh ``plotly.graph_objects.Figure``.
+    """
+
+    def __init__(self, run: "Run"):
+        self._run = run
+
+    def _build(self) -> dict:
+        from .report import build_figures
+
+        cfg = self._run.meta.get("config", {})
+        return build_figures(self._run.tables, seed=int(self._run.meta.get("seed", 42)),
+                             max_points=int(cfg.get("report", {}).get("max_points", 20000)))
+
+    def names(self) -> list[str]:
+        """The figures this run has (its tables decide)."""
+        return list(self._build())
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        key = FIGURE_ALIASES.get(name, name)
+
+        def figure():
+            figs = self._build()
+            if key not in figs:
+                raise RunStoreError(f"This run has no figure '{name}'; it has: {', '.join(figs) or 'none'} "
+                                    f"(aliases: {', '.join(FIGURE_ALIASES)}).")
+            return figs[key]
+
+        figure.__name__ = name
+        return figure
+
+    def __dir__(self):
+        return sorted(set(self.names()) | set(FIGURE_ALIASES))
+
+
+class Run:
+    """A written run: ``run_dir``, ``meta`` (run.json) and its tables, read on first use.
+
+    Attributes such as ``documents``, ``sentences``, ``topics``, ``frames``,
+    ``sentence_frames``, ``document_frames``, ``topic_prevalence`` are the
+    tables of the same name; ``comparisons`` holds the ``compare_*`` tables.
+    """
+
+    def __init__(self, run_dir: str | Path, meta: dict[str, Any]):
+        self.run_dir = Path(run_dir)
+        self.meta = meta
+        self._tables: dict[str, pd.DataFrame] | None = None
+
+    def __repr__(self) -> str:
+        counts = self.meta.get("counts", {})
+        return (f"Run({str(self.run_dir)!r}: {counts.get('documents', '?')} documents, "
+                f"{counts.get('sentences', '?')} sentences, tables {', '.join(self.table_names())})")
+
+    @property
+    def seed(self) -> int:
+        return int(self.meta.get("seed", 42))
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the run, by name (read once from ``tables/*.parquet``)."""
+        if self._tables is None:
+            self._tables = store.read_tables(self.run_dir)
+        return self._tables
+
+    def table_names(self) -> list[str]:
+        return sorted(p.stem for p in (self.run_dir / store.TABLES_DIR).glob("*.parquet"))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table by name; a missing one is an error naming those that exist."""
+        if name not in self.tables:
+            hint = " Frames were not matched: analyze with frames=[...] or --frames." if "frame" in name else ""
+            raise RunStoreError(f"Run {self.run_dir} has no table '{name}'; it has: {', '.join(sorted(self.tables))}.{hint}")
+        return self.tables[name]
+
+    documents = property(lambda self: self.table("documents"), doc="One row per article, comment or post.")
+    sentences = property(lambda self: self.table("sentences"), doc="One row per sentence, with its topic.")
+    topics = property(lambda self: self.table("topics"), doc="One row per topic.")
+    topic_prevalence = property(lambda self: self.table("topic_prevalence"))
+    frames = property(lambda self: self.table("frames"), doc="One row per frame of the catalogs.")
+    sentence_frames = property(lambda self: self.table("sentence_frames"))
+    document_frames = property(lambda self: self.table("document_frames"))
+    source_frames = property(lambda self: self.table("source_frames"))
+    topic_frames = property(lambda self: self.table("topic_frames"))
+
+    @property
+    def comparisons(self) -> dict[str, pd.DataFrame]:
+        """The comparison tables (``compare_*``) and the topic prevalence, by name."""
+        out = {k: v for k, v in self.tables.items() if k.startswith("compare_")}
+        if "topic_prevalence" in self.tables:
+            out["topic_prevalence"] = self.tables["topic_prevalence"]
+        return out
+
+    @property
+    def figures(self) -> Figures:
+        return Figures(self)
+
+    def report(self, path: str | Path | None = None) -> Path:
+        """Write the HTML report of this run (default: the run's own report.html); returns its path."""
+        from .report import write_report
+
+        cfg = self.meta.get("config", {})
+        path = Path(path) if path else self.run_dir / store.REPORT_FILE
+        return write_report(self.tables, self.meta, path, title=cfg.get("report", {}).get("title"), seed=self.seed,
+                            max_points=int(cfg.get("report", {}).get("max_points", 20000)))

@@ -1,0 +1,72 @@
+"""The Python API: framing.analyze / load_run and the Run object."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import framing
+from framing.errors import ConfigError, InputError, RunStoreError
+
+TINY = Path(__file__).parent / "data" / "tiny"
+FAST = dict(embedding__model="hashing", embedding__cache=False, topics__reducer="pca",
+            topics__min_cluster_size=3, topics__n_neighbors=5)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("api") / "tiny"
+    return framing.analyze([TINY], frames=[str(Path(__file__).parent / "data" / "tiny_frames.yaml")], out=out,
+                           seed=3, **FAST)
+
+
+def test_run_tables_are_the_folder_tables(run):
+    assert run.seed == 3 and run.meta["config"]["topics"]["reducer"] == "pca"
+    assert set(run.sentences.doc_id) <= set(run.documents.doc_id)
+    assert {"frame_id", "label"} <= set(run.frames.columns)
+    assert "topic_prevalence" in run.comparisons
+    loaded = framing.load_run(run.run_dir)
+    pd.testing.assert_frame_equal(loaded.sentence_frames, run.sentence_frames)
+
+
+def test_figures_and_report(run, tmp_path):
+    fig = run.figures.frames_by_source()
+    data = fig.to_dict()["data"][0]
+    assert data["type"] == "heatmap" and sorted(data["x"]) == ["alpha-news", "beta-blog", "gamma-nl"]
+    assert "topic_sizes" in run.figures.names()
+    with pytest.raises(RunStoreError, match="no figure 'nope'"):
+        run.figures.nope()
+    path = run.report(tmp_path / "r.html")
+    assert "<html" in path.read_text()[:500].lower()
+
+
+def test_missing_table_names_the_tables_that_exist(tmp_path):
+    plain = framing.analyze(TINY, out=tmp_path / "plain", **FAST)
+    with pytest.raises(RunStoreError, match="no table 'frames'.*Frames were not matched"):
+        plain.frames
+
+
+def test_bad_override_names_its_dotted_path():
+    with pytest.raises(ConfigError, match="topics.min_cluster_siz"):
+        framing.analyze(TINY, topics__min_cluster_siz=3)
+
+
+def test_bad_input_type_is_explained():
+    with pytest.raises(InputError, match="a path, a list of paths, or a pandas DataFrame"):
+        framing.analyze(42)
+
+
+def test_dataframe_is_kept_in_the_run(tmp_path):
+    df = pd.DataFrame({"body": ["Sanctions hurt ordinary families who need bread and fuel.",
+                                "The troops are only there for the oil fields in the east."],
+                       "outlet": ["x", "y"]})
+    run = framing.analyze(df, text_field="body", source_field="outlet", out=tmp_path / "df", **FAST)
+    kept = Path(run.meta["paths"][0])
+    assert kept.is_file() and kept.is_relative_to(run.run_dir)
+    assert pd.read_parquet(kept).body.tolist() == df.body.tolist()
+    assert sorted(run.documents.source) == ["x", "y"]
+
+
+def test_load_run_of_a_folder_that_is_not_a_run(tmp_path):
+    with pytest.raises(RunStoreError, match="has no run.json"):
+        framing.load_run(tmp_path)
