@@ -189,6 +189,15 @@ def _register_frames() -> None:
 _register_frames()
 
 
+def _register_workflows() -> None:
+    from .workflow_cli import register
+
+    register(app)
+
+
+_register_workflows()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -1,0 +1,20 @@
+"""One analyzed tiny run shared by the workflow tests (hashing embedder, PCA: seconds, offline)."""
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TINY = DATA / "tiny"
+FAST = dict(embedding__model="hashing", embedding__cache=False, topics__reducer="pca",
+            topics__min_cluster_size=3, topics__n_neighbors=5)
+FAST_SET = [x for k, v in FAST.items() for x in ("--set", f"{k.replace('__', '.')}={v}")]
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """A run of the tiny corpus with the us-middle-east catalog (the catalog docs/tables.md queries)."""
+    import framing
+
+    return framing.load_run(framing.analyze(TINY, frames=["us-middle-east"], out=tmp_path_factory.mktemp("wf") / "run",
+                                            **FAST).run_dir)
