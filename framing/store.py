@@ -44,6 +44,7 @@ DUCKDB_FILE = "framing.duckdb"
 REPORT_FILE = "report.html"
 INPUTS_DIR = "inputs"  # a copy of in-memory inputs (a DataFrame given to framing.analyze)
 EXPORT_DIR = "export"  # default folder of `framing export`
+SAMPLES_DIR = "samples"  # default folder of `framing sample` (one sub-folder per design)
 
 # The comparison tables (framing.compare); every one has a `by` column naming its grouping.
 COMPARE_PREVALENCE = "compare_prevalence"

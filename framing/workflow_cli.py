@@ -33,6 +33,25 @@ def export_command(
     _say(f"Wrote {folder}")
 
 
+@user_errors
+def sample_command(
+    run_dir: Path = RunDirArg,
+    by: str = typer.Option("frame", "--by", help="Stratify by frame or topic (and source)."),
+    n: int = typer.Option(50, "--n", "-n", help="Items per frame or topic, spread over sources."),
+    unit: str = typer.Option("sentence", "--unit", help="Code sentences or documents."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to write (default RUN_DIR/samples/BY-UNIT/)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the draw (default: the run's seed)."),
+    frames: Optional[List[str]] = typer.Option(None, "--frames", "-f",
+                                               help="Catalog for the labelling config (default: the run's catalogs)."),
+) -> None:
+    """Draw a seeded, stratified sample for human coding: CSV, Label Studio tasks and config, codebook."""
+    from .sample import write_sample
+
+    folder = write_sample(run_dir, by, n, unit, out, seed, frames or None)
+    _say(f"Wrote {folder}: sample.csv, label-studio-tasks.json, label-studio-config.xml, codebook.md, sample.json")
+
+
 def register(app: typer.Typer) -> None:
     """Add the workflow commands to the main command line."""
     app.command("export", help="Export a run's tables as tidy csv, jsonl, parquet or xlsx.")(export_command)
+    app.command("sample", help="Draw a stratified sample for human coding (CSV + Label Studio).")(sample_command)

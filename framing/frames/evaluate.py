@@ -79,6 +79,10 @@ def read_labels(path: str | Path) -> pd.DataFrame:
         When the file cannot be read, has no ``frames`` field, or names no item.
     """
     path = Path(path)
+    from ..labels import is_label_studio_export, read_label_studio
+
+    if is_label_studio_export(path):  # Label Studio's JSON export of a `framing sample` project
+        return read_label_studio(path)
     try:
         if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
             records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
