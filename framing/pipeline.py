@@ -95,6 +95,7 @@ def base_meta(paths: Sequence[str | Path], cfg: Config, result: IngestResult, co
         "command": command,
         "seed": cfg.seed,
         "paths": [str(p) for p in paths],
+        "cwd": str(Path.cwd()),  # relative paths above are relative to it (framing rerun)
         "inputs": [vars(i) for i in result.inputs],
         "counts": result.counts(),
         "skipped": _skipped_dicts(result),

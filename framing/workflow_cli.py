@@ -51,7 +51,46 @@ def sample_command(
     _say(f"Wrote {folder}: sample.csv, label-studio-tasks.json, label-studio-config.xml, codebook.md, sample.json")
 
 
+@user_errors
+def rerun_command(
+    run_dir: Path = RunDirArg,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to write (default: RUN_DIR-rerun beside it)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but warnings and errors."),
+) -> None:
+    """Repeat a run from its run.json (same inputs, config, seed, catalogs) and say what came out identical."""
+    from .rerun import rerun
+
+    result = rerun(run_dir, out, say=(lambda _m: None) if quiet else _say, progress=not quiet)
+    info = result.meta["rerun"]
+    for change in info["input_changes"]:
+        _say(f"Input {change['change']}: {change['path']}")
+    same = [t for t, v in info["tables"].items() if v == "identical"]
+    _say(f"Identical tables: {', '.join(same) or 'none'}")
+    for name, verdict in info["tables"].items():
+        if verdict != "identical":
+            _say(f"{name}: {verdict}")
+
+
+@user_errors
+def stability_command(
+    run_dir: Path = RunDirArg,
+    seeds: int = typer.Option(5, "--seeds", help="Refits with other seeds (the run's seed + 1, + 2, ...)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Refit the topics with several seeds and mark each topic stable or fragile (topic_stability table)."""
+    from .stability import topic_stability
+
+    say = (lambda _m: None) if quiet else _say
+    table = topic_stability(run_dir, seeds, say=say)
+    for row in table.itertuples():
+        say(f"topic {row.topic:>3} {'stable ' if row.stable else 'fragile'} stability {row.stability:.2f}, "
+            f"reappears in {row.reappearance:.0%} of refits, core {row.core_size}/{row.size}: {row.label}")
+    say(f"Wrote {run_dir}/tables/topic_stability.parquet; topics has stability and stable columns")
+
+
 def register(app: typer.Typer) -> None:
     """Add the workflow commands to the main command line."""
     app.command("export", help="Export a run's tables as tidy csv, jsonl, parquet or xlsx.")(export_command)
+    app.command("rerun", help="Repeat a run from its run.json and compare the results.")(rerun_command)
+    app.command("stability", help="Refit topics with several seeds; mark stable and fragile topics.")(stability_command)
     app.command("sample", help="Draw a stratified sample for human coding (CSV + Label Studio).")(sample_command)
