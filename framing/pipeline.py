@@ -177,11 +177,13 @@ def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool) -
 
 
 def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, cfg: Config,
-               say: Say) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+               say: Say, fitted: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Cluster the embedded sentences that have enough words; add topic columns.
 
     Returns the sentences with ``topic``, ``topic_prob``, ``map_x``, ``map_y``,
     the topics table (with the sources of each topic) and run.json info.
+    ``fitted``, when given, receives the fitted ``model`` and the clustered ``embeddings``
+    (to save the topic model with the run).
     """
     from .topics import TopicModeler
 
@@ -197,6 +199,8 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     prob = np.zeros(len(sentences), dtype=np.float64)
     mx = np.full(len(sentences), np.nan)
     my = np.full(len(sentences), np.nan)
+    if fitted is not None:
+        fitted.update(model=model, embeddings=vectors[keep])
     topic[sel], prob[sel] = model.labels_, model.probs_
     mx[sel], my[sel] = model.coords_[:, 0], model.coords_[:, 1]
     sentences = sentences.assign(topic=topic, topic_prob=prob, map_x=mx, map_y=my)
@@ -211,15 +215,19 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
 
 
 def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, topics: pd.DataFrame,
-               embedder, catalogs: Sequence[str], cfg: Config, say: Say) -> tuple[dict, dict]:
-    """Match frames from the catalogs; returns the frame tables and run.json info."""
+               embedder, catalogs: Sequence[str], cfg: Config, say: Say,
+               thresholds: dict[str, float] | None = None) -> tuple[dict, dict]:
+    """Match frames from the catalogs; returns the frame tables and run.json info.
+
+    ``thresholds`` (frame id -> threshold) fixes the decisions, e.g. to those of an earlier run.
+    """
     from .frames import FrameMatcher, frame_rollups, load_catalogs, topic_frame_labels
     from .frames.catalog import resolve_catalog_path
 
     paths = [resolve_catalog_path(c) for c in catalogs]
     catalog = load_catalogs(paths)
     say(f"Matching {len(catalog.frames)} frames from {', '.join(p.name for p in paths)}")
-    matcher = FrameMatcher(catalog, embedder, threshold=cfg.frames.threshold,
+    matcher = FrameMatcher(catalog, embedder, threshold=thresholds or cfg.frames.threshold,
                            negative_weight=cfg.frames.negative_weight, seed=cfg.seed).fit()
     sentence_frames = matcher.transform(sentences.iloc[rows].reset_index(drop=True), vectors)
     rolled = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames)
@@ -273,7 +281,8 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     say(f"{counts['documents']} documents ({_roles(counts)}), {counts['sentences']} sentences, "
         f"{counts['skipped']} skipped")
     vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
-    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say)
+    fitted: dict = {}
+    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted)
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
               "topic_prevalence": topic_prevalence(sentences)}
     meta = base_meta(paths, cfg, result, command)
@@ -282,16 +291,26 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
         tables.update(frame_tables)
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say))
-    return write_run(run_dir, tables, meta, cfg, say)
+    return write_run(run_dir, tables, meta, cfg, say, topic_model=fitted)
 
 
 def _roles(counts: dict) -> str:
     return ", ".join(f"{n} {role}s" for role, n in counts["documents_by_role"].items()) or "none"
 
 
-def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say) -> RunResult:
-    """Write tables, DuckDB, run.json and the report into ``run_dir``."""
+def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say,
+              topic_model: dict | None = None) -> RunResult:
+    """Write tables, DuckDB, run.json and the report into ``run_dir``.
+
+    ``topic_model`` (``model`` and ``embeddings`` from :func:`topic_step`) is saved in
+    ``RUN/topic_model/`` (BERTopic safetensors + embedder identity) for ``framing apply``.
+    """
     from .report import write_report
+    from .topic_model import save_run_topic_model
+
+    if topic_model and topic_model.get("model") is not None:
+        meta["topic_model"] = save_run_topic_model(run_dir, topic_model["model"], topic_model["embeddings"],
+                                                   meta.get("embedding", {}))
 
     meta["tables"] = {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
     store.write_tables(run_dir, tables)

@@ -45,6 +45,7 @@ REPORT_FILE = "report.html"
 INPUTS_DIR = "inputs"  # a copy of in-memory inputs (a DataFrame given to framing.analyze)
 EXPORT_DIR = "export"  # default folder of `framing export`
 SAMPLES_DIR = "samples"  # default folder of `framing sample` (one sub-folder per design)
+TOPIC_MODEL_DIR = "topic_model"  # the fitted BERTopic model (safetensors) and its embedder identity
 
 # The comparison tables (framing.compare); every one has a `by` column naming its grouping.
 COMPARE_PREVALENCE = "compare_prevalence"
@@ -101,6 +102,10 @@ def clear_run(run_dir: str | Path) -> None:
     Only the files a run writes are removed; anything else in the folder stays.
     """
     run_dir = Path(run_dir)
+    if (run_dir / TOPIC_MODEL_DIR).is_dir():
+        import shutil
+
+        shutil.rmtree(run_dir / TOPIC_MODEL_DIR, ignore_errors=True)
     for path in [*(run_dir / TABLES_DIR).glob("*.parquet"), run_dir / DUCKDB_FILE, run_dir / REPORT_FILE,
                  run_dir / RUN_JSON]:
         try:

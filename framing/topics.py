@@ -34,6 +34,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -395,3 +396,39 @@ class TopicModeler:
         topics, _ = self.model_.transform([texts[i] for i in rows], embeddings=embeddings[rows])
         out[rows] = np.asarray(topics, dtype=np.int64)
         return out
+
+
+def save_bertopic(model, folder) -> None:
+    """Save a fitted BERTopic model with safetensors (never pickle): topics, topic embeddings, c-TF-IDF, config.
+
+    The embedding model is not saved: framing records the embedder's identity beside it.
+    """
+    with _bertopic_quiet():  # it warns that no embedding model is saved; framing records its identity
+        model.save(str(folder), serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
+
+
+def load_bertopic(folder):
+    """Load a BERTopic model saved by :func:`save_bertopic`; it assigns topics by cosine similarity."""
+    with _bertopic_quiet():  # it warns that no embedding model is given: framing passes embeddings
+        from bertopic import BERTopic
+
+        return BERTopic.load(str(folder))
+
+
+class _ErrorsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+
+@contextmanager
+def _bertopic_quiet():
+    """BERTopic resets its logger's level when a model is built, so a filter (removed afterwards) quiets it."""
+    bertopic_logger = logging.getLogger("BERTopic")
+    quiet = _ErrorsOnly()
+    bertopic_logger.addFilter(quiet)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        bertopic_logger.removeFilter(quiet)

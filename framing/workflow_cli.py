@@ -88,9 +88,28 @@ def stability_command(
     say(f"Wrote {run_dir}/tables/topic_stability.parquet; topics has stability and stable columns")
 
 
+@user_errors
+def apply_command(
+    run_dir: Path = RunDirArg,
+    paths: List[Path] = typer.Argument(..., help="New documents: folders or .jsonl/.json/.csv/.parquet files.",
+                                       show_default=False),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Run folder to write (default RUN_DIR-apply-NAME)."),
+    set_: Optional[List[str]] = typer.Option(None, "--set", "-s", help="Override one key of the run's config "
+                                             "(e.g. corpus.fields.text=body); repeatable."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Assign the run's topics and frames to new documents without refitting; writes a new run linked to it."""
+    from .apply import apply_run
+
+    result = apply_run(run_dir, paths, out, set_ or [], say=(lambda _m: None) if quiet else _say,
+                       progress=not quiet)
+    _say(f"Report: {result.run_dir / 'report.html'} (parent: {run_dir})")
+
+
 def register(app: typer.Typer) -> None:
     """Add the workflow commands to the main command line."""
     app.command("export", help="Export a run's tables as tidy csv, jsonl, parquet or xlsx.")(export_command)
     app.command("rerun", help="Repeat a run from its run.json and compare the results.")(rerun_command)
     app.command("stability", help="Refit topics with several seeds; mark stable and fragile topics.")(stability_command)
+    app.command("apply", help="Apply a run's topics and frames to new documents (no refitting).")(apply_command)
     app.command("sample", help="Draw a stratified sample for human coding (CSV + Label Studio).")(sample_command)

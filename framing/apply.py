@@ -1,0 +1,142 @@
+"""New data, same model: ``framing apply RUN_DIR NEW_PATH...``.
+
+Reads new documents with the parent run's config, embeds them with the
+parent's embedder (another embedder is refused: its vectors would not live
+in the space of the saved topics), assigns them to the parent's topics with
+the saved topic model (no refitting) and matches the parent's frames with
+the parent's thresholds. The result is a new run folder whose run.json
+names its parent (``parent``); it keeps a copy of the topic model, so the
+next week's data can be applied to it in turn.
+
+Examples
+--------
+>>> default_apply_dir("reports/seeds", ["new/week-12"])
+PosixPath('reports/seeds-apply-week-12')
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import store
+from .config import Config, apply_mapping, parse_override
+from .errors import EmbeddingError, RunStoreError
+
+
+def default_apply_dir(parent: str | Path, paths: Sequence[str | Path]) -> Path:
+    """``<parent>-apply-<new corpus name>`` beside the parent run."""
+    from .pipeline import corpus_name
+
+    parent = Path(parent)
+    return parent.parent / f"{parent.name}-apply-{corpus_name(paths)}"
+
+
+def _config(meta: dict, info: dict, overrides: Sequence[str]) -> Config:
+    cfg = Config.model_validate(meta["config"])
+    cfg.embedding.model = info["embedder"]["model"] or cfg.embedding.model
+    for item in overrides:
+        cfg = apply_mapping(cfg, parse_override(item), f"--set {item}")
+    return cfg
+
+
+def _check_embedder(cfg: Config, info: dict, parent: Path):
+    from .embed import get_embedder
+
+    embedder = get_embedder(cfg.embedding.model, cfg.embedding)
+    saved = info["embedder"].get("name")
+    if embedder.name != saved:
+        raise EmbeddingError(
+            f"The topic model of {parent} was fitted on embeddings of {saved}, but {embedder.name} was asked for "
+            f"(embedding.model={cfg.embedding.model}). Topics and frames can only be applied with the same embedder: "
+            f"drop the --set embedding.model override, install the model the run used, or analyze the new data afresh.")
+    return embedder
+
+
+def _topics_table(parent_topics: pd.DataFrame, sentences: pd.DataFrame, n_rep: int) -> pd.DataFrame:
+    """The parent's topics (labels, keywords) with this run's sizes, sources and representative sentences."""
+    clustered = sentences[sentences.topic >= 0]
+    sizes = clustered.groupby("topic").size()
+    sources = clustered.groupby("topic").source.agg(lambda s: sorted(s.dropna().unique()))
+    reps = (clustered.sort_values("topic_prob", ascending=False).groupby("topic").sentence_id
+            .agg(lambda s: list(s[:n_rep])))
+    keep = [c for c in parent_topics.columns if c not in ("frames", "frame_labels", "stability", "stable")]
+    topics = parent_topics[keep].copy()
+    topics["parent_size"] = topics["size"]
+    topics["size"] = [int(sizes.get(t, 0)) for t in topics.topic]
+    topics["representative_ids"] = [list(reps.get(t, [])) for t in topics.topic]
+    topics["sources"] = [list(sources.get(t, [])) for t in topics.topic]
+    return topics
+
+
+def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Path | None = None,
+              overrides: Sequence[str] = (), say: Callable[[str], None] = lambda _m: None,
+              progress: bool = False):
+    """Assign topics and frames of the run in ``parent_dir`` to new documents; write a new run.
+
+    Parameters
+    ----------
+    parent_dir : str or Path
+        A run written by ``framing analyze`` (it holds ``topic_model/``).
+    paths : sequence of str or Path
+        The new corpus (folders or record files).
+    out : str or Path, optional
+        Default ``<parent>-apply-<corpus name>`` beside the parent.
+    overrides : sequence of str
+        ``section.key=value`` items on top of the parent's config (reading options such as
+        ``corpus.fields.text``; a different ``embedding.model`` is refused).
+
+    Returns
+    -------
+    RunResult
+    """
+    from .compare import default_comparisons, topic_prevalence
+    from .corpus.ingest import ingest
+    from .pipeline import _check_documents, base_meta, embed_step, frame_step, prepare_run_dir, write_run
+    from .topic_model import assign_topics, read_topic_model_info
+
+    parent = Path(parent_dir)
+    meta_parent = store.read_run_json(parent)
+    info = read_topic_model_info(parent)
+    cfg = _config(meta_parent, info, overrides)
+    _check_embedder(cfg, info, parent)
+    run_dir = prepare_run_dir(paths, cfg, out or default_apply_dir(parent, paths))
+    if run_dir.resolve() == parent.resolve():
+        raise RunStoreError("framing apply writes a new run; give an --out other than the parent run.")
+    say(f"Reading {', '.join(map(str, paths))}")
+    result = ingest(paths, cfg, progress=progress)
+    _check_documents(result, paths)
+    vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
+    sentences = result.sentences
+    keep = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
+    sel = rows[keep]
+    say(f"Assigning {len(sel)} sentences to the {len(info['topics'])} topics of {parent} (no refitting)")
+    topic = np.full(len(sentences), -1, dtype=np.int64)
+    prob = np.zeros(len(sentences))
+    topic[sel], prob[sel] = assign_topics(parent, sentences.text.iloc[sel].tolist(), vectors[keep], info)
+    sentences = sentences.assign(topic=topic, topic_prob=np.where(topic >= 0, prob, 0.0),
+                                 map_x=np.nan, map_y=np.nan)
+    topics = _topics_table(store.read_tables(parent, ["topics"])["topics"], sentences, cfg.topics.n_representative)
+    tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
+              "topic_prevalence": topic_prevalence(sentences)}
+    meta = base_meta(paths, cfg, result, f"framing apply {parent} {' '.join(map(str, paths))}")
+    outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
+    meta.update(embedding=emb_info, topics={"clustered": int(len(sel)), "topics": len(info["topics"]),
+                                            "outlier_share": round(outliers, 4), "applied_from": str(parent)})
+    frames_parent = meta_parent.get("frames")
+    if frames_parent:
+        frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, frames_parent["catalogs"],
+                                                  cfg, say, thresholds=frames_parent.get("thresholds"))
+        tables.update(frame_tables)
+    tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say))
+    meta["parent"] = {"run": str(parent.resolve()), "corpus": meta_parent.get("corpus"),
+                      "created": meta_parent.get("created")}
+    meta["topic_model"] = {**meta_parent.get("topic_model", {}), "applied_from": str(parent.resolve())}
+    done = write_run(run_dir, tables, meta, cfg, say)
+    shutil.copytree(parent / store.TOPIC_MODEL_DIR, Path(run_dir) / store.TOPIC_MODEL_DIR, dirs_exist_ok=True)
+    say(f"{len(sel)} sentences assigned; {outliers:.0%} below the topics' similarity floor (topic -1)")
+    return done

@@ -1,0 +1,69 @@
+"""framing apply: the saved topic model (safetensors) assigns new documents without refitting."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import framing
+from framing.apply import apply_run
+from framing.cli import app
+from framing.errors import EmbeddingError, RunStoreError
+
+TINY = Path(__file__).resolve().parent.parent / "data" / "tiny"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def new_corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("new") / "week-2"
+    folder.mkdir()
+    shutil.copy(TINY / "beta.txt", folder / "beta.txt")
+    return folder
+
+
+def test_run_keeps_its_topic_model_as_safetensors(tiny_run):
+    folder = tiny_run.run_dir / "topic_model"
+    names = {p.name for p in folder.iterdir()}
+    assert {"topic_embeddings.safetensors", "config.json", "topics.json", "framing.json"} <= names
+    assert not [n for n in names if n.endswith((".pkl", ".pickle", ".bin"))]
+    info = json.loads((folder / "framing.json").read_text())
+    assert info["embedder"]["name"] == tiny_run.meta["embedding"]["name"]
+    assert info["topics"] == sorted(t for t in tiny_run.topics.topic if t >= 0)
+
+
+def test_apply_assigns_known_sentences_to_their_topics(tiny_run, new_corpus, tmp_path):
+    out = tmp_path / "applied"
+    result = runner.invoke(app, ["apply", str(tiny_run.run_dir), str(new_corpus), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    child = framing.load_run(out)
+    assert child.meta["parent"]["run"] == str(tiny_run.run_dir.resolve())
+    assert (out / "topic_model" / "framing.json").is_file()  # the next batch can be applied to this run
+    both = child.sentences.merge(tiny_run.sentences[["text", "topic"]], on="text", suffixes=("", "_parent"))
+    fitted = both[both.topic_parent >= 0]
+    assert len(fitted) >= 5 and (fitted.topic == fitted.topic_parent).mean() >= 0.9
+    assert child.meta["frames"]["thresholds"] == tiny_run.meta["frames"]["thresholds"]
+    assert set(child.topics.topic) == set(tiny_run.topics.topic) and "parent_size" in child.topics
+
+
+def test_apply_refuses_another_embedder(tiny_run, new_corpus, tmp_path):
+    parent = tmp_path / "parent"
+    shutil.copytree(tiny_run.run_dir, parent)
+    info_path = parent / "topic_model" / "framing.json"
+    info = json.loads(info_path.read_text())
+    info["embedder"]["name"] = "all-MiniLM-L6-v2@0123456789abcdef"
+    info_path.write_text(json.dumps(info))
+    with pytest.raises(EmbeddingError, match="fitted on embeddings of all-MiniLM-L6-v2@0123456789abcdef, but "
+                                             "hashing-256-v1 was asked for"):
+        apply_run(parent, [new_corpus], tmp_path / "child")
+    assert not (tmp_path / "child").exists()
+
+
+def test_apply_needs_a_saved_model(tiny_run, new_corpus, tmp_path):
+    parent = tmp_path / "parent"
+    shutil.copytree(tiny_run.run_dir, parent)
+    shutil.rmtree(parent / "topic_model")
+    with pytest.raises(RunStoreError, match="holds no saved topic model"):
+        apply_run(parent, [new_corpus], tmp_path / "child")
