@@ -81,10 +81,20 @@ def _config(meta: dict) -> Config:
     return cfg
 
 
+# Written into a run after its analysis (framing stability); a rerun repeats only the analysis.
+ADDED_LATER = {"topic_stability": None, "topics": ("stability", "stable")}
+
+
 def compare_tables(old_dir: Path, new_tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """For each table: ``identical``, or how it differs from the earlier run's."""
     out = {}
     old = store.read_tables(old_dir)
+    for name, columns in ADDED_LATER.items():
+        if name in old and name not in new_tables and columns is None:
+            del old[name]
+        elif name in old and columns:
+            old[name] = old[name].drop(columns=[c for c in columns if c not in new_tables.get(name, {})
+                                                and c in old[name]])
     for name in sorted(set(old) | set(new_tables)):
         if name not in old or name not in new_tables:
             out[name] = "only in the " + ("new" if name in new_tables else "earlier") + " run"

@@ -131,3 +131,77 @@ class Run:
         path = Path(path) if path else self.run_dir / store.REPORT_FILE
         return write_report(self.tables, self.meta, path, title=cfg.get("report", {}).get("title"), seed=self.seed,
                             max_points=int(cfg.get("report", {}).get("max_points", 20000)))
+
+    # -- workflows: thin wrappers over the modules the command line uses -----------------
+
+    def _config(self):
+        from .config import Config
+
+        return Config.model_validate(self.meta["config"])
+
+    def compare(self, by: str, a: str | None = None, b: str | None = None) -> dict[str, pd.DataFrame]:
+        """Comparison tables by any documents column (``role``, ``month``, a kept field); not written to the run.
+
+        ``a`` and ``b`` compare two groups with each other instead of each group with the rest.
+        """
+        from .compare import compare_tables
+
+        return compare_tables(self.tables, by, self._config().compare, self.seed, a, b)
+
+    def export(self, format: str = "csv", out: str | Path | None = None) -> Path:
+        """Tidy long-format tables (see :func:`framing.export.export_run`); returns the folder."""
+        from .export import export_run
+
+        return export_run(self.run_dir, format, out)
+
+    def sample(self, by: str = "frame", n: int = 50, unit: str = "sentence", out: str | Path | None = None,
+               seed: int | None = None) -> pd.DataFrame:
+        """Write a coding sample with its Label Studio project and codebook; returns the sample table."""
+        from .sample import SAMPLE_CSV, write_sample
+
+        folder = write_sample(self.run_dir, by, n, unit, out, seed)
+        return pd.read_csv(folder / SAMPLE_CSV, keep_default_na=False)
+
+    def evaluate(self, labels: str | Path | pd.DataFrame, level: str = "auto"):
+        """Score this run's frame decisions (its catalogs, embedder and thresholds) against human labels.
+
+        ``labels``: a Label Studio JSON export, a CSV/JSONL label file, or a table with ``frames``.
+        Returns :class:`framing.frames.evaluate.EvaluationResult`.
+        """
+        from .embed import get_embedder
+        from .frames.catalog import load_catalogs, resolve_catalog_path
+        from .frames.evaluate import evaluate_catalog, read_labels
+
+        info = self.meta.get("frames")
+        if not info:
+            raise RunStoreError(f"Run {self.run_dir} matched no frames; there is nothing to evaluate.")
+        table = labels if isinstance(labels, pd.DataFrame) else read_labels(labels)
+        catalog = load_catalogs([resolve_catalog_path(c) for c in info["catalogs"]])
+        cfg = self._config()
+        embedder = get_embedder(self.meta["embedding"]["model"], cfg.embedding)
+        return evaluate_catalog(catalog, table, embedder, level=level, sentences=self.sentences,
+                                threshold=info.get("thresholds") or cfg.frames.threshold)
+
+    def apply(self, paths, out: str | Path | None = None, overrides: list[str] | None = None) -> "Run":
+        """This run's topics and frames on new documents, without refitting (a new run linked to this one)."""
+        from .api import load_run
+        from .apply import apply_run
+
+        paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+        return load_run(apply_run(self.run_dir, paths, out, overrides or []).run_dir)
+
+    def stability(self, seeds: int = 5) -> pd.DataFrame:
+        """Refit the topics with ``seeds`` other seeds; writes and returns ``topic_stability``."""
+        from .stability import topic_stability
+
+        table = topic_stability(self.run_dir, seeds)
+        self.meta = store.read_run_json(self.run_dir)
+        self._tables = None
+        return table
+
+    def rerun(self, out: str | Path | None = None) -> "Run":
+        """Repeat this run from its run.json into ``out``; run.json ``rerun`` says what came out identical."""
+        from .api import load_run
+        from .rerun import rerun
+
+        return load_run(rerun(self.run_dir, out).run_dir)
