@@ -195,8 +195,12 @@ def _predicted(tables: dict, out: pd.DataFrame, unit: str) -> list[str]:
 
 
 def label_studio_tasks(sample: pd.DataFrame) -> list[dict]:
-    """Label Studio import tasks: the text to code, its context and the ids to join back (no predictions shown)."""
-    keep = [c for c in ("sample_id", "sentence_id", "doc_id", "source", "date", "lang", "stratum", "text",
+    """Label Studio import tasks: the text to code, its context and the ids to join back.
+
+    Coders are blind to the stratum, the source and the model's guess: Label Studio's data
+    manager would show any field of the task, so those stay in ``sample.csv`` only.
+    """
+    keep = [c for c in ("sample_id", "sentence_id", "doc_id", "date", "lang", "text",
                         "context_before", "context_after", "stratum_label") if c in sample]
     tasks = []
     for row in sample[keep].itertuples(index=False):

@@ -57,7 +57,7 @@ def test_label_studio_config_lists_the_catalog(sample_dir):
     assert [c.get("value") for c in choices][:-1] == [f.label for f in catalog.frames]
     tasks = json.loads((sample_dir / "label-studio-tasks.json").read_text())
     assert {"text", "sentence_id", "context_before"} <= set(tasks[0]["data"])
-    assert "predicted_frames" not in tasks[0]["data"]  # coders do not see the model's guess
+    assert not {"predicted_frames", "stratum", "source"} & set(tasks[0]["data"])  # coders are blind to them
     book = (sample_dir / "codebook.md").read_text()
     assert all(f"`{fid}`" in book for fid in catalog.ids)
 
