@@ -308,7 +308,7 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
     from .report import write_report
     from .topic_model import save_run_topic_model
 
-    if topic_model and topic_model.get("model") is not None:
+    if topic_model and getattr(topic_model.get("model"), "model_", None) is not None:  # None: too little to cluster
         meta["topic_model"] = save_run_topic_model(run_dir, topic_model["model"], topic_model["embeddings"],
                                                    meta.get("embedding", {}))
 
