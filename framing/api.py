@@ -19,8 +19,9 @@ On the tiny test corpus, with the hashing embedder and PCA so it runs in seconds
 ['alpha-news', 'beta-blog', 'gamma-nl']
 >>> {"sentence_id", "doc_id", "topic", "text"} <= set(run.sentences.columns)
 True
->>> run.figures.frames_by_source().layout.xaxis.title.text
-'Source'
+>>> fig = run.figures.frames_by_source()            # a plotly.graph_objects.Figure
+>>> type(fig).__name__, "frames_by_source" in run.figures.names()
+('Figure', True)
 >>> again = framing.load_run(out)
 >>> len(again.sentences) == len(run.sentences), again.seed
 (True, 42)

@@ -14,9 +14,10 @@ import pandas as pd
 from . import store
 from .errors import RunStoreError
 
-# Friendlier names for the report's figures (the report names them by what they plot per what).
+# Other names for the report's figures (used only when the report has no figure of that name).
 FIGURE_ALIASES = {
     "frames_by_source": "frames_per_source",
+    "frames_per_source": "frames_by_source",
     "topics_by_source": "topics_per_source",
     "map": "sentence_map",
 }
@@ -46,10 +47,9 @@ class Figures:
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        key = FIGURE_ALIASES.get(name, name)
-
         def figure():
             figs = self._build()
+            key = name if name in figs else FIGURE_ALIASES.get(name, name)
             if key not in figs:
                 raise RunStoreError(f"This run has no figure '{name}'; it has: {', '.join(figs) or 'none'} "
                                     f"(aliases: {', '.join(FIGURE_ALIASES)}).")
@@ -125,12 +125,9 @@ class Run:
 
     def report(self, path: str | Path | None = None) -> Path:
         """Write the HTML report of this run (default: the run's own report.html); returns its path."""
-        from .report import write_report
+        from .report import rebuild_report
 
-        cfg = self.meta.get("config", {})
-        path = Path(path) if path else self.run_dir / store.REPORT_FILE
-        return write_report(self.tables, self.meta, path, title=cfg.get("report", {}).get("title"), seed=self.seed,
-                            max_points=int(cfg.get("report", {}).get("max_points", 20000)))
+        return rebuild_report(self.run_dir, path)
 
     # -- workflows: thin wrappers over the modules the command line uses -----------------
 

@@ -155,13 +155,7 @@ def topic_stability(run_dir: str | Path, n_seeds: int = 5, say: Callable[[str], 
     for name in ("topics", TABLE):
         meta["tables"][name] = {"rows": len(tables[name]), "columns": list(tables[name].columns)}
     store.write_run_json(run_dir, meta)
-    _refresh_report(run_dir, tables, meta)
+    from .report import rebuild_report
+
+    rebuild_report(run_dir)  # the report shows the topics table, now with stability
     return table
-
-
-def _refresh_report(run_dir: Path, tables: dict, meta: dict) -> None:
-    from .report import write_report
-
-    cfg = meta.get("config", {})
-    write_report(tables, meta, run_dir / store.REPORT_FILE, title=cfg.get("report", {}).get("title"),
-                 seed=int(meta.get("seed", 42)), max_points=int(cfg.get("report", {}).get("max_points", 20000)))
