@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from . import store
-from .errors import RunStoreError
+from .errors import RunStoreError, TopicWarning
 
 INFO_FILE = "framing.json"
 SIMILARITY_QUANTILE = 0.05
@@ -60,8 +61,16 @@ def save_run_topic_model(run_dir: str | Path, modeler, embeddings: np.ndarray, e
     if folder.exists():
         shutil.rmtree(folder)
     model = modeler.model_
-    save_bertopic(model, folder)
     labels = np.asarray(modeler.labels_)
+    ours = {int(t) for t in labels.tolist() if t >= 0}
+    theirs = {int(t) for t in getattr(model, "topic_labels_", {}) if int(t) >= 0}
+    if ours != theirs:
+        # The run's topic ids are not BERTopic's (topics renumbered or merged after fitting): the saved model
+        # would assign new sentences to the wrong topics, so none is kept.
+        warnings.warn(f"The topic model is not kept with the run: its topics ({sorted(theirs)}) are not the run's "
+                      f"({sorted(ours)}); framing apply cannot use this run.", TopicWarning, stacklevel=2)
+        return {"dir": None, "reason": "topic ids of the run differ from the fitted BERTopic model's"}
+    save_bertopic(model, folder)
     sims = own_topic_similarity(embeddings, labels, model.topic_embeddings_, int(getattr(model, "_outliers", 0)))
     sims = sims[~np.isnan(sims)]
     info = {
@@ -83,7 +92,8 @@ def read_topic_model_info(run_dir: str | Path) -> dict:
     path = folder / INFO_FILE
     if not path.is_file():
         raise RunStoreError(f"Run {run_dir} holds no saved topic model ({store.TOPIC_MODEL_DIR}/): it found no topics, "
-                            "or was made by an older framing. Run `framing rerun` on it, then apply to the new run.")
+                            "its model could not be kept (run.json 'topic_model' says why), or it was made by an "
+                            "older framing. Run `framing rerun` on it, then apply to the new run.")
     info = json.loads(path.read_text(encoding="utf-8"))
     if info.get("format") != FORMAT:
         raise RunStoreError(f"{path} has format {info.get('format')}; this framing reads format {FORMAT}. Rerun the analysis.")
