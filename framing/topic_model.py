@@ -13,22 +13,22 @@ fill the topics.
 Examples
 --------
 >>> import numpy as np
->>> emb = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32)
->>> float(round(own_topic_similarity(emb, np.array([0, 0, 1, -1]), np.array([[1, 0], [0, 1]]), 0)[2], 3))
-1.0
+>>> emb = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]])
+>>> centers, row_topics = topic_centroids(emb, np.array([0, 0, 1, 1]))
+>>> nearest_topics(np.array([[0.2, 1.0]]), centers, row_topics)[0].tolist()
+[1]
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from . import store
-from .errors import RunStoreError, TopicWarning
+from .errors import RunStoreError
 
 INFO_FILE = "framing.json"
 SIMILARITY_QUANTILE = 0.05
@@ -41,20 +41,34 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return x / np.where(norms > 0, norms, 1.0)
 
 
-def own_topic_similarity(embeddings: np.ndarray, labels: np.ndarray, topic_embeddings: np.ndarray,
-                         outlier_offset: int) -> np.ndarray:
-    """Cosine similarity of each clustered sentence to its own topic's embedding (NaN for outliers)."""
-    out = np.full(len(labels), np.nan)
-    members = labels >= 0
-    if members.any():
-        rows = _unit(embeddings[members])
-        centers = _unit(np.asarray(topic_embeddings))[labels[members] + outlier_offset]
-        out[members] = (rows * centers).sum(axis=1)
-    return out
+def topic_centroids(embeddings: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The mean embedding of each topic's sentences (BERTopic's topic embeddings), rows in topic order.
+
+    Returns the centroids and the topic of each row (-1 first when there are outliers).
+
+    >>> c, ids = topic_centroids(np.array([[1.0, 0], [3, 0], [0, 2]]), np.array([0, 0, -1]))
+    >>> ids, c.tolist()
+    ([-1, 0], [[0.0, 2.0], [2.0, 0.0]])
+    """
+    ids = sorted(int(t) for t in set(np.asarray(labels).tolist()))
+    centers = np.array([np.asarray(embeddings, dtype=np.float64)[labels == t].mean(axis=0) for t in ids])
+    return centers, ids
+
+
+def nearest_topics(embeddings: np.ndarray, centers: np.ndarray, row_topics: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The topic whose embedding is most similar (cosine) to each row, and that similarity."""
+    sims = _unit(embeddings) @ _unit(centers).T
+    best = sims.argmax(axis=1)
+    return np.asarray(row_topics, dtype=np.int64)[best], sims[np.arange(len(best)), best]
 
 
 def save_run_topic_model(run_dir: str | Path, modeler, embeddings: np.ndarray, embedding_info: dict) -> dict:
-    """Save ``modeler.model_`` into ``RUN/topic_model/`` with its embedder identity; returns run.json's summary."""
+    """Save ``modeler.model_`` into ``RUN/topic_model/`` with its embedder identity; returns run.json's summary.
+
+    The model's topic embeddings are set to the centroids of the run's own topics (``labels_``), as
+    BERTopic computes them when it fits, so that topics merged or dropped after fitting are right too;
+    ``framing.json`` lists the topic of each row (``row_topics``).
+    """
     from .topics import save_bertopic
 
     folder = Path(run_dir) / store.TOPIC_MODEL_DIR
@@ -62,24 +76,21 @@ def save_run_topic_model(run_dir: str | Path, modeler, embeddings: np.ndarray, e
         shutil.rmtree(folder)
     model = modeler.model_
     labels = np.asarray(modeler.labels_)
-    ours = {int(t) for t in labels.tolist() if t >= 0}
-    theirs = {int(t) for t in getattr(model, "topic_labels_", {}) if int(t) >= 0}
-    if ours != theirs:
-        # The run's topic ids are not BERTopic's (topics renumbered or merged after fitting): the saved model
-        # would assign new sentences to the wrong topics, so none is kept.
-        warnings.warn(f"The topic model is not kept with the run: its topics ({sorted(theirs)}) are not the run's "
-                      f"({sorted(ours)}); framing apply cannot use this run.", TopicWarning, stacklevel=2)
-        return {"dir": None, "reason": "topic ids of the run differ from the fitted BERTopic model's"}
+    centers, row_topics = topic_centroids(embeddings, labels)
+    model.topic_embeddings_ = centers  # framing maps rows to topics with row_topics, never by position
     save_bertopic(model, folder)
-    sims = own_topic_similarity(embeddings, labels, model.topic_embeddings_, int(getattr(model, "_outliers", 0)))
-    sims = sims[~np.isnan(sims)]
+    clustered = labels >= 0
+    rows = np.searchsorted(row_topics, labels[clustered])
+    sims = (_unit(np.asarray(embeddings)[clustered]) * _unit(centers)[rows]).sum(axis=1)  # to their own topic
+    topics = [t for t in row_topics if t >= 0]
     info = {
         "format": FORMAT, "serialization": "safetensors",
         "embedder": {k: embedding_info.get(k) for k in ("model", "name", "dim")},
         "min_sentence_words": int(modeler.config.min_sentence_words),
         "min_similarity": round(float(np.quantile(sims, SIMILARITY_QUANTILE)), 6) if len(sims) else 0.0,
         "similarity_quantile": SIMILARITY_QUANTILE,
-        "topics": sorted(int(t) for t in set(labels.tolist()) if t >= 0),
+        "topics": topics, "row_topics": row_topics,
+        "bertopic_topics_match": sorted(int(t) for t in getattr(model, "topic_labels_", {}) if int(t) >= 0) == topics,
         "created": store.utc_now(),
     }
     (folder / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
@@ -106,17 +117,21 @@ def assign_topics(run_dir: str | Path, texts: list[str], embeddings: np.ndarray,
     Returns
     -------
     topics : ndarray of shape (n,), int
-        -1 where the best similarity is below ``info["min_similarity"]``.
+        The topic whose embedding is most similar; -1 where that similarity is below
+        ``info["min_similarity"]`` (or the nearest is the outliers' centroid).
     similarity : ndarray of shape (n,), float
-        Cosine similarity to the assigned (or nearest) topic.
+        Cosine similarity to the nearest topic embedding.
     """
     from .topics import load_bertopic
 
     if not len(texts):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     model = load_bertopic(Path(run_dir) / store.TOPIC_MODEL_DIR)
-    topics, sims = model.transform(list(texts), embeddings=np.asarray(embeddings, dtype=np.float32))
-    topics = np.asarray(topics, dtype=np.int64)
-    sims = np.asarray(sims, dtype=np.float64).reshape(len(texts), -1).max(axis=1)
+    centers = np.asarray(model.topic_embeddings_, dtype=np.float64)
+    row_topics = info.get("row_topics")
+    if row_topics is None or len(row_topics) != len(centers):
+        raise RunStoreError(f"{run_dir}/{store.TOPIC_MODEL_DIR} is inconsistent ({len(centers)} topic embeddings, "
+                            f"{len(row_topics or [])} topics listed); rerun the analysis.")
+    topics, sims = nearest_topics(np.asarray(embeddings, dtype=np.float64), centers, row_topics)
     topics[sims < float(info.get("min_similarity", 0.0))] = -1
     return topics, sims

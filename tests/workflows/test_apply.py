@@ -69,12 +69,11 @@ def test_apply_needs_a_saved_model(tiny_run, new_corpus, tmp_path):
         apply_run(parent, [new_corpus], tmp_path / "child")
 
 
-def test_a_model_whose_topics_are_not_the_runs_is_not_kept(tmp_path):
+def test_topics_renumbered_after_fitting_are_applied_by_their_own_ids(tmp_path):
     import numpy as np
 
     from framing.config import TopicsConfig
-    from framing.errors import TopicWarning
-    from framing.topic_model import save_run_topic_model
+    from framing.topic_model import assign_topics, read_topic_model_info, save_run_topic_model
     from framing.topics import TopicModeler
 
     rng = np.random.default_rng(0)
@@ -83,9 +82,9 @@ def test_a_model_whose_topics_are_not_the_runs_is_not_kept(tmp_path):
     texts = [f"the {words[i // 12]} news {i}" for i in range(36)]
     tm = TopicModeler(TopicsConfig(reducer="pca", min_cluster_size=5)).fit(texts, emb, ["en"] * 36,
                                                                             [f"s{i}" for i in range(36)])
+    tm.labels_ = np.where(tm.labels_ == 2, 7, tm.labels_)  # as if a topic were renumbered after fitting
     info = {"model": "hashing", "name": "hashing-256-v1", "dim": 8}
-    assert save_run_topic_model(tmp_path / "ok", tm, emb, info)["dir"] == "topic_model"
-    tm.labels_ = np.where(tm.labels_ == 2, 7, tm.labels_)  # as if topics were renumbered after fitting
-    with pytest.warns(TopicWarning, match="not the run's"):
-        assert save_run_topic_model(tmp_path / "bad", tm, emb, info)["dir"] is None
-    assert not (tmp_path / "bad" / "topic_model").exists()
+    assert save_run_topic_model(tmp_path, tm, emb, info)["topics"] == sorted(set(tm.labels_.tolist()) - {-1})
+    saved = read_topic_model_info(tmp_path)
+    topics, sims = assign_topics(tmp_path, texts, emb, saved)
+    assert (topics == tm.labels_).mean() >= 0.9 and 7 in set(topics.tolist())
