@@ -31,6 +31,17 @@ def _say(message: str) -> None:
     err_console.print(message, markup=False)
 
 
+def _warn(line: str) -> None:
+    # Warnings are printed even with --quiet: they say what a researcher must know about the run.
+    err_console.print(line, markup=False)
+
+
+def _warning_summary(meta: dict, say) -> None:
+    n = len(meta.get("warnings", []))
+    if n:
+        say(f"{n} warning(s) above; run.json lists them under 'warnings'.")
+
+
 def _one_line_warning(message, category, filename, lineno, line=None) -> str:
     # Users need the message, not the line of framing's code that raised it.
     return f"Warning ({category.__name__}): {message}\n"
@@ -113,11 +124,12 @@ def ingest(
     from .pipeline import command_line, run_ingest
 
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
-    run = run_ingest(paths, cfg, out, command=command_line(), say=say, progress=not quiet)
+    run = run_ingest(paths, cfg, out, command=command_line(), say=say, progress=not quiet, warn=_warn)
     c = run.meta["counts"]
     say(f"{c['documents']} documents from {c['pages']} pages and {c['sources']} sources, "
         f"{c['sentences']} sentences ({c['fragments']} fragments flagged), {c['skipped']} skipped.")
     say(f"Wrote {run.run_dir}/tables/documents.parquet, sentences.parquet and run.json")
+    _warning_summary(run.meta, say)
 
 
 @app.command()
@@ -141,8 +153,10 @@ def analyze(
     from .pipeline import analyze as run_analyze, command_line
 
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
-    run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet)
+    run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet,
+                      warn=_warn)
     say(f"Report: {run.run_dir / 'report.html'}")
+    _warning_summary(run.meta, say)
 
 
 @app.command("report")

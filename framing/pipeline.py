@@ -26,7 +26,8 @@ import pandas as pd
 from . import store
 from .config import Config, config_to_dict, load_config
 from .corpus.ingest import CORPUS_CONFIG_NAME, IngestResult, ingest
-from .errors import InputError, RunStoreError
+from .errors import InputError
+from .runlog import RunLog
 
 log = logging.getLogger(__name__)
 
@@ -105,30 +106,53 @@ def base_meta(paths: Sequence[str | Path], cfg: Config, result: IngestResult, co
 
 
 def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
-               command: str = "framing ingest", say: Say = _quiet, progress: bool = False) -> RunResult:
-    """Ingest and write ``documents`` and ``sentences`` with run.json."""
-    run_dir = prepare_run_dir(paths, cfg, out)
-    say(f"Reading {', '.join(map(str, paths))}")
-    result = ingest(paths, cfg, progress=progress)
-    _check_documents(result, paths)
-    tables = {"documents": result.documents, "sentences": result.sentences}
-    meta = base_meta(paths, cfg, result, command)
-    store.write_tables(run_dir, tables)
-    store.write_run_json(run_dir, meta)
+               command: str = "framing ingest", say: Say = _quiet, progress: bool = False,
+               warn: Say | None = None) -> RunResult:
+    """Ingest and write ``documents`` and ``sentences`` with run.json.
+
+    ``warn`` receives one line per warning (None: Python shows them); every
+    warning is also recorded in run.json's ``warnings``.
+    """
+    with RunLog(echo=warn) as log:
+        run_dir = prepare_run_dir(paths, cfg, out)
+        log.stage = "ingest"
+        say(f"Reading {', '.join(map(str, paths))}")
+        result = ingest(paths, cfg, progress=progress)
+        _check_documents(result, paths)
+        tables = {"documents": result.documents, "sentences": result.sentences}
+        meta = base_meta(paths, cfg, result, command)
+        log.stage = "write"
+        with store.staged_run(run_dir) as tmp:
+            store.write_tables(tmp, tables)
+            meta["warnings"] = log.records
+            store.write_run_json(tmp, meta)
     return RunResult(run_dir, tables, meta)
 
 
 def prepare_run_dir(paths: Sequence[str | Path], cfg: Config, out: str | Path | None) -> Path:
-    """The run folder to write; refuses to replace an earlier run when ``output.overwrite`` is false."""
+    """The run folder to write, checked before any work; an earlier run there stays until the new one is complete.
+
+    Raises ``RunStoreError`` when the folder cannot be written or holds a run and
+    ``output.overwrite`` is false.
+    """
     _check_paths(paths)
     run_dir = Path(out) if out else default_run_dir(paths, cfg)
-    if (run_dir / store.RUN_JSON).exists():
-        if not cfg.output.overwrite:
-            raise RunStoreError(f"{run_dir} already holds a run and output.overwrite is false; "
-                                "choose another --out or set output.overwrite=true.")
-        # Nothing of the earlier run may survive next to the new one.
-        store.clear_run(run_dir)
-    return run_dir
+    return store.check_run_target(run_dir, overwrite=cfg.output.overwrite)
+
+
+def check_resources(cfg: Config) -> None:
+    """Fail before reading the corpus when a frame catalog or the embedding model cannot be found.
+
+    Catalogs are resolved and parsed; a named model is located (not loaded).
+    """
+    from .embed import get_embedder
+    from .frames import load_catalogs
+    from .frames.catalog import resolve_catalog_path
+
+    if cfg.frames.catalogs:
+        load_catalogs([resolve_catalog_path(c) for c in cfg.frames.catalogs])
+    if cfg.embedding.model.strip() != "auto":
+        get_embedder(cfg.embedding.model, cfg.embedding)
 
 
 def _check_documents(result: IngestResult, paths: Sequence[str | Path]) -> None:
@@ -250,7 +274,7 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
 
 def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
             frames: Sequence[str] | None = None, command: str = "framing analyze",
-            say: Say = _quiet, progress: bool = False) -> RunResult:
+            say: Say = _quiet, progress: bool = False, warn: Say | None = None) -> RunResult:
     """Ingest, embed, cluster topics, match frames, and write the run folder with its report.
 
     Parameters
@@ -261,18 +285,29 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
         The run folder; default ``reports/<corpus name>/``.
     frames : sequence of str, optional
         Catalog paths or built-in names, added to ``cfg.frames.catalogs``.
+    warn : callable, optional
+        Receives one line per warning (None: Python shows them). Every warning
+        is recorded in run.json's ``warnings`` with its stage.
 
     Returns
     -------
     RunResult
     """
+    with RunLog(echo=warn) as log:
+        run_dir = prepare_run_dir(paths, cfg, out)
+        if frames:
+            # --frames adds catalogs; record them in the config so run.json can repeat the run.
+            cfg = cfg.model_copy(deep=True)
+            cfg.frames.catalogs = list(dict.fromkeys([*cfg.frames.catalogs, *frames]))
+        # Everything that can fail without the corpus fails now, not after minutes of embedding.
+        check_resources(cfg)
+        log.stage = "ingest"
+        return _analyze(paths, cfg, run_dir, command, say, progress, log)
+
+
+def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog) -> RunResult:
     from .compare import default_comparisons, topic_prevalence
 
-    run_dir = prepare_run_dir(paths, cfg, out)
-    if frames:
-        # --frames adds catalogs; record them in the config so run.json can repeat the run.
-        cfg = cfg.model_copy(deep=True)
-        cfg.frames.catalogs = list(dict.fromkeys([*cfg.frames.catalogs, *frames]))
     catalogs = list(cfg.frames.catalogs)
     say(f"Reading {', '.join(map(str, paths))}")
     result = ingest(paths, cfg, progress=progress)
@@ -280,18 +315,22 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     counts = result.counts()
     say(f"{counts['documents']} documents ({_roles(counts)}), {counts['sentences']} sentences, "
         f"{counts['skipped']} skipped")
+    log.stage = "embed"
     vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
     fitted: dict = {}
+    log.stage = "topics"
     sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted)
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
               "topic_prevalence": topic_prevalence(sentences)}
     meta = base_meta(paths, cfg, result, command)
     meta.update(embedding=emb_info, topics=topic_info)
     if catalogs:
+        log.stage = "frames"
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
         tables.update(frame_tables)
+    log.stage = "compare"
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say))
-    return write_run(run_dir, tables, meta, cfg, say, topic_model=fitted)
+    return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted)
 
 
 def _roles(counts: dict) -> str:
@@ -299,26 +338,32 @@ def _roles(counts: dict) -> str:
 
 
 def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say,
-              topic_model: dict | None = None) -> RunResult:
-    """Write tables, DuckDB, run.json and the report into ``run_dir``.
+              log: RunLog | None = None, topic_model: dict | None = None) -> RunResult:
+    """Write tables, DuckDB, the topic model, the report and run.json into ``run_dir``, all or nothing.
 
-    ``topic_model`` (``model`` and ``embeddings`` from :func:`topic_step`) is saved in
-    ``RUN/topic_model/`` (BERTopic safetensors + embedder identity) for ``framing apply``.
+    The run is written into a folder beside ``run_dir`` that replaces it only
+    when complete (see :func:`framing.store.staged_run`); run.json is written
+    last and holds every warning ``log`` recorded. ``topic_model`` (``model``
+    and ``embeddings`` from :func:`topic_step`) is saved in ``RUN/topic_model/``
+    (BERTopic safetensors + embedder identity) for ``framing apply``.
     """
     from .report import write_report
     from .topic_model import save_run_topic_model
 
-    if topic_model and getattr(topic_model.get("model"), "model_", None) is not None:  # None: too little to cluster
-        meta["topic_model"] = save_run_topic_model(run_dir, topic_model["model"], topic_model["embeddings"],
-                                                   meta.get("embedding", {}))
-
+    if log is not None:
+        log.stage = "write"
     meta["tables"] = {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
-    store.write_tables(run_dir, tables)
-    store.write_duckdb(run_dir, tables)
-    store.write_run_json(run_dir, meta)
-    report = write_report(tables, meta, Path(run_dir) / store.REPORT_FILE, title=cfg.report.title,
-                          seed=cfg.seed, max_points=cfg.report.max_points)
-    say(f"Wrote {run_dir}/tables/*.parquet, framing.duckdb, run.json and {report}")
+    meta["warnings"] = log.records if log is not None else []
+    with store.staged_run(run_dir) as tmp:
+        if topic_model and getattr(topic_model.get("model"), "model_", None) is not None:  # None: too little to cluster
+            meta["topic_model"] = save_run_topic_model(tmp, topic_model["model"], topic_model["embeddings"],
+                                                       meta.get("embedding", {}))
+        store.write_tables(tmp, tables)
+        store.write_duckdb(tmp, tables)
+        write_report(tables, meta, tmp / store.REPORT_FILE, title=cfg.report.title,
+                     seed=cfg.seed, max_points=cfg.report.max_points)
+        store.write_run_json(tmp, meta)
+    say(f"Wrote {run_dir}/tables/*.parquet, framing.duckdb, run.json and {Path(run_dir) / store.REPORT_FILE}")
     return RunResult(Path(run_dir), tables, meta)
 
 

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import platform
+import shutil
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -80,6 +81,23 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_ordinary(path: str | Path) -> None:
+    """Give ``path`` the permissions a plain ``open``/``mkdir`` would: 0644 / 0755 under umask 022.
+
+    Temporary files and folders (``mkstemp``, ``mkdtemp``) are private (0600 / 0700), which
+    would keep colleagues on a shared server from reading a run.
+    """
+    path = Path(path)
+    mode = 0o777 if path.is_dir() else 0o666
+    path.chmod(mode & ~_umask())
+
+
 @contextmanager
 def _atomic_target(path: Path):
     """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds.
@@ -91,28 +109,113 @@ def _atomic_target(path: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        make_ordinary(tmp)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
 
 
-def clear_run(run_dir: str | Path) -> None:
-    """Remove what an earlier run wrote in ``run_dir`` (its tables, DuckDB file, report and run.json).
+# What a run writes at the top of its folder; anything else found there is carried over.
+RUN_ENTRIES = (TABLES_DIR, RUN_JSON, DUCKDB_FILE, REPORT_FILE, TOPIC_MODEL_DIR)
+_PARTIAL = ".partial-"
+_OLD = ".old-"
 
-    Only the files a run writes are removed; anything else in the folder stays.
+
+def check_run_target(run_dir: str | Path, overwrite: bool = True) -> Path:
+    """Check, before any work, that a run can be written to ``run_dir``.
+
+    Raises
+    ------
+    RunStoreError
+        When ``run_dir`` is a file, holds a run and ``overwrite`` is false, or
+        its parent folder cannot be created or written.
     """
     run_dir = Path(run_dir)
-    if (run_dir / TOPIC_MODEL_DIR).is_dir():
-        import shutil
+    if run_dir.exists() and not run_dir.is_dir():
+        raise RunStoreError(f"The run folder {run_dir} is a file, not a folder; choose another --out.")
+    if (run_dir / RUN_JSON).exists() and not overwrite:
+        raise RunStoreError(f"{run_dir} already holds a run and output.overwrite is false; "
+                            "choose another --out or set output.overwrite=true.")
+    parent = run_dir.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunStoreError(f"Cannot create {parent} for the run folder {run_dir}: {exc.strerror}. "
+                            "Choose another --out.") from exc
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise RunStoreError(f"Cannot write the run folder {run_dir}: {parent} is not writable. Choose another --out.")
+    return run_dir
 
-        shutil.rmtree(run_dir / TOPIC_MODEL_DIR, ignore_errors=True)
-    for path in [*(run_dir / TABLES_DIR).glob("*.parquet"), run_dir / DUCKDB_FILE, run_dir / REPORT_FILE,
-                 run_dir / RUN_JSON]:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise RunStoreError(f"Cannot replace the earlier run in {run_dir}: {path} could not be removed "
-                                f"({exc.strerror}). Choose another --out.") from exc
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale(run_dir: Path) -> None:
+    """Remove the partial folders of runs into ``run_dir`` that died (their process is gone)."""
+    for marker in (_PARTIAL, _OLD):
+        for path in run_dir.parent.glob(f".{run_dir.name}{marker}*"):
+            pid = path.name[len(f".{run_dir.name}{marker}"):].split("-")[0]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def staged_run(run_dir: str | Path):
+    """Yield a temporary folder beside ``run_dir`` to write a run into; it becomes ``run_dir`` only when complete.
+
+    Until the block ends without error, an earlier run in ``run_dir`` stays as it was;
+    a run that fails or is killed leaves only a hidden ``.NAME.partial-PID-*`` folder
+    (removed by the next run into ``run_dir``), never a folder that looks complete.
+    Files in an earlier ``run_dir`` that a run does not write are carried over.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "run"
+    >>> with staged_run(target) as tmp:
+    ...     _ = write_run_json(tmp, {"seed": 1})
+    ...     target.exists()
+    False
+    >>> read_run_json(target)
+    {'seed': 1}
+    """
+    run_dir = Path(run_dir)
+    check_run_target(run_dir)
+    _remove_stale(run_dir)
+    tmp = Path(tempfile.mkdtemp(dir=run_dir.absolute().parent, prefix=f".{run_dir.name}{_PARTIAL}{os.getpid()}-"))
+    make_ordinary(tmp)
+    try:
+        yield tmp
+        _commit(tmp, run_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _commit(tmp: Path, run_dir: Path) -> None:
+    # Whoever wrote a file (parquet, duckdb, the report), colleagues can read it.
+    for path in tmp.rglob("*"):
+        make_ordinary(path)
+    try:
+        if run_dir.is_dir():
+            for entry in run_dir.iterdir():
+                if entry.name not in RUN_ENTRIES and not (tmp / entry.name).exists():
+                    entry.rename(tmp / entry.name)
+            old = Path(tempfile.mkdtemp(dir=run_dir.absolute().parent, prefix=f".{run_dir.name}{_OLD}{os.getpid()}-"))
+            run_dir.rename(old / run_dir.name)
+            tmp.rename(run_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(run_dir)
+    except OSError as exc:
+        raise RunStoreError(f"Cannot move the finished run into {run_dir}: {exc}. The earlier run, if any, "
+                            f"is unchanged or kept beside it as .{run_dir.name}{_OLD}*.") from exc
 
 
 def write_tables(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:

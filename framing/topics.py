@@ -43,6 +43,7 @@ import pandas as pd
 from .config import TopicsConfig
 from .errors import NotFittedError, TopicModelError, TopicWarning
 from .segment import count_words  # the same word count as sentences.n_words
+from .runlog import quiet_import
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ def _reducer(config: TopicsConfig, params: ResolvedParams, n_components: int, se
         from sklearn.decomposition import PCA
 
         return PCA(n_components=n_components, random_state=seed)
-    from umap import UMAP
+    UMAP = quiet_import("umap").UMAP
 
     # Spectral initialisation needs more points than dimensions; tiny inputs start at random.
     init = "spectral" if n > n_components + 2 else "random"
@@ -168,8 +169,9 @@ def _reducer(config: TopicsConfig, params: ResolvedParams, n_components: int, se
 
 
 def _build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop_words, shape: tuple[int, int]):
-    from bertopic import BERTopic
-    from hdbscan import HDBSCAN
+    # bertopic's import ignores every UserWarning process-wide; keep its filters out of our process.
+    BERTopic = quiet_import("bertopic").BERTopic
+    HDBSCAN = quiet_import("hdbscan").HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
 
     n, dim = shape

@@ -208,8 +208,9 @@ class SentenceTransformerEmbedder:
 
     def _load(self):
         if self._model is None:
-            from sentence_transformers import SentenceTransformer
+            from ..runlog import quiet_import
 
+            SentenceTransformer = quiet_import("sentence_transformers").SentenceTransformer
             logger.info("Loading sentence-transformers model %s from %s", self.display_name, self.folder)
             try:
                 with _quiet_loading():
