@@ -13,8 +13,8 @@ Examples
 >>> import warnings
 >>> from framing.errors import FrameWarning
 >>> with RunLog(echo=lambda line: None) as log:
+...     warnings.filterwarnings("ignore", category=UserWarning)   # what bertopic's import does
 ...     log.stage = "frames"
-...     warnings.filterwarnings("ignore", category=UserWarning)   # what bertopic does
 ...     warnings.warn("Frame 'x' has fewer than 2 anchors", FrameWarning)
 >>> log.records
 [{'category': 'FrameWarning', 'message': "Frame 'x' has fewer than 2 anchors", 'stage': 'frames'}]

@@ -1,7 +1,8 @@
 """The user's path: `framing analyze seeds/` with the real bundled models.
 
 Runs the whole pipeline twice on the sample corpus (about a minute on two
-cores): the second run must take every embedding from the cache.
+cores), with the network blocked: the second run must take every embedding
+from the cache, and both runs must write byte-identical tables.
 """
 
 import json
@@ -21,16 +22,18 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, no_network):
     base = tmp_path_factory.mktemp("e2e")
     cache = base / "cache"
     results = []
-    for name in ("first", "second"):
-        out = base / name
-        result = CliRunner().invoke(app, ["analyze", str(SEEDS), "--out", str(out),
-                                          "--set", f"embedding.cache_dir={cache}"])
-        assert result.exit_code == 0, result.output
-        results.append((out, result.output))
+    with no_network() as attempts:
+        for name in ("first", "second"):
+            out = base / name
+            result = CliRunner().invoke(app, ["analyze", str(SEEDS), "--out", str(out),
+                                              "--set", f"embedding.cache_dir={cache}"])
+            assert result.exit_code == 0, result.output
+            results.append((out, result.output))
+    assert attempts == [], f"framing analyze tried to use the network: {attempts[:5]}"
     return results
 
 
@@ -79,9 +82,18 @@ def test_topics_a_handful_to_a_few_dozen_and_crosslingual(runs):
     assert not words & {"the", "and", "de", "het", "een", "van", "is", "that"}
 
 
-def test_same_config_same_results(runs):
-    a, b = (_tables(out)["sentences"] for out, _ in runs)
-    assert a.topic.tolist() == b.topic.tolist()
+def test_same_input_and_config_give_identical_tables(runs):
+    first, second = (_tables(out) for out, _ in runs)
+    assert sorted(first) == sorted(second)
+    for name in first:
+        # Contents, map coordinates included, compared exactly (no tolerance).
+        pd.testing.assert_frame_equal(first[name], second[name], check_exact=True, obj=name)
+    for out in (runs[0][0], runs[1][0]):
+        assert len(list((out / "tables").glob("*.parquet"))) == len(first)
+    for name in first:
+        a, b = ((out / "tables" / f"{name}.parquet").read_bytes() for out, _ in runs)
+        assert a == b, f"tables/{name}.parquet differs between two identical runs"
+    assert first["sentences"].map_x.notna().sum() > 100
 
 
 def test_required_frame_sentences_match(runs):

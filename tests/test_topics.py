@@ -111,12 +111,16 @@ def test_representative_ids_belong_to_topic(fitted):
 
 
 def test_deterministic_with_same_seed():
+    # UMAP, not PCA: PCA gives the same result for any seed, so it could not show the seed is used.
     texts, emb, langs, ids, _ = make_corpus()
-    a = TopicModeler(pca_config(), seed=7).fit(texts, emb, langs, ids)
-    b = TopicModeler(pca_config(), seed=7).fit(texts, emb, langs, ids)
+    cfg = TopicsConfig(reducer="umap", min_cluster_size=5, n_neighbors=10)
+    a = TopicModeler(cfg, seed=7).fit(texts, emb, langs, ids)
+    b = TopicModeler(cfg, seed=7).fit(texts, emb, langs, ids)
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_array_equal(a.coords_, b.coords_)
     pd.testing.assert_frame_equal(a.topics_, b.topics_)
+    other = TopicModeler(cfg, seed=8).fit(texts, emb, langs, ids)
+    assert not np.array_equal(a.coords_, other.coords_), "the map must depend on the seed"
 
 
 def test_short_sentences_not_clustered():

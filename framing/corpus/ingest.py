@@ -197,6 +197,7 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     IngestResult
     """
     from ..segment import build_sentences
+    from .inputmap import input_offsets
     from .langid import LanguageIdentifier
     from .readers import read_inputs
 
@@ -210,6 +211,8 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     )
     sentences, unit_lang, unit_conf = build_sentences(docs, cfg, identifier, progress=progress)
     docs = docs.assign(language=unit_lang.values, lang_confidence=unit_conf.values)
+    docs, sentences = input_offsets(docs, sentences,
+                                    {p.page_id: p.text if p.text_is_input else None for p in read.pages})
     log.info("ingest: %d pages, %d documents, %d sentences, %d skipped",
              len(read.pages), len(docs), len(sentences), len(skipped))
     return IngestResult(docs, sentences, skipped, list(read.inputs))

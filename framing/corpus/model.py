@@ -55,6 +55,10 @@ class Page:
         The encoding used to decode it ("utf-8", "utf-8-sig", "cp1252", ...).
     meta : dict
         Metadata from the manifest or field mapping: keys of ``META_KEYS``.
+    text_is_input : bool
+        Whether ``text`` is the input as read (the decoded file, or the record's
+        text field), so that offsets into it lead back to the input. False for
+        HTML, whose text is extracted from markup.
     """
 
     page_id: str
@@ -63,6 +67,7 @@ class Page:
     text: str
     encoding: str
     meta: dict = field(default_factory=dict)
+    text_is_input: bool = True
 
 
 @dataclass(frozen=True)

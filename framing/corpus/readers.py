@@ -138,7 +138,8 @@ def _read_document(src: _Source, raw_meta: dict | None, cfg: CorpusConfig, acc: 
     if not text.strip():
         acc.skipped.append(Skipped(src.shown, "empty file" if fmt != "html" else "no text in HTML page"))
         return
-    acc.pages.append(Page(stable_id(src.rel_id, None, text), src.shown, None, text, encoding, meta))
+    acc.pages.append(Page(stable_id(src.rel_id, None, text), src.shown, None, text, encoding, meta,
+                          text_is_input=suffix not in HTML_SUFFIXES))
 
 
 def _manifest_input(manifest: Manifest, shown: str, acc: _Acc) -> None:

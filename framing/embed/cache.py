@@ -11,9 +11,12 @@ Why SQLite: it is in the standard library, every write is a transaction
 (a run killed mid-write leaves no half entry: the journal rolls it back on
 the next open), WAL mode lets one process read while another writes, and a
 busy timeout makes two runs sharing a directory wait for each other instead
-of failing. A row whose vector has the wrong length or holds NaN is a miss
-(recomputed, overwritten, with a ``CacheWarning``); a database file that
-SQLite reports as corrupt or not a database is moved aside and rebuilt.
+of failing. Each row carries a checksum of its model, key and vector: a row
+whose checksum does not match (a damaged page, a bit flip, an edit), whose
+vector has the wrong length or holds NaN is a miss (recomputed, overwritten,
+with a ``CacheWarning``), never used; a database file that SQLite reports as
+corrupt or not a database is moved aside and rebuilt. (Rows of the first
+cache format, table ``vectors``, had no checksum and are not read.)
 
 Examples
 --------
@@ -52,14 +55,29 @@ _BUSY_TIMEOUT_S = 120.0
 _OPEN_ATTEMPTS = 40
 _SELECT_CHUNK = 500  # keys per SELECT ... IN (...), far below SQLite's variable limit
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS vectors (
-    model TEXT NOT NULL,
-    key   BLOB NOT NULL,
-    vec   BLOB NOT NULL,
+_TABLE = "embeddings"
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {_TABLE} (
+    model  TEXT NOT NULL,
+    key    BLOB NOT NULL,
+    vec    BLOB NOT NULL,
+    digest BLOB NOT NULL,
     PRIMARY KEY (model, key)
 ) WITHOUT ROWID
 """
+
+
+def entry_digest(model: str, key: bytes, vec: bytes) -> bytes:
+    """The checksum stored with each row: blake2b (16 bytes) of model, key and vector bytes.
+
+    >>> len(entry_digest("m", b"k", b"v"))
+    16
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for part in (model.encode("utf-8"), key, vec):
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
 
 
 def default_cache_dir() -> Path:
@@ -128,7 +146,7 @@ class EmbeddingCache:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(_SCHEMA)
-            conn.execute("SELECT 1 FROM vectors LIMIT 1").fetchall()
+            conn.execute(f"SELECT 1 FROM {_TABLE} LIMIT 1").fetchall()
         except BaseException:
             conn.close()
             raise
@@ -225,28 +243,28 @@ class EmbeddingCache:
             self._on_error(exc)
             return {}
         found, bad = {}, 0
-        for key, blob in rows:
-            vec = np.frombuffer(blob, dtype=np.float32) if isinstance(blob, bytes) and len(blob) == 4 * dim else None
-            if vec is None or not np.isfinite(vec).all():
+        for key, blob, digest in rows:
+            vec = _checked_vector(model, key, blob, digest, dim)
+            if vec is None:
                 bad += 1
                 continue
             found[bytes(key)] = vec
         if bad:
             warnings.warn(
-                f"{bad} cached embedding(s) of {model} in {self.path} were unreadable (wrong length or not finite); "
-                "they are recomputed and overwritten.",
+                f"{bad} cached embedding(s) of {model} in {self.path} were damaged (checksum mismatch, wrong length "
+                "or not finite); they are recomputed and overwritten.",
                 CacheWarning,
                 stacklevel=2,
             )
         return found
 
     @staticmethod
-    def _select(conn: sqlite3.Connection, model: str, keys: list[bytes]) -> list[tuple[bytes, bytes]]:
-        rows: list[tuple[bytes, bytes]] = []
+    def _select(conn: sqlite3.Connection, model: str, keys: list[bytes]) -> list[tuple[bytes, bytes, bytes]]:
+        rows: list[tuple[bytes, bytes, bytes]] = []
         for start in range(0, len(keys), _SELECT_CHUNK):
             chunk = keys[start : start + _SELECT_CHUNK]
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT key, vec FROM vectors WHERE model = ? AND key IN ({marks})"
+            sql = f"SELECT key, vec, digest FROM {_TABLE} WHERE model = ? AND key IN ({marks})"
             rows.extend(conn.execute(sql, [model, *chunk]).fetchall())
         return rows
 
@@ -277,10 +295,15 @@ class EmbeddingCache:
 
     @staticmethod
     def _write(conn: sqlite3.Connection, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> int:
-        rows = ((model, key, np.ascontiguousarray(vec, dtype=np.float32).tobytes()) for key, vec in items)
+        def row(key: bytes, vec: np.ndarray) -> tuple[str, bytes, bytes, bytes]:
+            blob = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
+            return model, key, blob, entry_digest(model, key, blob)
+
+        rows = (row(key, vec) for key, vec in items)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            cur = conn.executemany("INSERT OR REPLACE INTO vectors (model, key, vec) VALUES (?, ?, ?)", rows)
+            cur = conn.executemany(
+                f"INSERT OR REPLACE INTO {_TABLE} (model, key, vec, digest) VALUES (?, ?, ?, ?)", rows)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -293,18 +316,43 @@ class EmbeddingCache:
         if conn is None:
             return 0
         if model is None:
-            return conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
-        return conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (model,)).fetchone()[0]
+            return conn.execute(f"SELECT COUNT(*) FROM {_TABLE}").fetchone()[0]
+        return conn.execute(f"SELECT COUNT(*) FROM {_TABLE} WHERE model = ?", (model,)).fetchone()[0]
+
+    def verify(self, model: str | None = None) -> tuple[int, int]:
+        """Check every stored row (of one model or all): ``(good, damaged)``."""
+        conn = self._connection()
+        if conn is None:
+            return 0, 0
+        sql, args = f"SELECT model, key, vec, digest FROM {_TABLE}", ()
+        if model is not None:
+            sql, args = sql + " WHERE model = ?", (model,)
+        good = damaged = 0
+        for m, key, blob, digest in conn.execute(sql, args):
+            ok = isinstance(blob, bytes) and len(blob) % 4 == 0 and \
+                _checked_vector(m, key, blob, digest, len(blob) // 4) is not None
+            good, damaged = good + ok, damaged + (not ok)
+        return good, damaged
 
     def models(self) -> list[str]:
         """The embedder names that have vectors in this cache."""
         conn = self._connection()
         if conn is None:
             return []
-        return [r[0] for r in conn.execute("SELECT DISTINCT model FROM vectors ORDER BY model")]
+        return [r[0] for r in conn.execute(f"SELECT DISTINCT model FROM {_TABLE} ORDER BY model")]
 
     def __repr__(self) -> str:
         return f"EmbeddingCache({str(self.directory)!r})"
+
+
+def _checked_vector(model: str, key, blob, digest, dim: int) -> np.ndarray | None:
+    """The row's vector, or None when its checksum, length or values show it is damaged."""
+    if not isinstance(blob, bytes) or len(blob) != 4 * dim or not isinstance(digest, bytes):
+        return None
+    if digest != entry_digest(model, bytes(key), blob):
+        return None
+    vec = np.frombuffer(blob, dtype=np.float32)
+    return vec if np.isfinite(vec).all() else None
 
 
 def cache_from_config(cfg: EmbeddingConfig) -> EmbeddingCache | None:
