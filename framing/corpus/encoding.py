@@ -12,7 +12,11 @@ The rules, in order:
    characters (curly quotes, dashes, the euro sign); otherwise latin-1 wins.
 4. If contenders remain (say the config adds ``cp1251``), charset-normalizer
    breaks the tie among them only.
-5. If nothing decodes strictly, charset-normalizer's best guess is used, and
+5. Mixed files (some lines valid UTF-8 with non-ASCII characters, others
+   not: text pasted together from several sources) are decoded line by
+   line, UTF-8 where it is valid and the winning 8-bit candidate elsewhere;
+   the encoding is reported as ``"utf-8+cp1252"`` (say).
+6. If nothing decodes strictly, charset-normalizer's best guess is used, and
    failing that UTF-8 with U+FFFD replacement characters
    (reported as ``"utf-8-replace"``).
 
@@ -126,6 +130,18 @@ def _last_resort(data: bytes) -> tuple[str, str]:
     return data.decode(_UTF8, errors="replace"), "utf-8-replace"
 
 
+def _mixed(data: bytes, fallback: str, candidates: Sequence[str]) -> tuple[str, str] | None:
+    """Line-by-line decoding when some lines are UTF-8 with non-ASCII characters and others are not."""
+    if fallback not in candidates and codecs.lookup(fallback).name not in (_CP1252, _LATIN1):
+        return None
+    lines = data.splitlines(keepends=True)
+    utf8 = [_strict(line, _UTF8) for line in lines]
+    if not any(t is not None and not line.isascii() for t, line in zip(utf8, lines)):
+        return None
+    out = [t if t is not None else line.decode(fallback) for t, line in zip(utf8, lines)]
+    return "".join(out), f"utf-8+{fallback}"
+
+
 def decode_bytes(data: bytes, candidates: Sequence[str]) -> tuple[str, str]:
     """Decode the bytes of an input file and say which encoding was used.
 
@@ -168,6 +184,8 @@ def decode_bytes(data: bytes, candidates: Sequence[str]) -> tuple[str, str]:
             found = (text, label)
         elif contenders:
             found = _tie_break(data, contenders)
+        if found is not None:
+            found = _mixed(data, found[1], candidates) or found
         else:
             found = _last_resort(data)
             logger.warning("No candidate encoding decodes the input; used %s.", found[1])

@@ -78,10 +78,43 @@ def _load_json(text: str, path: Path, text_field: str) -> list[tuple[str, dict |
 
 
 def _load_csv(text: str) -> list[tuple[str, dict | None, str | None]]:
+    """Rows as records, labelled ``row N`` (blank lines not counted).
+
+    Quoting is read strictly, so an unbalanced quote does not silently swallow
+    the rows after it: the lines it spans are one skipped item naming them,
+    and reading resumes after them. A row with more fields than the header is
+    skipped (its values would land in the wrong columns).
+    """
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
-    reader.fieldnames = [c.strip() for c in reader.fieldnames or []]
-    return [(f"row {i}", {k: v for k, v in row.items() if k is not None}, None) for i, row in enumerate(reader, start=1)]
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    items: list[tuple[str, dict | None, str | None]] = []
+    first_line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            items.append((f"row {len(items) + 1}", None, f"malformed CSV quoting in lines {first_line}-{reader.line_num} "
+                          f"({exc}); the rows in these lines are skipped. Check the quotes there."))
+            first_line = reader.line_num + 1
+            continue
+        lines = f"line {first_line}" if first_line == reader.line_num else f"lines {first_line}-{reader.line_num}"
+        first_line = reader.line_num + 1
+        if header is None:
+            header = [c.strip() for c in row]
+            continue
+        if not row:
+            continue
+        label = f"row {len(items) + 1}"
+        if len(row) > len(header):
+            items.append((label, None, f"{len(row)} fields but the header has {len(header)} ({lines}); "
+                          f"quote values that contain {delimiter!r}"))
+            continue
+        items.append((label, dict(zip(header, [*row, *[None] * (len(header) - len(row))])), None))
+    return items
 
 
 def _load_parquet(path: Path) -> list[tuple[str, dict | None, str | None]]:
@@ -163,11 +196,27 @@ def check_mapping(path: Path, records: list[dict], fields: FieldMapping) -> None
 
 
 def _reason(value: Any, name: str) -> str:
-    if value is _MISSING or value is None:
+    if value is _MISSING:
         return f"no text: field '{name}' is missing"
+    if value is None:
+        return f"no text: field '{name}' is null"
     if join_text(value) is None:
         return f"no text: field '{name}' holds a {type(value).__name__}, not text"
     return f"no text: field '{name}' is empty"
+
+
+def _warn_duplicate_ids(pages: list[Page], shown: str) -> None:
+    """Records sharing an id are kept (their texts differ or their lines do), but a parent link to that id is ambiguous."""
+    where: dict[str, list[str]] = {}
+    for page in pages:
+        if page.meta.get("id") is not None:
+            where.setdefault(str(page.meta["id"]), []).append(page.record or "")
+    dupes = {k: v for k, v in where.items() if len(v) > 1}
+    if dupes:
+        key, labels = next(iter(dupes.items()))
+        warnings.warn(f"{shown}: {len(dupes)} id(s) are used by more than one record (first: id {key!r} in "
+                      f"{', '.join(labels[:5])}); all are kept, and documents.record_id repeats. Give each record "
+                      "its own id.", InputWarning, stacklevel=3)
 
 
 def read_record_file(path: Path, data: bytes, rel: str, shown: str, cfg: CorpusConfig) -> tuple[list[Page], list[Skipped], int]:
@@ -197,6 +246,7 @@ def read_record_file(path: Path, data: bytes, rel: str, shown: str, cfg: CorpusC
         meta = build_meta({k: v for k, v in values.items() if v is not _MISSING}, bad_dates=bad_dates)
         meta["source"] = meta["source"] or cfg.default_source or path.stem
         pages.append(Page(stable_id(rel, label, text), shown, label, text, raw.encoding, meta))
+    _warn_duplicate_ids(pages, shown)
     if bad_dates:
         warnings.warn(
             f"{shown}: {len(bad_dates)} dates do not parse to a day (first: {bad_dates[0]!r}); "

@@ -111,7 +111,12 @@ def _read_document(src: _Source, raw_meta: dict | None, cfg: CorpusConfig, acc: 
     try:
         data = src.path.read_bytes()
     except OSError as exc:
-        raise InputError(f"Cannot read {src.shown}: {exc.strerror}. Check its permissions.") from None
+        # A file that vanished or cannot be opened is one lost item, not a lost run.
+        why = ("the file disappeared before it could be read" if isinstance(exc, FileNotFoundError)
+               else f"cannot be read ({exc.strerror}); check its permissions")
+        acc.skipped.append(Skipped(src.shown, why))
+        warnings.warn(f"{src.shown}: {why}; it is skipped.", InputWarning, stacklevel=3)
+        return
     suffix = src.path.suffix.lower()
     fmt = RECORD_FORMATS.get(suffix) or ("html" if suffix in HTML_SUFFIXES else suffix.lstrip(".") or "txt")
     if not data.strip():
@@ -125,6 +130,9 @@ def _read_document(src: _Source, raw_meta: dict | None, cfg: CorpusConfig, acc: 
         acc.inputs.append(InputFile(src.shown, _sha(data), fmt, count))
         return
     text, encoding = decode_bytes(data, cfg.encodings)
+    if "+" in encoding:
+        warnings.warn(f"{src.shown} mixes encodings ({encoding}): each line was decoded with the one that fits; "
+                      "check accented characters, and save the file as UTF-8.", InputWarning, stacklevel=3)
     if "\x00" in text:
         # NUL characters do not occur in text (UTF-16 is decoded by its BOM): this is a binary file.
         acc.skipped.append(Skipped(src.shown, "binary file (NUL bytes), not text; convert it to .txt or .html first"))
@@ -152,7 +160,12 @@ def _report_unmatched(manifest: Manifest, folder: Path, used: set, acc: _Acc) ->
         if key in used:
             continue
         exists = (folder / key).is_file()
-        why = "the file is not read (hidden or extension not in corpus.extensions)" if exists else "the file does not exist"
+        if not (folder / key).resolve().is_relative_to(folder.resolve()):
+            why = "that path is outside the corpus folder, so it is not read"
+        elif exists:
+            why = "the file is not read (hidden or extension not in corpus.extensions)"
+        else:
+            why = "the file does not exist"
         item = (folder / key).as_posix()
         acc.skipped.append(Skipped(item, f"listed in manifest {manifest.path.name} ({label}) but {why}"))
         warnings.warn(f"Manifest {manifest.path} {label} names {key}, but {why} in {folder.as_posix()}.", InputWarning, stacklevel=4)
