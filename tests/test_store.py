@@ -58,7 +58,10 @@ def test_run_json_round_trip_and_errors(tmp_path):
         store.read_run_json(tmp_path)
 
 
-def test_package_versions_name_the_pinned_torch():
+def test_package_versions_report_what_is_installed():
+    from importlib import metadata
+
     versions = store.package_versions()
-    assert versions["torch"].startswith("2.13.0")
-    assert "python" in versions
+    assert versions["python"].count(".") == 2
+    assert versions["numpy"] == metadata.version("numpy") and versions["framing"] == metadata.version("framing")
+    assert all(isinstance(v, str) and v for v in versions.values())
