@@ -48,6 +48,22 @@ def test_values_are_valid(rows):
             assert row["title"] in seed_text(name), f"{name}: title not in the text"
 
 
+# Quotes that the notes give as evidence; each must be in the notes and in the page.
+EVIDENCE = {
+    "000": ["Late on March 17, at least three rockets struck the area near the US embassy in Baghdad",
+            "A day earlier, a pair of rockets struck the Besmaya base", "in the recent elections Israeli Arabs"],
+    "001": ["On March 16, the Russian Foreign Ministry officially declared",
+            "the March 11 rocket attack that killed three US-led coalition personnel", "Since the start of 2020"],
+    "002": ["donderdag 8 februari 2018", "vrijdag 23 juni 2017", "een eerder bericht op dit blog",
+            "ik nam het over van Anti-Media", "By Tyler Durden / Republished with permission / Zero Hedge"],
+    "003": ["It is probably related to Saad Hariri's resignation from exile in Saudi Arabia.  pl",
+            "Earlier Colonel Lang said that", "liberated the border-city of Al-Qa'im on Friday", "November 4, 2017"],
+    "004": ["during the weekly briefing on February 8", "Congress of the Syrian national dialogue in Sochi",
+            "US forces and their proxies are in the At Tanf area", "Barbaric Murder of 100 Syrian Soldiers"],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(EVIDENCE))
 def test_evidence_is_quoted_from_the_page(rows, prefix):
     name = next(n for n in rows if n.startswith(prefix))
     text = " ".join(seed_text(name).split())
