@@ -98,6 +98,7 @@ def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
     by_frame = dict(tuple(sf.groupby(sf["frame_id"].astype(str), sort=False))) if sf is not None else {}
     languages = language_order(tables)
     names = topic_names(get_table(tables, "topics"))
+    leaders, firsts = _frame_leaders(tables), _frame_firsts(tables)
     out = []
     for r in table.to_dict("records"):
         fid = text(r["frame_id"])
@@ -124,8 +125,46 @@ def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
             t = tf[(tf["frame_id"].astype(str) == fid) & tf["expresses"].astype(bool)]["topic"].astype(int)
             facts.append(("Expressed by topics", ", ".join(names.get(x, str(x)) for x in t) or "none"))
         out.append({"id": fid, "label": text(r.get("label")), "description": text(r.get("description")),
-                    "facts": facts, "counts": counts, "sources": srcs, "evidence": frame_evidence(by_frame.get(fid, sf.iloc[0:0] if sf is not None else None), quotes,
+                    "facts": facts, "counts": counts, "sources": srcs, "leader": leaders.get(fid),
+                    "first": firsts.get(fid), "evidence": frame_evidence(by_frame.get(fid, sf.iloc[0:0] if sf is not None else None), quotes,
                                                 as_ids(r.get("evidence_ids")), languages)})
+    return out
+
+
+def _frame_leaders(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
+    """Per frame, the source where the table gives it the largest share (groups flagged as having
+    few documents only when no other group uses the frame)."""
+    prev = frame_prevalence(tables)
+    if prev is None or prev.rows.empty:
+        return {}
+    rows = prev.rows[prev.rows["share"] > 0].sort_values(["few", "share", "count"], ascending=[True, False, False],
+                                                         kind="stable")
+    out = {}
+    for item, part in rows.groupby("item", sort=False):
+        r = part.iloc[0]
+        out[item] = {"group": r["group"], "share": float(r["share"]), "few": bool(r["few"]),
+                     "ci": (float(r["ci_low"]), float(r["ci_high"])) if prev.has_ci and not is_missing(r["ci_low"]) else None,
+                     "count": None if is_missing(r["count"]) else int(r["count"]),
+                     "total": None if is_missing(r["total"]) else int(r["total"]), "denominator": prev.denominator,
+                     "table": prev.table}
+    return out
+
+
+def _frame_firsts(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
+    """Per frame, the first source to use it and when (``compare_timing``, rank 1)."""
+    df = tables.get("compare_timing")
+    if df is None or not {"item", "group", "first_date", "rank"} <= set(df.columns):
+        return {}
+    if "by" in df.columns:
+        df = df[df["by"].astype(str) == "source"]
+    if "kind" in df.columns:
+        df = df[df["kind"].astype(str) == "frame"]
+    out: dict[str, dict] = {}
+    for r in df[pd.to_numeric(df["rank"], errors="coerce") == 1].itertuples(index=False):
+        entry = out.setdefault(text(r.item), {"date": text(r.first_date), "groups": [],
+                                              "using": None if is_missing(getattr(r, "groups_using", None))
+                                              else int(r.groups_using)})
+        entry["groups"].append(text(r.group))
     return out
 
 
@@ -146,7 +185,7 @@ def topics(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
             "sources": [text(s) for s in as_list(r.get("sources"))],
             "languages": [text(s) for s in as_list(r.get("languages"))],
             "frames": [text(s) for s in as_list(r.get("frame_labels"))],
-            "quotes": quotes.many(as_ids(r.get("representative_ids"))[:3]),
+            "quotes": quotes.many(as_ids(r.get("representative_ids"))[:2]),
         })
     return rows
 

@@ -106,8 +106,18 @@ def test_frame_counts_are_the_tables(page, tables):
     frames, dframes = tables["frames"], tables["document_frames"]
     for r in frames.itertuples():
         n_docs = int((dframes["frame_id"] == r.frame_id).sum())
-        row = re.search(r'<tr><td><a href="#frame-' + re.escape(r.frame_id) + r'">.*?</tr>', page).group(0)
-        assert re.findall(r'data-sort="(\d+)"', row) == [str(r.sentences), str(n_docs)]
+        row = re.search(r'<tr><td><a href="#frame-' + re.escape(r.frame_id) + r'">.*?</tr>', page, re.DOTALL).group(0)
+        assert re.findall(r'data-sort="(\d+)"', row)[:2] == [str(r.sentences), str(n_docs)]
+
+
+def test_most_in_is_the_largest_share_of_the_table(page, tables):
+    cp = tables["compare_prevalence"]
+    cp = cp[(cp["by"] == "source") & (cp["kind"] == "frame") & (cp["share_of_documents"] > 0)]
+    for fid, part in cp.groupby("item"):
+        best = part.sort_values(["few_documents", "share_of_documents", "documents"], ascending=[True, False, False]).iloc[0]
+        row = re.search(r'<tr><td><a href="#frame-' + re.escape(fid) + r'">.*?</tr>', page, re.DOTALL).group(0)
+        assert f"{escape(best.group)}: {best.share_of_documents * 100:.1f}%" in row
+        assert f"({best.documents} of {best.group_documents})" in row
 
 
 def test_every_quote_is_found_by_its_ids(page, tables):
