@@ -233,3 +233,19 @@ def test_comparison_tables_show_intervals_in_one_cell(page, tables):
     cp = tables["compare_prevalence"].sort_values(["by", "kind", "item", "group"], kind="stable").iloc[0]
     cell = f"{cp.share_of_documents:.1%} [{cp.documents_ci_low:.1%} – {cp.documents_ci_high:.1%}]"
     assert f">{cell}</td>" in page.split('id="prevalence-table"')[1]
+
+
+def test_quotes_name_the_input_file_and_offsets_into_it(page, tables, hostile_run):
+    """Evidence leads back to the input: the record's text field sliced at input_start:input_end holds the sentence."""
+    records = {}
+    for line in (hostile_run.parent / "corpus" / "hostile.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        records[rec["id"]] = rec["text"]
+    docs = tables["documents"].set_index("doc_id")
+    found = re.findall(r'id="q-([^"]+)">.*?<p class="ids">file (\S+) chars (\d+)&ndash;(\d+) · doc_id (\S+)', page, re.DOTALL)
+    assert len(found) >= 10
+    for sid, file, a, b, doc_id in found:
+        assert file.endswith("hostile.jsonl")
+        sentence = tables["sentences"].set_index("sentence_id").loc[sid, "text"]
+        source_text = records[docs.loc[doc_id, "record_id"]][int(a):int(b)]
+        assert source_text.split() == sentence.split()
