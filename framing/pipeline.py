@@ -319,7 +319,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
     fitted: dict = {}
     log.stage = "topics"
-    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted)
+    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted)
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
               "topic_prevalence": topic_prevalence(sentences)}
     meta = base_meta(paths, cfg, result, command)

