@@ -37,6 +37,8 @@ __all__ = ["OUTLIER_COLOR", "OUTLIER_NAME", "build_figures", "sample_index", "to
 
 MAX_TOPICS_SHOWN = 40
 """Bar charts and heatmaps show the largest topics only; the topic table lists all."""
+MAX_CELL_TEXT_COLUMNS = 20
+"""Heatmaps with more columns than this show their numbers on hover only (cells too narrow to read)."""
 HOVER_CHARS = 120
 HOVER_WIDTH = 70
 MAP_FENCE = 3.0
@@ -137,13 +139,14 @@ def topic_sizes(topics: pd.DataFrame, names: dict[int, str], colors: dict[int, s
     """Horizontal bars of topic sizes (sentences), largest at the top (outliers left out)."""
     df = topics[topics["topic"].astype(int) != OUTLIER].copy()
     df["topic"] = df["topic"].astype(int)
+    n_topics = len(df)
     df = df.sort_values(["size", "topic"], ascending=[False, True]).head(MAX_TOPICS_SHOWN).iloc[::-1]
     fig = go.Figure(go.Bar(
         x=df["size"].to_numpy(int), y=[esc(names[t]) for t in df["topic"]], orientation="h",
         marker={"color": [colors.get(t, OUTLIER_COLOR) for t in df["topic"]]},
         hovertemplate="%{y}<br>%{x} sentences<extra></extra>",
     ))
-    note = f" (largest {MAX_TOPICS_SHOWN} of {len(df)})" if len(topics) > MAX_TOPICS_SHOWN else ""
+    note = f" (the largest {len(df)} of {n_topics}; the topic table lists all)" if n_topics > len(df) else ""
     fig.update_layout(
         title=f"Topic sizes: sentences per topic{note}", xaxis_title="Sentences", yaxis_title="Topic",
         height=max(320, 26 * len(df) + 140), yaxis={"automargin": True},
@@ -167,7 +170,7 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str) -> g
         z=z, x=[esc(s) for s in share.columns], y=[esc(names.get(t, t)) for t in order],
         text=count.to_numpy(int), colorscale="Blues", zmin=0,
         colorbar={"title": "Share", "tickformat": fmt, "nticks": 6},
-        texttemplate="%{z:" + fmt + "}",
+        texttemplate="%{z:" + fmt + "}" if share.shape[1] <= MAX_CELL_TEXT_COLUMNS else None,
         hovertemplate="%{y}<br>%{x}: %{z:.1%} of " + esc(what) + " (%{text} sentences)<extra></extra>",
     ))
     fig.update_layout(

@@ -94,7 +94,8 @@ def source_heatmap(shares: Shares, labels: dict[str, str] | None = None) -> go.F
     fig = go.Figure(go.Heatmap(
         z=z, x=[_label(f, labels) for f in frames], y=[esc(g) for g in groups],
         customdata=count.fillna(0).to_numpy(float), colorscale="Oranges", zmin=0,
-        colorbar={"title": "Share", "tickformat": fmt, "nticks": 6}, texttemplate="%{z:" + fmt + "}",
+        colorbar={"title": "Share", "tickformat": fmt, "nticks": 6},
+        texttemplate="%{z:" + fmt + "}" if len(frames) <= 20 else None,
         hovertemplate="%{y}<br>%{x}: %{z:.1%} of " + esc(shares.denominator)
                       + " (%{customdata:,} matched)<extra></extra>",
     ))

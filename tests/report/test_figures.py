@@ -224,3 +224,16 @@ def test_frames_over_time_reads_compare_trend(tables):
     assert len(alpha) == 1 and arr(alpha[0]["y"]).tolist() == [1.0, 1.0]
     assert [b["label"] for b in d["layout"]["updatemenus"][0]["buttons"]] == ["alpha news", "gamma nl"]
     assert "share of the source&#x27;s documents with a counted sentence per month" in d["layout"]["title"]["text"]
+
+
+def test_topic_sizes_title_counts_every_topic(tables):
+    from framing.report import figures
+
+    old = figures.MAX_TOPICS_SHOWN
+    figures.MAX_TOPICS_SHOWN = 2
+    try:
+        d = build_figures(tables)["topic_sizes"].to_dict()
+    finally:
+        figures.MAX_TOPICS_SHOWN = old
+    n = int((tables["topics"]["topic"] != -1).sum())
+    assert len(d["data"][0]["y"]) == 2 and f"the largest 2 of {n}" in d["layout"]["title"]["text"]
