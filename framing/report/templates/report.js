@@ -23,6 +23,7 @@
   function ph(s) {
     return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
+  var TOPICS_SHOWN = 25;
   var CONFIG = { responsive: true, displaylogo: false, scrollZoom: false };
 
   function drawFigures() {
@@ -109,7 +110,7 @@
     td.setAttribute("data-sort", String(v[0]));
     return td;
   }
-  function compareTable(items, shares, a, b, hasCi, what) {
+  function compareTable(items, shares, a, b, hasCi, what, limit) {
     var t = el("table");
     var head = t.createTHead().insertRow();
     [what, a, b].forEach(function (h) { head.appendChild(el("th", null, h)); });
@@ -120,8 +121,11 @@
       var my = Math.max((sa[y[0]] || [0])[0], (sb[y[0]] || [0])[0]);
       return my - mx;
     });
+    var shown = 0;
     ranked.forEach(function (it) {
       if (!sa[it[0]] && !sb[it[0]]) return;
+      if (limit && shown >= limit) return;
+      shown += 1;
       var r = body.insertRow();
       r.appendChild(el("td", null, it[1]));
       r.appendChild(shareCell(sa[it[0]], hasCi));
@@ -197,9 +201,10 @@
       }
       if (data.topics.length) {
         out.appendChild(el("h3", null, "Topics: share of " + data.topic_denominator));
-        out.appendChild(el("p", "note", "From the run table " + data.topic_table + "."));
+        out.appendChild(el("p", "note", "From the run table " + data.topic_table + "; the " + TOPICS_SHOWN +
+          " topics with the largest share in either source (the Topics section lists all)."));
         out.appendChild(compareTable(data.topics.map(function (t) { return [String(t[0]), t[1]]; }),
-          data.topic_shares, a, b, false, "Topic"));
+          data.topic_shares, a, b, false, "Topic", TOPICS_SHOWN));
       }
       if (Object.keys(data.terms || {}).length) {
         out.appendChild(el("h3", null, "Distinctive terms (compare_terms)"));
