@@ -29,7 +29,7 @@ def _pct(x: float) -> str:
 
 
 def _ci(lo: float, hi: float) -> str:
-    return "" if pd.isna(lo) else f"[{100 * lo:.1f}–{100 * hi:.1f}]"
+    return "" if pd.isna(lo) else f"[{100 * lo:.1f}, {100 * hi:.1f}]"
 
 
 def _table(title: str, columns: list[str]) -> Table:
@@ -130,8 +130,11 @@ def timing_summary(timing: pd.DataFrame, limit: int = 10) -> Table | None:
         return None
     t = _table("Who said it first (shared frames and topics; first dated document per group)",
                ["kind", "item", "first", "then (lag in days)"])
-    keys = shared.sort_values(["kind", "groups_using"], ascending=[False, False])[["kind", "item"]].drop_duplicates()
-    for kind, item in keys.head(limit).itertuples(index=False):
+    keys = shared.assign(topic_kind=shared["kind"] == "topic").sort_values(
+        ["topic_kind", "groups_using", "lag_days"], ascending=[True, False, False])[["kind", "item"]].drop_duplicates()
+    keys = pd.concat([part.head(limit // 2 if keys["kind"].nunique() > 1 else limit)
+                      for _, part in keys.groupby("kind", sort=False)])
+    for kind, item in keys.itertuples(index=False):
         rows = shared[(shared["kind"] == kind) & (shared["item"] == item)].sort_values(["lag_days", "group"])
         lead = rows[rows["rank"] == 1]
         rest = rows[rows["rank"] > 1]
