@@ -7,8 +7,9 @@ and the lag behind the first group. Items used by two groups or more are
 counted (``undated_documents``) so that a missing date is visible.
 
 ``trend_table``: per group and month, the item's share of the group's
-counted sentences and of its documents in that month (rows only where the
-item occurs; absent rows are zero).
+counted sentences and of its documents in that month (``group_sentences``,
+``group_documents``: the group's in that month; rows only where the item
+occurs; absent rows are zero).
 
 Examples
 --------
@@ -29,8 +30,8 @@ from .items import ItemCounts, topic_counts  # noqa: F401  (topic_counts: doctes
 
 TIMING_COLUMNS = ["by", "kind", "item", "label", "group", "first_date", "first_doc_id", "dated_documents",
                   "undated_documents", "groups_using", "shared", "first_group", "lag_days", "rank"]
-TREND_COLUMNS = ["by", "kind", "item", "label", "group", "month", "sentences", "month_sentences",
-                 "share_of_sentences", "documents", "month_documents", "share_of_documents"]
+TREND_COLUMNS = ["by", "kind", "item", "label", "group", "month", "sentences", "group_sentences",
+                 "share_of_sentences", "documents", "group_documents", "share_of_documents"]
 
 
 def timing_table(counts: ItemCounts, groups: pd.Series, dates: pd.Series, by: str) -> pd.DataFrame:
@@ -96,12 +97,12 @@ def trend_table(counts: ItemCounts, groups: pd.Series, dates: pd.Series, by: str
     long = sent.stack().rename("sentences").to_frame().join(docs.stack().rename("documents"))
     long.index.names = ["group", "month", "item"]
     long = long[long["sentences"] + long["documents"] > 0].reset_index().merge(
-        m.rename(columns={"sum": "month_sentences", "size": "month_documents"}), left_on=["group", "month"],
+        m.rename(columns={"sum": "group_sentences", "size": "group_documents"}), left_on=["group", "month"],
         right_index=True)
     labels = dict(zip(counts.items, counts.labels))
     long = long.assign(by=by, kind=counts.kind, label=long["item"].map(labels),
-                       share_of_sentences=long["sentences"] / long["month_sentences"],
-                       share_of_documents=long["documents"] / long["month_documents"])
-    for col in ("sentences", "documents", "month_sentences", "month_documents"):
+                       share_of_sentences=long["sentences"] / long["group_sentences"],
+                       share_of_documents=long["documents"] / long["group_documents"])
+    for col in ("sentences", "documents", "group_sentences", "group_documents"):
         long[col] = long[col].astype("int64")
     return long.sort_values(["group", "month", "item"])[TREND_COLUMNS].reset_index(drop=True)

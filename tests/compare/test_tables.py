@@ -90,7 +90,7 @@ def test_trend_shares_by_month():
     assert t.loc[("2020-01", "0"), "share_of_sentences"] == pytest.approx(2 / 3)
     assert t.loc[("2020-01", "0"), "share_of_documents"] == 1.0
     assert t.loc[("2020-01", "1"), "share_of_documents"] == 0.5
-    assert t.loc[("2020-02", "0"), "month_sentences"] == 1
+    assert t.loc[("2020-02", "0"), "group_sentences"] == 1
     assert ("2020-02", "1") not in t.index  # absent rows are zero
 
 
