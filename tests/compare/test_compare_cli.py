@@ -44,8 +44,10 @@ def test_analyze_writes_every_compare_table_by_source_and_role(run_dir):
     src = prev[(prev["by"] == "source") & (prev["kind"] == "frame")]
     assert set(src["group"]) == {"alpha-news", "beta-blog", "gamma-nl"}
     assert src["share_of_sentences"].between(0, 1).all()
-    assert (src["ci_low"] <= src["share_of_sentences"] + 1e-12).all()
-    assert (src["share_of_sentences"] <= src["ci_high"] + 1e-12).all()
+    many = src[src["group_documents"] >= 2]
+    assert len(many) and (many["ci_low"] <= many["share_of_sentences"] + 1e-12).all()
+    assert (many["share_of_sentences"] <= many["ci_high"] + 1e-12).all()
+    assert src.loc[src["group_documents"] < 2, "ci_low"].isna().all()  # no interval from one document
     assert not tables["compare_audience"].empty and set(tables["compare_audience"]["by"]) == {"source"}
     docs = tables["documents"]
     assert json.loads(docs.loc[docs.source == "alpha-news", "meta"].iloc[0]) == {"rating": "mixed"}
