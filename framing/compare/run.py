@@ -28,7 +28,7 @@ from .divergence import DIVERGENCE_COLUMNS, divergence_table
 from .groups import document_groups
 from .items import ItemCounts, frame_counts, topic_counts
 from .prevalence import check_pair, empty_prevalence, prevalence_table
-from .terms import empty_terms, scoped_sentences, terms_table
+from .terms import terms_tables
 from .timing import TIMING_COLUMNS, TREND_COLUMNS, timing_table, trend_table
 
 log = logging.getLogger(__name__)
@@ -117,16 +117,11 @@ def _terms(tables, groups, by, a, b, cfg: CompareConfig, within, ngram_max) -> p
         if cfg.terms_by_frame and sf is not None and len(sf):
             hits = sf[sf["matched"].astype(bool)]["frame_id"].astype(str).value_counts()
             within = [f"frame:{f}" for f in sorted(hits[hits >= cfg.terms_min_count].index)]
-    parts = []
-    for scope in ["all", *within]:
-        try:
-            chosen = scoped_sentences(sentences, sf, scope)
-        except ValueError as exc:
-            raise InputError(f"{exc} Got it from --within.") from None
-        parts.append(terms_table(chosen, groups, by, a, b, scope=scope, top_n=cfg.terms_top_n,
-                                 min_count=cfg.terms_min_count, prior_scale=cfg.terms_prior_scale,
-                                 ngram_max=ngram_max))
-    return _stack(parts, empty_terms())
+    try:
+        return terms_tables(sentences, sf, groups, by, ["all", *within], a, b, top_n=cfg.terms_top_n,
+                            min_count=cfg.terms_min_count, prior_scale=cfg.terms_prior_scale, ngram_max=ngram_max)
+    except ValueError as exc:
+        raise InputError(f"{exc} Got it from --within.") from None
 
 
 def default_comparisons(tables: Mapping[str, pd.DataFrame], cfg: CompareConfig, seed: int,

@@ -40,7 +40,14 @@ def empty_terms() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in TERM_COLUMNS})
 
 
-def _vectorize(texts: list[str], langs: list, ngram_max: int, max_terms: int, min_count: int):
+def count_terms(texts: list[str], langs: list, ngram_max: int = 2, max_terms: int = 50000):
+    """Term counts per sentence, counted like topic keywords.
+
+    Returns
+    -------
+    x : sparse matrix of shape (n_sentences, n_terms), or None when no term is left
+    vocab : list of str
+    """
     from sklearn.feature_extraction.text import CountVectorizer
 
     from ..topics import TOKEN_PATTERN, keyword_preprocessor, stop_words_for
@@ -53,9 +60,54 @@ def _vectorize(texts: list[str], langs: list, ngram_max: int, max_terms: int, mi
         x = vec.fit_transform(texts)
     except ValueError:  # nothing but stop words, numbers and short tokens
         return None, []
-    totals = np.asarray(x.sum(axis=0)).ravel()
-    keep = np.flatnonzero(totals >= min_count)
-    return x[:, keep].tocsc().tocsr(), vec.get_feature_names_out()[keep].tolist()
+    return x.tocsr(), vec.get_feature_names_out().tolist()
+
+
+def _group_sums(x, sent_group: np.ndarray):
+    """Term counts per group: (group names, sparse matrix of shape (n_groups, n_terms))."""
+    from scipy import sparse
+
+    names, codes = np.unique(sent_group.astype(str), return_inverse=True)
+    indicator = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(names), len(codes)))
+    return list(names), (indicator @ x).tocsr()
+
+
+def _distinctive(x, vocab: list, sent_group: np.ndarray, by: str, scope: str, a, b, top_n: int, min_count: int,
+                 prior_scale: float) -> pd.DataFrame:
+    """The rows of one scope, from its sentences' term counts."""
+    total = np.asarray(x.sum(axis=0)).ravel()
+    keep = np.flatnonzero(total >= min_count)
+    if len(keep) < 2 or not x.shape[0]:  # one word has no odds against the others
+        return empty_terms()
+    names, sums = _group_sums(x[:, keep], sent_group)
+    total, vocab = total[keep], np.asarray(vocab, dtype=object)[keep]
+    prior = np.maximum(total * prior_scale, 1e-9)
+    row = {g: i for i, g in enumerate(names)}
+    zero = np.zeros(len(vocab))
+    cols: dict[str, list] = {c: [] for c in TERM_COLUMNS}
+    for g in ([a, b] if a is not None else names):
+        mine = sums[row[g]].toarray().ravel() if g in row else zero
+        if a is not None:
+            other_name = b if g == a else a
+            other = sums[row[other_name]].toarray().ravel() if other_name in row else zero
+        else:
+            other_name, other = REST, total - mine
+        if mine.sum() == 0 or other.sum() == 0:
+            continue
+        delta, z = log_odds_dirichlet(mine, other, prior)
+        top = np.argsort(-z, kind="stable")[:top_n]
+        top = top[z[top] > 0]
+        n = len(top)
+        for col, values in (("by", [by] * n), ("scope", [scope] * n), ("group", [g] * n),
+                            ("versus", [other_name] * n), ("term", vocab[top].tolist()),
+                            ("count", mine[top].astype("int64").tolist()),
+                            ("versus_count", other[top].astype("int64").tolist()),
+                            ("group_words", [int(mine.sum())] * n), ("versus_words", [int(other.sum())] * n),
+                            ("log_odds", delta[top].tolist()), ("z", z[top].tolist()),
+                            ("rank", list(range(1, n + 1)))):
+            cols[col].extend(values)
+    out = pd.DataFrame(cols, columns=TERM_COLUMNS)
+    return out if len(out) else empty_terms()
 
 
 def terms_table(sentences: pd.DataFrame, groups: pd.Series, by: str, a: str | None = None, b: str | None = None,
@@ -84,36 +136,32 @@ def terms_table(sentences: pd.DataFrame, groups: pd.Series, by: str, a: str | No
     -------
     DataFrame with :data:`TERM_COLUMNS`; ``rank`` 1 is the most distinctive.
     """
-    if sentences.empty:
+    return terms_tables(sentences, None, groups, by, ["all"], a, b, top_n, min_count, prior_scale, ngram_max,
+                        max_terms).assign(scope=scope) if len(sentences) else empty_terms()
+
+
+def terms_tables(sentences: pd.DataFrame, sentence_frames: pd.DataFrame | None, groups: pd.Series, by: str,
+                 scopes: list[str], a: str | None = None, b: str | None = None, top_n: int = 20, min_count: int = 5,
+                 prior_scale: float = 1.0, ngram_max: int = 2, max_terms: int = 50000) -> pd.DataFrame:
+    """Distinctive terms for several scopes, counting the words of the corpus once.
+
+    ``scopes`` are ``all``, ``frame:ID`` and ``topic:N`` (see :func:`scoped_sentences`).
+    """
+    base = scoped_sentences(sentences, sentence_frames, "all")
+    scoped = {scope: scoped_sentences(sentences, sentence_frames, scope) for scope in scopes}  # errors first
+    if base.empty:
         return empty_terms()
-    sent_group = sentences["doc_id"].astype(str).map(groups).fillna("unknown").to_numpy(object)
-    x, vocab = _vectorize(sentences["text"].astype(str).tolist(), sentences.get("lang", pd.Series()).tolist(),
-                          ngram_max, max_terms, min_count)
-    if x is None or len(vocab) < 2:  # one word has no odds against the others
+    x, vocab = count_terms(base["text"].astype(str).tolist(),
+                           base["lang"].tolist() if "lang" in base.columns else [], ngram_max, max_terms)
+    if x is None:
         return empty_terms()
-    names = [a, b] if a is not None else sorted(set(sent_group))
-    total = np.asarray(x.sum(axis=0)).ravel()
-    prior = np.maximum(total * prior_scale, 1e-9)
-    per_group = {g: np.asarray(x[sent_group == g].sum(axis=0)).ravel() for g in set(sent_group)}
+    sent_group = base["doc_id"].astype(str).map(groups).fillna("unknown").to_numpy(object)
     parts = []
-    for g in names:
-        mine = per_group.get(g, np.zeros(len(vocab)))
-        if a is not None:
-            other_name = b if g == a else a
-            other = per_group.get(other_name, np.zeros(len(vocab)))
-        else:
-            other_name, other = REST, total - mine
-        if mine.sum() == 0 or other.sum() == 0:
-            continue
-        delta, z = log_odds_dirichlet(mine, other, prior)
-        order = [i for i in np.argsort(-z, kind="stable")[:top_n] if z[i] > 0]
-        parts.append(pd.DataFrame({
-            "by": by, "scope": scope, "group": g, "versus": other_name, "term": [vocab[i] for i in order],
-            "count": mine[order].astype("int64"), "versus_count": other[order].astype("int64"),
-            "group_words": int(mine.sum()), "versus_words": int(other.sum()),
-            "log_odds": delta[order], "z": z[order], "rank": np.arange(1, len(order) + 1),
-        }))
-    return pd.concat(parts, ignore_index=True)[TERM_COLUMNS] if parts else empty_terms()
+    for scope, chosen in scoped.items():
+        mask = base["sentence_id"].isin(chosen["sentence_id"]).to_numpy() if scope != "all" else np.ones(len(base), bool)
+        parts.append(_distinctive(x[mask], vocab, sent_group[mask], by, scope, a, b, top_n, min_count, prior_scale))
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_terms()
 
 
 def scoped_sentences(sentences: pd.DataFrame, sentence_frames: pd.DataFrame | None, scope: str) -> pd.DataFrame:

@@ -34,6 +34,13 @@ TREND_COLUMNS = ["by", "kind", "item", "label", "group", "month", "sentences", "
                  "share_of_sentences", "documents", "group_documents", "share_of_documents"]
 
 
+def _used_pairs(counts: ItemCounts, groups: pd.Series) -> pd.DataFrame:
+    """One row per (document, item) the document uses: doc, item index, group."""
+    di, ii = np.nonzero(counts.used)
+    doc_group = groups.reindex(counts.doc_ids).fillna(UNKNOWN).to_numpy(object)
+    return pd.DataFrame({"doc": counts.doc_ids[di].astype(str), "j": ii, "group": doc_group[di]})
+
+
 def timing_table(counts: ItemCounts, groups: pd.Series, dates: pd.Series, by: str) -> pd.DataFrame:
     """First use of each item by each group, and the lag behind the first group.
 
@@ -49,58 +56,53 @@ def timing_table(counts: ItemCounts, groups: pd.Series, dates: pd.Series, by: st
     DataFrame with :data:`TIMING_COLUMNS`, one row per item x group that used it
     in a dated document; ``rank`` 1 is the first group (ties share a rank).
     """
-    doc_group = groups.reindex(counts.doc_ids).fillna(UNKNOWN).to_numpy(object)
-    day = pd.to_datetime(dates.reindex(counts.doc_ids), errors="coerce", format="ISO8601").to_numpy()
-    dated = ~pd.isna(day)
-    rows = []
-    for j, item in enumerate(counts.items):
-        users = counts.used[:, j]
-        if not users.any():
-            continue
-        per_group = []
-        for g in sorted(set(doc_group[users])):
-            mine = users & (doc_group == g)
-            with_date = mine & dated
-            if not with_date.any():
-                continue
-            idx = np.flatnonzero(with_date)
-            first = idx[np.lexsort((counts.doc_ids[idx].astype(str), day[idx]))[0]]
-            per_group.append((g, day[first], counts.doc_ids[first], int(with_date.sum()), int((mine & ~dated).sum())))
-        if not per_group:
-            continue
-        earliest = min(p[1] for p in per_group)
-        leaders = sorted(p[0] for p in per_group if p[1] == earliest)
-        firsts = sorted({p[1] for p in per_group})
-        for g, when, doc, n_dated, n_undated in sorted(per_group, key=lambda p: (p[1], p[0])):
-            rows.append({
-                "by": by, "kind": counts.kind, "item": item, "label": counts.labels[j], "group": g,
-                "first_date": pd.Timestamp(when).date().isoformat(), "first_doc_id": doc,
-                "dated_documents": n_dated, "undated_documents": n_undated, "groups_using": len(per_group),
-                "shared": len(per_group) >= 2, "first_group": ", ".join(leaders),
-                "lag_days": int((when - earliest) / np.timedelta64(1, "D")), "rank": firsts.index(when) + 1,
-            })
-    return pd.DataFrame(rows, columns=TIMING_COLUMNS)
+    pairs = _used_pairs(counts, groups)
+    if pairs.empty:
+        return pd.DataFrame(columns=TIMING_COLUMNS)
+    day = pd.to_datetime(dates.reindex(pairs["doc"]).to_numpy(object), errors="coerce", format="ISO8601")
+    pairs["day"] = day
+    undated = pairs[pairs["day"].isna()].groupby(["j", "group"]).size().rename("undated_documents")
+    dated = pairs.dropna(subset=["day"])
+    if dated.empty:
+        return pd.DataFrame(columns=TIMING_COLUMNS)
+    first = dated.sort_values(["j", "group", "day", "doc"]).drop_duplicates(["j", "group"])
+    first = first.join(dated.groupby(["j", "group"]).size().rename("dated_documents"), on=["j", "group"])
+    first = first.join(undated, on=["j", "group"])
+    by_item = first.groupby("j")["day"]
+    first["lag_days"] = ((first["day"] - by_item.transform("min")) / np.timedelta64(1, "D")).astype("int64")
+    first["rank"] = by_item.rank(method="dense").astype("int64")
+    first["groups_using"] = first.groupby("j")["group"].transform("size").astype("int64")
+    leaders = first[first["rank"] == 1].sort_values("group").groupby("j")["group"].agg(", ".join)
+    out = pd.DataFrame({
+        "by": by, "kind": counts.kind, "item": [counts.items[j] for j in first["j"]],
+        "label": [counts.labels[j] for j in first["j"]], "group": first["group"].to_numpy(object),
+        "first_date": first["day"].dt.strftime("%Y-%m-%d").to_numpy(object), "first_doc_id": first["doc"].to_numpy(object),
+        "dated_documents": first["dated_documents"].astype("int64").to_numpy(),
+        "undated_documents": first["undated_documents"].fillna(0).astype("int64").to_numpy(),
+        "groups_using": first["groups_using"].to_numpy(), "shared": (first["groups_using"] >= 2).to_numpy(),
+        "first_group": first["j"].map(leaders).to_numpy(object), "lag_days": first["lag_days"].to_numpy(),
+        "rank": first["rank"].to_numpy(), "_j": first["j"].to_numpy(),
+    })
+    return out.sort_values(["_j", "lag_days", "group"]).drop(columns="_j")[TIMING_COLUMNS].reset_index(drop=True)
 
 
 def trend_table(counts: ItemCounts, groups: pd.Series, dates: pd.Series, by: str) -> pd.DataFrame:
     """Monthly shares of each item per group (months ``YYYY-MM``; undated documents under ``unknown``)."""
+    if not len(counts.doc_ids) or not counts.items:
+        return pd.DataFrame(columns=TREND_COLUMNS)
     doc_group = groups.reindex(counts.doc_ids).fillna(UNKNOWN).to_numpy(object)
     month = month_of(dates.reindex(counts.doc_ids).reset_index(drop=True)).to_numpy(object)
-    keys = pd.DataFrame({"group": doc_group, "month": month})
-    if keys.empty or not counts.items:
+    di, ii = np.nonzero((counts.y > 0) | counts.used)
+    if not len(di):
         return pd.DataFrame(columns=TREND_COLUMNS)
-    y = pd.DataFrame(counts.y, columns=counts.items)
-    used = pd.DataFrame(counts.used.astype(float), columns=counts.items)
-    sent = pd.concat([keys, y], axis=1).groupby(["group", "month"]).sum()
-    docs = pd.concat([keys, used], axis=1).groupby(["group", "month"]).sum()
-    m = pd.concat([keys, pd.Series(counts.m, name="m")], axis=1).groupby(["group", "month"])["m"].agg(["sum", "size"])
-    long = sent.stack().rename("sentences").to_frame().join(docs.stack().rename("documents"))
-    long.index.names = ["group", "month", "item"]
-    long = long[long["sentences"] + long["documents"] > 0].reset_index().merge(
-        m.rename(columns={"sum": "group_sentences", "size": "group_documents"}), left_on=["group", "month"],
-        right_index=True)
-    labels = dict(zip(counts.items, counts.labels))
-    long = long.assign(by=by, kind=counts.kind, label=long["item"].map(labels),
+    long = pd.DataFrame({"group": doc_group[di], "month": month[di], "j": ii, "sentences": counts.y[di, ii],
+                         "documents": counts.used[di, ii].astype("int64")})
+    long = long.groupby(["group", "month", "j"], as_index=False)[["sentences", "documents"]].sum()
+    base = pd.DataFrame({"group": doc_group, "month": month, "m": counts.m}).groupby(["group", "month"]).agg(
+        group_sentences=("m", "sum"), group_documents=("m", "size"))
+    long = long.join(base, on=["group", "month"])
+    long = long.assign(by=by, kind=counts.kind, item=[counts.items[j] for j in long["j"]],
+                       label=[counts.labels[j] for j in long["j"]],
                        share_of_sentences=long["sentences"] / long["group_sentences"],
                        share_of_documents=long["documents"] / long["group_documents"])
     for col in ("sentences", "documents", "group_sentences", "group_documents"):

@@ -142,3 +142,18 @@ def test_groups_from_meta_month_and_errors():
     assert {"month", "source", "bias", "n"} <= set(group_columns(docs)) and "text" not in group_columns(docs)
     with pytest.raises(InputError, match="corpus.fields.keep=\\[stance\\]"):
         document_groups(docs, "stance")
+
+
+def test_divergence_matrix_equals_the_pairwise_definition():
+    from framing.compare.stats import jensen_shannon
+
+    rng = np.random.default_rng(2)
+    s = pd.DataFrame({"sentence_id": [f"s{i}" for i in range(300)], "doc_id": [f"d{i % 40}" for i in range(300)],
+                      "topic": rng.integers(0, 6, 300)})
+    groups = pd.Series({f"d{i}": f"g{i % 5}" for i in range(40)})
+    counts = topic_counts(s)
+    t = divergence_table(counts, groups, "source")
+    for r in t.itertuples(index=False):
+        ya = counts.y[groups.reindex(counts.doc_ids).to_numpy() == r.group_a].sum(0)
+        yb = counts.y[groups.reindex(counts.doc_ids).to_numpy() == r.group_b].sum(0)
+        assert r.jsd == pytest.approx(jensen_shannon(ya, yb), abs=1e-12)
