@@ -132,3 +132,16 @@ def test_zero_share_gets_a_conservative_upper_bound():
     assert r.ci_high == pytest.approx((z * z / 8) / (1 + z * z / 4) * 2)  # Wilson upper bound of 0 of 4
     one = row(t, "x", "0")
     assert one.share_of_sentences == 1 and one.ci_high == 1 and one.ci_low == pytest.approx(1 - r.ci_high)
+
+
+def test_group_with_no_frame_at_all_has_zero_shares_and_a_test():
+    sentences = pd.DataFrame({"sentence_id": [f"s{i}" for i in range(8)],
+                              "doc_id": ["a", "a", "b", "b", "c", "c", "d", "d"]})
+    groups = pd.Series({"a": "x", "b": "x", "c": "quiet", "d": "quiet"})
+    sf = pd.DataFrame({"sentence_id": sentences.sentence_id, "frame_id": "oil",
+                       "matched": [True, False, True, True, False, False, False, False]})
+    t = prevalence_table(frame_counts(sentences, sf), groups, "source", seed=1, n_boot=100)
+    q = row(t, "quiet", "oil")
+    assert (q.sentences, q.share_of_sentences, q.documents, q.share_of_documents) == (0, 0.0, 0, 0.0)
+    assert q.ci_low == 0 and 0 < q.ci_high < 1  # not a zero-width interval
+    assert q.versus_share_of_sentences == 0.75 and 0 <= q.p_value <= 1
