@@ -72,7 +72,7 @@ def _page_sums(counts: ItemCounts, documents: pd.DataFrame):
     }
 
 
-def _page_rows(counts, pages, s, page_group, by) -> pd.DataFrame:
+def _page_rows(counts, pages, s, page_group, by, min_documents) -> pd.DataFrame:
     k = len(counts.items)
     n = len(pages)
     resp = np.full((n, k), None, dtype=object)
@@ -89,7 +89,7 @@ def _page_rows(counts, pages, s, page_group, by) -> pd.DataFrame:
             "audience_comments": s["ac"][pi].astype("int64"), "audience_sentences": s["am"][pi].astype("int64"),
             "audience_share_of_sentences": s["ay"][pi, ii] / s["am"][pi],
             "audience_share_of_comments": s["au"][pi, ii] / s["ac"][pi],
-            "response": resp[pi, ii],
+            "response": resp[pi, ii], "few_documents": 1 < min_documents,
         })
 
 
@@ -145,9 +145,10 @@ def audience_table(counts: ItemCounts, documents: pd.DataFrame, groups: pd.Serie
         return empty_audience()
     docs = documents[documents["role"].isin(OUTLET_ROLES)]
     page_group = dict(zip(docs["page_id"], docs["doc_id"].astype(str).map(groups).fillna(UNKNOWN)))
-    parts = [_page_rows(counts, pages, s, page_group, by)]
+    parts = [_page_rows(counts, pages, s, page_group, by, min_documents)]
     groups_of_pages = np.array([page_group[p] for p in pages], dtype=object)
     for g in sorted(set(groups_of_pages)):
         parts.append(_group_rows(counts, s, groups_of_pages == g, g, by, seed, n_boot, min_documents))
-    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    return out.reindex(columns=AUDIENCE_COLUMNS)
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True).reindex(columns=AUDIENCE_COLUMNS)
+    out["few_documents"] = out["few_documents"].astype(bool)
+    return out

@@ -95,14 +95,25 @@ def compare_tables(tables: Mapping[str, pd.DataFrame], by: str, cfg: CompareConf
     trend = [trend_table(c, groups, dates, by) for c in counts]
     audience = [] if by in NO_AUDIENCE_GROUPINGS else [
         audience_table(c, documents, groups, by, seed, cfg.bootstrap, cfg.min_documents) for c in counts]
-    return {
+    return {name: tidy(df) for name, df in {
         PREVALENCE: _stack(prevalence, empty_prevalence()),
         store.COMPARE_TERMS: _terms(tables, groups, by, a, b, cfg, within, ngram_max),
         store.COMPARE_DIVERGENCE: _stack(divergence, pd.DataFrame(columns=DIVERGENCE_COLUMNS)),
         store.COMPARE_TIMING: _stack(timing, pd.DataFrame(columns=TIMING_COLUMNS)),
         store.COMPARE_TREND: _stack(trend, pd.DataFrame(columns=TREND_COLUMNS)),
         store.COMPARE_AUDIENCE: _stack(audience, empty_audience()),
-    }
+    }.items()}
+
+
+def tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as pandas strings (missing = NaN), so a table equals itself read back from Parquet."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            values = out[col].dropna()
+            if len(values) and all(isinstance(v, str) for v in values):
+                out[col] = out[col].astype("str")
+    return out
 
 
 def _stack(parts: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
