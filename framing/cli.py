@@ -176,6 +176,34 @@ def report_command(
     _say(f"Report: {path}")
 
 
+@app.command()
+@user_errors
+def compare(
+    run_dir: Path = typer.Argument(..., help="A run folder written by `framing analyze`."),
+    by: str = typer.Option("source", "--by", "-b", help="Grouping: a documents column, a kept record/manifest "
+                           "field, or month."),
+    a: Optional[str] = typer.Option(None, "--a", help="Compare this group ..."),
+    b: Optional[str] = typer.Option(None, "--b", help="... with this one (default: each group with the rest)."),
+    within: Optional[List[str]] = typer.Option(None, "--within", "-w", help="Distinctive terms also within "
+                                               "frame:ID or topic:N (repeatable; default: every frame)."),
+    set_: Optional[List[str]] = SetOpt,
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Compare groups: prevalence with intervals, distinctive terms, divergence, who said it first, audience.
+
+    Writes tables/compare_*.parquet into RUN_DIR (replacing that grouping's earlier rows) and prints a summary.
+    """
+    from rich.console import Console
+
+    from .compare.job import compare_run
+    from .compare.summary import print_summary
+
+    _setup_logging(verbose)
+    out = compare_run(run_dir, by, a, b, within, set_ or [])
+    print_summary(out, by, Console(highlight=False, soft_wrap=False))
+    _say(f"Wrote {run_dir}/tables/compare_*.parquet (by {by}), framing.duckdb and run.json")
+
+
 @app.command("config")
 @user_errors
 def show_config(

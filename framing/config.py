@@ -51,6 +51,13 @@ class FieldMapping(Section):
     author: str | None = "author"
     parent: str | None = "parent"
     role: str | None = "role"
+    keep: list[str] = Field(default_factory=list)
+    """Other record fields or manifest columns to keep as their own documents columns (lists joined
+    as text); every other short field is kept anyway in the documents' ``meta`` JSON column."""
+
+    def mapped(self) -> dict[str, str | None]:
+        """The single-field mappings (every key but ``keep``)."""
+        return self.model_dump(exclude={"keep"})
 
 
 class CorpusConfig(Section):
@@ -179,6 +186,14 @@ class CompareConfig(Section):
     """Groups with fewer documents are flagged ``few_documents`` (kept, not hidden)."""
     bootstrap: int = Field(1000, ge=100)
     """Bootstrap resamples (over documents) of every sentence-level interval."""
+    terms_top_n: int = Field(20, ge=1)
+    """Distinctive terms kept per group and scope."""
+    terms_min_count: int = Field(5, ge=1)
+    """Terms counted fewer times in a scope are left out (and frames with fewer matches get no scope)."""
+    terms_prior_scale: float = Field(1.0, gt=0.0)
+    """Dirichlet prior of the log-odds: this times each term's count in the compared sentences."""
+    terms_by_frame: bool = True
+    """Also find distinctive terms within each frame's matched sentences."""
 
 
 class ReportConfig(Section):

@@ -329,7 +329,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
         tables.update(frame_tables)
     log.stage = "compare"
-    tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say))
+    tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
     return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted)
 
 

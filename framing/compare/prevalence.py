@@ -6,7 +6,8 @@ Two levels, each with its own denominator in its column name:
   sentences (scored sentences for frames, clustered sentences for topics).
   Its 95% interval (``ci_low``, ``ci_high``) comes from a seeded bootstrap
   over the group's documents, so that sentences of one document move
-  together; its test against the other side (``versus``) is a Wald test
+  together (none for a one-document group; at a share of 0 or 1 the open
+  end is the Wilson bound with one observation per document); its test against the other side (``versus``) is a Wald test
   with the cluster-robust variance of a ratio.
 - ``share_of_documents``: documents using the item over the group's
   documents with a counted sentence; Wilson interval
@@ -58,6 +59,23 @@ def _side(counts: ItemCounts, mask: np.ndarray) -> dict:
             "documents": used.sum(axis=0), "dshare": dshare, "var": cluster_variance(y, m)}
 
 
+def sentence_interval(side: dict, n_boot: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap interval over documents; NaN for fewer than two documents.
+
+    At a share of 0 or 1 every resample gives the same share, so the open
+    end is the Wilson bound counting one observation per document (the
+    most conservative design effect) instead of a zero-width interval.
+    """
+    k = side["y"].shape[1]
+    if side["n_docs"] < 2:
+        return np.full(k, np.nan), np.full(k, np.nan)
+    low, high = cluster_bootstrap(side["y"], side["m"], n_boot, rng)
+    wlow, whigh = wilson_interval(np.zeros(k), np.full(k, side["n_docs"]))
+    high = np.where(side["share"] == 0, whigh, high)
+    low = np.where(side["share"] == 1, 1 - whigh, low)
+    return low, high
+
+
 def check_pair(groups: list[str], a: str | None, b: str | None, by: str) -> None:
     """Both or neither of ``a`` and ``b``, each an existing group, and different."""
     if (a is None) != (b is None):
@@ -103,7 +121,7 @@ def prevalence_table(counts: ItemCounts, groups: pd.Series, by: str, a: str | No
         mine = _side(counts, mask)
         other_mask = (doc_group == (b if g == a else a)) if a is not None else ~mask
         other = _side(counts, other_mask)
-        low, high = cluster_bootstrap(mine["y"], mine["m"], n_boot, seeded_rng(seed, by, g, counts.kind))
+        low, high = sentence_interval(mine, n_boot, seeded_rng(seed, by, g, counts.kind))
         dlow, dhigh = wilson_interval(mine["documents"], np.full(k, mine["n_docs"]))
         tested = mine["n_docs"] > 0 and other["n_docs"] > 0
         p = wald_pvalues(mine["share"], mine["var"], other["share"], other["var"]) if tested else np.full(k, np.nan)

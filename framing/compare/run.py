@@ -16,20 +16,26 @@ Examples
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from .. import store
 from ..config import CompareConfig
 from ..errors import InputError
+from .audience import audience_table, empty_audience
+from .divergence import DIVERGENCE_COLUMNS, divergence_table
 from .groups import document_groups
 from .items import ItemCounts, frame_counts, topic_counts
-from .prevalence import empty_prevalence, prevalence_table
+from .prevalence import check_pair, empty_prevalence, prevalence_table
+from .terms import terms_tables
+from .timing import TIMING_COLUMNS, TREND_COLUMNS, timing_table, trend_table
 
 log = logging.getLogger(__name__)
 
 PREVALENCE = store.COMPARE_PREVALENCE
+NO_AUDIENCE_GROUPINGS = ("role", "depth", "parent_id", "author")
+"""Groupings under which outlet and audience fall apart (a page's comments are in another group)."""
 
 
 def item_counts(tables: Mapping[str, pd.DataFrame]) -> list[ItemCounts]:
@@ -47,7 +53,8 @@ def item_counts(tables: Mapping[str, pd.DataFrame]) -> list[ItemCounts]:
 
 
 def compare_tables(tables: Mapping[str, pd.DataFrame], by: str, cfg: CompareConfig, seed: int,
-                   a: str | None = None, b: str | None = None) -> dict[str, pd.DataFrame]:
+                   a: str | None = None, b: str | None = None, within: Sequence[str] | None = None,
+                   ngram_max: int = 2) -> dict[str, pd.DataFrame]:
     """The ``compare_*`` tables of one grouping.
 
     Parameters
@@ -58,26 +65,78 @@ def compare_tables(tables: Mapping[str, pd.DataFrame], by: str, cfg: CompareConf
         A documents column, a ``meta`` key, or ``month``.
     cfg : CompareConfig
     seed : int
-        The run's seed (bootstrap).
+        The run's seed (every bootstrap).
     a, b : str, optional
         Two groups to compare with each other instead of each group with the rest.
+    within : sequence of str, optional
+        Scopes of distinctive terms besides ``all`` (``frame:ID``, ``topic:N``); None uses
+        every frame with matched sentences when ``cfg.terms_by_frame``.
+    ngram_max : int
+        Longest term in words (``topics.ngram_max``, so terms read like topic keywords).
 
     Returns
     -------
     dict of str to DataFrame
+        ``compare_prevalence``, ``compare_terms``, ``compare_divergence``, ``compare_timing``,
+        ``compare_trend``, ``compare_audience``.
     """
     documents = tables.get("documents")
     if documents is None:
         raise InputError("The run has no documents table; give a folder written by `framing analyze`.")
     groups = document_groups(documents, by)
-    parts = [prevalence_table(c, groups, by, a, b, seed=seed, n_boot=cfg.bootstrap,
-                              min_documents=cfg.min_documents) for c in item_counts(tables)]
-    prevalence = pd.concat(parts, ignore_index=True) if parts else empty_prevalence()
-    return {PREVALENCE: prevalence}
+    check_pair(sorted(set(groups)), a, b, by)
+    counts = item_counts(tables)
+    dates = pd.Series(documents["date"].to_numpy(object) if "date" in documents.columns else None,
+                      index=documents["doc_id"].astype(str).to_numpy())
+    prevalence = [prevalence_table(c, groups, by, a, b, seed=seed, n_boot=cfg.bootstrap,
+                                   min_documents=cfg.min_documents) for c in counts]
+    divergence = [divergence_table(c, groups, by, cfg.min_documents) for c in counts]
+    timing = [timing_table(c, groups, dates, by) for c in counts]
+    trend = [trend_table(c, groups, dates, by) for c in counts]
+    audience = [] if by in NO_AUDIENCE_GROUPINGS else [
+        audience_table(c, documents, groups, by, seed, cfg.bootstrap, cfg.min_documents) for c in counts]
+    return {name: tidy(df) for name, df in {
+        PREVALENCE: _stack(prevalence, empty_prevalence()),
+        store.COMPARE_TERMS: _terms(tables, groups, by, a, b, cfg, within, ngram_max),
+        store.COMPARE_DIVERGENCE: _stack(divergence, pd.DataFrame(columns=DIVERGENCE_COLUMNS)),
+        store.COMPARE_TIMING: _stack(timing, pd.DataFrame(columns=TIMING_COLUMNS)),
+        store.COMPARE_TREND: _stack(trend, pd.DataFrame(columns=TREND_COLUMNS)),
+        store.COMPARE_AUDIENCE: _stack(audience, empty_audience()),
+    }.items()}
+
+
+def tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as pandas strings (missing = NaN), so a table equals itself read back from Parquet."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            values = out[col].dropna()
+            if len(values) and all(isinstance(v, str) for v in values):
+                out[col] = out[col].astype("str")
+    return out
+
+
+def _stack(parts: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else empty
+
+
+def _terms(tables, groups, by, a, b, cfg: CompareConfig, within, ngram_max) -> pd.DataFrame:
+    sentences, sf = tables["sentences"], tables.get("sentence_frames")
+    if within is None:
+        within = []
+        if cfg.terms_by_frame and sf is not None and len(sf):
+            hits = sf[sf["matched"].astype(bool)]["frame_id"].astype(str).value_counts()
+            within = [f"frame:{f}" for f in sorted(hits[hits >= cfg.terms_min_count].index)]
+    try:
+        return terms_tables(sentences, sf, groups, by, ["all", *within], a, b, top_n=cfg.terms_top_n,
+                            min_count=cfg.terms_min_count, prior_scale=cfg.terms_prior_scale, ngram_max=ngram_max)
+    except ValueError as exc:
+        raise InputError(f"{exc} Got it from --within.") from None
 
 
 def default_comparisons(tables: Mapping[str, pd.DataFrame], cfg: CompareConfig, seed: int,
-                        say=lambda _m: None) -> dict[str, pd.DataFrame]:
+                        say=lambda _m: None, ngram_max: int = 2) -> dict[str, pd.DataFrame]:
     """The groupings of ``cfg.by`` that have two groups or more, stacked in one set of tables."""
     documents = tables["documents"]
     results = []
@@ -91,7 +150,7 @@ def default_comparisons(tables: Mapping[str, pd.DataFrame], cfg: CompareConfig, 
             log.info("comparison by %s skipped: one group only", by)
             continue
         say(f"Comparing {n} groups by {by}")
-        results.append(compare_tables(tables, by, cfg, seed))
+        results.append(compare_tables(tables, by, cfg, seed, ngram_max=ngram_max))
     return merge_comparisons({}, *results)
 
 

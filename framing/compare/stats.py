@@ -149,18 +149,36 @@ def wilson_interval(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.nd
     return low, high
 
 
+def _fisher_one(a: int, n1: int, b: int, n2: int) -> float:
+    """Two-sided Fisher exact p-value from the hypergeometric log-pmf over the whole support."""
+    from scipy.special import gammaln
+
+    k = a + b
+    n = n1 + n2
+    lo, hi = max(0, k - n2), min(k, n1)
+    x = np.arange(lo, hi + 1)
+    logp = (gammaln(n1 + 1) - gammaln(x + 1) - gammaln(n1 - x + 1) + gammaln(n2 + 1) - gammaln(k - x + 1)
+            - gammaln(n2 - k + x + 1) - gammaln(n + 1) + gammaln(k + 1) + gammaln(n - k + 1))
+    observed = logp[a - lo]
+    # the same relative tolerance as scipy's fisher_exact, so ties count as "as extreme"
+    p = np.exp(logp[logp <= observed + np.log1p(1e-7)]).sum()
+    return float(min(1.0, p))
+
+
 def fisher_pvalues(k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray) -> np.ndarray:
     """Two-sided Fisher exact p-values of ``k1/n1`` against ``k2/n2`` (NaN when a side is empty).
+
+    Computed from the hypergeometric distribution directly (the same values as
+    ``scipy.stats.fisher_exact``, without its per-call overhead: a comparison of
+    hundreds of sources runs tens of thousands of tests).
 
     >>> fisher_pvalues(np.array([8]), np.array([10]), np.array([1]), np.array([10])).round(4).tolist()
     [0.0055]
     """
-    from scipy.stats import fisher_exact
-
     out = np.full(len(k1), np.nan)
     for i, (a, na, b, nb) in enumerate(zip(k1, n1, k2, n2)):
         if na > 0 and nb > 0:
-            out[i] = fisher_exact([[int(a), int(na - a)], [int(b), int(nb - b)]])[1]
+            out[i] = _fisher_one(int(a), int(na), int(b), int(nb))
     return out
 
 

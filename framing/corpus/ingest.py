@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -20,14 +21,14 @@ import pandas as pd
 
 from ..config import Config
 from ..errors import InputWarning, StructureError
-from .model import InputFile, Page, Skipped, Unit
+from .model import EXTRA_KEY, InputFile, Page, Skipped, Unit
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = [
     "doc_id", "page_id", "record_id", "source", "title", "date", "date_source", "url", "language", "lang_confidence",
     "role", "author", "parent_id", "depth", "position", "split_method", "split_confidence",
-    "file", "encoding", "notes", "text",
+    "file", "encoding", "notes", "meta", "text",
 ]
 
 # A file with this name inside a corpus folder holds config overrides for that corpus.
@@ -100,6 +101,7 @@ def _unit_row(unit: Unit, page: Page) -> dict:
         "file": page.file,
         "encoding": page.encoding,
         "notes": meta.get("notes"),
+        "meta": json.dumps(meta[EXTRA_KEY], ensure_ascii=False, sort_keys=True, default=str) if meta.get(EXTRA_KEY) else None,
         "text": unit.text,
     }
 
@@ -134,7 +136,27 @@ def documents_table(pages: Sequence[Page], cfg: Config) -> tuple[pd.DataFrame, l
     docs = link_record_parents(pd.DataFrame(rows, columns=DOCUMENT_COLUMNS))
     docs["depth"] = docs["depth"].astype("int64")
     docs["position"] = docs["position"].astype("int64")
-    return docs, skipped
+    return keep_columns(docs, cfg.corpus.fields.keep), skipped
+
+
+def keep_columns(docs: pd.DataFrame, keep: Sequence[str]) -> pd.DataFrame:
+    """Promote the ``corpus.fields.keep`` fields from ``meta`` to columns of their own (before ``text``).
+
+    A name that is already a documents column is left as it is.
+
+    >>> d = pd.DataFrame({"doc_id": ["a", "b"], "meta": ['{"bias": "left"}', None], "text": ["x", "y"]})
+    >>> keep_columns(d, ["bias"]).columns.tolist(), keep_columns(d, ["bias"]).bias.tolist()
+    (['doc_id', 'meta', 'bias', 'text'], ['left', None])
+    """
+    names = [k for k in keep if k not in docs.columns]
+    if not names:
+        return docs
+    docs = docs.copy()
+    extras = [json.loads(m) if isinstance(m, str) else {} for m in docs["meta"]]
+    at = list(docs.columns).index("text") if "text" in docs.columns else len(docs.columns)
+    for offset, name in enumerate(names):
+        docs.insert(at + offset, name, pd.Series([e.get(name) for e in extras], index=docs.index, dtype=object))
+    return docs
 
 
 def link_record_parents(docs: pd.DataFrame) -> pd.DataFrame:

@@ -21,12 +21,14 @@ import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Sequence
 
 import yaml
 
 from ..errors import InputError, InputWarning
 from .encoding import decode_bytes
-from .model import META_KEYS
+from .model import EXTRA_KEY, META_KEYS
+from .read_meta import extra_fields
 
 MANIFEST_NAMES = tuple(f"manifest.{ext}" for ext in ("csv", "jsonl", "yaml", "yml"))
 MANIFEST_SUFFIXES = (".csv", ".jsonl", ".yaml", ".yml")
@@ -131,7 +133,7 @@ def _yaml_rows(text: str, path: Path) -> tuple[list[str], list[tuple[str, dict]]
     return list(columns), [(f"entry {i}", item) for i, item in enumerate(items, start=1)]
 
 
-def read_manifest(path: str | Path, candidates: list[str] | None = None) -> Manifest:
+def read_manifest(path: str | Path, candidates: list[str] | None = None, keep: Sequence[str] = ()) -> Manifest:
     """Read a manifest file.
 
     Parameters
@@ -140,6 +142,9 @@ def read_manifest(path: str | Path, candidates: list[str] | None = None) -> Mani
         A ``.csv``, ``.jsonl``, ``.yaml`` or ``.yml`` file with a ``file`` column.
     candidates : list of str, optional
         Encodings to try after UTF-8 (``corpus.encodings``).
+    keep : sequence of str
+        Columns to keep even when they hold long text (``corpus.fields.keep``); other
+        columns beyond the known ones are kept in ``meta["extra"]`` when short.
 
     Returns
     -------
@@ -177,13 +182,7 @@ def read_manifest(path: str | Path, candidates: list[str] | None = None) -> Mani
             f"Manifest {path} has no 'file' column (columns: {', '.join(map(str, columns)) or 'none'}). "
             "Add a 'file' column naming each document relative to the folder, e.g. outlet/story.txt."
         )
-    unused = [str(c) for c in columns if c not in META_KEYS and c != "file"]
-    if unused:
-        warnings.warn(
-            f"Manifest {path}: columns {', '.join(unused)} are not used; known columns: file, {', '.join(META_KEYS)}.",
-            InputWarning,
-            stacklevel=2,
-        )
+    # Other columns (an outlet's bias rating, say) go to the documents' meta column: any can be a group.
     keyed: dict = {}
     problems = []
     for label, row in rows:
@@ -193,7 +192,9 @@ def read_manifest(path: str | Path, candidates: list[str] | None = None) -> Mani
             continue
         if key in keyed:
             problems.append(f"{label} repeats file {key!r} of {keyed[key][0]}; the later row is used")
-        keyed[key] = (label, {k: v for k, v in row.items() if k in META_KEYS})
+        meta = {k: v for k, v in row.items() if k in META_KEYS}
+        meta[EXTRA_KEY] = extra_fields(row, {*META_KEYS, "file"}, keep)
+        keyed[key] = (label, meta)
     if problems:
         warnings.warn(f"Manifest {path}: {'; '.join(problems)}.", InputWarning, stacklevel=2)
     return Manifest(path=path, rows=keyed, sha256=hashlib.sha256(data).hexdigest())

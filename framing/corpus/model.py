@@ -22,6 +22,8 @@ DATE_SOURCES = ("stated", "inferred", "unknown")
 
 # Metadata keys a Page may carry (from a manifest, a field mapping, or HTML).
 META_KEYS = ("id", "source", "title", "date", "date_source", "url", "language", "author", "parent", "role", "notes")
+EXTRA_KEY = "extra"
+"""``Page.meta[EXTRA_KEY]``: the record's other fields / the manifest's other columns (documents.meta)."""
 
 
 def stable_id(*parts: Any, length: int = 16) -> str:

@@ -10,10 +10,11 @@ downstream are always ISO or None.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import warnings
-from typing import Any
+from typing import Any, Sequence
 
 from ..errors import InputWarning
 from .model import DATE_SOURCES, META_KEYS
@@ -158,6 +159,35 @@ def build_meta(raw: dict, date_source: str = "stated", where: str = "", bad_date
     else:
         meta["date_source"] = meta["date_source"].strip().lower()
     return meta
+
+
+MAX_EXTRA_CHARS = 1000
+"""Longer text values of other fields are left out of ``meta`` (they are texts, not labels)."""
+
+
+def extra_fields(raw: dict, used: set | frozenset = frozenset(), keep: Sequence[str] = ()) -> dict:
+    """The fields of a record (or manifest row) that no mapping uses, for the documents' ``meta`` column.
+
+    Numbers, booleans and strings up to ``MAX_EXTRA_CHARS`` are kept as they are; lists,
+    objects and long texts only when named in ``keep`` (``corpus.fields.keep``),
+    as cleaned text. Keys named in ``used`` (the mapped fields) are left out.
+
+    >>> extra_fields({"text": "...", "bias": "right", "n": 3, "tags": ["a", "b"]}, {"text"}, keep=["tags"])
+    {'bias': 'right', 'n': 3, 'tags': 'a, b'}
+    """
+    out: dict = {}
+    for key, value in raw.items():
+        key = str(key)
+        if key in used:
+            continue
+        if key in keep:
+            out[key] = value if isinstance(value, (bool, int, float)) else clean_value(value) if not isinstance(
+                value, dict) else json.dumps(value, ensure_ascii=False, default=str)
+        elif isinstance(value, bool) or (isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value))):
+            out[key] = value
+        elif isinstance(value, str) and value.strip() and len(value) <= MAX_EXTRA_CHARS:
+            out[key] = value.strip()
+    return out
 
 
 def merge_meta(primary: dict, fallback: dict) -> dict:

@@ -22,8 +22,8 @@ from ..config import CorpusConfig, FieldMapping
 from ..errors import FieldMappingError, InputError, InputWarning
 from .encoding import decode_bytes, normalize_text
 from .manifest import sniff_delimiter
-from .model import Page, Skipped, stable_id
-from .read_meta import build_meta
+from .model import EXTRA_KEY, Page, Skipped, stable_id
+from .read_meta import build_meta, extra_fields
 
 RECORD_FORMATS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
 _MISSING = object()
@@ -182,7 +182,7 @@ def check_mapping(path: Path, records: list[dict], fields: FieldMapping) -> None
     present: dict = {}
     for record in records:
         present.update(dict.fromkeys(record))
-    for key, name in fields.model_dump().items():
+    for key, name in fields.mapped().items():
         if name is None or (key != "text" and name == getattr(defaults, key)):
             continue
         if any(_lookup(r, name) is not _MISSING for r in records):
@@ -229,7 +229,8 @@ def read_record_file(path: Path, data: bytes, rel: str, shown: str, cfg: CorpusC
         return [], [Skipped(shown, "no records")], 0
     records = [rec for _, rec, _ in raw.items if rec is not None]
     check_mapping(path, records, cfg.fields)
-    fields = cfg.fields.model_dump()
+    fields = cfg.fields.mapped()
+    used = {str(n).split(".")[0] for n in fields.values() if n is not None}
     pages, skipped, bad_dates = [], [], []
     for label, rec, error in raw.items:
         item = f"{shown} {label}"
@@ -245,6 +246,7 @@ def read_record_file(path: Path, data: bytes, rel: str, shown: str, cfg: CorpusC
         values = {k: _lookup(rec, n) for k, n in fields.items() if n is not None and k != "text"}
         meta = build_meta({k: v for k, v in values.items() if v is not _MISSING}, bad_dates=bad_dates)
         meta["source"] = meta["source"] or cfg.default_source or path.stem
+        meta[EXTRA_KEY] = extra_fields(rec, used, cfg.fields.keep)
         pages.append(Page(stable_id(rel, label, text), shown, label, text, raw.encoding, meta))
     _warn_duplicate_ids(pages, shown)
     if bad_dates:

@@ -27,7 +27,7 @@ from ..errors import InputError, InputWarning
 from .encoding import decode_bytes
 from .html import html_to_text
 from .manifest import MANIFEST_NAMES, Manifest, find_manifest, read_manifest
-from .model import InputFile, Page, Skipped, stable_id
+from .model import EXTRA_KEY, InputFile, Page, Skipped, stable_id
 from .read_meta import build_meta, merge_meta
 from .read_records import RECORD_FORMATS, read_record_file
 
@@ -98,6 +98,7 @@ def _walk(folder: Path, recursive: bool) -> list[str]:
 def _text_meta(src: _Source, raw: dict | None, cfg: CorpusConfig) -> dict:
     meta = build_meta(raw or {}, where=src.shown)
     meta["source"] = meta["source"] or cfg.default_source or src.folder_source or src.path.stem
+    meta[EXTRA_KEY] = dict((raw or {}).get(EXTRA_KEY) or {})
     return meta
 
 
@@ -175,7 +176,7 @@ def _read_folder(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, 
     """Read a folder; return the explicit manifest's keys it used."""
     folder = Path(arg)
     base = folder.resolve().name
-    manifest = explicit or (read_manifest(found, cfg.encodings) if (found := find_manifest(folder)) else None)
+    manifest = explicit or (read_manifest(found, cfg.encodings, cfg.fields.keep) if (found := find_manifest(folder)) else None)
     manifest_path = manifest.path.resolve() if manifest else None
     if manifest is not None and manifest.path.resolve().parent == folder.resolve():
         _manifest_input(manifest, (folder / manifest.path.name).as_posix(), acc)
@@ -225,7 +226,7 @@ def _read_file(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, ac
         )
     row = None
     if suffix not in RECORD_FORMATS:
-        manifest = explicit or (read_manifest(found, cfg.encodings) if (found := find_manifest(path.parent)) else None)
+        manifest = explicit or (read_manifest(found, cfg.encodings, cfg.fields.keep) if (found := find_manifest(path.parent)) else None)
         row = manifest.lookup(_key_for(path, manifest), {path.name}) if manifest else None
         if row and manifest is not None:
             _manifest_input(manifest, manifest.path.as_posix(), acc)
@@ -274,7 +275,7 @@ def read_inputs(paths: Sequence[str | Path] | str | Path, cfg: CorpusConfig) -> 
     if cfg.manifest:
         if not Path(cfg.manifest).is_file():
             raise InputError(f"Manifest {cfg.manifest} (corpus.manifest) does not exist. Fix the path or unset it.")
-        explicit = read_manifest(cfg.manifest, cfg.encodings)
+        explicit = read_manifest(cfg.manifest, cfg.encodings, cfg.fields.keep)
     acc = _Acc()
     used: set = set()
     folders = [Path(a) for a in paths if Path(a).is_dir()]

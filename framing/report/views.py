@@ -272,7 +272,7 @@ def compare_sections(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict | Non
     out: dict[str, dict | None] = {}
     for name in COMPARE_TABLES:
         df = tables.get(name)
-        if df is None:
+        if df is None or df.empty:  # e.g. compare_audience of a corpus without comments
             out[name] = None
             continue
         keep, first, order, _ = COMPARE_VIEWS.get(name, ({}, [], [], True))

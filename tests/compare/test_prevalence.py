@@ -75,7 +75,7 @@ def test_one_document_group_has_a_flag_and_no_test():
     sentences, groups, _, _ = tiny()
     t = prevalence_table(topic_counts(sentences), groups, "source", seed=3, n_boot=100)
     y = row(t, "y", "1")
-    assert y.few_documents and y.ci_low == y.ci_high == 1.0  # nothing to resample
+    assert y.few_documents and np.isnan(y.ci_low) and np.isnan(y.ci_high)  # nothing to resample
     assert np.isnan(y.p_value)  # the variance of one document is unknown
     assert 0 <= y.documents_p_value <= 1  # documents: Fisher's test still applies
 
@@ -119,3 +119,29 @@ def test_difference_found_with_many_documents_and_bh_applied():
     r = row(t, "a", "0")
     assert r.share_of_sentences == 0.75 and r.versus_share_of_sentences == 0.25
     assert r.q_value < 1e-6 and r.q_value >= r.p_value
+
+
+def test_zero_share_gets_a_conservative_upper_bound():
+    s = pd.DataFrame({"sentence_id": [f"s{i}" for i in range(8)], "doc_id": ["a", "a", "b", "b", "c", "d", "e", "e"],
+                      "topic": [0, 0, 0, 0, 0, 0, 1, 1]})
+    groups = pd.Series({"a": "x", "b": "x", "c": "x", "d": "x", "e": "y"})
+    t = prevalence_table(topic_counts(s), groups, "source", seed=1, n_boot=100)
+    r = row(t, "x", "1")  # x never uses topic 1: all resamples give 0
+    assert r.share_of_sentences == 0 and r.ci_low == 0
+    z = 1.959963984540054
+    assert r.ci_high == pytest.approx((z * z / 8) / (1 + z * z / 4) * 2)  # Wilson upper bound of 0 of 4
+    one = row(t, "x", "0")
+    assert one.share_of_sentences == 1 and one.ci_high == 1 and one.ci_low == pytest.approx(1 - r.ci_high)
+
+
+def test_group_with_no_frame_at_all_has_zero_shares_and_a_test():
+    sentences = pd.DataFrame({"sentence_id": [f"s{i}" for i in range(8)],
+                              "doc_id": ["a", "a", "b", "b", "c", "c", "d", "d"]})
+    groups = pd.Series({"a": "x", "b": "x", "c": "quiet", "d": "quiet"})
+    sf = pd.DataFrame({"sentence_id": sentences.sentence_id, "frame_id": "oil",
+                       "matched": [True, False, True, True, False, False, False, False]})
+    t = prevalence_table(frame_counts(sentences, sf), groups, "source", seed=1, n_boot=100)
+    q = row(t, "quiet", "oil")
+    assert (q.sentences, q.share_of_sentences, q.documents, q.share_of_documents) == (0, 0.0, 0, 0.0)
+    assert q.ci_low == 0 and 0 < q.ci_high < 1  # not a zero-width interval
+    assert q.versus_share_of_sentences == 0.75 and 0 <= q.p_value <= 1

@@ -104,3 +104,14 @@ def test_bootstrap_edges_and_seed():
     b = cluster_bootstrap(y, m, 200, seeded_rng(5, "source", "x"))
     c = cluster_bootstrap(y, m, 200, seeded_rng(6, "source", "x"))
     assert a[0] == b[0] and a[1] == b[1]
+
+
+def test_fisher_matches_scipy():
+    from scipy.stats import fisher_exact
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n1, n2 = rng.integers(1, 300, 2)
+        a, b = rng.integers(0, n1 + 1), rng.integers(0, n2 + 1)
+        got = fisher_pvalues(np.array([a]), np.array([n1]), np.array([b]), np.array([n2]))[0]
+        assert got == pytest.approx(fisher_exact([[a, n1 - a], [b, n2 - b]])[1], rel=1e-9, abs=1e-12)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from framing.config import CorpusConfig, FieldMapping
-from framing.corpus.model import META_KEYS, stable_id
+from framing.corpus.model import EXTRA_KEY, META_KEYS, stable_id
 from framing.corpus.readers import ReadResult, read_inputs
 from framing.errors import FieldMappingError, InputError, InputWarning
 
@@ -33,7 +33,7 @@ def folder_result() -> ReadResult:
 def test_folder_reads_documents_in_sorted_order(folder_result):
     names = [Path(p.file).as_posix().split("folder/")[1] for p in folder_result.pages]
     assert names == ["bbc/page.html", "bbc/rockets.txt", "loose.md", "rt/withdrawal.txt"]
-    assert all(set(p.meta) == set(META_KEYS) for p in folder_result.pages)
+    assert all(set(p.meta) == {*META_KEYS, EXTRA_KEY} for p in folder_result.pages)
 
 
 def test_manifest_keyed_by_relative_file_name(folder_result):

@@ -27,8 +27,8 @@ def arr(value) -> np.ndarray:
 
 def test_all_figures_built(tables):
     figs = build_figures(tables, seed=42)
-    assert list(figs) == ["frame_prevalence", "frames_by_source", "frames_by_role", "sentence_map", "topic_sizes",
-                          "topics_per_source"]
+    assert list(figs) == ["frame_prevalence", "frames_by_source", "frames_by_role", "frames_over_time", "sentence_map",
+                          "topic_sizes", "topics_per_source"]
 
 
 def test_map_traces_points_and_colors(tables):

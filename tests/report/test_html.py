@@ -41,7 +41,11 @@ def test_sections_and_nav(page):
         assert page.count(f'id="fig-{fig}"') == 1
 
 
-def test_sections_without_their_table_say_so(page):
+def test_sections_without_their_table_say_so(hostile_run):
+    tables = read_tables(hostile_run)
+    for name in ("compare_trend", "compare_terms", "compare_timing", "compare_audience"):
+        tables.pop(name, None)
+    page = render_report(tables, read_run_json(hostile_run), seed=42)
     for what in ("Frames over time by source", "Distinctive terms", "Who said it first"):
         assert f"<b>{what}:</b> not computed in this run." in page
     assert "the audience table (compare_audience: what comments add to the articles they answer) is not computed" in page

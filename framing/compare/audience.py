@@ -1,0 +1,154 @@
+"""Outlet against audience: an article's frames against its comments' frames.
+
+On every page that has both an outlet voice (its ``article`` or ``post``
+units) and comments, each frame (and topic) is compared between the two:
+
+- ``amplify``: the outlet uses it and at least one comment does too;
+- ``ignore``: the outlet uses it and no comment does;
+- ``introduce``: comments use it and the outlet does not.
+
+Whether comments *contest* a frame (take it up to reject it) needs the
+stance of each comment, which frame matches do not give: such comments
+count under ``amplify`` here (they talk in the frame's terms).
+
+Per group (the page's ``by`` value, its source by default) the table adds
+the outlet's and the audience's share of sentences, pooled over pages, with
+95% intervals from a seeded bootstrap over pages, and their difference
+(audience minus outlet) with a paired bootstrap interval.
+
+Examples
+--------
+>>> docs = pd.DataFrame({"doc_id": ["a", "c1", "c2"], "page_id": ["p"] * 3, "role": ["article", "comment", "comment"]})
+>>> s = pd.DataFrame({"sentence_id": list("xyz"), "doc_id": ["a", "c1", "c2"], "topic": [0, 0, 1]})
+>>> t = audience_table(topic_counts(s), docs, pd.Series({"a": "rt", "c1": "rt", "c2": "rt"}), "source", n_boot=50)
+>>> t.query("level == 'page'")[["item", "response", "outlet_share_of_sentences", "audience_share_of_sentences"]].values.tolist()
+[['0', 'amplify', 1.0, 0.5], ['1', 'introduce', 0.0, 0.5]]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .counts import UNKNOWN
+from .items import ItemCounts, topic_counts  # noqa: F401  (topic_counts: doctest)
+from .stats import seeded_rng
+
+OUTLET_ROLES = ("article", "post")
+AUDIENCE_COLUMNS = [
+    "by", "level", "group", "page_id", "kind", "item", "label", "pages", "outlet_sentences",
+    "outlet_share_of_sentences", "outlet_ci_low", "outlet_ci_high", "audience_comments", "audience_sentences",
+    "audience_share_of_sentences", "audience_ci_low", "audience_ci_high", "audience_share_of_comments",
+    "difference", "ci_low", "ci_high", "response", "amplified_pages", "ignored_pages", "introduced_pages",
+    "few_documents",
+]
+
+
+def empty_audience() -> pd.DataFrame:
+    """An audience table without rows, with its columns."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in AUDIENCE_COLUMNS})
+
+
+def _page_sums(counts: ItemCounts, documents: pd.DataFrame):
+    """Per page: outlet and audience sentence counts, item counts and comments using each item."""
+    docs = documents.set_index(documents["doc_id"].astype(str))
+    page = docs["page_id"].reindex(counts.doc_ids).to_numpy(object)
+    role = docs["role"].reindex(counts.doc_ids).astype(str).to_numpy(object)
+    outlet, audience = np.isin(role, OUTLET_ROLES), role == "comment"
+    pages = sorted(set(page[outlet]) & set(page[audience]))
+    index = pd.Index(pages)
+    pos = index.get_indexer(page)
+
+    def sums(mask, values):
+        out = np.zeros((len(pages),) + values.shape[1:])
+        ok = mask & (pos >= 0)
+        np.add.at(out, pos[ok], values[ok])
+        return out
+
+    return pages, {
+        "om": sums(outlet, counts.m), "oy": sums(outlet, counts.y), "ou": sums(outlet, counts.used.astype(float)) > 0,
+        "am": sums(audience, counts.m), "ay": sums(audience, counts.y), "au": sums(audience, counts.used.astype(float)),
+        "ac": sums(audience, np.ones(len(counts.m))),
+    }
+
+
+def _page_rows(counts, pages, s, page_group, by, min_documents) -> pd.DataFrame:
+    k = len(counts.items)
+    n = len(pages)
+    resp = np.full((n, k), None, dtype=object)
+    resp[s["ou"] & (s["au"] > 0)] = "amplify"
+    resp[s["ou"] & (s["au"] == 0)] = "ignore"
+    resp[~s["ou"] & (s["au"] > 0)] = "introduce"
+    pi, ii = np.nonzero(resp != None)  # noqa: E711  (element-wise)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.DataFrame({
+            "by": by, "level": "page", "group": [page_group[pages[i]] for i in pi], "page_id": [pages[i] for i in pi],
+            "kind": counts.kind, "item": [counts.items[j] for j in ii], "label": [counts.labels[j] for j in ii],
+            "pages": 1, "outlet_sentences": s["om"][pi].astype("int64"),
+            "outlet_share_of_sentences": s["oy"][pi, ii] / s["om"][pi],
+            "audience_comments": s["ac"][pi].astype("int64"), "audience_sentences": s["am"][pi].astype("int64"),
+            "audience_share_of_sentences": s["ay"][pi, ii] / s["am"][pi],
+            "audience_share_of_comments": s["au"][pi, ii] / s["ac"][pi],
+            "response": resp[pi, ii], "few_documents": 1 < min_documents,
+        })
+
+
+def _group_rows(counts, s, sel, g, by, seed, n_boot, min_documents) -> pd.DataFrame:
+    om, oy, am, ay = s["om"][sel], s["oy"][sel], s["am"][sel], s["ay"][sel]
+    n = len(om)
+    rng = seeded_rng(seed, "audience", by, g, counts.kind)
+    w = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)  # the same pages on both sides: paired
+    with np.errstate(invalid="ignore", divide="ignore"):
+        o_b = (w @ oy) / (w @ om)[:, None]
+        a_b = (w @ ay) / (w @ am)[:, None]
+        o, a = oy.sum(0) / om.sum(), ay.sum(0) / am.sum()
+    q = lambda arr, x: np.nanquantile(arr, x, axis=0)  # noqa: E731
+    ou, au = s["ou"][sel], s["au"][sel] > 0
+    return pd.DataFrame({
+        "by": by, "level": "group", "group": g, "page_id": None, "kind": counts.kind, "item": counts.items,
+        "label": counts.labels, "pages": n, "outlet_sentences": int(om.sum()), "outlet_share_of_sentences": o,
+        "outlet_ci_low": q(o_b, 0.025), "outlet_ci_high": q(o_b, 0.975),
+        "audience_comments": int(s["ac"][sel].sum()), "audience_sentences": int(am.sum()),
+        "audience_share_of_sentences": a, "audience_ci_low": q(a_b, 0.025), "audience_ci_high": q(a_b, 0.975),
+        "audience_share_of_comments": s["au"][sel].sum(0) / s["ac"][sel].sum(),
+        "difference": a - o, "ci_low": q(a_b - o_b, 0.025), "ci_high": q(a_b - o_b, 0.975),
+        "amplified_pages": (ou & au).sum(0), "ignored_pages": (ou & ~au).sum(0), "introduced_pages": (~ou & au).sum(0),
+        "few_documents": n < min_documents,
+    })
+
+
+def audience_table(counts: ItemCounts, documents: pd.DataFrame, groups: pd.Series, by: str, seed: int = 42,
+                   n_boot: int = 1000, min_documents: int = 5) -> pd.DataFrame:
+    """Outlet against audience per page and per group, for one kind of item.
+
+    Parameters
+    ----------
+    counts : ItemCounts
+    documents : DataFrame
+        doc_id, page_id, role.
+    groups : Series of str indexed by doc_id
+        A page's group is the group of its outlet unit(s).
+    by : str
+    seed, n_boot, min_documents : int
+        Bootstrap over pages; groups with fewer pages are flagged.
+
+    Returns
+    -------
+    DataFrame with :data:`AUDIENCE_COLUMNS`: ``level`` ``page`` rows (one per page x item that
+    the outlet or its comments use, with ``response``) and ``level`` ``group`` rows (every item).
+    Empty when no page has both an outlet unit and comments.
+    """
+    if not {"page_id", "role"} <= set(documents.columns) or not counts.items:
+        return empty_audience()
+    pages, s = _page_sums(counts, documents)
+    if not pages:
+        return empty_audience()
+    docs = documents[documents["role"].isin(OUTLET_ROLES)]
+    page_group = dict(zip(docs["page_id"], docs["doc_id"].astype(str).map(groups).fillna(UNKNOWN)))
+    parts = [_page_rows(counts, pages, s, page_group, by, min_documents)]
+    groups_of_pages = np.array([page_group[p] for p in pages], dtype=object)
+    for g in sorted(set(groups_of_pages)):
+        parts.append(_group_rows(counts, s, groups_of_pages == g, g, by, seed, n_boot, min_documents))
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True).reindex(columns=AUDIENCE_COLUMNS)
+    out["few_documents"] = out["few_documents"].astype(bool)
+    return out
