@@ -166,8 +166,20 @@ class FramesConfig(Section):
     """Frame catalogs and matching."""
 
     catalogs: list[str] = Field(default_factory=list)
-    """Catalog YAML files; an empty list uses none (``--frames`` adds some)."""
+    """Catalog YAML files (``--frames`` adds some); when none is named, ``default_catalog`` applies."""
+    default_catalog: str | None = "news-frames"
+    """The catalog used when no catalog is named; null matches no frames (and says so)."""
     threshold: Literal["calibrated"] | float = "calibrated"
+    calibration: Literal["corpus", "anchors"] = "corpus"
+    """``corpus``: each frame's threshold sits halfway between the corpus's typical score
+    and its anchors' (label-free); ``anchors``: learned from the catalog's anchors alone."""
+    specificity: float = Field(0.5, ge=0.0)
+    """How much a sentence's strength for unrelated frames lowers its strength for a frame."""
+    document_top_k: int = Field(3, ge=1)
+    """A document's score for a frame is the mean strength of its top-k sentences."""
+    document_calibration: Literal["mixture", "sentence"] = "mixture"
+    """``mixture``: a document uses a frame when a two-component mixture of the corpus's document
+    scores puts it in the higher component (label-free); ``sentence``: the sentence threshold."""
     negative_weight: float = Field(0.5, ge=0.0)
     topic_min_share: float = Field(0.1, ge=0.0, le=1.0)
     """A topic expresses a frame when at least this share of its sentences match it."""

@@ -250,11 +250,21 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
 
     paths = [resolve_catalog_path(c) for c in catalogs]
     catalog = load_catalogs(paths)
+    from .embed import cache_from_config
+    from .frames.train import load_trained_for
+
     say(f"Matching {len(catalog.frames)} frames from {', '.join(p.name for p in paths)}")
+    scored = sentences.iloc[rows].reset_index(drop=True)
     matcher = FrameMatcher(catalog, embedder, threshold=thresholds or cfg.frames.threshold,
-                           negative_weight=cfg.frames.negative_weight, seed=cfg.seed).fit()
-    sentence_frames = matcher.transform(sentences.iloc[rows].reset_index(drop=True), vectors)
-    rolled = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames)
+                           negative_weight=cfg.frames.negative_weight, seed=cfg.seed,
+                           calibration=cfg.frames.calibration, specificity=cfg.frames.specificity,
+                           cache=cache_from_config(cfg.embedding)).fit(scored, vectors)
+    sentence_frames = matcher.transform(scored, vectors)
+    trained = load_trained_for(paths, embedder, say)
+    decisions = trained.predict_documents(scored, vectors) if trained is not None else None
+    rolled = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames,
+                           document_thresholds=matcher.document_thresholds(), document_decisions=decisions,
+                           seed=cfg.seed)
     # Topic labels show the frames their sentences express.
     labels = topic_frame_labels(rolled.topic_frames, catalog)
     expressed = rolled.topic_frames[rolled.topic_frames.expresses.astype(bool)].sort_values("share", ascending=False)
@@ -266,10 +276,33 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
               "document_frames": rolled.document_frames, "source_frames": rolled.source_frames,
               "frame_candidates": rolled.candidates}
     matched = int(sentence_frames.matched.sum())
-    say(f"{matched} sentence-frame matches; {len(rolled.candidates)} candidate new frames")
+    n_docs = int(rolled.document_frames.matched.astype(bool).sum())
+    say(f"{matched} sentence-frame matches, {n_docs} document-frame matches; "
+        f"{len(rolled.candidates)} candidate new frames")
     info = {"catalogs": [str(p) for p in paths], "frames": len(catalog.frames), "matches": matched,
-            "thresholds": {k: round(float(v), 4) for k, v in matcher.thresholds_.items()}}
+            "document_matches": n_docs,
+            "thresholds": {k: round(float(v), 4) for k, v in matcher.thresholds_.items()},
+            "calibration": frame_calibration_info(matcher, rolled.document_frames),
+            "trained": trained.info() if trained is not None else None}
     return tables, info
+
+
+def frame_calibration_info(matcher, document_frames: pd.DataFrame) -> dict:
+    """Per frame: how its threshold was set and how sure its decisions are (for run.json)."""
+    cal = matcher.calibration_.set_index("frame_id")
+    docs = document_frames.assign(matched=document_frames.matched.astype(bool))
+    out = {}
+    for fid, row in cal.iterrows():
+        d = docs[docs.frame_id == fid]
+        certainty = d.confidence.astype(float).mean() if len(d) else float("nan")
+        out[fid] = {"source": row["source"], "threshold": round(float(row["threshold"]), 4),
+                    "background": round(float(row["background"]), 4), "anchor_level": round(float(row["anchor_level"]), 4),
+                    "separation": None if pd.isna(row["separation"]) else round(float(row["separation"]), 2),
+                    "documents": int(d.matched.sum()), "document_share": round(float(d.matched.mean()), 4) if len(d) else 0.0,
+                    "document_threshold": round(float(d.threshold.iloc[0]), 4) if len(d) else None,
+                    "document_method": str(d.method.iloc[0]) if len(d) else None,
+                    "document_certainty": None if pd.isna(certainty) else round(float(certainty), 3)}
+    return out
 
 
 def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
@@ -324,10 +357,19 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
               "topic_prevalence": topic_prevalence(sentences)}
     meta = base_meta(paths, cfg, result, command)
     meta.update(embedding=emb_info, topics=topic_info)
+    if not catalogs and cfg.frames.default_catalog:
+        catalogs = [cfg.frames.default_catalog]
+        say(f"No frame catalog named: applying the default catalog '{cfg.frames.default_catalog}' "
+            "(frames.default_catalog; name one with --frames, or set frames.default_catalog=null for none).")
     if catalogs:
         log.stage = "frames"
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, catalogs, cfg, say)
         tables.update(frame_tables)
+    else:
+        note = ("No frame catalog named and frames.default_catalog is null: frames were not matched, so the run "
+                "has no frame tables. Name a catalog with --frames (e.g. news-frames).")
+        say(note)
+        meta["frames"] = {"catalogs": [], "note": note}
     log.stage = "compare"
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
     return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted)

@@ -11,6 +11,7 @@ A catalog file looks like this::
         description: What the frame asserts.
         parent: null                    # optional id of a narrative (two levels)
         keywords: [withdrawal, defeat]  # optional
+        aliases: [defeat]               # optional other names (label names in coded data)
         examples:                       # positive anchors, per language
           en: [...]
           nl: [...]
@@ -43,7 +44,7 @@ from ..resources import configs_dir
 
 CATALOG_DIR = configs_dir() / "frames"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-FRAME_KEYS = {"id", "label", "description", "examples", "negatives", "keywords", "parent"}
+FRAME_KEYS = {"id", "label", "description", "examples", "negatives", "keywords", "parent", "aliases"}
 TOP_KEYS = {"catalog", "name", "description", "languages", "frames"}
 UNDEFINED_LANG = "und"
 
@@ -63,6 +64,7 @@ class Frame:
     keywords: tuple[str, ...] = ()
     parent: str | None = None
     catalog: str = ""
+    aliases: tuple[str, ...] = ()
 
     @property
     def anchors(self) -> list[str]:
@@ -94,6 +96,13 @@ class FrameCatalog:
             if frame.id == frame_id:
                 return frame
         raise KeyError(f"No frame {frame_id!r} in catalog {self.name!r}; frames: {', '.join(self.ids)}.")
+
+    def resolve_id(self, name: str) -> str | None:
+        """The frame id for a frame id or one of a frame's ``aliases`` (None when neither)."""
+        for frame in self.frames:
+            if name == frame.id or name in frame.aliases:
+                return frame.id
+        return None
 
     def children(self, frame_id: str) -> list[Frame]:
         return [f for f in self.frames if f.parent == frame_id]
@@ -166,6 +175,10 @@ def _frame(raw, path, catalog: str, index: int) -> Frame:
     keywords = raw.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         raise _fail(path, "'keywords' must be a list of strings.", frame_id, "keywords", line)
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise _fail(path, "'aliases' must be a list of other names of the frame (label names in coded data).",
+                    frame_id, "aliases", line)
     parent = raw.get("parent")
     if parent is not None and not isinstance(parent, str):
         raise _fail(path, "'parent' must be the id of another frame.", frame_id, "parent", line)
@@ -173,7 +186,7 @@ def _frame(raw, path, catalog: str, index: int) -> Frame:
         id=frame_id, label=raw["label"].strip(), description=" ".join(raw["description"].split()),
         examples=_texts(raw.get("examples"), path, frame_id, "examples", line),
         negatives=_texts(raw.get("negatives"), path, frame_id, "negatives", line),
-        keywords=tuple(keywords), parent=parent, catalog=catalog,
+        keywords=tuple(keywords), parent=parent, catalog=catalog, aliases=tuple(a.strip() for a in aliases),
     )
 
 
@@ -185,6 +198,13 @@ def _structure_problems(frames: list[tuple[Frame, int | None]], languages: list[
         if frame.id in seen:
             problems.append(str(_fail(path, "duplicate id; every frame id must be unique.", frame.id, "id", line)))
         seen.add(frame.id)
+    names: dict[str, str] = {f.id: f.id for f, _ in frames}
+    for frame, line in frames:
+        for alias in frame.aliases:
+            if names.get(alias, frame.id) != frame.id:
+                problems.append(str(_fail(path, f"alias '{alias}' is already a name of frame '{names[alias]}'.",
+                                          frame.id, "aliases", line)))
+            names.setdefault(alias, frame.id)
     parents = {f.parent for f, _ in frames if f.parent}
     by_id = {f.id: f for f, _ in frames}
     for frame, line in frames:

@@ -83,47 +83,84 @@ def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by fr
         typer.echo(f"Wrote {text.count('- id: ')} candidate frames to {out}")
 
 
-def _model_for(model: str, labels, sentences):
-    from ..config import EmbeddingConfig
-    from ..embed import get_embedder, resolve_model
+def _prepare_coded(frames, labels, model, run, level, config, set_):
+    """Catalog, labels and the labelled items prepared like ``framing analyze`` prepares a corpus."""
+    from ..config import load_config
+    from .catalog import resolve_catalog_path
+    from .labelled import prepare_labelled, read_labels, resolve_label_ids
 
-    langs: list = []
-    if "lang" in labels:
-        langs = labels["lang"].tolist()
-    elif sentences is not None and "lang" in sentences:
-        langs = sentences["lang"].tolist()
-    spec, reason = resolve_model(model, langs, EmbeddingConfig())
-    typer.echo(reason)
-    return get_embedder(spec)
+    cfg = load_config([config] if config else [], list(set_ or []))
+    path = resolve_catalog_path(frames)
+    catalog = load_catalog(path)
+    table = read_labels(labels)
+    gold = resolve_label_ids(table, catalog)
+    corpus = prepare_labelled(table, level, cfg, run=run, model=None if model == "auto" else model,
+                              say=lambda m: typer.echo(m, err=True))
+    return cfg, path, catalog, gold, corpus
+
+
+ModelOpt = typer.Option("auto", "--model", "-m", help="Embedder: auto (chosen from the items' languages like "
+                        "analyze does, or the run's), use-multilingual, sentence-transformers, hashing, or a model name.")
+RunOpt = typer.Option(None, "--run", help="Run folder, to resolve sentence_id / doc_id labels (and its model).")
+LevelOpt = typer.Option("auto", "--level", help="auto, sentence or document.")
+ConfigOpt = typer.Option(None, "--config", "-c", help="YAML file of config overrides (language, segment, embedding, frames).")
+SetOpt = typer.Option(None, "--set", "-s", help="Override one key: section.key=value (repeatable).")
 
 
 @user_errors
 def evaluate_command(
     frames: Path = typer.Option(..., "--frames", "-f", help="Catalog YAML file (or a bundled catalog name)."),
-    labels: Path = typer.Option(..., "--labels", "-l", help="Labels: CSV or JSONL with a 'frames' field."),
-    model: str = typer.Option("auto", "--model", "-m", help="Embedder: auto, use-multilingual, "
-                              "sentence-transformers, hashing, or a model name. Use the one of your run."),
+    labels: Path = typer.Option(..., "--labels", "-l", help="Coded items: CSV, JSONL or a Label Studio JSON export "
+                                "with a 'frames' field."),
+    model: str = ModelOpt,
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t",
-                                              help="One threshold for every frame (default: calibrated)."),
-    run: Optional[Path] = typer.Option(None, "--run", help="Run folder, to resolve sentence_id / doc_id labels."),
-    level: str = typer.Option("auto", "--level", help="auto, sentence or document."),
+                                              help="One sentence threshold for every frame (default: calibrated)."),
+    run: Optional[Path] = RunOpt,
+    level: str = LevelOpt,
+    cv: int = typer.Option(0, "--cv", min=0, help="k > 1: cross-validate the trained classifier in k folds "
+                           "instead of scoring the catalog alone."),
+    config: Optional[Path] = ConfigOpt,
+    set_: Optional[List[str]] = SetOpt,
 ) -> None:
-    """Score a catalog against human labels: per-frame P/R/F1, micro/macro F1, suggested thresholds."""
-    import pandas as pd
-
-    from .evaluate import evaluate_catalog, format_report, read_labels
+    """Score frame decisions against human labels: per-frame P/R/F1 with intervals, micro/macro F1."""
+    from .evaluate import cross_validate, evaluate_labelled, format_report
 
     if level not in ("auto", "sentence", "document"):
         raise CatalogError(f"The '--level' option must be auto, sentence or document. Got {level!r} instead.")
-    catalog = load_catalog(frames)
-    table = read_labels(labels)
-    sentences = None
-    if run is not None:
-        path = run / "tables" / "sentences.parquet"
-        if not path.exists():
-            raise CatalogError(f"Run folder {run} has no tables/sentences.parquet; give a folder written by analyze.")
-        sentences = pd.read_parquet(path)
-    embedder = _model_for(model, table, sentences)
-    result = evaluate_catalog(catalog, table, embedder, level=level, sentences=sentences,
-                              threshold="calibrated" if threshold is None else threshold)
+    if cv == 1:
+        raise CatalogError("The '--cv' option needs at least 2 folds (e.g. --cv 5); 0 scores the catalog alone.")
+    cfg, _, catalog, gold, corpus = _prepare_coded(frames, labels, model, run, level, config, set_)
+    if cv:
+        result = cross_validate(catalog, corpus, gold, n_splits=cv, seed=cfg.seed)
+    else:
+        from ..embed import cache_from_config
+
+        result = evaluate_labelled(catalog, corpus, gold, cfg.frames, seed=cfg.seed,
+                                   threshold="calibrated" if threshold is None else threshold,
+                                   cache=cache_from_config(cfg.embedding))
     typer.echo(format_report(result))
+
+
+@frames_app.command("train")
+@user_errors
+def train(
+    catalog: Path = typer.Argument(..., help="Catalog YAML file (or a bundled catalog name); the model is saved beside it."),
+    labels: Path = typer.Option(..., "--labels", "-l", help="Coded items: CSV, JSONL or a Label Studio JSON export."),
+    model: str = ModelOpt,
+    run: Optional[Path] = RunOpt,
+    level: str = LevelOpt,
+    config: Optional[Path] = ConfigOpt,
+    set_: Optional[List[str]] = SetOpt,
+) -> None:
+    """Fit a per-frame classifier on coded examples; analyze then uses it (anchors for untrained frames)."""
+    from .train import save_trained, train_frames
+
+    cfg, path, cat, gold, corpus = _prepare_coded(catalog, labels, model, run, level, config, set_)
+    trained = train_frames(cat, path, corpus, gold, seed=cfg.seed)
+    out = save_trained(trained)
+    clf = trained.classifier
+    typer.echo(f"Trained {len(clf.frame_ids_)} frames on {len(gold)} {corpus.level}s with {corpus.model}: "
+               f"{', '.join(clf.frame_ids_)}. Saved {out}.")
+    for fid, why in clf.skipped_.items():
+        typer.echo(f"Not trained: {fid} ({why}); it keeps the anchors.")
+    typer.echo("Check it with: framing evaluate --frames CATALOG --labels CODED --cv 5")

@@ -1,11 +1,15 @@
-"""Scoring a frame catalog against human labels.
+"""Scoring frame decisions against human labels: the catalog alone, or trained and cross-validated.
 
-A label file (CSV or JSONL) has one row per labelled item and a ``frames``
-field: the ids of the frames the item expresses (a JSON list, or a string
-separated by ``;``, ``|`` or ``,``; empty means none). The item is named by
-its ``text``, or by ``sentence_id`` / ``doc_id`` of a run folder. Sentence
-level compares the frames of each sentence; document level compares the
-union of the frames of a document's sentences.
+A label file (CSV, JSONL or a Label Studio export; see
+:func:`framing.frames.labelled.read_labels`) names each item by its
+``text`` or by a ``sentence_id`` / ``doc_id`` of a run, with the ids (or
+aliases) of the frames it expresses. The items are prepared like ``framing
+analyze`` prepares a corpus (language id, sentence splitter, model choice),
+and decided like analyze decides: at document level by the document score
+and its label-free threshold (:mod:`framing.frames.document`), at sentence
+level by the sentence decision. ``cv`` instead trains the per-frame
+classifier of :mod:`framing.frames.train` on k-1 folds and decides the k-th.
+Intervals are percentile bootstrap intervals over items (seeded).
 
 Examples
 --------
@@ -15,33 +19,36 @@ Examples
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..config import FramesConfig
 from .calibrate import best_threshold
 from .catalog import FrameCatalog
+from .document import document_frame_table
+from .labelled import LabelledCorpus, prepare_labelled, read_labels, resolve_label_ids
 from .match import FrameMatcher
 
-_SEP = re.compile(r"[;|,]")
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
+__all__ = ["EvaluationResult", "bootstrap_intervals", "cross_validate", "evaluate_catalog", "evaluate_labelled",
+           "format_report", "multilabel_metrics", "prf", "read_labels"]
 
 
 @dataclass(frozen=True)
 class EvaluationResult:
-    """Per-frame and averaged scores of a catalog on labelled items.
+    """Per-frame and averaged scores of frame decisions on labelled items.
 
     per_frame : DataFrame with frame_id, support, predicted, tp, fp, fn,
-        precision, recall, f1, threshold (used), suggested_threshold,
-        suggested_f1.
+        precision, recall, f1, f1_low, f1_high (bootstrap interval),
+        threshold (used), suggested_threshold, suggested_f1 (catalog only).
     micro_f1, macro_f1, micro_precision, micro_recall : float
+    intervals : dict of name to (low, high) for micro_precision, micro_recall,
+        micro_f1 and macro_f1
     n_items : int
     level : "sentence" or "document"
+    method : "catalog" or "trained, k-fold cross-validation"
+    model : the embedder spec and why it was chosen
     """
 
     per_frame: pd.DataFrame
@@ -51,54 +58,9 @@ class EvaluationResult:
     macro_f1: float
     n_items: int
     level: str
-
-
-def _parse_frames(value, path, line) -> list[str]:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    if isinstance(value, str) and value.strip().startswith("["):
-        try:
-            return _parse_frames(json.loads(value), path, line)
-        except json.JSONDecodeError:
-            raise InputError(f"Label file {path}, line {line}, field 'frames': {value!r} looks like a JSON list "
-                             "but is not valid JSON; write [\"id-a\", \"id-b\"] or id-a;id-b.") from None
-    if isinstance(value, str):
-        return [v.strip() for v in _SEP.split(value) if v.strip()]
-    raise InputError(f"Label file {path}, line {line}, field 'frames': expected a list of frame ids or a "
-                     f"';'-separated string, got {type(value).__name__}.")
-
-
-def read_labels(path: str | Path) -> pd.DataFrame:
-    """Read a CSV or JSONL label file into a table with a ``frames`` list column.
-
-    Raises
-    ------
-    InputError
-        When the file cannot be read, has no ``frames`` field, or names no item.
-    """
-    path = Path(path)
-    from ..labels import is_label_studio_export, read_label_studio
-
-    if is_label_studio_export(path):  # Label Studio's JSON export of a `framing sample` project
-        return read_label_studio(path)
-    try:
-        if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
-            records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-            table = pd.DataFrame.from_records(records)
-        else:
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False, on_bad_lines="error")
-    except (OSError, ValueError) as exc:  # pandas' ParserError is a ValueError
-        raise InputError(f"Cannot read label file {path}: {str(exc).strip()}. Use CSV (quote texts holding commas) or JSONL "
-                         "with a 'frames' field.") from None
-    if "frames" not in table:
-        raise InputError(f"Label file {path} has no 'frames' field (columns: {', '.join(map(str, table.columns))}).")
-    if not {"text", "sentence_id", "doc_id"} & set(table.columns):
-        raise InputError(f"Label file {path} must name each item by 'text', 'sentence_id' or 'doc_id'.")
-    offset = 2 if path.suffix.lower() == ".csv" else 1
-    table["frames"] = [_parse_frames(v, path, i + offset) for i, v in enumerate(table["frames"])]
-    return table
+    method: str = "catalog"
+    intervals: dict | None = None
+    model: str = ""
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -134,30 +96,147 @@ def multilabel_metrics(gold: list[set], pred: list[set], frame_ids: list[str]) -
     return table, {"micro_precision": mp, "micro_recall": mr, "micro_f1": mf, "macro_f1": macro}
 
 
-def _items(labels: pd.DataFrame, level: str, sentences: pd.DataFrame | None) -> list[list[str]]:
-    """The texts of each labelled item (one for a sentence, several for a document)."""
-    out = []
-    for i, (_, row) in enumerate(labels.iterrows()):
-        text = row.get("text")
-        if isinstance(text, str) and text.strip():
-            out.append([text] if level == "sentence" else [s for s in _SENT_SPLIT.split(text.strip()) if s])
-            continue
-        if sentences is None:
-            raise InputError(f"Label row {i + 1} names its item by id; pass --run RUN_DIR so its text can be found.")
-        key = "sentence_id" if level == "sentence" and row.get("sentence_id") else "doc_id"
-        found = sentences.loc[sentences[key] == row.get(key)]
-        if "is_fragment" in found:
-            found = found[~found["is_fragment"].astype(bool)]
-        if found.empty:
-            raise InputError(f"Label row {i + 1}: {key} {row.get(key)!r} is not in the run's sentences table.")
-        out.append(found["text"].astype(str).tolist())
-    return out
+def _f1(tp, fp, fn):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(2 * tp + fp + fn > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+
+
+def bootstrap_intervals(Y: np.ndarray, P: np.ndarray, n_boot: int = 1000, seed: int = 42,
+                        level: float = 0.95) -> tuple[np.ndarray, dict]:
+    """Percentile bootstrap intervals over items for per-frame F1 and the averages.
+
+    Parameters
+    ----------
+    Y, P : ndarray of shape (n_items, n_frames) of bool
+        Gold labels and decisions.
+    n_boot : int
+    seed : int
+    level : float
+
+    Returns
+    -------
+    per_frame : ndarray of shape (n_frames, 2)
+        (low, high) of each frame's F1.
+    averages : dict of name to (low, high)
+        micro_precision, micro_recall, micro_f1, macro_f1 (over frames present in the resample).
+
+    Examples
+    --------
+    >>> Y = np.array([[1, 0], [1, 1], [0, 1], [0, 0]], bool)
+    >>> low_high, avg = bootstrap_intervals(Y, Y.copy(), n_boot=50)
+    >>> low_high.tolist(), avg["micro_f1"]
+    ([[1.0, 1.0], [1.0, 1.0]], (1.0, 1.0))
+    """
+    Y, P = np.asarray(Y, bool), np.asarray(P, bool)
+    n = len(Y)
+    rng = np.random.default_rng(seed)
+    tp_i, fp_i, fn_i = (Y & P).astype(int), (~Y & P).astype(int), (Y & ~P).astype(int)
+    f1s, micro_p, micro_r, micro_f, macro = [], [], [], [], []
+    for _ in range(n_boot):
+        idx = rng.integers(0, n, n)
+        tp, fp, fn = tp_i[idx].sum(0), fp_i[idx].sum(0), fn_i[idx].sum(0)
+        f = _f1(tp, fp, fn)
+        f1s.append(f)
+        active = (tp + fn + fp) > 0
+        macro.append(f[active].mean() if active.any() else 0.0)
+        p, r, mf = prf(int(tp.sum()), int(fp.sum()), int(fn.sum()))
+        micro_p.append(p)
+        micro_r.append(r)
+        micro_f.append(mf)
+    q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
+    per_frame = np.percentile(np.asarray(f1s), q, axis=0).T
+    averages = {name: tuple(float(x) for x in np.percentile(values, q))
+                for name, values in (("micro_precision", micro_p), ("micro_recall", micro_r),
+                                     ("micro_f1", micro_f), ("macro_f1", macro))}
+    return per_frame, averages
+
+
+def _result(gold: list[set], P: np.ndarray, ids: list[str], level: str, method: str, model: str,
+            seed: int, extra: dict | None = None) -> EvaluationResult:
+    pred = [{ids[j] for j in np.flatnonzero(row)} for row in P]
+    table, avg = multilabel_metrics(gold, pred, ids)
+    Y = np.array([[f in g for f in ids] for g in gold], bool).reshape(len(gold), len(ids))
+    per_frame, averages = bootstrap_intervals(Y, P, seed=seed)
+    table["f1_low"], table["f1_high"] = per_frame[:, 0], per_frame[:, 1]
+    for name, values in (extra or {}).items():
+        table[name] = values
+    return EvaluationResult(per_frame=table, n_items=len(gold), level=level, method=method, intervals=averages,
+                            model=model, **avg)
+
+
+def evaluate_labelled(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], cfg: FramesConfig | None = None,
+                      seed: int = 42, threshold="calibrated", matcher: FrameMatcher | None = None,
+                      cache=None) -> EvaluationResult:
+    """Decide the labelled items with the catalog alone, exactly as ``analyze`` would, and score the decisions.
+
+    The matcher is calibrated on the labelled items' own sentences, without
+    their labels (label-free, like on any corpus).
+    """
+    cfg = cfg or FramesConfig()
+    sents = corpus.sentences
+    matcher = matcher or FrameMatcher(catalog, corpus.embedder, threshold=threshold,
+                                      negative_weight=cfg.negative_weight, seed=seed, calibration=cfg.calibration,
+                                      specificity=cfg.specificity, cache=cache).fit(sents, corpus.vectors)
+    sf = matcher.transform(sents, corpus.vectors)
+    ids = list(dict.fromkeys(sf["frame_id"]))
+    joined = sf.merge(sents[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})
+    n = len(corpus.items)
+    if corpus.level == "document":
+        docs = document_frame_table(joined, matcher.document_thresholds(), top_k=cfg.document_top_k,
+                                    calibration=cfg.document_calibration, seed=seed)
+        score = docs.pivot(index="doc_id", columns="frame_id", values="score").reindex(index=range(n), columns=ids)
+        decided = docs.pivot(index="doc_id", columns="frame_id", values="matched").reindex(index=range(n), columns=ids)
+        used = docs.groupby("frame_id")["threshold"].median().reindex(ids)
+    else:
+        score = joined.pivot_table(index="doc_id", columns="frame_id", values="strength", aggfunc="max").reindex(
+            index=range(n), columns=ids)
+        decided = joined.pivot_table(index="doc_id", columns="frame_id", values="matched", aggfunc="max").reindex(
+            index=range(n), columns=ids)
+        used = pd.Series(matcher.document_thresholds()).reindex(ids)
+    P = decided.fillna(False).to_numpy(dtype=bool)
+    S = score.fillna(-np.inf).to_numpy(dtype=float)
+    suggested = [best_threshold(S[:, j], np.array([ids[j] in g for g in gold]), beta=1.0)
+                 if any(ids[j] in g for g in gold) else (np.nan, np.nan) for j in range(len(ids))]
+    extra = {"threshold": used.to_numpy(dtype=float), "suggested_threshold": [s[0] for s in suggested],
+             "suggested_f1": [s[1] for s in suggested]}
+    return _result(gold, P, ids, corpus.level, "catalog", f"{corpus.model}: {corpus.reason}", seed, extra)
+
+
+def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], n_splits: int = 5,
+                   seed: int = 42, C: float | None = None) -> EvaluationResult:
+    """k-fold cross-validated decisions of the trained per-frame classifier (:mod:`framing.frames.train`).
+
+    A frame with too few coded examples in a training fold (fewer than 3
+    positives or negatives) is not decided in that fold: its items count as
+    not matched. Folds are seeded and stratified by the number of frames of
+    an item (0, 1, 2 or more).
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    from .train import DEFAULT_C, FrameClassifier
+
+    ids = [f.id for f in catalog.matchable()]
+    X = corpus.item_vectors()
+    Y = np.array([[f in g for f in ids] for g in gold], bool).reshape(len(gold), len(ids))
+    strata = np.minimum(Y.sum(axis=1), 2)
+    k = int(min(n_splits, np.bincount(strata).max()))
+    if k < 2:
+        raise ValueError("Too few labelled items for cross-validation: need at least 2 per fold.")
+    P = np.zeros_like(Y)
+    folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    for train, test in folds.split(X, strata if np.bincount(strata).min() >= k else np.zeros(len(Y))):
+        model = FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed).fit(X[train], Y[train], ids)
+        if model.frame_ids_:
+            cols = [ids.index(f) for f in model.frame_ids_]
+            P[np.ix_(test, cols)] = model.predict(X[test])
+    return _result(gold, P, ids, corpus.level, f"trained (logistic regression), {k}-fold cross-validation",
+                   f"{corpus.model}: {corpus.reason}", seed)
 
 
 def evaluate_catalog(catalog: FrameCatalog, labels: pd.DataFrame, embedder, level: str = "auto",
                      sentences: pd.DataFrame | None = None, threshold="calibrated",
-                     matcher: FrameMatcher | None = None) -> EvaluationResult:
-    """Match the labelled items with the catalog and score the matches against the labels.
+                     matcher: FrameMatcher | None = None, cfg=None, run=None) -> EvaluationResult:
+    """Prepare labelled items like analyze (with this embedder) and score the catalog's decisions.
 
     Parameters
     ----------
@@ -165,56 +244,40 @@ def evaluate_catalog(catalog: FrameCatalog, labels: pd.DataFrame, embedder, leve
     labels : DataFrame from :func:`read_labels`
     embedder : Embedder
     level : "auto", "sentence" or "document"
-        ``auto`` is document level when items are named by ``doc_id`` only.
     sentences : DataFrame, optional
         A run's sentences table, to resolve ``sentence_id`` / ``doc_id``.
     threshold : "calibrated", float or dict
-        Passed to :class:`FrameMatcher`.
     matcher : FrameMatcher, optional
-        An already fitted matcher (its catalog and embedder are used).
-
-    Returns
-    -------
-    EvaluationResult
+        An already fitted matcher.
+    cfg : Config, optional
     """
-    unknown = sorted({f for fs in labels["frames"] for f in fs} - set(catalog.ids))
-    if unknown:
-        raise InputError(f"The labels use frame ids that are not in the catalog: {', '.join(unknown)}. "
-                         f"Catalog ids: {', '.join(catalog.ids)}.")
-    if level == "auto":
-        level = "document" if "doc_id" in labels and not {"text", "sentence_id"} & set(labels.columns) else "sentence"
-    items = _items(labels, level, sentences)
-    matcher = matcher or FrameMatcher(catalog, embedder, threshold=threshold).fit()
-    flat = [t for texts in items for t in texts]
-    owner = np.repeat(np.arange(len(items)), [len(t) for t in items])
-    frame_table = pd.DataFrame({"sentence_id": [f"i{k}" for k in range(len(flat))], "text": flat})
-    sf = matcher.transform(frame_table, matcher.embedder.encode(flat)) if flat else None
-    ids = list(dict.fromkeys(sf["frame_id"])) if sf is not None else catalog.ids
-    scores = sf["score"].to_numpy().reshape(len(flat), len(ids)) if sf is not None else np.zeros((0, len(ids)))
-    matched = sf["matched"].to_numpy().reshape(len(flat), len(ids)) if sf is not None else scores > 0
-    item_scores = np.full((len(items), len(ids)), -np.inf)
-    np.maximum.at(item_scores, owner, scores)
-    item_matched = np.zeros((len(items), len(ids)), bool)
-    np.logical_or.at(item_matched, owner, matched)
-    gold = [set(fs) for fs in labels["frames"]]
-    pred = [{ids[j] for j in np.flatnonzero(row)} for row in item_matched]
-    table, avg = multilabel_metrics(gold, pred, ids)
-    table["threshold"] = [matcher.thresholds_.get(fid, np.nan) for fid in ids]
-    suggested = [best_threshold(item_scores[:, j], np.array([ids[j] in g for g in gold]), beta=1.0)
-                 if any(ids[j] in g for g in gold) else (np.nan, np.nan) for j in range(len(ids))]
-    table["suggested_threshold"] = [s[0] for s in suggested]
-    table["suggested_f1"] = [s[1] for s in suggested]
-    return EvaluationResult(per_frame=table, n_items=len(items), level=level, **avg)
+    from ..config import Config
+
+    cfg = cfg or Config()
+    gold = resolve_label_ids(labels, catalog)
+    corpus = prepare_labelled(labels, level, cfg, run=run, embedder=embedder, sentences=sentences)
+    return evaluate_labelled(catalog, corpus, gold, cfg.frames, seed=cfg.seed, threshold=threshold, matcher=matcher)
 
 
 def format_report(result: EvaluationResult) -> str:
-    """A plain-text table of the evaluation."""
+    """A plain-text table of the evaluation, with 95% bootstrap intervals."""
     t = result.per_frame
-    lines = [f"{result.n_items} labelled items, {result.level} level",
-             f"{'frame':34} {'sup':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6} {'thr':>6} {'sug.thr':>7} {'sug.F1':>6}"]
+    has_sug = "suggested_threshold" in t
+    lines = [f"{result.n_items} labelled items, {result.level} level, {result.method}",
+             f"model: {result.model}" if result.model else "",
+             f"{'frame':28} {'sup':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6} {'F1 95% CI':>13}"
+             + (f" {'thr':>6} {'sug.thr':>7} {'sug.F1':>6}" if has_sug else "")]
     for _, r in t.iterrows():
-        lines.append(f"{r.frame_id[:34]:34} {r.support:>4} {r.predicted:>4} {r.precision:6.3f} {r.recall:6.3f} "
-                     f"{r.f1:6.3f} {r.threshold:6.3f} {r.suggested_threshold:7.3f} {r.suggested_f1:6.3f}")
-    lines.append(f"micro P {result.micro_precision:.3f}  R {result.micro_recall:.3f}  F1 {result.micro_f1:.3f}   "
-                 f"macro F1 {result.macro_f1:.3f}")
-    return "\n".join(lines)
+        line = (f"{r.frame_id[:28]:28} {r.support:>4} {r.predicted:>4} {r.precision:6.3f} {r.recall:6.3f} "
+                f"{r.f1:6.3f}  [{r.f1_low:.2f}, {r.f1_high:.2f}]")
+        if has_sug:
+            line += f" {r.threshold:6.3f} {r.suggested_threshold:7.3f} {r.suggested_f1:6.3f}"
+        lines.append(line)
+    ci = result.intervals or {}
+
+    def _ci(name):
+        return f" [{ci[name][0]:.2f}, {ci[name][1]:.2f}]" if name in ci else ""
+    lines.append(f"micro P {result.micro_precision:.3f}{_ci('micro_precision')}  R {result.micro_recall:.3f}"
+                 f"{_ci('micro_recall')}  F1 {result.micro_f1:.3f}{_ci('micro_f1')}")
+    lines.append(f"macro F1 {result.macro_f1:.3f}{_ci('macro_f1')}")
+    return "\n".join(line for line in lines if line)

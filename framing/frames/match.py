@@ -21,8 +21,9 @@ from .catalog import FrameCatalog
 
 logger = logging.getLogger(__name__)
 
-SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "matched"]
+SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "strength", "matched"]
 FALLBACK_THRESHOLD = 0.5
+MIN_CORPUS_SENTENCES = 20
 _CHUNK = 4096
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:()\u2013\u2014]|\s-\s|\.{2,})\s*")
 
@@ -88,17 +89,33 @@ class FrameMatcher:
     clauses : bool
         Also score clause windows of long sentences (see :func:`clause_windows`)
         and keep the best score; needs a ``text`` column in ``transform``.
+    calibration : "corpus" or "anchors"
+        ``corpus`` (label-free): when :meth:`fit` is given the corpus, a frame's
+        threshold sits halfway between the corpus's typical score for the frame
+        (its median: most sentences do not use a given frame) and the typical
+        score of the frame's own anchors (leave-one-out). ``anchors``: the
+        threshold learned on the catalog's anchors alone.
+    specificity : float
+        How hard a sentence's strength for one frame is lowered by its
+        strength for the unrelated frames (0 = not at all); a generic sentence
+        near every frame then matches none.
+    cache : EmbeddingCache, optional
+        Anchors, near misses and clause windows are embedded through it.
 
     Attributes
     ----------
     thresholds_ : dict of str to float
+        Thresholds on ``score``.
     calibration_ : pandas.DataFrame
-        frame_id, n_anchors, n_negatives, threshold, f_beta, source.
+        frame_id, n_anchors, n_negatives, threshold, f_beta, source,
+        anchor_level, background, separation.
     anchor_vectors_ : ndarray of shape (n_anchors, dim)
+    anchor_level_, background_ : ndarray of shape (n_frames,)
+        Typical score of the frame's anchors, and of the corpus's sentences.
     """
 
     def __init__(self, catalog: FrameCatalog, embedder, threshold="calibrated", negative_weight=0.5,
-                 seed=42, top_k=2, beta=0.5, clauses=True):
+                 seed=42, top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None):
         self.catalog = catalog
         self.embedder = embedder
         self.threshold = threshold
@@ -107,10 +124,30 @@ class FrameMatcher:
         self.top_k = top_k
         self.beta = beta
         self.clauses = clauses
+        self.calibration = calibration
+        self.specificity = specificity
+        self.cache = cache
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Every text the matcher embeds goes through the embedding cache (when one is given)."""
+        from ..embed import embed_texts
+
+        vectors, _ = embed_texts(list(texts), self.embedder, self.cache)
+        return vectors
 
     # -- fitting ---------------------------------------------------------
-    def fit(self) -> FrameMatcher:
-        """Embed anchors and near misses and calibrate one threshold per frame."""
+    def fit(self, sentences: pd.DataFrame | None = None, embeddings: np.ndarray | None = None) -> FrameMatcher:
+        """Embed anchors and near misses and calibrate one threshold per frame.
+
+        Parameters
+        ----------
+        sentences : DataFrame, optional
+            The corpus to calibrate on (sentence_id, text, is_fragment), no
+            labels needed; rows aligned with ``embeddings``.
+        embeddings : ndarray of shape (n_sentences, dim), optional
+        """
+        if self.calibration not in ("corpus", "anchors"):
+            raise CatalogError(f"The 'calibration' parameter must be 'corpus' or 'anchors'. Got {self.calibration!r} instead.")
         frames = self.catalog.matchable()
         if not frames:
             raise CatalogError(f"Catalog {self.catalog.name!r} has no frame with examples to match.")
@@ -120,13 +157,15 @@ class FrameMatcher:
             a_owner += [i] * len(frame.anchors)
             negatives += frame.near_misses
             n_owner += [i] * len(frame.near_misses)
-        vecs = _normalise(self.embedder.encode(anchors + negatives))
+        vecs = _normalise(self._encode(anchors + negatives))
         self.frame_ids_ = [f.id for f in frames]
         self.anchor_vectors_ = vecs[: len(anchors)]
         self.negative_vectors_ = vecs[len(anchors):]
         self.anchor_owner_ = np.asarray(a_owner, dtype=int)
         self.negative_owner_ = np.asarray(n_owner, dtype=int)
+        self.related_ = np.array([self._related(frames, i) for i in range(len(frames))])
         self.thresholds_, self.calibration_ = self._calibrate(frames)
+        self._calibrate_on_corpus(sentences, embeddings)
         return self
 
     def _related(self, frames, i: int) -> np.ndarray:
@@ -139,7 +178,8 @@ class FrameMatcher:
         if not isinstance(self.threshold, (dict, str)):
             value = float(self.threshold)
             rows = [{"frame_id": f.id, "n_anchors": len(f.anchors), "n_negatives": len(f.near_misses),
-                     "threshold": value, "f_beta": np.nan, "source": "fixed"} for f in frames]
+                     "threshold": value, "f_beta": np.nan, "source": "fixed",
+                     **dict(zip(("anchor_level", "anchor_background"), self._levels(i)))} for i, f in enumerate(frames)]
             return {f.id: value for f in frames}, pd.DataFrame(rows)
         if isinstance(self.threshold, str) and self.threshold != "calibrated":
             raise CatalogError(f"The 'threshold' parameter must be 'calibrated', a number or a dict. "
@@ -151,9 +191,77 @@ class FrameMatcher:
             else:
                 value, fb, source = self._calibrate_one(frames, i)
             thresholds[frame.id] = value
+            level, background = self._levels(i)
             rows.append({"frame_id": frame.id, "n_anchors": len(frame.anchors), "n_negatives": len(frame.near_misses),
-                         "threshold": value, "f_beta": fb, "source": source})
+                         "threshold": value, "f_beta": fb, "source": source, "anchor_level": level,
+                         "anchor_background": background})
         return thresholds, pd.DataFrame(rows)
+
+    def _levels(self, i: int) -> tuple[float, float]:
+        """Typical score of frame i's anchors (each against the others) and of the unrelated frames' anchors."""
+        own = self.anchor_owner_ == i
+        A = self.anchor_vectors_[own]
+        N = self.negative_vectors_[self.negative_owner_ == i]
+        neg = A @ N.T if len(N) else None
+        if len(A) >= 2:
+            sp = A @ A.T
+            np.fill_diagonal(sp, -np.inf)
+            level = float(np.mean(frame_scores(sp, neg, self.top_k, self.negative_weight)))
+        else:
+            level = float(np.mean(frame_scores(A @ A.T, neg, self.top_k, self.negative_weight)))
+        others = ~np.isin(self.anchor_owner_, np.flatnonzero(self.related_[i]))
+        O = self.anchor_vectors_[others]
+        if not len(O):
+            return level, 0.0
+        background = float(np.median(frame_scores(O @ A.T, O @ N.T if len(N) else None, self.top_k, self.negative_weight)))
+        return level, background
+
+    def _calibrate_on_corpus(self, sentences: pd.DataFrame | None, embeddings: np.ndarray | None) -> None:
+        """Place each frame on the corpus's own scale (label-free).
+
+        The background of a frame is the corpus's median score for it (most
+        sentences do not use a given frame); its level is the typical score
+        of its anchors. ``strength`` measures a sentence from 0 (the typical
+        sentence of the corpus) to 1 (as close as the frame's anchors are to
+        each other); the corpus-calibrated threshold is strength 0.5: nearer
+        the anchors than the corpus's typical sentence.
+        """
+        cal = self.calibration_
+        level = cal["anchor_level"].to_numpy(dtype=float)
+        background = cal["anchor_background"].to_numpy(dtype=float)
+        spread = np.full(len(level), np.nan)
+        use_corpus = self.calibration == "corpus" and embeddings is not None and sentences is not None
+        kept = 0
+        if use_corpus:
+            raw = self._raw_scores(sentences, embeddings)
+            kept = len(raw)
+            if kept >= MIN_CORPUS_SENTENCES:
+                background = np.median(raw, axis=0)
+                spread = 1.4826 * np.median(np.abs(raw - background), axis=0)
+            else:
+                warnings.warn(f"Only {kept} sentences to calibrate frames on (fewer than {MIN_CORPUS_SENTENCES}); "
+                              "thresholds come from the catalog's anchors alone.", FrameWarning, stacklevel=3)
+                use_corpus = False
+        fixed = self.threshold if isinstance(self.threshold, dict) else {}
+        sources = cal["source"].tolist()
+        for i, fid in enumerate(self.frame_ids_):
+            if not use_corpus or sources[i] == "fixed" or fid in fixed:
+                continue
+            if level[i] - background[i] < 0.02:
+                warnings.warn(f"Frame '{fid}': its anchors are no closer to each other than to this corpus's typical "
+                              "sentence; its threshold comes from the anchors alone. Review its examples.",
+                              FrameWarning, stacklevel=3)
+                continue
+            self.thresholds_[fid] = float(background[i] + 0.5 * (level[i] - background[i]))
+            sources[i] = "corpus"
+        gap = np.maximum(level - background, 1e-6)
+        cal = cal.assign(threshold=[self.thresholds_[f] for f in self.frame_ids_], source=sources,
+                         background=background, separation=np.where(spread > 0, (level - background) / spread, np.nan))
+        self.calibration_ = cal
+        self.anchor_level_, self.background_ = level, np.asarray(background, dtype=float)
+        self.strength_thresholds_ = (cal["threshold"].to_numpy() - self.background_) / gap
+        self.corpus_sentences_ = kept
+
 
     def _calibrate_one(self, frames, i: int) -> tuple[float, float, str]:
         own = self.anchor_owner_ == i
@@ -222,45 +330,83 @@ class FrameMatcher:
         if not windows:
             return scores
         logger.info("Scoring %d clause windows of %d long sentences", len(windows), len(set(owner)))
-        win_scores = self.score(self.embedder.encode(windows))
+        win_scores = self.score(self._encode(windows))
         out = scores.copy()
         np.maximum.at(out, np.asarray(owner), win_scores)
         return out
+
+    def _kept(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> np.ndarray:
+        if len(sentences) != len(embeddings):
+            raise ValueError(f"sentences has {len(sentences)} rows but embeddings has {len(embeddings)}; "
+                             "they must be aligned row by row.")
+        if "is_fragment" in sentences:
+            return ~sentences["is_fragment"].fillna(False).astype(bool).to_numpy()
+        return np.ones(len(sentences), bool)
+
+    def _raw_scores(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> np.ndarray:
+        """Scores (n_kept, n_frames) of the non-fragment sentences, clause windows included."""
+        keep = self._kept(sentences, embeddings)
+        scores = self.score(np.asarray(embeddings)[keep])
+        if self.clauses and "text" in sentences:
+            scores = self._clause_max(sentences["text"].to_numpy()[keep], scores)
+        return scores
+
+    def strength(self, scores: np.ndarray) -> np.ndarray:
+        """Scores on each frame's own scale: 0 = the corpus's typical sentence, 1 = the frame's anchors.
+
+        With ``specificity`` > 0, a sentence's positive strength for the unrelated
+        frames (their mean) lowers its strength for each frame.
+
+        Parameters
+        ----------
+        scores : ndarray of shape (n_texts, n_frames)
+
+        Returns
+        -------
+        ndarray of shape (n_texts, n_frames)
+        """
+        self._check_fitted()
+        gap = np.maximum(self.anchor_level_ - self.background_, 1e-6)
+        rel = (scores - self.background_[None, :]) / gap[None, :]
+        if self.specificity <= 0 or rel.shape[1] < 2:
+            return rel
+        pos = np.maximum(rel, 0.0)
+        unrelated = ~self.related_
+        n_unrel = np.maximum(unrelated.sum(axis=1), 1)
+        penalty = (pos @ unrelated.T.astype(float)) / n_unrel[None, :]
+        return rel - self.specificity * penalty
 
     def transform(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> pd.DataFrame:
         """The sentence_frames table: one row per (non-fragment sentence, frame).
 
         Parameters
         ----------
-        sentences : DataFrame with sentence_id (and optionally is_fragment)
+        sentences : DataFrame with sentence_id (and optionally is_fragment, text)
             Rows aligned with ``embeddings``. Fragments are not matched: they
             have no rows.
         embeddings : ndarray of shape (n_sentences, dim)
 
         Returns
         -------
-        DataFrame with columns sentence_id, frame_id, score, matched. A
-        narrative without examples of its own scores the maximum of its
-        sub-narratives and is matched when any of them is.
+        DataFrame with columns sentence_id, frame_id, score (similarity to the
+        frame's anchors), strength (see :meth:`strength`) and matched
+        (strength at or above the frame's threshold). A narrative without
+        examples of its own takes the maximum of its sub-narratives and is
+        matched when any of them is.
         """
         self._check_fitted()
-        if len(sentences) != len(embeddings):
-            raise ValueError(f"sentences has {len(sentences)} rows but embeddings has {len(embeddings)}; "
-                             "they must be aligned row by row.")
-        keep = ~sentences["is_fragment"].fillna(False).astype(bool).to_numpy() if "is_fragment" in sentences else \
-            np.ones(len(sentences), bool)
+        keep = self._kept(sentences, embeddings)
         ids = sentences["sentence_id"].to_numpy()[keep]
-        scores = self.score(np.asarray(embeddings)[keep])
-        if self.clauses and "text" in sentences:
-            scores = self._clause_max(sentences["text"].to_numpy()[keep], scores)
-        thr = np.array([self.thresholds_[f] for f in self.frame_ids_])
+        scores = self._raw_scores(sentences, embeddings)
+        strength = self.strength(scores)
         frame_ids = list(self.frame_ids_)
-        matched = scores >= thr[None, :]
+        matched = strength >= self.strength_thresholds_[None, :]
         for parent in self.catalog.frames:
             if parent.anchors:
                 continue
             cols = [frame_ids.index(c.id) for c in self.catalog.children(parent.id) if c.id in self.frame_ids_]
             scores = np.column_stack([scores, scores[:, cols].max(axis=1)])
+            strength = np.column_stack([strength, strength[:, cols].max(axis=1)])
             matched = np.column_stack([matched, matched[:, cols].any(axis=1)])
             frame_ids.append(parent.id)
         n, m = scores.shape
@@ -268,13 +414,25 @@ class FrameMatcher:
             "sentence_id": np.repeat(ids, m),
             "frame_id": np.tile(np.asarray(frame_ids, dtype=object), n),
             "score": scores.reshape(-1).astype(np.float32),
+            "strength": strength.reshape(-1).astype(np.float32),
             "matched": matched.reshape(-1),
         }, columns=SENTENCE_FRAME_COLUMNS)
+
+    def document_thresholds(self) -> dict[str, float]:
+        """The strength a document's score must reach, per frame (narratives: their lowest child's)."""
+        self._check_fitted()
+        out = dict(zip(self.frame_ids_, map(float, self.strength_thresholds_)))
+        for parent in self.catalog.frames:
+            if not parent.anchors:
+                kids = [out[c.id] for c in self.catalog.children(parent.id) if c.id in out]
+                if kids:
+                    out[parent.id] = min(kids)
+        return out
 
     def predict_texts(self, texts: list[str]) -> pd.DataFrame:
         """Score raw texts (embedded with the matcher's embedder): a wide table of scores and matches."""
         self._check_fitted()
-        scores = self.score(self.embedder.encode(list(texts))) if texts else np.zeros((0, len(self.frame_ids_)))
+        scores = self.score(self._encode(list(texts))) if texts else np.zeros((0, len(self.frame_ids_)))
         frame = pd.DataFrame(scores, columns=self.frame_ids_)
         frame.insert(0, "text", list(texts))
         return frame

@@ -14,13 +14,13 @@ import pandas as pd
 
 from ..config import FramesConfig
 from .catalog import FrameCatalog
+from .document import DOCUMENT_FRAME_COLUMNS, apply_document_decisions, document_frame_table
 from .suggest import CANDIDATE_COLUMNS, find_candidates
 
 FRAME_COLUMNS = ["frame_id", "label", "catalog", "parent", "description", "sentences", "documents", "sources",
                  "source_names", "evidence_ids"]
 TOPIC_FRAME_COLUMNS = ["topic", "frame_id", "share", "matched_sentences", "mean_score", "expresses"]
-DOCUMENT_FRAME_COLUMNS = ["doc_id", "frame_id", "matched_sentences", "share", "max_score", "evidence_id"]
-SOURCE_FRAME_COLUMNS = ["source", "frame_id", "matched_sentences", "documents", "share"]
+SOURCE_FRAME_COLUMNS = ["source", "frame_id", "matched_sentences", "documents", "share", "document_share"]
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,18 @@ class FrameTables:
     """The frame results of a run (all pandas DataFrames).
 
     frames : one row per catalog frame: counts of matched sentences,
-        documents and sources, and ``evidence_ids`` (best-scoring matched
-        sentence ids, at most one per document first).
+        matched documents (the document-level decision of ``document_frames``)
+        and their sources, and ``evidence_ids`` (best-scoring matched sentence
+        ids, from matched documents first, at most one per document first).
     topic_frames : topic, frame_id, share of the topic's sentences matched,
         matched_sentences, mean_score, expresses (bool).
-    document_frames : doc_id, frame_id, matched_sentences, share, max_score,
-        evidence_id (only documents with a match).
-    source_frames : source, frame_id, matched_sentences, documents, share of
-        the source's scored sentences.
+    document_frames : every document and frame: doc_id, frame_id, score,
+        matched (the document-level decision), threshold, matched_sentences,
+        share, max_score, evidence_id, sentences, method (see
+        :mod:`framing.frames.document`).
+    source_frames : source, frame_id, matched_sentences, documents (matched
+        documents), share of the source's scored sentences, document_share
+        (matched documents / the source's documents).
     candidates : topics spread over several sources or languages that
         express no catalog frame (see :func:`framing.frames.suggest.find_candidates`).
     """
@@ -55,18 +59,26 @@ def _evidence(matched: pd.DataFrame, n: int) -> list[str]:
     return pd.concat([first, rest])["sentence_id"].head(n).tolist()
 
 
-def _frames_table(joined: pd.DataFrame, catalog: FrameCatalog, n_evidence: int) -> pd.DataFrame:
+def _frames_table(joined: pd.DataFrame, docs: pd.DataFrame, catalog: FrameCatalog, n_evidence: int) -> pd.DataFrame:
     rows = []
     matched = joined[joined["matched"]]
     groups = dict(tuple(matched.groupby("frame_id", sort=False)))
+    doc_hits = docs[docs["matched"].astype(bool)] if len(docs) else docs
+    doc_groups = dict(tuple(doc_hits.groupby("frame_id", sort=False))) if len(doc_hits) else {}
     for frame in catalog.frames:
         g = groups.get(frame.id, matched.iloc[0:0])
+        d = doc_groups.get(frame.id)
+        in_docs = set(d["doc_id"]) if d is not None else set()
+        in_frame_docs = g["doc_id"].isin(in_docs)
+        # evidence from documents that use the frame first: a stray sentence is weaker evidence
+        evidence = _evidence(g[in_frame_docs], n_evidence)
+        evidence += [e for e in _evidence(g[~in_frame_docs], n_evidence) if e not in evidence]
+        sources = joined.loc[joined["doc_id"].isin(in_docs), "source"].dropna().astype(str).unique().tolist()
         rows.append({
             "frame_id": frame.id, "label": frame.label, "catalog": frame.catalog, "parent": frame.parent,
             "description": frame.description, "sentences": int(g["sentence_id"].nunique()),
-            "documents": int(g["doc_id"].nunique()), "sources": int(g["source"].nunique()),
-            "source_names": sorted(g["source"].dropna().astype(str).unique().tolist()),
-            "evidence_ids": _evidence(g, n_evidence),
+            "documents": len(in_docs), "sources": len(sources), "source_names": sorted(sources),
+            "evidence_ids": evidence[:n_evidence],
         })
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
@@ -86,34 +98,30 @@ def _topic_frames(joined: pd.DataFrame, cfg: FramesConfig) -> pd.DataFrame:
     return agg[TOPIC_FRAME_COLUMNS].reset_index(drop=True)
 
 
-def _document_frames(joined: pd.DataFrame) -> pd.DataFrame:
-    per_doc = joined.groupby("doc_id")["sentence_id"].nunique().rename("n_doc")
-    matched = joined[joined["matched"]]
-    if matched.empty:
-        return pd.DataFrame(columns=DOCUMENT_FRAME_COLUMNS)
-    best = matched.sort_values(["score", "sentence_id"], ascending=[False, True]).drop_duplicates(["doc_id", "frame_id"])
-    agg = matched.groupby(["doc_id", "frame_id"]).agg(matched_sentences=("sentence_id", "nunique"),
-                                                       max_score=("score", "max")).reset_index()
-    agg = agg.merge(best[["doc_id", "frame_id", "sentence_id"]].rename(columns={"sentence_id": "evidence_id"}),
-                    on=["doc_id", "frame_id"]).merge(per_doc, left_on="doc_id", right_index=True)
-    agg["share"] = agg["matched_sentences"] / agg["n_doc"]
-    return agg[DOCUMENT_FRAME_COLUMNS].sort_values(["doc_id", "frame_id"]).reset_index(drop=True)
-
-
-def _source_frames(joined: pd.DataFrame) -> pd.DataFrame:
+def _source_frames(joined: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     per_source = joined.groupby("source")["sentence_id"].nunique().rename("n_source")
+    docs_per_source = joined.groupby("source")["doc_id"].nunique().rename("n_docs")
     matched = joined[joined["matched"]]
-    if matched.empty:
+    doc_source = joined.drop_duplicates("doc_id").set_index("doc_id")["source"]
+    hits = docs[docs["matched"].astype(bool)] if len(docs) else pd.DataFrame(columns=["doc_id", "frame_id"])
+    hits = hits.assign(source=hits["doc_id"].map(doc_source))
+    sent = matched.groupby(["source", "frame_id"]).agg(matched_sentences=("sentence_id", "nunique")).reset_index()
+    dcount = hits.groupby(["source", "frame_id"]).agg(documents=("doc_id", "nunique")).reset_index()
+    agg = sent.merge(dcount, on=["source", "frame_id"], how="outer")
+    if agg.empty:
         return pd.DataFrame(columns=SOURCE_FRAME_COLUMNS)
-    agg = matched.groupby(["source", "frame_id"]).agg(matched_sentences=("sentence_id", "nunique"),
-                                                       documents=("doc_id", "nunique")).reset_index()
-    agg = agg.merge(per_source, left_on="source", right_index=True)
+    agg = agg.fillna({"matched_sentences": 0, "documents": 0})
+    agg[["matched_sentences", "documents"]] = agg[["matched_sentences", "documents"]].astype(int)
+    agg = agg.merge(per_source, left_on="source", right_index=True).merge(docs_per_source, left_on="source",
+                                                                          right_index=True)
     agg["share"] = agg["matched_sentences"] / agg["n_source"]
+    agg["document_share"] = agg["documents"] / agg["n_docs"]
     return agg[SOURCE_FRAME_COLUMNS].sort_values(["source", "frame_id"]).reset_index(drop=True)
 
 
 def frame_rollups(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, topics: pd.DataFrame | None,
-                  catalog: FrameCatalog, cfg: FramesConfig) -> FrameTables:
+                  catalog: FrameCatalog, cfg: FramesConfig, document_thresholds: dict[str, float] | None = None,
+                  document_decisions: pd.DataFrame | None = None, seed: int = 42) -> FrameTables:
     """Frames per corpus, document, topic and source from the sentence matches.
 
     Parameters
@@ -128,7 +136,15 @@ def frame_rollups(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, topics
     catalog : FrameCatalog
     cfg : FramesConfig
         ``topic_min_share``, ``topic_min_sentences``, ``n_evidence``,
-        ``suggest_min_sources``.
+        ``suggest_min_sources``, ``document_top_k``.
+    document_thresholds : dict of str to float, optional
+        Per frame, the document score at which a document uses the frame
+        (:meth:`FrameMatcher.document_thresholds`); 0.5 when not given.
+    document_decisions : DataFrame, optional
+        Decisions of a trained classifier (doc_id, frame_id, score, matched,
+        threshold, method) that replace the anchor-based ones.
+    seed : int
+        Seeds the document mixture (``cfg.document_calibration``).
 
     Returns
     -------
@@ -142,9 +158,11 @@ def frame_rollups(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, topics
         candidates = find_candidates(topics, sentences, topic_frames, cfg.suggest_min_sources)
     else:
         candidates = pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    return FrameTables(frames=_frames_table(joined, catalog, cfg.n_evidence), topic_frames=topic_frames,
-                       document_frames=_document_frames(joined), source_frames=_source_frames(joined),
-                       candidates=candidates)
+    docs = document_frame_table(joined, document_thresholds or {}, top_k=cfg.document_top_k,
+                                calibration=cfg.document_calibration, seed=seed)
+    docs = apply_document_decisions(docs, document_decisions)
+    return FrameTables(frames=_frames_table(joined, docs, catalog, cfg.n_evidence), topic_frames=topic_frames,
+                       document_frames=docs, source_frames=_source_frames(joined, docs), candidates=candidates)
 
 
 def topic_frame_labels(topic_frames: pd.DataFrame, catalog: FrameCatalog) -> dict[int, list[str]]:

@@ -52,7 +52,7 @@ def test_policy_catalog_has_the_15_dimensions():
 
 def test_bundled_catalogs_merge_without_duplicate_ids():
     merged = load_catalogs(bundled_catalogs())
-    assert len(merged) == 29 and len(set(merged.ids)) == 29
+    assert len(merged) == 34 and len(set(merged.ids)) == 34
 
 
 def test_good_catalog_loads(tmp_path):

@@ -1,0 +1,295 @@
+"""Coded examples: read label files (CSV, JSONL, Label Studio JSON) and prepare them like ``analyze`` does.
+
+A labelled item is named by its ``text`` (a document or a sentence), or by a
+``doc_id`` / ``sentence_id`` of a run folder. Items given as text go through
+the same ingest as ``framing analyze`` (language identification, the
+pipeline's sentence splitter), and the embedding model is chosen from their
+languages like ``analyze`` chooses it (or taken from the run's run.json).
+Every text is embedded through the embedding cache.
+
+Examples
+--------
+>>> labels = read_labels("tests/data/frames/coded-docs.jsonl")
+>>> labels["frames"].tolist()[:2]
+[['us-there-for-oil'], ['us-there-for-oil']]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+_SEP = re.compile(r"[;|,]")
+
+
+@dataclass(frozen=True)
+class LabelledCorpus:
+    """Labelled items with their sentences and embeddings.
+
+    items : DataFrame with item (0..n-1), key (the item's text index or id), frames (list of frame ids).
+    sentences : DataFrame with sentence_id, item, doc_id, text, lang (non-fragment sentences only).
+    vectors : ndarray of shape (len(sentences), dim), rows aligned with ``sentences``.
+    embedder : the Embedder used; model : its spec; reason : why it was chosen.
+    level : "sentence" or "document".
+    """
+
+    items: pd.DataFrame
+    sentences: pd.DataFrame
+    vectors: np.ndarray
+    embedder: object
+    model: str
+    reason: str
+    level: str
+
+    def item_vectors(self) -> np.ndarray:
+        """One vector per item: the normalised mean of its sentences' normalised vectors.
+
+        Returns
+        -------
+        ndarray of shape (n_items, dim)
+        """
+        return mean_vectors(self.vectors, self.sentences["item"].to_numpy(), len(self.items))
+
+
+def mean_vectors(vectors: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Normalised mean of L2-normalised rows per owner (0..n-1); an owner without rows gets zeros."""
+    v = np.asarray(vectors, dtype=np.float64)
+    v = v / np.where(np.linalg.norm(v, axis=1, keepdims=True) > 0, np.linalg.norm(v, axis=1, keepdims=True), 1.0)
+    out = np.zeros((n, v.shape[1]))
+    np.add.at(out, owner, v)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+def _parse_frames(value, path, line) -> list[str]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            return _parse_frames(json.loads(value), path, line)
+        except json.JSONDecodeError:
+            raise InputError(f"Label file {path}, line {line}, field 'frames': {value!r} looks like a JSON list "
+                             "but is not valid JSON; write [\"id-a\", \"id-b\"] or id-a;id-b.") from None
+    if isinstance(value, str):
+        return [v.strip() for v in _SEP.split(value) if v.strip()]
+    raise InputError(f"Label file {path}, line {line}, field 'frames': expected a list of frame ids or a "
+                     f"';'-separated string, got {type(value).__name__}.")
+
+
+def _label_studio(tasks: list, path) -> pd.DataFrame:
+    """Rows (text or ids, frames) from a Label Studio JSON export: the choices of each task's first kept annotation."""
+    rows = []
+    for i, task in enumerate(tasks):
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            raise InputError(f"Label Studio export {path}, task #{i + 1}: expected an object with 'data' and 'annotations'.")
+        data = task["data"]
+        row = {k: data[k] for k in ("doc_id", "sentence_id") if k in data}
+        text = data.get("text")
+        if text is None:
+            strings = [v for v in data.values() if isinstance(v, str) and v.strip()]
+            text = max(strings, key=len) if strings else None
+        if text is not None:
+            row["text"] = text
+        kept = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+        if not kept:
+            continue  # not coded yet: not a label of "no frame"
+        frames: list[str] = []
+        for result in kept[0].get("result") or []:
+            value = result.get("value", {}) if isinstance(result, dict) else {}
+            for choice in value.get("choices", []) + [c for path_ in value.get("taxonomy", []) for c in path_[-1:]]:
+                if choice not in frames:
+                    frames.append(str(choice))
+        row["frames"] = frames
+        rows.append(row)
+    if not rows:
+        raise InputError(f"Label Studio export {path} has no annotated task.")
+    return pd.DataFrame(rows)
+
+
+def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, list) and data and isinstance(data[0], dict) and ("annotations" in data[0] or "data" in data[0]):
+            return _label_studio(data, path), 1
+        if not isinstance(data, list):
+            raise InputError(f"Label file {path}: a .json label file must be a list of records or a Label Studio export.")
+        return pd.DataFrame.from_records(data), 1
+    if suffix in (".jsonl", ".ndjson"):
+        records = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"Label file {path}, line {n}: not valid JSON ({exc.msg}).") from None
+        return pd.DataFrame.from_records(records), 1
+    return pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False, on_bad_lines="error"), 2
+
+
+def read_labels(path: str | Path) -> pd.DataFrame:
+    """Read coded examples into a table with a ``frames`` list column.
+
+    Accepts CSV, JSONL and JSON (a list of records, or a Label Studio
+    export: the choices of each task's first non-cancelled annotation; tasks
+    without an annotation are left out).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, has no ``frames`` field, or names no item.
+    """
+    path = Path(path)
+    try:
+        table, offset = _read_table(path)
+    except InputError:
+        raise
+    except (OSError, ValueError) as exc:  # pandas' ParserError and JSONDecodeError are ValueErrors
+        raise InputError(f"Cannot read label file {path}: {str(exc).strip()}. Use CSV (quote texts holding commas), "
+                         "JSONL with a 'frames' field, or a Label Studio JSON export.") from None
+    if "frames" not in table:
+        raise InputError(f"Label file {path} has no 'frames' field (columns: {', '.join(map(str, table.columns))}).")
+    if not {"text", "sentence_id", "doc_id"} & set(table.columns):
+        raise InputError(f"Label file {path} must name each item by 'text', 'sentence_id' or 'doc_id'.")
+    table = table.reset_index(drop=True)
+    table["frames"] = [_parse_frames(v, path, i + offset) for i, v in enumerate(table["frames"])]
+    return table
+
+
+def resolve_label_ids(labels: pd.DataFrame, catalog) -> list[set[str]]:
+    """The catalog frame ids of each item's labels (a frame's ``aliases`` count as its id).
+
+    Raises
+    ------
+    InputError
+        When a label names no frame of the catalog.
+    """
+    unknown = sorted({f for fs in labels["frames"] for f in fs if catalog.resolve_id(f) is None})
+    if unknown:
+        raise InputError(f"The labels use frame ids that are not in the catalog: {', '.join(unknown)}. "
+                         f"Catalog ids: {', '.join(catalog.ids)} (a frame's 'aliases' are accepted too).")
+    return [{catalog.resolve_id(f) for f in fs} for fs in labels["frames"]]
+
+
+def infer_level(labels: pd.DataFrame, level: str) -> str:
+    """``auto``: document level when items are named by ``doc_id`` only, else sentence level."""
+    if level not in ("auto", "sentence", "document"):
+        raise InputError(f"The 'level' must be auto, sentence or document. Got {level!r} instead.")
+    if level != "auto":
+        return level
+    return "document" if "doc_id" in labels and not {"text", "sentence_id"} & set(labels.columns) else "sentence"
+
+
+# -- preparing like analyze -------------------------------------------------------------------------
+
+def _has_text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _ingest_texts(texts: list[str], cfg) -> pd.DataFrame:
+    """Sentences of each text through framing's own ingest (language id, sentence splitter); ``item`` = text index."""
+    from ..corpus.ingest import ingest
+
+    cfg = cfg.model_copy(deep=True)
+    cfg.structure.split = "none"   # one labelled item is one document
+    cfg.corpus.fields.text, cfg.corpus.fields.id = "text", "id"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "labelled-items.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for i, text in enumerate(texts):
+                fh.write(json.dumps({"id": f"item-{i}", "text": text}, ensure_ascii=False) + "\n")
+        result = ingest([path], cfg)
+    item_of = {doc: int(str(rid).split("-", 1)[1]) for doc, rid in zip(result.documents.doc_id, result.documents.record_id)}
+    sents = result.sentences.assign(item=result.sentences.doc_id.map(item_of))
+    return sents
+
+
+def _run_sentences(run: Path | None) -> pd.DataFrame:
+    if run is None:
+        raise InputError("Labels name their items by id; pass --run RUN_DIR (the run they come from) so their text can be found.")
+    path = Path(run) / "tables" / "sentences.parquet"
+    if not path.exists():
+        raise InputError(f"Run folder {run} has no tables/sentences.parquet; give a folder written by framing analyze.")
+    return pd.read_parquet(path)
+
+
+def _id_sentences(labels: pd.DataFrame, level: str, run: Path | None, sentences: pd.DataFrame | None) -> pd.DataFrame:
+    sentences = _run_sentences(run) if sentences is None else sentences
+    parts = []
+    for i, row in labels.iterrows():
+        key = "sentence_id" if level == "sentence" and _has_text(row.get("sentence_id")) else "doc_id"
+        if not _has_text(row.get(key)):
+            raise InputError(f"Label row {i + 1} names its item neither by text nor by {key}.")
+        found = sentences.loc[sentences[key] == row[key]]
+        if found.empty:
+            raise InputError(f"Label row {i + 1}: {key} {row[key]!r} is not in the sentences of {run}.")
+        parts.append(found.assign(item=i))
+    return pd.concat(parts, ignore_index=True)
+
+
+def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | None = None,
+                     model: str | None = None, say=lambda _m: None, embedder=None,
+                     sentences: pd.DataFrame | None = None) -> LabelledCorpus:
+    """Split, identify languages, choose the model and embed the labelled items as ``analyze`` would.
+
+    Parameters
+    ----------
+    labels : DataFrame from :func:`read_labels`
+    level : "auto", "sentence" or "document"
+    cfg : Config
+        The run configuration (language, segment, embedding sections).
+    run : path, optional
+        The run folder the ids come from; its run.json names the model.
+    model : str, optional
+        Overrides the model (``auto`` chooses from the languages).
+    say : callable
+        Receives the sentence saying which model was chosen and why.
+    embedder : Embedder, optional
+        Use this embedder instead of choosing one.
+    sentences : DataFrame, optional
+        A run's sentences table (instead of reading ``run``'s).
+    """
+    from ..embed import cache_from_config, embed_texts, get_embedder, resolve_model
+
+    level = infer_level(labels, level)
+    has_text = [_has_text(t) for t in labels.get("text", pd.Series([None] * len(labels)))]
+    if all(has_text):
+        sents = _ingest_texts(labels["text"].tolist(), cfg)
+    elif not any(has_text):
+        sents = _id_sentences(labels, level, Path(run) if run else None, sentences)
+    else:
+        raise InputError("Some label rows name their item by text and others by id; use one or the other in a file.")
+    frag = sents["is_fragment"].astype(bool) if "is_fragment" in sents else pd.Series(False, index=sents.index)
+    sents = sents[~frag.to_numpy()].reset_index(drop=True)
+    missing = sorted(set(range(len(labels))) - set(sents["item"].astype(int)))
+    if missing:
+        raise InputError(f"Label row(s) {', '.join(str(m + 1) for m in missing[:10])} have no text to score "
+                         "(empty or only fragments).")
+    if embedder is not None:
+        spec, reason = embedder.name, "the embedder given"
+    else:
+        spec = model or cfg.embedding.model
+        if run is not None and model in (None, "auto"):
+            from ..store import read_run_json
+
+            spec = (read_run_json(run).get("embedding") or {}).get("model") or spec
+        spec, reason = resolve_model(spec, sents["lang"].tolist(), cfg.embedding)
+        say(f"Embedding model: {spec} ({reason})")
+        embedder = get_embedder(spec, cfg.embedding)
+    vectors, _ = embed_texts(sents["text"].tolist(), embedder, cache_from_config(cfg.embedding),
+                             batch_size=cfg.embedding.batch_size)
+    items = pd.DataFrame({"item": np.arange(len(labels)), "frames": labels["frames"].tolist()})
+    return LabelledCorpus(items=items, sentences=sents[["sentence_id", "item", "doc_id", "text", "lang"]],
+                          vectors=vectors, embedder=embedder, model=spec, reason=reason, level=level)
