@@ -136,15 +136,18 @@ def bootstrap_intervals(Y: np.ndarray, P: np.ndarray, n_boot: int = 1000, seed: 
         idx = rng.integers(0, n, n)
         tp, fp, fn = tp_i[idx].sum(0), fp_i[idx].sum(0), fn_i[idx].sum(0)
         f = _f1(tp, fp, fn)
-        f1s.append(f)
         active = (tp + fn + fp) > 0
+        f1s.append(np.where(active, f, np.nan))  # a frame absent from a resample has no F1 there
         macro.append(f[active].mean() if active.any() else 0.0)
         p, r, mf = prf(int(tp.sum()), int(fp.sum()), int(fn.sum()))
         micro_p.append(p)
         micro_r.append(r)
         micro_f.append(mf)
     q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
-    per_frame = np.percentile(np.asarray(f1s), q, axis=0).T
+    f1s = np.asarray(f1s)
+    per_frame = np.full((f1s.shape[1], 2), np.nan)
+    seen = ~np.isnan(f1s).all(axis=0)
+    per_frame[seen] = np.nanpercentile(f1s[:, seen], q, axis=0).T
     averages = {name: tuple(float(x) for x in np.percentile(values, q))
                 for name, values in (("micro_precision", micro_p), ("micro_recall", micro_r),
                                      ("micro_f1", micro_f), ("macro_f1", macro))}

@@ -17,7 +17,7 @@ runner = CliRunner()
 
 def test_no_catalog_is_said_on_the_command_line_and_in_run_json(tmp_path):
     out = tmp_path / "run"
-    res = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), *FAST, "--set", "frames.default_catalog=null"])
+    res = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), *FAST])
     assert res.exit_code == 0, res.output
     assert "No frame catalog named" in res.output and "--frames" in res.output
     meta = json.loads((out / "run.json").read_text())
@@ -27,7 +27,8 @@ def test_no_catalog_is_said_on_the_command_line_and_in_run_json(tmp_path):
 
 def test_default_catalog_applies_when_none_is_named(tmp_path):
     out = tmp_path / "run"
-    res = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), *FAST])
+    res = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), *FAST,
+                              "--set", "frames.default_catalog=news-frames"])
     assert res.exit_code == 0, res.output
     assert "applying the default catalog 'news-frames'" in res.output
     meta = json.loads((out / "run.json").read_text())
