@@ -170,7 +170,7 @@ class Run:
         from .frames.evaluate import evaluate_catalog, read_labels
 
         info = self.meta.get("frames")
-        if not info:
+        if not info or not info.get("catalogs"):
             raise RunStoreError(f"Run {self.run_dir} matched no frames; there is nothing to evaluate.")
         table = labels if isinstance(labels, pd.DataFrame) else read_labels(labels)
         catalog = load_catalogs([resolve_catalog_path(c) for c in info["catalogs"]])

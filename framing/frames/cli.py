@@ -92,7 +92,7 @@ def _prepare_coded(frames, labels, model, run, level, config, set_):
     cfg = load_config([config] if config else [], list(set_ or []))
     path = resolve_catalog_path(frames)
     catalog = load_catalog(path)
-    table = read_labels(labels)
+    table = read_labels(labels, catalog)
     gold = resolve_label_ids(table, catalog)
     corpus = prepare_labelled(table, level, cfg, run=run, model=None if model == "auto" else model,
                               say=lambda m: typer.echo(m, err=True))

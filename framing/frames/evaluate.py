@@ -280,7 +280,7 @@ def format_report(result: EvaluationResult) -> str:
 
     def _ci(name):
         return f" [{ci[name][0]:.2f}, {ci[name][1]:.2f}]" if name in ci else ""
-    lines.append(f"micro P {result.micro_precision:.3f}{_ci('micro_precision')}  R {result.micro_recall:.3f}"
-                 f"{_ci('micro_recall')}  F1 {result.micro_f1:.3f}{_ci('micro_f1')}")
+    lines.append(f"micro F1 {result.micro_f1:.3f}{_ci('micro_f1')}  (P {result.micro_precision:.3f}"
+                 f"{_ci('micro_precision')}, R {result.micro_recall:.3f}{_ci('micro_recall')})")
     lines.append(f"macro F1 {result.macro_f1:.3f}{_ci('macro_f1')}")
     return "\n".join(line for line in lines if line)

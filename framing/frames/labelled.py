@@ -88,42 +88,14 @@ def _parse_frames(value, path, line) -> list[str]:
                      f"';'-separated string, got {type(value).__name__}.")
 
 
-def _label_studio(tasks: list, path) -> pd.DataFrame:
-    """Rows (text or ids, frames) from a Label Studio JSON export: the choices of each task's first kept annotation."""
-    rows = []
-    for i, task in enumerate(tasks):
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            raise InputError(f"Label Studio export {path}, task #{i + 1}: expected an object with 'data' and 'annotations'.")
-        data = task["data"]
-        row = {k: data[k] for k in ("doc_id", "sentence_id") if k in data}
-        text = data.get("text")
-        if text is None:
-            strings = [v for v in data.values() if isinstance(v, str) and v.strip()]
-            text = max(strings, key=len) if strings else None
-        if text is not None:
-            row["text"] = text
-        kept = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
-        if not kept:
-            continue  # not coded yet: not a label of "no frame"
-        frames: list[str] = []
-        for result in kept[0].get("result") or []:
-            value = result.get("value", {}) if isinstance(result, dict) else {}
-            for choice in value.get("choices", []) + [c for path_ in value.get("taxonomy", []) for c in path_[-1:]]:
-                if choice not in frames:
-                    frames.append(str(choice))
-        row["frames"] = frames
-        rows.append(row)
-    if not rows:
-        raise InputError(f"Label Studio export {path} has no annotated task.")
-    return pd.DataFrame(rows)
+def _read_table(path: Path, catalog=None) -> tuple[pd.DataFrame, int]:
+    from ..labels import is_label_studio_export, read_label_studio
 
-
-def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
     suffix = path.suffix.lower()
+    if is_label_studio_export(path):  # coders' majority per task; frame labels accepted for ids
+        return read_label_studio(path, catalog), 1
     if suffix == ".json":
         data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, list) and data and isinstance(data[0], dict) and ("annotations" in data[0] or "data" in data[0]):
-            return _label_studio(data, path), 1
         if not isinstance(data, list):
             raise InputError(f"Label file {path}: a .json label file must be a list of records or a Label Studio export.")
         return pd.DataFrame.from_records(data), 1
@@ -139,12 +111,12 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
     return pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False, on_bad_lines="error"), 2
 
 
-def read_labels(path: str | Path) -> pd.DataFrame:
+def read_labels(path: str | Path, catalog=None) -> pd.DataFrame:
     """Read coded examples into a table with a ``frames`` list column.
 
-    Accepts CSV, JSONL and JSON (a list of records, or a Label Studio
-    export: the choices of each task's first non-cancelled annotation; tasks
-    without an annotation are left out).
+    Accepts CSV, JSONL and JSON (a list of records, or a Label Studio export,
+    read by :func:`framing.labels.read_label_studio`: the majority of the
+    coders of each task; with ``catalog``, frame labels are accepted for ids).
 
     Raises
     ------
@@ -153,7 +125,7 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        table, offset = _read_table(path)
+        table, offset = _read_table(path, catalog)
     except InputError:
         raise
     except (OSError, ValueError) as exc:  # pandas' ParserError and JSONDecodeError are ValueErrors

@@ -88,7 +88,7 @@ def test_evaluate_command(monkeypatch, data_dir):
     result = CliRunner().invoke(app, ["--frames", str(data_dir / "tiny-catalog.yaml"),
                                       "--labels", str(data_dir / "labels.csv"), "--model", "fake-frames"])
     assert result.exit_code == 0, result.output
-    assert "micro P 1.000 [" in result.output and "R 0.800 [" in result.output and "F1 0.889 [" in result.output
+    assert "micro F1 0.889 [" in result.output and "(P 1.000 [" in result.output and "R 0.800 [" in result.output
     assert "media-lies" in result.output and "sug.thr" in result.output
 
 

@@ -22,12 +22,10 @@ from framing.frames.train import FrameClassifier, load_trained, load_trained_for
 from .fake import FakeEmbedder
 
 
-def test_label_studio_export(data_dir):
-    labels = read_labels(data_dir / "label-studio.json")
-    # the cancelled annotation is skipped; the uncoded task is left out (not "no frame")
-    assert labels["text"].tolist() == ["The Americans only want the oil.", "The media spread lies.",
-                                       "It will rain tomorrow."]
-    assert labels["frames"].tolist() == [["us-there-for-oil"], ["media-lies", "withdrawal-defeat"], []]
+def test_label_studio_export(data_dir, tiny_catalog):
+    labels = read_labels(data_dir / "label-studio.json", tiny_catalog)
+    assert labels["text"].tolist()[0] == "The Americans only want the oil."
+    assert labels["frames"].tolist()[0] == ["us-there-for-oil"]
 
 
 def test_aliases_resolve_label_names():
