@@ -15,7 +15,8 @@ document scores (``calibration="mixture"``): a two-component Gaussian
 mixture with one shared variance (documents that use the frame and documents
 that do not; Fisher's equal-variance two-class model) is fitted to each
 frame's document scores, and a document is matched when the posterior of the
-higher component is at least 0.5; ``confidence`` is that posterior. The
+higher component is at least 0.5 and at least one of its sentences is itself
+matched; ``confidence`` is that posterior. The
 share of documents a frame is found in thus follows the corpus instead of
 being fixed by the catalog's anchors. With fewer than
 ``MIN_MIXTURE_DOCUMENTS`` documents the sentence threshold applies instead.
@@ -148,7 +149,9 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
             agg.loc[idx, "method"] = "anchors+mixture"
     elif calibration != "sentence":
         raise ValueError(f"The 'calibration' parameter must be 'mixture' or 'sentence'. Got {calibration!r} instead.")
-    agg["matched"] = agg["score"] >= agg["threshold"]
+    # A document uses a frame only if at least one of its sentences is itself decided to carry it:
+    # a mixture fitted to a corpus where the frame is rare must not match documents with no such sentence.
+    agg["matched"] = (agg["score"] >= agg["threshold"]) & (agg["matched_sentences"] > 0)
     agg["matched_sentences"] = agg["matched_sentences"].astype(int)
     agg["share"] = agg["matched_sentences"] / agg["sentences"]
     return agg[DOCUMENT_FRAME_COLUMNS].sort_values(["doc_id", "frame_id"]).reset_index(drop=True)

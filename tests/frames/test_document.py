@@ -69,3 +69,12 @@ def test_trained_decisions_replace_anchor_ones():
 def test_bad_calibration_name():
     with pytest.raises(ValueError, match="'mixture' or 'sentence'"):
         document_frame_table(_joined({"a": [0.9]}), {}, calibration="magic")
+
+
+def test_mixture_never_matches_a_document_without_a_matched_sentence():
+    rng = np.random.default_rng(4)
+    docs = {f"n{i}": list(rng.normal(0.05, 0.02, 3)) for i in range(40)}
+    docs.update({f"w{i}": list(rng.normal(0.3, 0.02, 3)) for i in range(10)})  # upper component, no sentence >= 0.5
+    t = document_frame_table(_joined(docs), {"f": 0.5}, top_k=1, calibration="mixture")
+    upper = t[t["doc_id"].str.startswith("w")]
+    assert (upper["score"] >= upper["threshold"]).all() and not upper["matched"].any()
