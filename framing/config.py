@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 from .resources import configs_dir
+from .topics.text import DEFAULT_FILLER_PATTERNS, check_patterns
 
 DEFAULT_CONFIG_PATH = configs_dir() / "default.yaml"
 
@@ -142,16 +143,42 @@ class TopicsConfig(Section):
     n_components: int = Field(5, ge=2)
     min_dist: float = Field(0.0, ge=0.0)
     metric: str = "cosine"
-    min_cluster_size: int = Field(12, ge=2)
-    """The smallest topic, in sentences; larger gives fewer, broader topics."""
+    min_cluster_size: int | Literal["auto"] = "auto"
+    """The smallest topic, in sentences; ``auto`` scales it with the corpus (docs/tuning-topics.md)."""
     min_samples: int | None = Field(1, ge=1)
     """HDBSCAN's density; None uses min_cluster_size (more outliers, fewer topics)."""
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
     reduce_outliers: bool = False
-    """Place HDBSCAN outliers in the topic whose centroid is most similar (cosine)."""
+    """Place HDBSCAN outliers in a topic with BERTopic's ``outlier_strategy``."""
+    outlier_strategy: Literal["embeddings", "c-tf-idf", "distributions"] = "embeddings"
+    """BERTopic's reduce_outliers strategy: cosine to the topic's centre, keyword overlap, or topic distributions."""
     outlier_threshold: float = Field(0.0, ge=-1.0, le=1.0)
-    """Outlier reduction places a sentence only when that similarity is at least this."""
+    """Outlier reduction places a sentence only when its similarity is at least this."""
     nr_topics: int | Literal["auto"] | None = None
+    """Merge similar topics afterwards: a target number, ``auto`` (HDBSCAN on topic vectors), or None."""
+    min_content_words: int = Field(3, ge=0)
+    """Filler rule: sentences with fewer words that are not stop words are not clustered."""
+    filler_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_FILLER_PATTERNS))
+    """Filler rule: regular expressions (case-insensitive search) of formulaic lines: bylines, "Read more"."""
+    filler_topic: Literal["none", "document"] = "none"
+    """Filler keeps topic -1 (``none``) or takes its document's main topic (``document``)."""
+    representation: Literal["keybert-mmr", "ctfidf"] = "keybert-mmr"
+    """Readable keywords: KeyBERTInspired then MaximalMarginalRelevance on the run's embedder, or raw c-TF-IDF."""
+    mmr_diversity: float = Field(0.3, ge=0.0, le=1.0)
+    """MaximalMarginalRelevance: 0 keeps the most relevant keywords, 1 the most varied."""
+
+    @field_validator("min_cluster_size")
+    @classmethod
+    def _valid_size(cls, value: int | str) -> int | str:
+        if value != "auto" and int(value) < 2:
+            raise ValueError("Input should be greater than or equal to 2, or 'auto'")
+        return value
+
+    @field_validator("filler_patterns")
+    @classmethod
+    def _valid_patterns(cls, value: list[str]) -> list[str]:
+        check_patterns(value)
+        return value
     top_n_words: int = Field(10, ge=1)
     ngram_max: int = Field(2, ge=1, le=3)
     """Keywords are 1- to ``ngram_max``-word phrases."""

@@ -200,14 +200,27 @@ def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool) -
     return vectors, rows, info, embedder
 
 
+def _cached_encoder(embedder, cfg: Config) -> Callable[[list[str]], np.ndarray]:
+    """``encode(texts)`` through the embedding cache (topic keywords are embedded like sentences)."""
+    from .embed import cache_from_config, embed_texts
+
+    cache = cache_from_config(cfg.embedding)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return embed_texts(texts, embedder, cache, batch_size=cfg.embedding.batch_size)[0]
+
+    return encode
+
+
 def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, cfg: Config,
-               say: Say, fitted: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+               say: Say, fitted: dict | None = None, embedder=None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Cluster the embedded sentences that have enough words; add topic columns.
 
     Returns the sentences with ``topic``, ``topic_prob``, ``map_x``, ``map_y``,
     the topics table (with the sources of each topic) and run.json info.
     ``fitted``, when given, receives the fitted ``model`` and the clustered ``embeddings``
     (to save the topic model with the run).
+    ``embedder`` gives the readable keywords (KeyBERTInspired + MMR); without it they are c-TF-IDF's.
     """
     from .topics import TopicModeler
 
@@ -215,9 +228,10 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     keep = n_words >= cfg.topics.min_sentence_words
     sel = rows[keep]
     say(f"Clustering {len(sel)} sentences into topics (UMAP + HDBSCAN + c-TF-IDF)")
-    model = TopicModeler(cfg.topics, seed=cfg.seed).fit(
+    encode = _cached_encoder(embedder, cfg) if embedder is not None else None
+    model = TopicModeler(cfg.topics, seed=cfg.seed, encode=encode).fit(
         sentences.text.iloc[sel].tolist(), vectors[keep], sentences.lang.iloc[sel].tolist(),
-        sentences.sentence_id.iloc[sel].tolist(),
+        sentences.sentence_id.iloc[sel].tolist(), doc_ids=sentences.doc_id.iloc[sel].tolist(),
     )
     topic = np.full(len(sentences), -1, dtype=np.int64)
     prob = np.zeros(len(sentences), dtype=np.float64)
@@ -233,8 +247,13 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     topics["sources"] = [list(by_topic.get(t, [])) for t in topics.topic]
     n_topics = int((topics.topic >= 0).sum())
     outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
-    say(f"Found {n_topics} topics; {outliers:.0%} of clustered sentences are outliers")
-    info = {"clustered": int(len(sel)), "topics": n_topics, "outlier_share": round(outliers, 4)}
+    filler = int(model.filler_.sum())
+    say(f"Found {n_topics} topics; {outliers:.0%} of clustered sentences are outliers or filler "
+        f"({filler} filler, {model.outliers_} HDBSCAN outliers)")
+    info = {"clustered": int(len(sel)), "topics": n_topics, "outlier_share": round(outliers, 4),
+            "filler": filler, "hdbscan_outliers": int(model.outliers_),
+            "min_cluster_size": model.params_.min_cluster_size if model.params_ else None,
+            "quality": model.quality_}
     return sentences, topics, info
 
 
@@ -340,6 +359,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
 
 def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog) -> RunResult:
     from .compare import default_comparisons, topic_prevalence
+    from .topics.documents import document_topics
 
     catalogs = list(cfg.frames.catalogs)
     say(f"Reading {', '.join(map(str, paths))}")
@@ -352,9 +372,9 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
     fitted: dict = {}
     log.stage = "topics"
-    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted)
+    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted, embedder=embedder)
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
-              "topic_prevalence": topic_prevalence(sentences)}
+              "topic_prevalence": topic_prevalence(sentences), "document_topics": document_topics(sentences)}
     meta = base_meta(paths, cfg, result, command)
     meta.update(embedding=emb_info, topics=topic_info)
     if not catalogs and cfg.frames.default_catalog:

@@ -209,4 +209,12 @@ def test_only_stop_words_is_a_clear_error():
     texts, emb, langs, ids, _ = make_corpus()
     only_stop = ["the and of it was"] * len(texts)
     with pytest.raises(TopicModelError, match="stop_words=none"):
-        TopicModeler(pca_config()).fit(only_stop, emb, langs, ids)
+        TopicModeler(pca_config(min_content_words=0)).fit(only_stop, emb, langs, ids)
+
+
+def test_only_filler_warns_and_leaves_everything_unclustered():
+    texts, emb, langs, ids, _ = make_corpus()
+    only_stop = ["the and of it was"] * len(texts)
+    with pytest.warns(TopicWarning, match="content words"):
+        tm = TopicModeler(pca_config()).fit(only_stop, emb, langs, ids)
+    assert (tm.labels_ == -1).all() and tm.filler_.all() and tm.topics_.empty

@@ -1,10 +1,12 @@
-"""Topics: BERTopic over precomputed sentence embeddings.
+"""The topic model: BERTopic over precomputed sentence embeddings.
 
-This is the only module that imports ``bertopic``, ``umap`` and ``hdbscan``.
-:class:`TopicModeler` reduces the embeddings (UMAP, or PCA as a cheap
-stand-in), clusters them with HDBSCAN, and describes every cluster with
-c-TF-IDF keywords from which the stop words of every language present
-(stopwordsiso) are removed, a readable label and its most central sentences.
+:class:`TopicModeler` keeps filler out (see :mod:`framing.topics.text`),
+reduces the embeddings (UMAP, or PCA as a cheap stand-in), clusters them
+with HDBSCAN at a size that follows the corpus (:mod:`framing.topics.sizing`),
+optionally reassigns outliers and merges topics with BERTopic's own methods,
+and describes every topic with readable keywords (KeyBERTInspired +
+MaximalMarginalRelevance on the run's embedder), the raw c-TF-IDF keywords,
+a short label, its most central sentences and its NPMI coherence.
 
 Too little to cluster is not an error: with fewer than
 :data:`MIN_SENTENCES` clusterable sentences, or when HDBSCAN finds no
@@ -29,116 +31,34 @@ Examples
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .config import TopicsConfig
-from .errors import NotFittedError, TopicModelError, TopicWarning
-from .segment import count_words  # the same word count as sentences.n_words
-from .runlog import quiet_import
+from ..config import TopicsConfig
+from ..errors import NotFittedError, TopicModelError, TopicWarning
+from ..runlog import quiet_import
+from ..segment import count_words  # the same word count as sentences.n_words
+from .documents import attribute_to_main
+from .quality import npmi_per_topic, quality_summary
+from .sizing import ResolvedParams, resolve_params
+from .text import TOKEN_PATTERN, filler_mask, keyword_preprocessor, normalize_lang, readable_label, stop_words_for
 
 logger = logging.getLogger(__name__)
 
 MIN_SENTENCES = 5
 """Fewer clusterable sentences than this give all -1 and a TopicWarning."""
 
-TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"
-"""Keyword tokens: start with a letter, at least 3 characters; drops numbers and 1-2 letter tokens."""
+TOPIC_COLUMNS = ["topic", "label", "keywords", "ctfidf_keywords", "size", "representative_ids", "languages", "coherence"]
+READABLE = "Readable"
+"""The BERTopic aspect holding the KeyBERTInspired + MMR keywords (the main one stays c-TF-IDF)."""
 
-TOPIC_COLUMNS = ["topic", "label", "keywords", "size", "representative_ids", "languages"]
-LABEL_WORDS = 3
-
-
-@dataclass(frozen=True)
-class ResolvedParams:
-    """The parameters actually used, after adapting the config to a small input."""
-
-    n_neighbors: int
-    n_components: int
-    min_cluster_size: int
-    min_samples: int | None
-
-
-def resolve_params(config: TopicsConfig, n: int) -> ResolvedParams:
-    """Shrink neighbourhood, dimensions and cluster sizes that ``n`` points cannot support.
-
-    >>> resolve_params(TopicsConfig(), 8)
-    ResolvedParams(n_neighbors=7, n_components=5, min_cluster_size=4, min_samples=1)
-    """
-    n_neighbors = max(2, min(config.n_neighbors, n - 1))
-    n_components = max(1, min(config.n_components, n - 2))
-    min_cluster_size = max(2, min(config.min_cluster_size, n // 2))
-    min_samples = config.min_samples
-    if min_samples is not None:
-        min_samples = max(1, min(min_samples, min_cluster_size, n - 1))
-    resolved = ResolvedParams(n_neighbors, n_components, min_cluster_size, min_samples)
-    if (n_neighbors, n_components, min_cluster_size, min_samples) != (
-        config.n_neighbors, config.n_components, config.min_cluster_size, config.min_samples
-    ):
-        logger.info("Topic parameters adapted to %d sentences: %s", n, resolved)
-    return resolved
-
-
-def normalize_lang(lang: object) -> str | None:
-    """``'en-US'`` -> ``'en'``; None, NaN and empty give None."""
-    if not isinstance(lang, str) or not lang.strip():
-        return None
-    return re.split(r"[-_]", lang.strip().lower())[0]
-
-
-def stop_words_for(langs: Sequence[object]) -> frozenset[str]:
-    """The union of the stopwordsiso lists of every language in ``langs``.
-
-    Each stop word is also split with :data:`TOKEN_PATTERN` so that the
-    vectorizer's consistency check holds (``"don't"`` adds ``"don"``).
-
-    >>> {"the", "het", "de"} <= stop_words_for(["en", "nl-NL"])
-    True
-    """
-    import stopwordsiso
-
-    codes = sorted({c for c in map(normalize_lang, langs) if c})
-    known = [c for c in codes if stopwordsiso.has_lang(c)]
-    missing = sorted(set(codes) - set(known))
-    if missing:
-        logger.info("No stop-word list for languages %s; their function words may appear as keywords.", missing)
-    words = {w.lower() for w in stopwordsiso.stopwords(known)} if known else set()
-    pattern = re.compile(TOKEN_PATTERN)
-    for word in list(words):
-        words.update(pattern.findall(word))
-    return frozenset(words)
-
-
-def keyword_preprocessor(text: str) -> str:
-    """Lower-case and NFKC-normalise a text before keywords are counted."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-def readable_label(topic: int, keywords: Sequence[str], n_words: int = LABEL_WORDS) -> str:
-    """``"12: withdrawal, qaim, bases"``: top keywords that share no word with an earlier one.
-
-    >>> readable_label(3, ["vaccine", "vaccine dose", "trial", "dose"])
-    '3: vaccine, trial, dose'
-    """
-    chosen: list[str] = []
-    seen: set[str] = set()
-    for keyword in keywords:
-        tokens = set(keyword.split())
-        if not tokens or tokens & seen:
-            continue
-        chosen.append(keyword)
-        seen |= tokens
-        if len(chosen) == n_words:
-            break
-    return f"{topic}: {', '.join(chosen)}" if chosen else f"{topic}: (no keywords)"
+__all__ = ["TopicModeler", "MIN_SENTENCES", "TOPIC_COLUMNS", "ResolvedParams", "resolve_params", "representative_rows",
+           "save_bertopic", "load_bertopic"]
 
 
 def representative_rows(members: np.ndarray, embeddings: np.ndarray, k: int) -> list[int]:
@@ -168,7 +88,34 @@ def _reducer(config: TopicsConfig, params: ResolvedParams, n_components: int, se
     )
 
 
-def _build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop_words, shape: tuple[int, int]):
+def _embedding_backend(encode: Callable[[list[str]], np.ndarray]):
+    """BERTopic's embedder interface over the run's own ``encode`` (words for KeyBERTInspired and MMR)."""
+    BaseEmbedder = quiet_import("bertopic.backend").BaseEmbedder
+
+    class _RunEmbedder(BaseEmbedder):
+        def embed(self, documents, verbose: bool = False) -> np.ndarray:
+            return np.asarray(encode([str(d) for d in documents]), dtype=np.float32)
+
+    return _RunEmbedder()
+
+
+def _representation(config: TopicsConfig, seed: int, encode) -> dict | None:
+    """The readable aspect (KeyBERTInspired, then MaximalMarginalRelevance); None without an encoder."""
+    if config.representation != "keybert-mmr" or encode is None:
+        return None
+    representation = quiet_import("bertopic.representation")
+    KeyBERTInspired, MaximalMarginalRelevance = representation.KeyBERTInspired, representation.MaximalMarginalRelevance
+
+    # 30 c-TF-IDF candidates per topic are re-ranked by similarity to the topic's sentences, then
+    # diversified; c-TF-IDF stays BERTopic's main representation (ctfidf_keywords).
+    return {READABLE: [
+        KeyBERTInspired(top_n_words=config.top_n_words, nr_candidate_words=30, random_state=seed),
+        MaximalMarginalRelevance(diversity=config.mmr_diversity, top_n_words=config.top_n_words),
+    ]}
+
+
+def _build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop_words, shape: tuple[int, int],
+                    encode=None):
     # bertopic's import ignores every UserWarning process-wide; keep its filters out of our process.
     BERTopic = quiet_import("bertopic").BERTopic
     HDBSCAN = quiet_import("hdbscan").HDBSCAN
@@ -187,10 +134,13 @@ def _build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, sto
         stop_words=sorted(stop_words) or None, token_pattern=TOKEN_PATTERN,
         ngram_range=(1, config.ngram_max), preprocessor=keyword_preprocessor,
     )
+    representation = _representation(config, seed, encode)
     return BERTopic(
-        embedding_model=None, umap_model=_reducer(config, params, n_components, seed, n),
+        embedding_model=_embedding_backend(encode) if representation else None,
+        umap_model=_reducer(config, params, n_components, seed, n),
         hdbscan_model=hdbscan_model, vectorizer_model=vectorizer, top_n_words=config.top_n_words,
         nr_topics=config.nr_topics, calculate_probabilities=False, verbose=False,
+        representation_model=representation,
         # "english" would strip every non-ASCII character (Syrië -> syri) before counting keywords.
         language="multilingual",
     )
@@ -219,27 +169,36 @@ class TopicModeler:
     Parameters
     ----------
     config : TopicsConfig
-        Reducer, HDBSCAN, keyword and outlier settings (see ``docs/tuning-topics.md``).
+        Reducer, HDBSCAN, filler, keyword and outlier settings (see ``docs/tuning-topics.md``).
     seed : int
-        Seed of UMAP / PCA; the same seed and input give the same topics.
+        Seed of UMAP / PCA and of KeyBERTInspired's sampling; the same seed and input give the same topics.
+    encode : callable, optional
+        ``encode(list of str) -> ndarray (n, dim)`` in the space of the embeddings (the run's embedder,
+        through its cache). Needed for the readable keywords (KeyBERTInspired + MMR); without it the
+        keywords are the c-TF-IDF ones.
 
     Attributes
     ----------
     labels_ : ndarray of shape (n_sentences,), int
-        Topic of each sentence; -1 for outliers and for sentences shorter
-        than ``min_sentence_words`` (not clustered).
+        Topic of each sentence; -1 for outliers, for sentences shorter than ``min_sentence_words``
+        and for filler (unless ``filler_topic: document``).
     probs_ : ndarray of shape (n_sentences,), float
-        HDBSCAN membership strength in [0, 1]; 0 for -1 sentences and for
-        sentences placed in a topic by outlier reduction.
+        HDBSCAN membership strength in [0, 1]; 0 for -1 sentences, for outliers placed by outlier
+        reduction and for filler placed in its document's topic.
+    filler_ : ndarray of shape (n_sentences,), bool
+        Sentences with enough words that the filler rule kept out of clustering.
+    outliers_ : int
+        Clustered sentences HDBSCAN left as outliers (before any reduction).
     topics_ : DataFrame
-        One row per topic (no row for -1): topic, label, keywords (list of
-        str), size, representative_ids (list of str, most central first),
-        languages (list of str, most frequent first).
+        One row per topic (no row for -1): topic, label, keywords (readable, list of str),
+        ctfidf_keywords (raw c-TF-IDF, list of str), size, representative_ids (list of str, most
+        central first), languages (list of str, most frequent first), coherence (NPMI of keywords).
+    quality_ : dict
+        Coherence (NPMI) and diversity of the keywords, with the reference used (run.json).
     coords_ : ndarray of shape (n_sentences, 2), float32
         A 2-D map of all sentences (UMAP with the seed, or PCA).
     model_ : BERTopic or None
-        The fitted BERTopic model; None with fewer than :data:`MIN_SENTENCES`
-        clusterable sentences.
+        The fitted BERTopic model; None with fewer than :data:`MIN_SENTENCES` clusterable sentences.
     stop_words_ : frozenset of str
         The stop words removed from keywords.
     params_ : ResolvedParams or None
@@ -250,11 +209,13 @@ class TopicModeler:
     See the module docstring.
     """
 
-    def __init__(self, config: TopicsConfig, seed: int = 42):
+    def __init__(self, config: TopicsConfig, seed: int = 42, encode: Callable[[list[str]], np.ndarray] | None = None):
         self.config = config
         self.seed = seed
+        self.encode = encode
 
-    def fit(self, texts: Sequence[str], embeddings: np.ndarray, langs: Sequence[str], ids: Sequence[str]) -> "TopicModeler":
+    def fit(self, texts: Sequence[str], embeddings: np.ndarray, langs: Sequence[str], ids: Sequence[str],
+            doc_ids: Sequence[str] | None = None) -> "TopicModeler":
         """Cluster the sentences and describe the topics.
 
         Parameters
@@ -265,6 +226,9 @@ class TopicModeler:
             ISO 639-1 codes (``en``, ``nl`` ...); None for unknown.
         ids : sequence of str, length n_sentences
             Sentence ids, used in ``topics_.representative_ids``.
+        doc_ids : sequence of str, length n_sentences, optional
+            The document of each sentence; needed for ``filler_topic: document``
+            (without it every sentence is its own document).
 
         Returns
         -------
@@ -272,22 +236,37 @@ class TopicModeler:
         """
         texts, embeddings, langs, ids = _check_inputs(texts, embeddings, langs, ids)
         n = len(texts)
+        doc_ids = np.asarray(ids if doc_ids is None else [str(d) for d in doc_ids], dtype=object)
+        if len(doc_ids) != n:
+            raise TopicModelError(f"'doc_ids' has {len(doc_ids)} items but there are {n} texts; pass one per sentence.")
         cfg = self.config
         self.stop_words_ = stop_words_for(langs) if cfg.stop_words == "auto" else frozenset()
         self.labels_ = np.full(n, -1, dtype=np.int64)
         self.probs_ = np.zeros(n, dtype=np.float64)
         self.model_ = None
         self.params_ = None
-        rows = np.array([i for i, t in enumerate(texts) if count_words(t) >= cfg.min_sentence_words], dtype=np.int64)
+        self.outliers_ = 0
+        long_enough = np.array([count_words(t) >= cfg.min_sentence_words for t in texts], dtype=bool)
+        # The filler rule needs stop words even when keywords keep them (stop_words: none).
+        stops = self.stop_words_ or (stop_words_for(langs) if cfg.min_content_words else frozenset())
+        filler = filler_mask(texts, stops, cfg.min_content_words, cfg.filler_patterns) & long_enough
+        self.filler_ = filler
+        rows = np.flatnonzero(long_enough & ~filler)
         if len(rows) < MIN_SENTENCES:
             warnings.warn(
-                f"Only {len(rows)} sentence(s) have at least {cfg.min_sentence_words} words; at least "
-                f"{MIN_SENTENCES} are needed to find topics. Every sentence gets topic -1. Add text or "
-                "lower topics.min_sentence_words.", TopicWarning, stacklevel=2,
+                f"Only {len(rows)} sentence(s) have at least {cfg.min_sentence_words} words and "
+                f"{cfg.min_content_words} content words; at least {MIN_SENTENCES} are needed to find topics. "
+                "Every sentence gets topic -1. Add text or lower topics.min_sentence_words / "
+                "topics.min_content_words.", TopicWarning, stacklevel=2,
             )
         else:
             self._fit_topics(texts, embeddings, rows)
-        self.topics_ = self._describe(texts, embeddings, langs, ids)
+        if cfg.filler_topic == "document" and self.model_ is not None:
+            self.labels_ = attribute_to_main(doc_ids, self.labels_, filler, self.probs_)
+        self.topics_ = self._describe(texts, embeddings, langs, ids, rows)
+        self.quality_ = quality_summary(self.topics_.keywords.tolist(), [texts[i] for i in rows], top_n=cfg.top_n_words)
+        self.quality_["ctfidf_coherence_npmi"] = quality_summary(
+            self.topics_.ctfidf_keywords.tolist(), [texts[i] for i in rows], top_n=cfg.top_n_words)["coherence_npmi"]
         self.coords_ = self._map_coords(embeddings)
         return self
 
@@ -295,9 +274,12 @@ class TopicModeler:
         docs = [texts[i] for i in rows]
         emb = embeddings[rows]
         self.params_ = resolve_params(self.config, len(rows))
-        model = _build_bertopic(self.config, self.params_, self.seed, self.stop_words_, emb.shape)
+        model = _build_bertopic(self.config, self.params_, self.seed, self.stop_words_, emb.shape, self.encode)
         try:
-            topics, probs = model.fit_transform(docs, embeddings=emb)
+            with warnings.catch_warnings():
+                # KeyBERTInspired's internal numpy divisions on empty candidate rows are harmless.
+                warnings.filterwarnings("ignore", category=RuntimeWarning, module="bertopic")
+                topics, probs = model.fit_transform(docs, embeddings=emb)
         except ValueError as exc:
             if "empty vocabulary" not in str(exc):
                 raise
@@ -307,6 +289,7 @@ class TopicModeler:
             ) from exc
         topics = np.asarray(topics, dtype=np.int64)
         probs = np.zeros(len(rows)) if probs is None else np.asarray(probs, dtype=np.float64).reshape(len(rows), -1).max(axis=1)
+        self.outliers_ = int((topics < 0).sum())
         if (topics < 0).all():
             warnings.warn(
                 f"HDBSCAN found no topic among {len(rows)} sentences; every sentence gets topic -1. "
@@ -315,16 +298,17 @@ class TopicModeler:
         elif self.config.reduce_outliers and (topics < 0).any():
             topics = self._reduce_outliers(model, docs, emb, topics)
         self.labels_[rows] = topics
-        self.probs_[rows] = np.where(topics >= 0, probs, 0.0)
+        self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)
         self.model_ = model
 
     def _reduce_outliers(self, model, docs: list[str], emb: np.ndarray, topics: np.ndarray) -> np.ndarray:
-        new = model.reduce_outliers(
-            docs, topics.tolist(), strategy="embeddings", embeddings=emb,
-            threshold=self.config.outlier_threshold,
-        )
+        strategy = self.config.outlier_strategy
+        kwargs = {"embeddings": emb} if strategy == "embeddings" else {}
+        new = model.reduce_outliers(docs, topics.tolist(), strategy=strategy,
+                                    threshold=self.config.outlier_threshold, **kwargs)
         new = np.asarray(new, dtype=np.int64)
-        logger.info("Outlier reduction placed %d of %d outliers", int(((topics < 0) & (new >= 0)).sum()), int((topics < 0).sum()))
+        logger.info("Outlier reduction (%s) placed %d of %d outliers", strategy,
+                    int(((topics < 0) & (new >= 0)).sum()), int((topics < 0).sum()))
         bertopic_logger = logging.getLogger("BERTopic")
         level = bertopic_logger.level
         # update_topics warns that custom assignments must come last; they do here.
@@ -333,33 +317,46 @@ class TopicModeler:
             model.update_topics(
                 docs, topics=new.tolist(), top_n_words=self.config.top_n_words,
                 vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model,
+                representation_model=model.representation_model,
             )
         finally:
             bertopic_logger.setLevel(level)
         return new
 
-    def _keywords(self, topic: int) -> list[str]:
-        words = self.model_.get_topic(topic) or []
+    def _clean(self, words) -> list[str]:
         out: list[str] = []
-        for word, _score in words:
+        for word, _score in words or []:
             if word and word not in out and not (set(word.split()) & self.stop_words_):
                 out.append(word)
         return out
 
-    def _describe(self, texts, embeddings: np.ndarray, langs: list, ids: list[str]) -> pd.DataFrame:
+    def _keywords(self, topic: int) -> tuple[list[str], list[str]]:
+        """(readable, raw c-TF-IDF) keywords of a topic; readable falls back to raw."""
+        raw = self._clean(self.model_.get_topic(topic))
+        aspect = getattr(self.model_, "topic_aspects_", {}).get(READABLE, {})
+        readable = self._clean(aspect.get(topic)) if aspect else []
+        return (readable or raw), raw
+
+    def _describe(self, texts, embeddings: np.ndarray, langs: list, ids: list[str], rows: np.ndarray) -> pd.DataFrame:
         records = []
-        for topic in sorted(t for t in set(self.labels_.tolist()) if t >= 0):
+        topics = sorted(t for t in set(self.labels_.tolist()) if t >= 0)
+        for topic in topics:
             members = np.flatnonzero(self.labels_ == topic)
-            keywords = self._keywords(topic)
-            reps = representative_rows(members, embeddings, self.config.n_representative)
+            keywords, raw = self._keywords(topic)
+            # Representatives come from the clustered sentences, never from attributed filler.
+            core = np.intersect1d(members, rows) if len(np.intersect1d(members, rows)) else members
+            reps = representative_rows(core, embeddings, self.config.n_representative)
             counts = Counter(c for c in (normalize_lang(langs[i]) for i in members) if c)
             records.append({
                 "topic": topic, "label": readable_label(topic, keywords), "keywords": keywords,
-                "size": int(len(members)), "representative_ids": [ids[i] for i in reps],
+                "ctfidf_keywords": raw, "size": int(len(members)), "representative_ids": [ids[i] for i in reps],
                 "languages": [lang for lang, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             })
         table = pd.DataFrame.from_records(records, columns=TOPIC_COLUMNS)
-        return table.astype({"topic": "int64", "size": "int64"})
+        reference = [texts[i] for i in rows]
+        table["coherence"] = [round(v, 4) for v in npmi_per_topic(table.keywords.tolist(), reference,
+                                                                  self.config.top_n_words)] if len(table) else []
+        return table.astype({"topic": "int64", "size": "int64", "coherence": "float64"})
 
     def _map_coords(self, embeddings: np.ndarray) -> np.ndarray:
         n = len(embeddings)
@@ -387,12 +384,15 @@ class TopicModeler:
         Returns
         -------
         ndarray of shape (m,), int
-            Topic of each sentence, -1 for outliers and short sentences.
+            Topic of each sentence, -1 for outliers, short sentences and filler.
         """
         self._check_fitted()
         texts, embeddings, _, _ = _check_inputs(texts, embeddings, [None] * len(texts), [""] * len(texts))
         out = np.full(len(texts), -1, dtype=np.int64)
-        rows = [i for i, t in enumerate(texts) if count_words(t) >= self.config.min_sentence_words]
+        cfg = self.config
+        stops = self.stop_words_ or (stop_words_for(["en"]) if cfg.min_content_words else frozenset())
+        filler = filler_mask(texts, stops, cfg.min_content_words, cfg.filler_patterns)
+        rows = [i for i, t in enumerate(texts) if count_words(t) >= cfg.min_sentence_words and not filler[i]]
         if self.model_ is None or not rows:
             return out
         topics, _ = self.model_.transform([texts[i] for i in rows], embeddings=embeddings[rows])

@@ -1,0 +1,73 @@
+"""Documents' topic mixtures: the ``document_topics`` table and main topics.
+
+A document's mixture is the share of its *clustered* sentences (topic >= 0)
+in each topic; its main topic is the topic holding most of them (ties go to
+the topic whose sentences in the document have the higher summed
+membership strength, then to the lower topic number). Documents without a
+clustered sentence have no row.
+
+>>> import pandas as pd
+>>> s = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "b"], "topic": [0, 0, 1, -1, 2],
+...                   "topic_prob": [0.9, 0.8, 1.0, 0.0, 0.7]})
+>>> document_topics(s).to_dict("records")[0]
+{'doc_id': 'a', 'topic': 0, 'sentences': 2, 'share': 0.6667, 'is_main': True}
+>>> main_topics(s)
+{'a': 0, 'b': 2}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DOCUMENT_TOPIC_COLUMNS = ["doc_id", "topic", "sentences", "share", "is_main"]
+
+
+def document_topics(sentences: pd.DataFrame) -> pd.DataFrame:
+    """One row per document x topic of its clustered sentences.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        With ``doc_id``, ``topic`` and (optionally) ``topic_prob``.
+
+    Returns
+    -------
+    DataFrame with columns doc_id, topic, sentences (count), share (of the
+    document's clustered sentences, rounded to 4 places), is_main (bool).
+    """
+    clustered = sentences[sentences.topic >= 0]
+    if clustered.empty:
+        return pd.DataFrame({"doc_id": pd.Series(dtype=str), "topic": pd.Series(dtype="int64"),
+                             "sentences": pd.Series(dtype="int64"), "share": pd.Series(dtype=float),
+                             "is_main": pd.Series(dtype=bool)})
+    prob = clustered.topic_prob if "topic_prob" in clustered else pd.Series(0.0, index=clustered.index)
+    table = (clustered.assign(_prob=prob.astype(float))
+             .groupby(["doc_id", "topic"], sort=True)
+             .agg(sentences=("topic", "size"), _strength=("_prob", "sum")).reset_index())
+    totals = table.groupby("doc_id").sentences.transform("sum")
+    table["share"] = (table.sentences / totals).round(4)
+    order = table.sort_values(["doc_id", "sentences", "_strength", "topic"], ascending=[True, False, False, True])
+    main = order.drop_duplicates("doc_id").index
+    table["is_main"] = table.index.isin(main)
+    table = table.astype({"topic": "int64", "sentences": "int64"})
+    return table[DOCUMENT_TOPIC_COLUMNS].reset_index(drop=True)
+
+
+def main_topics(sentences: pd.DataFrame) -> dict:
+    """``{doc_id: main topic}`` for documents with at least one clustered sentence."""
+    table = document_topics(sentences)
+    main = table[table.is_main]
+    return dict(zip(main.doc_id, main.topic.astype(int)))
+
+
+def attribute_to_main(doc_ids: np.ndarray, labels: np.ndarray, mask: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Labels where the sentences in ``mask`` take their document's main topic (-1 when it has none).
+
+    The main topic is computed from the sentences outside ``mask`` only.
+    """
+    frame = pd.DataFrame({"doc_id": doc_ids, "topic": np.where(mask, -1, labels), "topic_prob": probs})
+    mains = main_topics(frame)
+    out = labels.copy()
+    out[mask] = [mains.get(d, -1) for d in np.asarray(doc_ids)[mask]]
+    return out

@@ -1,0 +1,141 @@
+"""Words of topics: stop words, keyword tokens, the filler rule, labels.
+
+No third-party topic library is imported here, so the rules can be used
+(and tested) without fitting a model.
+
+Filler
+------
+A sentence is *filler* when it carries too little of its own content to
+define a topic: fewer than ``min_content_words`` content words (letter tokens
+of at least 3 characters that are not stop words of any language present),
+or a match of one of the formulaic ``filler_patterns`` (bylines, "Read
+more", photo credits ...). Reactions ("It's a start.", "So we'll find
+out.") and datelines ("WASHINGTON (AP) -") have one or two content words.
+Filler is never clustered; it keeps topic -1 or, with
+``filler_topic: document``, takes its document's main topic afterwards.
+
+>>> stops = stop_words_for(["en"])
+>>> content_words("So we'll find out.", stops), content_words("It's a start.", stops)
+(['find'], ['start'])
+>>> filler_mask(["It's a start.", "The Senate passed the budget bill on Tuesday.", "Read more: the full story"],
+...             stops, min_content_words=3, patterns=DEFAULT_FILLER_PATTERNS).tolist()
+[True, False, True]
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"
+"""Keyword tokens: start with a letter, at least 3 characters; drops numbers and 1-2 letter tokens."""
+
+LABEL_WORDS = 3
+
+DEFAULT_FILLER_PATTERNS: tuple[str, ...] = (
+    r"^\W*(read|see|watch|listen)\s+(more|also|next|the full|here)\b",
+    r"^\W*(click|tap)\s+here\b",
+    r"^\W*(sign up|subscribe|follow us|share this|like us)\b",
+    r"^\W*(related|recommended|advertisement|sponsored)\b\W*(:|$)",
+    r"^\W*(photo|image|video|picture|file photo)\s*(:|credit|courtesy)",
+    r"\b(getty images|associated press photo|ap photo)\b|\breuters/",
+    r"^\W*by\s+(?-i:[A-Z][\w.'-]+)(\s+((?-i:[A-Z][\w.'-]+)|and|&)){1,4}\W*$",
+    r"\b(contributed (reporting|to this (report|story))|reporting by|editing by|writing by)\b",
+    r"\b(all rights reserved|copyright ©?|this (story|article) (has been|was) updated)\b",
+)
+"""Formulaic lines that are filler whatever their length (case-insensitive ``re.search``)."""
+
+
+def normalize_lang(lang: object) -> str | None:
+    """``'en-US'`` -> ``'en'``; None, NaN and empty give None."""
+    if not isinstance(lang, str) or not lang.strip():
+        return None
+    return re.split(r"[-_]", lang.strip().lower())[0]
+
+
+def stop_words_for(langs: Sequence[object]) -> frozenset[str]:
+    """The union of the stopwordsiso lists of every language in ``langs``.
+
+    Each stop word is also split with :data:`TOKEN_PATTERN` so that the
+    vectorizer's consistency check holds (``"don't"`` adds ``"don"``).
+
+    >>> {"the", "het", "de"} <= stop_words_for(["en", "nl-NL"])
+    True
+    """
+    import stopwordsiso
+
+    codes = sorted({c for c in map(normalize_lang, langs) if c})
+    known = [c for c in codes if stopwordsiso.has_lang(c)]
+    missing = sorted(set(codes) - set(known))
+    if missing:
+        logger.info("No stop-word list for languages %s; their function words may appear as keywords.", missing)
+    words = {w.lower() for w in stopwordsiso.stopwords(known)} if known else set()
+    pattern = re.compile(TOKEN_PATTERN)
+    for word in list(words):
+        words.update(pattern.findall(word))
+    return frozenset(words)
+
+
+def keyword_preprocessor(text: str) -> str:
+    """Lower-case and NFKC-normalise a text before keywords are counted."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+def content_words(text: str, stop_words: frozenset[str]) -> list[str]:
+    """The keyword tokens of ``text`` that are not stop words, in order."""
+    return [w for w in _TOKEN_RE.findall(keyword_preprocessor(text)) if w not in stop_words]
+
+
+def filler_mask(texts: Sequence[str], stop_words: frozenset[str], min_content_words: int,
+                patterns: Sequence[str]) -> np.ndarray:
+    """True for each text that is filler (see the module docstring).
+
+    Returns
+    -------
+    ndarray of shape (len(texts),), bool
+    """
+    compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
+    out = np.zeros(len(texts), dtype=bool)
+    for i, text in enumerate(texts):
+        if len(content_words(text, stop_words)) < min_content_words:
+            out[i] = True
+        elif any(p.search(text) for p in compiled):
+            out[i] = True
+    return out
+
+
+def check_patterns(patterns: Sequence[str]) -> None:
+    """Raise ``ValueError`` naming the first pattern that is not a valid regular expression."""
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"topics.filler_patterns[{i}] = {pattern!r} is not a valid regular expression: {exc}") from exc
+
+
+def readable_label(topic: int, keywords: Sequence[str], n_words: int = LABEL_WORDS) -> str:
+    """``"12: withdrawal, qaim, bases"``: top keywords that share no word with an earlier one.
+
+    >>> readable_label(3, ["vaccine", "vaccine dose", "trial", "dose"])
+    '3: vaccine, trial, dose'
+    """
+    chosen: list[str] = []
+    seen: set[str] = set()
+    for keyword in keywords:
+        tokens = set(keyword.split())
+        if not tokens or tokens & seen:
+            continue
+        chosen.append(keyword)
+        seen |= tokens
+        if len(chosen) == n_words:
+            break
+    return f"{topic}: {', '.join(chosen)}" if chosen else f"{topic}: (no keywords)"

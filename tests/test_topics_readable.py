@@ -1,0 +1,198 @@
+"""Filler, corpus-scaled sizes, readable keywords, document mixtures and quality (issue 8).
+
+Offline and fast: PCA stands in for UMAP, a hashing embedder for the model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.config import TopicsConfig, load_config
+from framing.errors import ConfigError
+from framing.topics import (
+    DOCUMENT_TOPIC_COLUMNS,
+    TopicModeler,
+    auto_min_cluster_size,
+    document_topics,
+    npmi_coherence,
+    resolve_params,
+    stop_words_for,
+    topic_diversity,
+)
+from framing.topics.text import DEFAULT_FILLER_PATTERNS, filler_mask
+
+WORDS = {
+    "war": ["rocket", "missile", "base", "withdrawal", "soldiers", "drone"],
+    "health": ["vaccine", "hospital", "patients", "virus", "nurses", "doses"],
+    "vote": ["election", "ballot", "fraud", "voters", "turnout", "recount"],
+}
+FILLER = ["It's a start.", "So we'll find out.", "Yeah, I regret it.", "Read more: the full story here"]
+
+
+def corpus(seed: int = 0, per_blob: int = 14, filler_per_doc: int = 2):
+    """Three blobs of topical sentences in six documents (two per blob), plus filler in every document.
+
+    The filler vectors sit in a tight blob of their own: without the filler rule they would form a topic.
+    """
+    rng = np.random.default_rng(seed)
+    dim = 16
+    texts, rows, docs, blobs = [], [], [], []
+    for b, (name, words) in enumerate(WORDS.items()):
+        center = np.zeros(dim)
+        center[b] = 8.0
+        for i in range(per_blob):
+            w = [words[(i + k) % len(words)] for k in range(3)]
+            texts.append(f"The {w[0]} and the {w[1]} of the {w[2]} report number {i}")
+            rows.append(center + rng.normal(size=dim))
+            docs.append(f"{name}-{i % 2}")
+            blobs.append(b)
+    filler_center = np.zeros(dim)
+    filler_center[5] = 8.0
+    for d in sorted(set(docs)):
+        for k in range(filler_per_doc):
+            texts.append(FILLER[(k + len(texts)) % len(FILLER)])
+            rows.append(filler_center + 0.1 * rng.normal(size=dim))
+            docs.append(d)
+            blobs.append(-1)
+    ids = [f"s{i:03d}" for i in range(len(texts))]
+    return texts, np.asarray(rows, dtype=np.float32), ["en"] * len(texts), ids, docs, np.asarray(blobs)
+
+
+def cfg(**kw) -> TopicsConfig:
+    return TopicsConfig(**{"reducer": "pca", "min_cluster_size": 5, **kw})
+
+
+class HashEncoder:
+    """Deterministic bag-of-words vectors: words sharing letters trigram-hash near each other."""
+
+    dim = 16
+
+    def __call__(self, texts):
+        from framing.embed import get_embedder
+        from framing.config import EmbeddingConfig
+
+        if not hasattr(self, "_emb"):
+            self._emb = get_embedder("hashing", EmbeddingConfig())
+        return self._emb.encode(list(texts))
+
+
+def test_filler_rule_examples():
+    stops = stop_words_for(["en"])
+    texts = ["It's a start.", "So we'll find out.", "Trump fired Comey.", "By John Smith",
+             "By contrast, the Senate passed the budget on Tuesday.", "(Photo: Getty Images)",
+             "Reporting by Jane Doe; Editing by Bill Trott", "WASHINGTON (AP) —"]
+    assert filler_mask(texts, stops, 3, DEFAULT_FILLER_PATTERNS).tolist() == [
+        True, True, False, True, False, True, True, True]
+    # min_content_words=0 and no patterns turn the rule off
+    assert not filler_mask(texts, stops, 0, []).any()
+
+
+def test_filler_is_not_clustered_and_forms_no_topic():
+    texts, emb, langs, ids, docs, blobs = corpus()
+    tm = TopicModeler(cfg()).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert (tm.filler_ == (blobs < 0)).all()
+    assert (tm.labels_[blobs < 0] == -1).all()
+    assert len(tm.topics_) == 3
+    # without the rule the filler blob is a topic of its own
+    plain = TopicModeler(cfg(min_content_words=0, filler_patterns=[])).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert len(plain.topics_) == 4
+
+
+def test_filler_can_take_its_documents_main_topic():
+    texts, emb, langs, ids, docs, blobs = corpus()
+    tm = TopicModeler(cfg(filler_topic="document")).fit(texts, emb, langs, ids, doc_ids=docs)
+    for i in np.flatnonzero(blobs < 0):
+        own = [tm.labels_[j] for j in range(len(texts)) if docs[j] == docs[i] and blobs[j] >= 0]
+        assert tm.labels_[i] == max(set(own), key=own.count)
+        assert tm.probs_[i] == 0.0
+    # representatives are never attributed filler
+    reps = {r for rs in tm.topics_.representative_ids for r in rs}
+    assert not reps & {ids[i] for i in np.flatnonzero(blobs < 0)}
+
+
+def test_auto_cluster_size_follows_the_corpus():
+    sizes = [auto_min_cluster_size(n) for n in (100, 2_000, 8_000, 40_000, 150_000)]
+    assert sizes == sorted(sizes) and sizes[0] == 10 and sizes[-1] > 3 * sizes[0]
+    assert resolve_params(TopicsConfig(), 40_000).min_cluster_size == auto_min_cluster_size(40_000)
+    assert resolve_params(TopicsConfig(min_cluster_size=7), 40_000).min_cluster_size == 7
+    assert resolve_params(TopicsConfig(), 12).min_cluster_size == 6   # shrinks to what 12 points allow
+
+
+def test_readable_and_raw_keywords_are_both_kept():
+    texts, emb, langs, ids, docs, _ = corpus()
+    tm = TopicModeler(cfg(), encode=HashEncoder()).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert {"keywords", "ctfidf_keywords", "label", "coherence"} <= set(tm.topics_.columns)
+    stops = stop_words_for(["en"])
+    for kw, raw, label in zip(tm.topics_.keywords, tm.topics_.ctfidf_keywords, tm.topics_.label):
+        assert kw and raw
+        vocab = {w for r in raw for w in r.split()}
+        assert all(not (set(k.split()) & stops) for k in kw)
+        assert label.split(": ", 1)[1].split(", ")[0] in kw
+    # the readable keywords came from BERTopic's KeyBERTInspired + MMR aspect, not c-TF-IDF
+    assert "Readable" in tm.model_.topic_aspects_
+    plain = TopicModeler(cfg(representation="ctfidf"), encode=HashEncoder()).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert plain.topics_.keywords.tolist() == plain.topics_.ctfidf_keywords.tolist()
+
+
+def test_quality_is_measured():
+    texts, emb, langs, ids, docs, _ = corpus()
+    tm = TopicModeler(cfg()).fit(texts, emb, langs, ids, doc_ids=docs)
+    q = tm.quality_
+    assert -1.0 <= q["coherence_npmi"] <= 1.0 and 0.0 < q["diversity"] <= 1.0
+    assert "clustered sentences" in q["reference"] and q["topics"] == 3
+
+
+def test_npmi_and_diversity_values():
+    texts = ["rocket base", "rocket base", "vote fraud", "vote fraud"]
+    assert npmi_coherence([["rocket", "base"]], texts) == pytest.approx(1.0)
+    assert npmi_coherence([["rocket", "fraud"]], texts) == pytest.approx(-1.0)
+    # independent words: p(a,b) = p(a) p(b) gives 0
+    assert npmi_coherence([["aaa", "bbb"]], ["aaa bbb", "aaa", "bbb", "ccc"]) == pytest.approx(0.0)
+    assert topic_diversity([["a1a", "b1b"], ["a1a", "c1c"]]) == 0.75
+
+
+def test_document_topics_contract():
+    s = pd.DataFrame({"doc_id": ["a", "a", "a", "a", "b", "b", "c"], "topic": [0, 0, 1, -1, 2, 2, -1],
+                      "topic_prob": [0.5, 0.5, 1.0, 0.0, 0.7, 0.1, 0.0]})
+    t = document_topics(s)
+    assert list(t.columns) == DOCUMENT_TOPIC_COLUMNS
+    assert set(t.doc_id) == {"a", "b"}          # c has no clustered sentence
+    assert t.groupby("doc_id").share.sum().round(3).tolist() == [1.0, 1.0]
+    assert t[t.is_main].set_index("doc_id").topic.to_dict() == {"a": 0, "b": 2}
+    tie = pd.DataFrame({"doc_id": ["d", "d"], "topic": [3, 4], "topic_prob": [0.2, 0.9]})
+    assert document_topics(tie).query("is_main").topic.tolist() == [4]   # tie: stronger membership wins
+
+
+def test_bad_filler_pattern_is_a_config_error():
+    with pytest.raises(ConfigError, match="filler_patterns"):
+        load_config(overrides=["topics.filler_patterns=['(unclosed']"])
+
+
+def test_analyze_writes_document_topics_and_quality(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    tiny = Path(__file__).parent / "data" / "tiny"
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, [
+        "analyze", str(tiny), "--out", str(out), "--set", "embedding.model=hashing",
+        "--set", "embedding.cache=false", "--set", "topics.reducer=pca", "--set", "topics.min_cluster_size=3",
+        "--set", "topics.n_neighbors=5"])
+    assert result.exit_code == 0, result.output
+    dt = pd.read_parquet(out / "tables" / "document_topics.parquet")
+    sents = pd.read_parquet(out / "tables" / "sentences.parquet")
+    assert list(dt.columns) == DOCUMENT_TOPIC_COLUMNS
+    clustered = sents[sents.topic >= 0]
+    assert dt.sentences.sum() == len(clustered)
+    assert dt.groupby("doc_id").is_main.sum().eq(1).all()
+    meta = json.loads((out / "run.json").read_text())
+    assert {"coherence_npmi", "diversity", "reference"} <= set(meta["topics"]["quality"])
+    assert meta["topics"]["filler"] >= 0
+    topics = pd.read_parquet(out / "tables" / "topics.parquet")
+    assert {"label", "keywords", "ctfidf_keywords"} <= set(topics.columns)
