@@ -156,6 +156,10 @@ class TopicsConfig(Section):
     """Outlier reduction places a sentence only when its similarity is at least this."""
     nr_topics: int | Literal["auto"] | None = None
     """Merge similar topics afterwards: a target number, ``auto`` (HDBSCAN on topic vectors), or None."""
+    merge_similarity: float | None = Field(0.5, ge=0.0, le=1.0)
+    """Merge topics told together: cosine of their document profiles at least this (None: never)."""
+    merge_min_documents: int = Field(2, ge=1)
+    """... and sharing at least this many documents."""
     min_content_words: int = Field(3, ge=0)
     """Filler rule: sentences with fewer words that are not stop words are not clustered."""
     filler_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_FILLER_PATTERNS))

@@ -99,7 +99,7 @@ def test_filler_is_not_clustered_and_forms_no_topic():
     assert (tm.labels_[blobs < 0] == -1).all()
     assert len(tm.topics_) == 3
     # without the rule the filler blob is a topic of its own
-    plain = TopicModeler(cfg(min_content_words=0, filler_patterns=[])).fit(texts, emb, langs, ids, doc_ids=docs)
+    plain = TopicModeler(cfg(min_content_words=0, filler_patterns=[], merge_similarity=None)).fit(texts, emb, langs, ids, doc_ids=docs)
     assert len(plain.topics_) == 4
 
 
@@ -196,3 +196,18 @@ def test_analyze_writes_document_topics_and_quality(tmp_path):
     assert meta["topics"]["filler"] >= 0
     topics = pd.read_parquet(out / "tables" / "topics.parquet")
     assert {"label", "keywords", "ctfidf_keywords"} <= set(topics.columns)
+
+
+def test_topics_told_together_in_documents_are_merged():
+    texts, emb, langs, ids, docs, blobs = corpus(filler_per_doc=0)
+    # war and health are told together in the same two documents; vote in two others
+    docs = [{"war-0": "d1", "war-1": "d2", "health-0": "d1", "health-1": "d2"}.get(d, d) for d in docs]
+    merged = TopicModeler(cfg()).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert len(merged.topics_) == 2 and len(merged.merged_) == 1 and len(merged.merged_[0]) == 2
+    assert len(set(merged.labels_[blobs < 2].tolist())) == 1
+    assert merged.topics_["size"].sum() == len(texts)
+    separate = TopicModeler(cfg(merge_similarity=None)).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert len(separate.topics_) == 3 and separate.merged_ == []
+    # one shared document is not enough evidence
+    one = ["d1" if b < 2 else d for b, d in zip(blobs, docs)]
+    assert len(TopicModeler(cfg(merge_min_documents=2)).fit(texts, emb, langs, ids, doc_ids=one).topics_) == 3

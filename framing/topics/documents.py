@@ -17,6 +17,8 @@ clustered sentence have no row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -71,3 +73,57 @@ def attribute_to_main(doc_ids: np.ndarray, labels: np.ndarray, mask: np.ndarray,
     out = labels.copy()
     out[mask] = [mains.get(d, -1) for d in np.asarray(doc_ids)[mask]]
     return out
+
+
+def cooccurrence_groups(doc_ids: Sequence[str], labels: np.ndarray, min_similarity: float,
+                        min_documents: int = 2) -> list[list[int]]:
+    """Groups of topics told together: facets of one story, to be merged.
+
+    Each topic gets a profile over the documents: its share of each
+    document's clustered sentences (the ``document_topics.share`` column).
+    Two topics are alike when the cosine of their profiles is at least
+    ``min_similarity`` and they share at least ``min_documents`` documents
+    (one shared document is not evidence of a common story). Groups are
+    formed by complete-linkage agglomeration: every pair inside a group is
+    alike. Only groups of two or more topics are returned.
+
+    Parameters
+    ----------
+    doc_ids : sequence of str, length n_sentences
+    labels : ndarray of shape (n_sentences,), int; -1 is ignored
+    min_similarity : float in [0, 1]
+    min_documents : int
+
+    Returns
+    -------
+    list of lists of int, each sorted, sorted by their first topic
+
+    Examples
+    --------
+    >>> docs = ["a"] * 4 + ["b"] * 4 + ["c"] * 4
+    >>> labels = np.array([0, 0, 1, 1,  0, 1, 1, 1,  2, 2, 2, 2])
+    >>> cooccurrence_groups(docs, labels, 0.5)
+    [[0, 1]]
+    >>> cooccurrence_groups(docs, labels, 0.5, min_documents=3)
+    []
+    """
+    labels = np.asarray(labels)
+    mask = labels >= 0
+    topics = np.unique(labels[mask])
+    if len(topics) < 2:
+        return []
+    frame = pd.DataFrame({"doc": np.asarray(doc_ids, dtype=object)[mask], "topic": labels[mask]})
+    counts = pd.crosstab(frame.topic, frame.doc).reindex(topics).to_numpy(dtype=np.float64)
+    shares = counts / counts.sum(axis=0, keepdims=True)
+    unit = shares / np.linalg.norm(shares, axis=1, keepdims=True)
+    similarity = unit @ unit.T
+    present = (counts > 0).astype(np.float64)
+    similarity[(present @ present.T) < min_documents] = 0.0
+    np.fill_diagonal(similarity, 1.0)
+    from sklearn.cluster import AgglomerativeClustering
+
+    groups = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="complete", distance_threshold=1.0 - min_similarity + 1e-9,
+    ).fit_predict(np.clip(1.0 - similarity, 0.0, 2.0))
+    out = [sorted(int(t) for t in topics[groups == g]) for g in np.unique(groups)]
+    return sorted((g for g in out if len(g) > 1), key=lambda g: g[0])

@@ -43,7 +43,7 @@ from ..config import TopicsConfig
 from ..errors import NotFittedError, TopicModelError, TopicWarning
 from ..runlog import quiet_import
 from ..segment import count_words  # the same word count as sentences.n_words
-from .documents import attribute_to_main
+from .documents import attribute_to_main, cooccurrence_groups
 from .quality import npmi_per_topic, quality_summary
 from .sizing import ResolvedParams, resolve_params
 from .text import TOKEN_PATTERN, filler_mask, keyword_preprocessor, normalize_lang, readable_label, stop_words_for
@@ -189,6 +189,9 @@ class TopicModeler:
         Sentences with enough words that the filler rule kept out of clustering.
     outliers_ : int
         Clustered sentences HDBSCAN left as outliers (before any reduction).
+    merged_ : list of lists of int
+        The HDBSCAN topics merged because they are told together in the same documents
+        (numbers before merging); empty when nothing was merged.
     topics_ : DataFrame
         One row per topic (no row for -1): topic, label, keywords (readable, list of str),
         ctfidf_keywords (raw c-TF-IDF, list of str), size, representative_ids (list of str, most
@@ -246,6 +249,7 @@ class TopicModeler:
         self.model_ = None
         self.params_ = None
         self.outliers_ = 0
+        self.merged_ = []
         long_enough = np.array([count_words(t) >= cfg.min_sentence_words for t in texts], dtype=bool)
         # The filler rule needs stop words even when keywords keep them (stop_words: none).
         stops = self.stop_words_ or (stop_words_for(langs) if cfg.min_content_words else frozenset())
@@ -260,7 +264,7 @@ class TopicModeler:
                 "topics.min_content_words.", TopicWarning, stacklevel=2,
             )
         else:
-            self._fit_topics(texts, embeddings, rows)
+            self._fit_topics(texts, embeddings, rows, doc_ids[rows])
         if cfg.filler_topic == "document" and self.model_ is not None:
             self.labels_ = attribute_to_main(doc_ids, self.labels_, filler, self.probs_)
         self.topics_ = self._describe(texts, embeddings, langs, ids, rows)
@@ -270,7 +274,7 @@ class TopicModeler:
         self.coords_ = self._map_coords(embeddings)
         return self
 
-    def _fit_topics(self, texts: list[str], embeddings: np.ndarray, rows: np.ndarray) -> None:
+    def _fit_topics(self, texts: list[str], embeddings: np.ndarray, rows: np.ndarray, doc_ids: np.ndarray) -> None:
         docs = [texts[i] for i in rows]
         emb = embeddings[rows]
         self.params_ = resolve_params(self.config, len(rows))
@@ -295,11 +299,28 @@ class TopicModeler:
                 f"HDBSCAN found no topic among {len(rows)} sentences; every sentence gets topic -1. "
                 "Lower topics.min_cluster_size or add text.", TopicWarning, stacklevel=3,
             )
-        elif self.config.reduce_outliers and (topics < 0).any():
-            topics = self._reduce_outliers(model, docs, emb, topics)
+        else:
+            topics = self._merge_by_documents(model, docs, doc_ids, topics)
+            if self.config.reduce_outliers and (topics < 0).any():
+                topics = self._reduce_outliers(model, docs, emb, topics)
         self.labels_[rows] = topics
         self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)
         self.model_ = model
+
+    def _merge_by_documents(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray) -> np.ndarray:
+        """Merge topics told together in the same documents (BERTopic's merge_topics keeps the mapping)."""
+        if self.config.merge_similarity is None:
+            self.merged_ = []
+            return topics
+        groups = cooccurrence_groups(doc_ids, topics, self.config.merge_similarity, self.config.merge_min_documents)
+        self.merged_ = groups
+        if not groups:
+            return topics
+        logger.info("Merging %d topics told together in the same documents into %d", sum(map(len, groups)), len(groups))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=RuntimeWarning, module="bertopic")
+            model.merge_topics(docs, groups)
+        return np.asarray(model.topics_, dtype=np.int64)
 
     def _reduce_outliers(self, model, docs: list[str], emb: np.ndarray, topics: np.ndarray) -> np.ndarray:
         strategy = self.config.outlier_strategy
