@@ -136,7 +136,8 @@ def run_seed(texts, vectors, article, events, cfg, seed: int, baseline: bool) ->
     """The framing and (optionally) plain-BERTopic rows for one seed."""
     rows = []
     start = time.perf_counter()
-    model = TopicModeler(cfg.topics, seed=seed).fit(texts, vectors, ["en"] * len(texts), [str(i) for i in range(len(texts))])
+    model = TopicModeler(cfg.topics, seed=seed).fit(texts, vectors, ["en"] * len(texts), [str(i) for i in range(len(texts))],
+                                                    doc_ids=[str(a) for a in article])
     rows.append(score(f"framing s{seed}", model.labels_, article, events, time.perf_counter() - start))
     if baseline:
         start = time.perf_counter()

@@ -160,6 +160,8 @@ class TopicsConfig(Section):
     """Merge topics told together: cosine of their document profiles at least this (None: never)."""
     merge_min_documents: int = Field(2, ge=1)
     """... and sharing at least this many documents."""
+    min_topic_documents: int = Field(2, ge=1)
+    """A topic told by fewer documents is not a topic of the corpus: its sentences get -1."""
     min_content_words: int = Field(3, ge=0)
     """Filler rule: sentences with fewer words that are not stop words are not clustered."""
     filler_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_FILLER_PATTERNS))

@@ -252,6 +252,7 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
         f"({filler} filler, {model.outliers_} HDBSCAN outliers)")
     info = {"clustered": int(len(sel)), "topics": n_topics, "outlier_share": round(outliers, 4),
             "filler": filler, "hdbscan_outliers": int(model.outliers_),
+            "merged_by_documents": [list(map(int, g)) for g in model.merged_], "narrow_topics_dropped": model.dropped_,
             "min_cluster_size": model.params_.min_cluster_size if model.params_ else None,
             "quality": model.quality_}
     return sentences, topics, info

@@ -210,4 +210,17 @@ def test_topics_told_together_in_documents_are_merged():
     assert len(separate.topics_) == 3 and separate.merged_ == []
     # one shared document is not enough evidence
     one = ["d1" if b < 2 else d for b, d in zip(blobs, docs)]
-    assert len(TopicModeler(cfg(merge_min_documents=2)).fit(texts, emb, langs, ids, doc_ids=one).topics_) == 3
+    assert len(TopicModeler(cfg(min_topic_documents=1)).fit(texts, emb, langs, ids, doc_ids=one).topics_) == 3
+
+
+def test_topics_told_by_one_document_can_be_left_out():
+    texts, emb, langs, ids, docs, blobs = corpus(filler_per_doc=0)
+    # the vote blob is told by one document only
+    docs = ["v" if b == 2 else d for b, d in zip(blobs, docs)]
+    kept = TopicModeler(cfg(min_topic_documents=1)).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert len(kept.topics_) == 3 and kept.dropped_ == 0
+    tm = TopicModeler(cfg()).fit(texts, emb, langs, ids, doc_ids=docs)   # default: 2 documents
+    assert tm.dropped_ == 1 and len(tm.topics_) == 2
+    assert (tm.labels_[blobs == 2] == -1).all() and (tm.labels_[blobs < 2] >= 0).all()
+    assert sorted(tm.topics_.topic) == [0, 1]
+    assert all(tm.topics_.keywords.map(len) > 0)

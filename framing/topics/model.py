@@ -192,6 +192,8 @@ class TopicModeler:
     merged_ : list of lists of int
         The HDBSCAN topics merged because they are told together in the same documents
         (numbers before merging); empty when nothing was merged.
+    dropped_ : int
+        Topics left unclustered because fewer than ``min_topic_documents`` documents told them.
     topics_ : DataFrame
         One row per topic (no row for -1): topic, label, keywords (readable, list of str),
         ctfidf_keywords (raw c-TF-IDF, list of str), size, representative_ids (list of str, most
@@ -250,6 +252,7 @@ class TopicModeler:
         self.params_ = None
         self.outliers_ = 0
         self.merged_ = []
+        self.dropped_ = 0
         long_enough = np.array([count_words(t) >= cfg.min_sentence_words for t in texts], dtype=bool)
         # The filler rule needs stop words even when keywords keep them (stop_words: none).
         stops = self.stop_words_ or (stop_words_for(langs) if cfg.min_content_words else frozenset())
@@ -301,6 +304,7 @@ class TopicModeler:
             )
         else:
             topics = self._merge_by_documents(model, docs, doc_ids, topics)
+            topics = self._drop_narrow_topics(model, docs, doc_ids, topics)
             if self.config.reduce_outliers and (topics < 0).any():
                 topics = self._reduce_outliers(model, docs, emb, topics)
         self.labels_[rows] = topics
@@ -322,6 +326,44 @@ class TopicModeler:
             model.merge_topics(docs, groups)
         return np.asarray(model.topics_, dtype=np.int64)
 
+    def _drop_narrow_topics(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray) -> np.ndarray:
+        """Topics told by fewer than ``min_topic_documents`` documents become -1 (BERTopic's update_topics)."""
+        self.dropped_ = 0
+        need = self.config.min_topic_documents
+        if need <= 1 or len(set(doc_ids.tolist())) < need:
+            return topics
+        frame = pd.DataFrame({"doc": doc_ids, "topic": topics})
+        spread = frame[frame.topic >= 0].groupby("topic").doc.nunique()
+        narrow = spread.index[spread < need]
+        if len(narrow) == 0 or len(narrow) == len(spread):
+            return topics
+        kept = frame[(frame.topic >= 0) & ~frame.topic.isin(narrow)].topic.value_counts()
+        # Renumber by size, as BERTopic numbers topics.
+        order = sorted(kept.index, key=lambda t: (-kept[t], t))
+        mapping = {int(t): i for i, t in enumerate(order)}
+        new = np.array([mapping.get(int(t), -1) for t in topics], dtype=np.int64)
+        self.dropped_ = int(len(narrow))
+        logger.info("%d topics told by fewer than %d documents left unclustered (%d sentences)",
+                    len(narrow), need, int(((topics >= 0) & (new < 0)).sum()))
+        self._update(model, docs, new)
+        return new
+
+    def _update(self, model, docs: list[str], topics: np.ndarray) -> None:
+        bertopic_logger = logging.getLogger("BERTopic")
+        level = bertopic_logger.level
+        # update_topics warns that custom assignments must come last; they do here.
+        bertopic_logger.setLevel(logging.ERROR)
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", category=RuntimeWarning, module="bertopic")
+                model.update_topics(
+                    docs, topics=topics.tolist(), top_n_words=self.config.top_n_words,
+                    vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model,
+                    representation_model=model.representation_model,
+                )
+        finally:
+            bertopic_logger.setLevel(level)
+
     def _reduce_outliers(self, model, docs: list[str], emb: np.ndarray, topics: np.ndarray) -> np.ndarray:
         strategy = self.config.outlier_strategy
         kwargs = {"embeddings": emb} if strategy == "embeddings" else {}
@@ -330,18 +372,7 @@ class TopicModeler:
         new = np.asarray(new, dtype=np.int64)
         logger.info("Outlier reduction (%s) placed %d of %d outliers", strategy,
                     int(((topics < 0) & (new >= 0)).sum()), int((topics < 0).sum()))
-        bertopic_logger = logging.getLogger("BERTopic")
-        level = bertopic_logger.level
-        # update_topics warns that custom assignments must come last; they do here.
-        bertopic_logger.setLevel(logging.ERROR)
-        try:
-            model.update_topics(
-                docs, topics=new.tolist(), top_n_words=self.config.top_n_words,
-                vectorizer_model=model.vectorizer_model, ctfidf_model=model.ctfidf_model,
-                representation_model=model.representation_model,
-            )
-        finally:
-            bertopic_logger.setLevel(level)
+        self._update(model, docs, new)
         return new
 
     def _clean(self, words) -> list[str]:

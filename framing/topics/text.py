@@ -15,8 +15,8 @@ Filler is never clustered; it keeps topic -1 or, with
 ``filler_topic: document``, takes its document's main topic afterwards.
 
 >>> stops = stop_words_for(["en"])
->>> content_words("So we'll find out.", stops), content_words("It's a start.", stops)
-(['find'], ['start'])
+>>> content_words("So we'll find out.", stops), content_words("It's a start.", stops)  # 'find' is an English stop word
+([], ['start'])
 >>> filler_mask(["It's a start.", "The Senate passed the budget bill on Tuesday.", "Read more: the full story"],
 ...             stops, min_content_words=3, patterns=DEFAULT_FILLER_PATTERNS).tolist()
 [True, False, True]
