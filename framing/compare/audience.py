@@ -102,7 +102,9 @@ def _group_rows(counts, s, sel, g, by, seed, n_boot, min_documents) -> pd.DataFr
         o_b = (w @ oy) / (w @ om)[:, None]
         a_b = (w @ ay) / (w @ am)[:, None]
         o, a = oy.sum(0) / om.sum(), ay.sum(0) / am.sum()
-    q = lambda arr, x: np.nanquantile(arr, x, axis=0)  # noqa: E731
+    def q(arr, x):  # one page gives no interval (nothing to resample)
+        return np.nanquantile(arr, x, axis=0) if n >= 2 else np.full(arr.shape[1], np.nan)
+
     ou, au = s["ou"][sel], s["au"][sel] > 0
     return pd.DataFrame({
         "by": by, "level": "group", "group": g, "page_id": None, "kind": counts.kind, "item": counts.items,

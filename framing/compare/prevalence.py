@@ -8,7 +8,7 @@ Two levels, each with its own denominator in its column name:
   over the group's documents, so that sentences of one document move
   together (none for a one-document group; at a share of 0 or 1 the open
   end is the Wilson bound with one observation per document); its test against the other side (``versus``) is a Wald test
-  with the cluster-robust variance of a ratio.
+  with the cluster-robust variance of a ratio around the pooled share.
 - ``share_of_documents``: documents using the item over the group's
   documents with a counted sentence; Wilson interval
   (``documents_ci_low``, ``documents_ci_high``) and Fisher's exact test.
@@ -35,8 +35,8 @@ import pandas as pd
 from ..errors import InputError
 from .groups import group_order
 from .items import ItemCounts, topic_counts  # noqa: F401  (topic_counts: doctest)
-from .stats import (benjamini_hochberg, cluster_bootstrap, cluster_variance, fisher_pvalues, seeded_rng,
-                    wald_pvalues, wilson_interval)
+from .stats import (benjamini_hochberg, cluster_bootstrap, cluster_variance, fisher_pvalues,
+                    pooled_cluster_variance, seeded_rng, wald_pvalues, wilson_interval)
 
 PREVALENCE_COLUMNS = [
     "by", "group", "kind", "item", "label", "group_documents", "group_documents_all", "group_sentences",
@@ -74,6 +74,19 @@ def sentence_interval(side: dict, n_boot: int, rng) -> tuple[np.ndarray, np.ndar
     high = np.where(side["share"] == 0, whigh, high)
     low = np.where(side["share"] == 1, 1 - whigh, low)
     return low, high
+
+
+def _sentence_test(mine: dict, other: dict) -> np.ndarray:
+    """Two-sided p-values of the difference of two shares of sentences (clusters: documents).
+
+    The variances are cluster-robust and taken around the pooled share (the null
+    hypothesis), so that a small group with a share of 0 or 1 does not get a zero variance.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = (mine["sentences"] + other["sentences"]) / (mine["total"] + other["total"])
+    v1 = pooled_cluster_variance(mine["y"], mine["m"], pooled)
+    v2 = pooled_cluster_variance(other["y"], other["m"], pooled)
+    return wald_pvalues(mine["share"], v1, other["share"], v2)
 
 
 def check_pair(groups: list[str], a: str | None, b: str | None, by: str) -> None:
@@ -124,7 +137,7 @@ def prevalence_table(counts: ItemCounts, groups: pd.Series, by: str, a: str | No
         low, high = sentence_interval(mine, n_boot, seeded_rng(seed, by, g, counts.kind))
         dlow, dhigh = wilson_interval(mine["documents"], np.full(k, mine["n_docs"]))
         tested = mine["n_docs"] > 0 and other["n_docs"] > 0
-        p = wald_pvalues(mine["share"], mine["var"], other["share"], other["var"]) if tested else np.full(k, np.nan)
+        p = _sentence_test(mine, other) if tested else np.full(k, np.nan)
         dp = (fisher_pvalues(mine["documents"], np.full(k, mine["n_docs"]), other["documents"],
                              np.full(k, other["n_docs"])) if tested else np.full(k, np.nan))
         parts.append(pd.DataFrame({

@@ -103,6 +103,26 @@ def cluster_variance(y: np.ndarray, m: np.ndarray) -> np.ndarray:
     return n / (n - 1) * (resid ** 2).sum(axis=0) / total ** 2
 
 
+def pooled_cluster_variance(y: np.ndarray, m: np.ndarray, p0: np.ndarray) -> np.ndarray:
+    """Cluster-robust variance of ``sum(y) / sum(m)`` around a given share ``p0`` (under the null).
+
+    The same as :func:`cluster_variance` with the residuals ``y_d - p0 m_d``: a group that
+    never uses an item still has a variance when the pooled share is not 0, so a share of 0
+    in two documents is not "significant" against the rest.
+
+    >>> v = pooled_cluster_variance(np.array([[0.0], [0.0]]), np.array([2.0, 2.0]), np.array([0.25]))
+    >>> round(float(v[0]), 6)   # 2 * (0.25 + 0.25) / 16
+    0.0625
+    """
+    y = np.asarray(y, dtype=float)
+    m = np.asarray(m, dtype=float)
+    n = y.shape[0]
+    if n < 2:
+        return np.full(y.shape[1], np.nan)
+    resid = y - np.outer(m, np.asarray(p0, dtype=float))
+    return n / (n - 1) * (resid ** 2).sum(axis=0) / m.sum() ** 2
+
+
 def normal_two_sided(z: np.ndarray) -> np.ndarray:
     """Two-sided p-value of standard normal z-scores."""
     z = np.abs(np.asarray(z, dtype=float))

@@ -145,3 +145,15 @@ def test_group_with_no_frame_at_all_has_zero_shares_and_a_test():
     assert (q.sentences, q.share_of_sentences, q.documents, q.share_of_documents) == (0, 0.0, 0, 0.0)
     assert q.ci_low == 0 and 0 < q.ci_high < 1  # not a zero-width interval
     assert q.versus_share_of_sentences == 0.75 and 0 <= q.p_value <= 1
+
+
+def test_small_group_with_zero_share_is_not_significant():
+    # 40 documents in 'rest' use the item in a quarter of their sentences; two documents of 'tiny' never do
+    rows = [(f"r{d}-{j}", f"r{d}", 0 if j == 0 else 1) for d in range(40) for j in range(4)]
+    rows += [(f"t{d}-{j}", f"t{d}", 1) for d in range(2) for j in range(4)]
+    s = pd.DataFrame(rows, columns=["sentence_id", "doc_id", "topic"])
+    groups = pd.Series({**{f"r{d}": "big" for d in range(40)}, **{f"t{d}": "tiny" for d in range(2)}})
+    t = prevalence_table(topic_counts(s), groups, "source", seed=1, n_boot=100)
+    r = row(t, "tiny", "0")
+    assert r.share_of_sentences == 0 and r.versus_share_of_sentences == pytest.approx(0.25)
+    assert r.p_value > 0.01  # two documents cannot show this beyond doubt
