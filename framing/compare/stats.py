@@ -94,13 +94,8 @@ def cluster_variance(y: np.ndarray, m: np.ndarray) -> np.ndarray:
     """
     y = np.asarray(y, dtype=float)
     m = np.asarray(m, dtype=float)
-    n = y.shape[0]
-    if n < 2:
-        return np.full(y.shape[1], np.nan)
-    total = m.sum()
-    p = y.sum(axis=0) / total
-    resid = y - np.outer(m, p)
-    return n / (n - 1) * (resid ** 2).sum(axis=0) / total ** 2
+    # The group's own share is the centre; under the null the pooled share is (see below).
+    return pooled_cluster_variance(y, m, y.sum(axis=0) / m.sum() if m.sum() else np.zeros(y.shape[1]))
 
 
 def pooled_cluster_variance(y: np.ndarray, m: np.ndarray, p0: np.ndarray) -> np.ndarray:
