@@ -46,7 +46,6 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "frames": ("frame_id",),
     "sentence_frames": ("sentence_id", "frame_id"),
     "document_frames": ("doc_id", "frame_id"),
-    "source_frames": ("source", "frame_id"),
     "topic_frames": ("topic", "frame_id"),
     "document_topics": ("doc_id", "topic"),
     "frame_candidates": ("topic",),

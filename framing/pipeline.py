@@ -293,7 +293,7 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
                            frame_labels=[labels.get(int(t), []) for t in topics.topic])
     tables = {"topics": topics, "sentence_frames": sentence_frames, "frames": rolled.frames,
               "topic_frames": rolled.topic_frames,
-              "document_frames": rolled.document_frames, "source_frames": rolled.source_frames,
+              "document_frames": rolled.document_frames,
               "frame_candidates": rolled.candidates}
     matched = int(sentence_frames.matched.sum())
     n_docs = int(rolled.document_frames.matched.astype(bool).sum())

@@ -108,7 +108,20 @@ class Run:
     frames = property(lambda self: self.table("frames"), doc="One row per frame of the catalogs.")
     sentence_frames = property(lambda self: self.table("sentence_frames"))
     document_frames = property(lambda self: self.table("document_frames"))
-    source_frames = property(lambda self: self.table("source_frames"))
+    @property
+    def source_frames(self) -> pd.DataFrame:
+        """Frames per source, a view of ``compare_prevalence`` (by source, kind frame) under the
+        column names of the former ``source_frames`` table: source, frame_id, matched_sentences,
+        documents, share (of the source's scored sentences), document_share (of its documents
+        with a scored sentence). The shares are computed once, in :mod:`framing.compare`."""
+        if "compare_prevalence" not in self.tables and "source_frames" in self.tables:
+            return self.tables["source_frames"]  # a run written before compare was their home
+        cp = self.table("compare_prevalence")
+        cp = cp[(cp["by"] == "source") & (cp["kind"] == "frame")]
+        return cp.rename(columns={"group": "source", "item": "frame_id", "sentences": "matched_sentences",
+                                  "share_of_sentences": "share", "share_of_documents": "document_share"})[
+            ["source", "frame_id", "matched_sentences", "documents", "share", "document_share"]].reset_index(drop=True)
+
     topic_frames = property(lambda self: self.table("topic_frames"))
 
     @property

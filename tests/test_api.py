@@ -29,6 +29,31 @@ def test_run_tables_are_the_folder_tables(run):
     pd.testing.assert_frame_equal(loaded.sentence_frames, run.sentence_frames)
 
 
+def test_source_frames_is_a_view_of_compare_prevalence(run):
+    assert "source_frames" not in run.table_names()  # one home: compare_prevalence
+    sf = run.source_frames.set_index(["source", "frame_id"])
+    cp = run.table("compare_prevalence")
+    cp = cp[(cp.by == "source") & (cp.kind == "frame")].set_index(["group", "item"])
+    assert len(sf) == len(cp) > 0
+    for (g, f), r in cp.iterrows():
+        assert sf.loc[(g, f), "share"] == r.share_of_sentences and sf.loc[(g, f), "documents"] == r.documents
+        assert sf.loc[(g, f), "document_share"] == r.share_of_documents
+
+
+def test_a_single_source_still_gets_its_prevalence(tmp_path):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(TINY.glob("*.txt"))]
+    df = pd.DataFrame({"text": texts, "source": "only"})
+    one = framing.analyze(df, frames=[str(Path(__file__).parent / "data" / "tiny_frames.yaml")],
+                          out=tmp_path / "one", **FAST)
+    cp = one.table("compare_prevalence")
+    cp = cp[cp.by == "source"]
+    assert set(cp.group) == {"only"} and set(cp.kind) == {"topic", "frame"}
+    assert cp.p_value.isna().all()  # nothing to test against
+    for name in ("compare_divergence", "compare_terms"):
+        assert "source" not in set(one.table(name).by)
+    assert "frame_prevalence" in one.figures.names()
+
+
 def test_figures_and_report(run, tmp_path):
     fig = run.figures.frames_by_source()
     data = fig.to_dict()["data"][0]

@@ -137,20 +137,30 @@ def _terms(tables, groups, by, a, b, cfg: CompareConfig, within, ngram_max) -> p
 
 def default_comparisons(tables: Mapping[str, pd.DataFrame], cfg: CompareConfig, seed: int,
                         say=lambda _m: None, ngram_max: int = 2) -> dict[str, pd.DataFrame]:
-    """The groupings of ``cfg.by`` that have two groups or more, stacked in one set of tables."""
+    """The groupings of ``cfg.by`` that have two groups or more, stacked in one set of tables.
+
+    The first grouping (``source`` by default) runs even with one group: its
+    prevalence, first use, trend and audience rows are the run's only home of
+    those numbers (the report reads them); a single group has nothing to
+    diverge from, so it gets no divergence or terms rows.
+    """
     documents = tables["documents"]
     results = []
-    for by in cfg.by:
+    for k, by in enumerate(cfg.by):
         try:
             n = document_groups(documents, by).nunique()
         except InputError as exc:
             say(f"Comparison by {by} skipped: {exc}")
             continue
-        if n < 2:
+        if n < 2 and (k > 0 or n == 0):
             log.info("comparison by %s skipped: one group only", by)
             continue
-        say(f"Comparing {n} groups by {by}")
-        results.append(compare_tables(tables, by, cfg, seed, ngram_max=ngram_max))
+        say(f"Comparing {n} groups by {by}" if n > 1 else f"Prevalence of the single {by} (no other {by} to compare)")
+        out = compare_tables(tables, by, cfg, seed, ngram_max=ngram_max)
+        if n < 2:
+            out[store.COMPARE_DIVERGENCE] = out[store.COMPARE_DIVERGENCE].iloc[0:0]
+            out[store.COMPARE_TERMS] = out[store.COMPARE_TERMS].iloc[0:0]
+        results.append(out)
     return merge_comparisons({}, *results)
 
 

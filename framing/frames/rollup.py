@@ -1,4 +1,4 @@
-"""Rolling sentence matches up to frames, documents, topics and sources.
+"""Rolling sentence matches up to frames, documents and topics (shares per source: framing.compare).
 
 Examples
 --------
@@ -20,7 +20,6 @@ from .suggest import CANDIDATE_COLUMNS, find_candidates
 FRAME_COLUMNS = ["frame_id", "label", "catalog", "parent", "description", "sentences", "documents", "sources",
                  "source_names", "evidence_ids"]
 TOPIC_FRAME_COLUMNS = ["topic", "frame_id", "share", "matched_sentences", "mean_score", "expresses"]
-SOURCE_FRAME_COLUMNS = ["source", "frame_id", "matched_sentences", "documents", "share", "document_share"]
 
 
 @dataclass(frozen=True)
@@ -37,9 +36,6 @@ class FrameTables:
         matched (the document-level decision), threshold, matched_sentences,
         share, max_score, evidence_id, sentences, method (see
         :mod:`framing.frames.document`).
-    source_frames : source, frame_id, matched_sentences, documents (matched
-        documents), share of the source's scored sentences, document_share
-        (matched documents / the source's documents).
     candidates : topics spread over several sources or languages that
         express no catalog frame (see :func:`framing.frames.suggest.find_candidates`).
     """
@@ -47,7 +43,6 @@ class FrameTables:
     frames: pd.DataFrame
     topic_frames: pd.DataFrame
     document_frames: pd.DataFrame
-    source_frames: pd.DataFrame
     candidates: pd.DataFrame
 
 
@@ -98,31 +93,13 @@ def _topic_frames(joined: pd.DataFrame, cfg: FramesConfig) -> pd.DataFrame:
     return agg[TOPIC_FRAME_COLUMNS].reset_index(drop=True)
 
 
-def _source_frames(joined: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
-    per_source = joined.groupby("source")["sentence_id"].nunique().rename("n_source")
-    docs_per_source = joined.groupby("source")["doc_id"].nunique().rename("n_docs")
-    matched = joined[joined["matched"]]
-    doc_source = joined.drop_duplicates("doc_id").set_index("doc_id")["source"]
-    hits = docs[docs["matched"].astype(bool)] if len(docs) else pd.DataFrame(columns=["doc_id", "frame_id"])
-    hits = hits.assign(source=hits["doc_id"].map(doc_source))
-    sent = matched.groupby(["source", "frame_id"]).agg(matched_sentences=("sentence_id", "nunique")).reset_index()
-    dcount = hits.groupby(["source", "frame_id"]).agg(documents=("doc_id", "nunique")).reset_index()
-    agg = sent.merge(dcount, on=["source", "frame_id"], how="outer")
-    if agg.empty:
-        return pd.DataFrame(columns=SOURCE_FRAME_COLUMNS)
-    agg = agg.fillna({"matched_sentences": 0, "documents": 0})
-    agg[["matched_sentences", "documents"]] = agg[["matched_sentences", "documents"]].astype(int)
-    agg = agg.merge(per_source, left_on="source", right_index=True).merge(docs_per_source, left_on="source",
-                                                                          right_index=True)
-    agg["share"] = agg["matched_sentences"] / agg["n_source"]
-    agg["document_share"] = agg["documents"] / agg["n_docs"]
-    return agg[SOURCE_FRAME_COLUMNS].sort_values(["source", "frame_id"]).reset_index(drop=True)
-
-
 def frame_rollups(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, topics: pd.DataFrame | None,
                   catalog: FrameCatalog, cfg: FramesConfig, document_thresholds: dict[str, float] | None = None,
                   document_decisions: pd.DataFrame | None = None, seed: int = 42) -> FrameTables:
-    """Frames per corpus, document, topic and source from the sentence matches.
+    """Frames per corpus, document and topic from the sentence matches.
+
+    Shares per source (or any other group) are not computed here: they live
+    in :mod:`framing.compare` (``compare_prevalence``), their one home.
 
     Parameters
     ----------
@@ -162,7 +139,7 @@ def frame_rollups(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, topics
                                 calibration=cfg.document_calibration, seed=seed)
     docs = apply_document_decisions(docs, document_decisions)
     return FrameTables(frames=_frames_table(joined, docs, catalog, cfg.n_evidence), topic_frames=topic_frames,
-                       document_frames=docs, source_frames=_source_frames(joined, docs), candidates=candidates)
+                       document_frames=docs, candidates=candidates)
 
 
 def topic_frame_labels(topic_frames: pd.DataFrame, catalog: FrameCatalog) -> dict[int, list[str]]:

@@ -30,10 +30,8 @@ REQUIRED = {
     "documents": ["doc_id", "source", "role", "text"],
     "sentences": ["sentence_id", "doc_id", "source", "role", "start", "end", "text", "topic"],
     "topics": ["topic", "label", "size"],
-    "topic_prevalence": ["topic", "source", "role", "count"],
     "sentence_frames": ["sentence_id", "frame_id", "score", "matched"],
     "frames": ["frame_id", "label"],
-    "source_frames": ["source", "frame_id", "matched_sentences", "share"],
     "document_frames": ["doc_id", "frame_id"],
     "topic_frames": ["topic", "frame_id", "expresses"],
 }

@@ -2,10 +2,10 @@
 
 The report computes no statistic of its own: shares, intervals and first
 dates live in the comparison tables (``compare_prevalence``,
-``compare_timing``, ... written by :mod:`framing.compare`), with the
-frame roll-up ``source_frames`` and the topic counts ``topic_prevalence`` as
-the older homes when a run has no comparison tables. Each reader here picks
-the table, keeps the rows the report needs and names the denominator.
+``compare_timing``, ... written by :mod:`framing.compare`), their one home:
+a run without them shows no share (``framing compare RUN_DIR`` adds them).
+Each reader here picks the table, keeps the rows the report needs and names
+the denominator.
 
 Examples
 --------
@@ -104,44 +104,37 @@ def _level_shares(df: pd.DataFrame, table: str, by: str, levels: tuple[str, ...]
 
 
 def frame_prevalence(tables: Mapping[str, pd.DataFrame], by: str = "source") -> Shares | None:
-    """Frame shares per group with intervals (``compare_prevalence``), else per source from ``source_frames``.
+    """Frame shares per group with intervals, from ``compare_prevalence`` (their one home).
 
-    Returns None when the run has neither table.
+    Returns None when the run has no such rows (``framing compare RUN_DIR --by BY`` writes them).
     """
     df = _compare_rows(tables, "compare_prevalence", "frame", by)
-    if df is not None and len(df):
-        found = _level_shares(df, "compare_prevalence", by, ("documents", "sentences"))
-        if found is not None:
-            return found
-    if by != "source":
+    if df is None or df.empty:
         return None
-    sf = get_table(tables, "source_frames")
-    if sf is None:
+    return _level_shares(df, "compare_prevalence", by, ("documents", "sentences"))
+
+
+def topic_shares(tables: Mapping[str, pd.DataFrame], by: str = "source",
+                 level: str = "sentences") -> Shares | None:
+    """Topic shares per group from ``compare_prevalence`` (kind topic), with intervals.
+
+    ``level`` is ``sentences`` (share of the group's clustered sentences) or ``documents``
+    (share of its documents with a clustered sentence). The rows get an int ``topic``
+    column and the group in ``source`` as well as ``group``. None without such rows.
+    """
+    df = _compare_rows(tables, "compare_prevalence", "topic", by)
+    shares = _level_shares(df, "compare_prevalence", by, (level,)) if df is not None and len(df) else None
+    if shares is None:
         return None
-    return Shares(_shares(sf, "source_frames", "source", "share", "matched_sentences", None).rows,
-                  "the source's scored sentences (matched sentences / sentences)", "source_frames", "source", False)
+    rows = shares.rows.assign(topic=pd.to_numeric(shares.rows["item"], errors="coerce"))
+    rows = rows.dropna(subset=["topic"]).astype({"topic": int})
+    rows = rows.assign(source=rows["group"])
+    return Shares(rows, shares.denominator, shares.table, by, shares.has_ci)
 
 
 def topic_source_shares(tables: Mapping[str, pd.DataFrame]) -> Shares | None:
-    """Topic shares per source: ``compare_prevalence`` (kind topic), else ``topic_prevalence`` counts.
-
-    ``topic_prevalence`` holds counts per source, role and month; summed over roles and months
-    they give each topic's share of the source's clustered sentences.
-    """
-    df = _compare_rows(tables, "compare_prevalence", "topic", "source")
-    shares = _level_shares(df, "compare_prevalence", "source", ("sentences",)) if df is not None and len(df) else None
-    if shares is not None:
-        rows = shares.rows.assign(topic=pd.to_numeric(shares.rows["item"], errors="coerce"))
-        rows = rows.dropna(subset=["topic"]).astype({"topic": int}).rename(columns={"group": "source"})
-        return Shares(rows, shares.denominator, shares.table, "source", shares.has_ci)
-    prev = get_table(tables, "topic_prevalence")
-    if prev is None or prev.empty:
-        return None
-    counts = prev.assign(topic=prev["topic"].astype(int), source=prev["source"].map(text))
-    counts = counts.groupby(["topic", "source"], as_index=False)["count"].sum()
-    totals = counts.groupby("source")["count"].transform("sum")
-    rows = counts.assign(share=counts["count"] / totals.where(totals > 0, 1), total=totals)
-    return Shares(rows, "the source's clustered sentences", "topic_prevalence", "source", False)
+    """Topic shares of each source's clustered sentences (``compare_prevalence``, by source)."""
+    return topic_shares(tables, "source", "sentences")
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,7 @@
 Every function here takes tables (pandas DataFrames with the columns of the
 table contracts) and never an estimator, so a report can be rebuilt from a
 run folder alone, and none computes a statistic: shares and intervals are
-read from the tables that hold them (``compare_*``, ``source_frames``,
-``topic_prevalence``). Corpus text is untrusted: everything that reaches a
+read from the comparison tables that hold them (``compare_*``). Corpus text is untrusted: everything that reaches a
 label is HTML-escaped, because Plotly renders a few tags (``<b>``, ``<br>``,
 ``<a>``) in hover text, legends and ticks.
 

@@ -319,12 +319,13 @@ def side_by_side(tables: Mapping[str, pd.DataFrame]) -> dict | None:
     if topics_ is not None:
         names = topic_names(get_table(tables, "topics"))
         data["topic_denominator"], data["topic_table"] = topics_.denominator, topics_.table
+        data["topic_has_ci"] = topics_.has_ci
         ids = sorted(set(topics_.rows["topic"]) - {OUTLIER})
         data["topics"] = [[int(t), names.get(int(t), f"Topic {t}")] for t in ids]
         for r in topics_.rows.itertuples(index=False):
             if int(r.topic) != OUTLIER:
                 data["topic_shares"].setdefault(r.source, {})[str(int(r.topic))] = [
-                    _num(r.share), None, None, _num(r.count), _num(r.total)]
+                    _num(r.share), _num(r.ci_low), _num(r.ci_high), _num(r.count), _num(r.total)]
     docs = get_table(tables, "documents")
     groups = set(data["frame_shares"]) | set(data["topic_shares"])
     sizes = docs["source"].map(text).value_counts() if docs is not None else pd.Series(dtype=int)

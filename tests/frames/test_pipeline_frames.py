@@ -40,7 +40,10 @@ def test_document_frames_is_the_document_count_everywhere(tmp_path):
     res = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), "--frames", str(CATALOG), *FAST])
     assert res.exit_code == 0, res.output
     tables = {p.stem: pd.read_parquet(p) for p in (out / "tables").glob("*.parquet")}
-    docs, frames, by_source = tables["document_frames"], tables["frames"], tables["source_frames"]
+    docs, frames = tables["document_frames"], tables["frames"]
+    assert "source_frames" not in tables  # shares per source: compare_prevalence only
+    cp = tables["compare_prevalence"]
+    by_source = cp[(cp.by == "source") & (cp.kind == "frame")].rename(columns={"item": "frame_id"})
     n_docs = tables["sentences"].loc[~tables["sentences"].is_fragment, "doc_id"].nunique()
     assert len(docs) == n_docs * len(frames)  # every document and frame has a score and a decision
     assert {"score", "matched", "confidence", "threshold", "evidence_id"} <= set(docs.columns)

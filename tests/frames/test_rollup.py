@@ -54,13 +54,11 @@ def test_topic_min_sentences(sentence_frames, sentences, topics, tiny_catalog):
     assert expressed == {0, 3}
 
 
-def test_document_and_source_frames(tables):
+def test_document_frames(tables):
     d = tables.document_frames.set_index(["doc_id", "frame_id"])
     assert d.loc[("docA", "us-there-for-oil"), "evidence_id"] == "a1"
     assert d.loc[("docA", "us-there-for-oil"), "share"] == pytest.approx(1 / 4)  # fragment a4 not counted
-    s = tables.source_frames.set_index(["source", "frame_id"])
-    assert s.loc[("gamma", "media-lies"), "matched_sentences"] == 1
-    assert s.loc[("gamma", "media-lies"), "share"] == pytest.approx(1 / 3)
+    assert not hasattr(tables, "source_frames")  # shares per source live in framing.compare only
 
 
 def test_candidates_are_recurring_unmatched_topics(tables):

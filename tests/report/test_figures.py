@@ -91,22 +91,12 @@ def test_sample_index_keeps_all_when_small():
     assert len(set(idx)) == 100 and list(idx) == sorted(idx)
 
 
-def test_frame_prevalence_reads_source_frames_without_compare_tables(tables):
+def test_no_frame_shares_without_compare_prevalence(tables):
     tables.pop("compare_prevalence")
-    d = build_figures(tables)["frame_prevalence"].to_dict()
-    sf, frames = tables["source_frames"], tables["frames"]
-    labels = dict(zip(frames["frame_id"], frames["label"]))
-    assert {t["name"] for t in d["data"]} == {s.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-                                               for s in sf["source"].unique()}
-    for t in d["data"]:
-        source = next(s for s in sf["source"].unique() if t["name"] == s.replace("<", "&lt;").replace(">", "&gt;")
-                      .replace('"', "&quot;"))
-        for x, y in zip(t["x"], arr(t["y"])):
-            fid = next(f for f, lab in labels.items() if x == lab.replace("<", "&lt;").replace(">", "&gt;"))
-            row = sf[(sf["source"] == source) & (sf["frame_id"] == fid)]
-            assert y == pytest.approx(float(row["share"].iloc[0]) if len(row) else 0.0)
-        assert "error_y" not in t  # source_frames holds no interval; none is drawn
-    assert "no intervals" in d["layout"]["title"]["text"]
+    figs = build_figures(tables)
+    # compare_prevalence is the one home of shares by source: no other table is divided in its place
+    assert "frame_prevalence" not in figs and "frames_by_source" not in figs and "topics_per_source" not in figs
+    assert "sentence_map" in figs and "topic_sizes" in figs
 
 
 def _e(s: str) -> str:
@@ -142,14 +132,15 @@ def test_frames_by_role_from_compare_prevalence(tables):
 
 
 def test_source_frame_heatmap_cells_are_the_table(tables):
-    tables.pop("compare_prevalence")
     (hm,) = build_figures(tables)["frames_by_source"].to_dict()["data"]
-    sf = tables["source_frames"]
+    cp = tables["compare_prevalence"]
+    cp = cp[(cp["by"] == "source") & (cp["kind"] == "frame")]
+    labels = dict(zip(tables["frames"]["frame_id"], tables["frames"]["label"]))
     z = arr(hm["z"])
-    esc = {s.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"): s for s in sf["source"].unique()}
-    assert set(hm["y"]) == set(esc)
-    assert np.isnan(z).sum() == len(hm["y"]) * len(hm["x"]) - len(sf)  # no match: a blank cell, not 0%
-    assert np.nansum(z) == pytest.approx(sf["share"].sum())
+    assert set(hm["y"]) == set(cp["group"].map(_e))
+    for r in cp.itertuples():
+        got = z[list(hm["y"]).index(_e(r.group)), list(hm["x"]).index(_e(labels[r.item]))]
+        assert got == pytest.approx(r.share_of_documents)
     assert EVIL_SOURCE not in hm["y"]
 
 
@@ -163,20 +154,6 @@ def test_topics_per_source_shares(tables):
         assert z[i, list(hm["x"]).index(_e(r.group))] == pytest.approx(r.share_of_sentences)
 
 
-def test_topics_per_source_shares_from_topic_prevalence(tables):
-    tables.pop("compare_prevalence")
-    (hm,) = build_figures(tables)["topics_per_source"].to_dict()["data"]
-    z = arr(hm["z"])
-    np.testing.assert_allclose(z.sum(axis=0), 1.0)  # clustered sentences of each source
-    prev = tables["topic_prevalence"]
-    col = list(hm["x"]).index("alpha news")
-    top = prev.groupby("topic")["count"].sum().sort_values(ascending=False, kind="stable")
-    row0_topic = int(sorted(top.index, key=lambda t: (-top[t], t))[0])
-    alpha = prev[prev["source"] == "alpha news"]
-    expected = alpha[alpha["topic"] == row0_topic]["count"].sum() / alpha["count"].sum()
-    assert z[0, col] == pytest.approx(expected)
-
-
 def test_ticks_are_readable(tables):
     assert pct_format(0.04) != ".0%" and pct_format(0.5) == ".0%"
     (hm,) = build_figures(tables)["frames_by_source"].to_dict()["data"]
@@ -185,7 +162,7 @@ def test_ticks_are_readable(tables):
 
 
 def test_missing_frame_tables_leave_out_the_frame_figures(tables):
-    for name in ("sentence_frames", "frames", "topic_frames", "source_frames", "document_frames"):
+    for name in ("sentence_frames", "frames", "topic_frames", "document_frames"):
         tables.pop(name)
     cp = tables["compare_prevalence"]
     tables["compare_prevalence"] = cp[cp["kind"] != "frame"]

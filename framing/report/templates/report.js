@@ -201,10 +201,11 @@
       }
       if (data.topics.length) {
         out.appendChild(el("h3", null, "Topics: share of " + data.topic_denominator));
-        out.appendChild(el("p", "note", "From the run table " + data.topic_table + "; the " + TOPICS_SHOWN +
+        out.appendChild(el("p", "note", "From the run table " + data.topic_table +
+          (data.topic_has_ci ? "; in brackets its 95% interval" : "") + "; in parentheses the count; the " + TOPICS_SHOWN +
           " topics with the largest share in either source (the Topics section lists all)."));
         out.appendChild(compareTable(data.topics.map(function (t) { return [String(t[0]), t[1]]; }),
-          data.topic_shares, a, b, false, "Topic", TOPICS_SHOWN));
+          data.topic_shares, a, b, !!data.topic_has_ci, "Topic", TOPICS_SHOWN));
       }
       if (Object.keys(data.terms || {}).length) {
         out.appendChild(el("h3", null, "Distinctive terms (compare_terms)"));
