@@ -14,6 +14,12 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(PIP) install -c constraints.txt torch
 	$(PIP) install -c constraints.txt -e '.[dev]'
+	@$(MAKE) --no-print-directory $(VENV)/.umap-compiled
+
+# numba compiles UMAP's functions once per installation (about a minute), not once per run.
+$(VENV)/.umap-compiled:
+	$(BIN)/python -m framing.topics.compiled
+	@touch $@
 
 seeds: install
 	$(BIN)/framing analyze seeds/

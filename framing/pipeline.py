@@ -223,13 +223,15 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     ``embedder`` gives the readable keywords (KeyBERTInspired + MMR); without it they are c-TF-IDF's.
     """
     from .topics import TopicModeler
+    from .topics.reduction_cache import reduction_cache_from_config
 
     n_words = sentences.n_words.to_numpy()[rows]
     keep = n_words >= cfg.topics.min_sentence_words
     sel = rows[keep]
     say(f"Clustering {len(sel)} sentences into topics (UMAP + HDBSCAN + c-TF-IDF)")
     encode = _cached_encoder(embedder, cfg) if embedder is not None else None
-    model = TopicModeler(cfg.topics, seed=cfg.seed, encode=encode).fit(
+    model = TopicModeler(cfg.topics, seed=cfg.seed, encode=encode,
+                         reduction_cache=reduction_cache_from_config(cfg.embedding)).fit(
         sentences.text.iloc[sel].tolist(), vectors[keep], sentences.lang.iloc[sel].tolist(),
         sentences.sentence_id.iloc[sel].tolist(), doc_ids=sentences.doc_id.iloc[sel].tolist(),
     )
@@ -425,6 +427,8 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
         store.write_duckdb(tmp, tables)
         write_report(tables, meta, tmp / store.REPORT_FILE, title=cfg.report.title,
                      seed=cfg.seed, max_points=cfg.report.max_points)
+        if log is not None:
+            meta["stage_seconds"] = log.stage_seconds()  # wall time per stage (benchmarks/vs_bertopic.py)
         store.write_run_json(tmp, meta)
     say(f"Wrote {run_dir}/tables/*.parquet, framing.duckdb, run.json and {Path(run_dir) / store.REPORT_FILE}")
     return RunResult(Path(run_dir), tables, meta)

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import time
 import warnings
 from types import ModuleType
 from typing import Callable
@@ -62,6 +63,9 @@ class RunLog:
         The stage named in each record; the pipeline sets it as it goes.
     records : list of dict
         ``{"category", "message", "stage"}`` per distinct warning, in order.
+    seconds : dict of str to float
+        Wall-clock seconds spent in each stage so far (run.json ``stage_seconds``;
+        ``benchmarks/vs_bertopic.py`` reads it).
 
     Notes
     -----
@@ -78,6 +82,8 @@ class RunLog:
         self._seen: set[tuple[str, str, str]] = set()
         self._context: warnings.catch_warnings | None = None
         self._show = None
+        self.seconds: dict[str, float] = {}
+        self._since = time.perf_counter()
 
     def __enter__(self) -> RunLog:
         self._context = warnings.catch_warnings()
@@ -93,9 +99,20 @@ class RunLog:
 
     @stage.setter
     def stage(self, name: str) -> None:
+        self._tick()
         self._stage = name
         if self._context is not None:
             self._let_ours_through()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.seconds[self._stage] = self.seconds.get(self._stage, 0.0) + now - self._since
+        self._since = now
+
+    def stage_seconds(self) -> dict[str, float]:
+        """Seconds per stage up to now (the current stage included), rounded to 0.01 s."""
+        self._tick()
+        return {name: round(secs, 2) for name, secs in self.seconds.items()}
 
     @staticmethod
     def _let_ours_through() -> None:

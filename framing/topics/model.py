@@ -71,21 +71,26 @@ def representative_rows(members: np.ndarray, embeddings: np.ndarray, k: int) -> 
     return [int(members[i]) for i in order[:k]]
 
 
-def _reducer(config: TopicsConfig, params: ResolvedParams, n_components: int, seed: int, n: int):
+def _reducer(config: TopicsConfig, params: ResolvedParams, n_components: int, seed: int, n: int, cache=None):
     if config.reducer == "pca":
         from sklearn.decomposition import PCA
 
         return PCA(n_components=n_components, random_state=seed)
     UMAP = quiet_import("umap").UMAP
+    from .compiled import cache_umap_compilation
+    from .reduction_cache import CachedReducer
+
+    cache_umap_compilation()  # numba compiles UMAP once per installation, not once per run
 
     # Spectral initialisation needs more points than dimensions; tiny inputs start at random.
     init = "spectral" if n > n_components + 2 else "random"
     min_dist = config.min_dist if n_components != 2 else max(config.min_dist, 0.1)
-    return UMAP(
+    umap = UMAP(
         n_neighbors=params.n_neighbors, n_components=n_components, min_dist=min_dist,
         metric=config.metric, init=init, random_state=seed,
         n_jobs=1,  # a seeded UMAP is single-threaded anyway; saying so avoids its warning
     )
+    return umap if cache is None else CachedReducer(umap, cache)
 
 
 def _embedding_backend(encode: Callable[[list[str]], np.ndarray]):
@@ -115,7 +120,7 @@ def _representation(config: TopicsConfig, seed: int, encode) -> dict | None:
 
 
 def _build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop_words, shape: tuple[int, int],
-                    encode=None):
+                    encode=None, cache=None):
     # bertopic's import ignores every UserWarning process-wide; keep its filters out of our process.
     BERTopic = quiet_import("bertopic").BERTopic
     HDBSCAN = quiet_import("hdbscan").HDBSCAN
@@ -137,7 +142,7 @@ def _build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, sto
     representation = _representation(config, seed, encode)
     return BERTopic(
         embedding_model=_embedding_backend(encode) if representation else None,
-        umap_model=_reducer(config, params, n_components, seed, n),
+        umap_model=_reducer(config, params, n_components, seed, n, cache),
         hdbscan_model=hdbscan_model, vectorizer_model=vectorizer, top_n_words=config.top_n_words,
         nr_topics=config.nr_topics, calculate_probabilities=False, verbose=False,
         representation_model=representation,
@@ -176,6 +181,9 @@ class TopicModeler:
         ``encode(list of str) -> ndarray (n, dim)`` in the space of the embeddings (the run's embedder,
         through its cache). Needed for the readable keywords (KeyBERTInspired + MMR); without it the
         keywords are the c-TF-IDF ones.
+    reduction_cache : ReductionCache, optional
+        Where UMAP's results are kept (:mod:`framing.topics.reduction_cache`); an unchanged re-run reads
+        them instead of running UMAP. None computes them every time.
 
     Attributes
     ----------
@@ -214,10 +222,12 @@ class TopicModeler:
     See the module docstring.
     """
 
-    def __init__(self, config: TopicsConfig, seed: int = 42, encode: Callable[[list[str]], np.ndarray] | None = None):
+    def __init__(self, config: TopicsConfig, seed: int = 42, encode: Callable[[list[str]], np.ndarray] | None = None,
+                 reduction_cache=None):
         self.config = config
         self.seed = seed
         self.encode = encode
+        self.reduction_cache = reduction_cache
 
     def fit(self, texts: Sequence[str], embeddings: np.ndarray, langs: Sequence[str], ids: Sequence[str],
             doc_ids: Sequence[str] | None = None) -> "TopicModeler":
@@ -281,7 +291,8 @@ class TopicModeler:
         docs = [texts[i] for i in rows]
         emb = embeddings[rows]
         self.params_ = resolve_params(self.config, len(rows))
-        model = _build_bertopic(self.config, self.params_, self.seed, self.stop_words_, emb.shape, self.encode)
+        model = _build_bertopic(self.config, self.params_, self.seed, self.stop_words_, emb.shape, self.encode,
+                                self.reduction_cache)
         try:
             with warnings.catch_warnings():
                 # KeyBERTInspired's internal numpy divisions on empty candidate rows are harmless.
@@ -418,7 +429,7 @@ class TopicModeler:
         if self.config.reducer == "pca" and embeddings.shape[1] < 2:
             return np.column_stack([embeddings[:, 0], np.zeros(n)]).astype(np.float32)
         params = resolve_params(self.config, n)
-        coords = _reducer(self.config, params, 2, self.seed, n).fit_transform(embeddings)
+        coords = _reducer(self.config, params, 2, self.seed, n, self.reduction_cache).fit_transform(embeddings)
         return np.asarray(coords, dtype=np.float32)
 
     def _check_fitted(self) -> None:
