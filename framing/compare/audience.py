@@ -49,8 +49,37 @@ def empty_audience() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in AUDIENCE_COLUMNS})
 
 
+def thread_pages(documents: pd.DataFrame) -> pd.Series:
+    """The page of each document's thread: the ``page_id`` of the unit at the top of its ``parent_id`` chain.
+
+    A comment given as its own record (JSONL, CSV) with ``parent`` naming the article gets a
+    page of its own at ingest; here it joins its article's page, so that outlet and audience
+    meet. Units split from one page keep that page (their chain ends on it).
+
+    >>> d = pd.DataFrame({"doc_id": ["a", "c", "r"], "page_id": ["p1", "p2", "p3"], "parent_id": [None, "a", "c"]})
+    >>> thread_pages(d).tolist()
+    ['p1', 'p1', 'p1']
+    """
+    ids = documents["doc_id"].astype(str).tolist()
+    page = dict(zip(ids, documents["page_id"].astype(str)))
+    parent = {}
+    if "parent_id" in documents.columns:
+        parent = {d: str(p) for d, p in zip(ids, documents["parent_id"]) if isinstance(p, str) and p and str(p) in page}
+    root: dict[str, str] = {}
+    for d in ids:
+        seen, cur = [], d
+        while cur in parent and cur not in root and cur not in seen:  # a cycle stops where it closes
+            seen.append(cur)
+            cur = parent[cur]
+        top = root.get(cur, cur)
+        for s in [*seen, d]:
+            root[s] = top
+    return pd.Series([page[root[d]] for d in ids], index=ids, dtype=object)
+
+
 def _page_sums(counts: ItemCounts, documents: pd.DataFrame):
     """Per page: outlet and audience sentence counts, item counts and comments using each item."""
+    documents = documents.assign(page_id=thread_pages(documents).to_numpy())
     docs = documents.set_index(documents["doc_id"].astype(str))
     page = docs["page_id"].reindex(counts.doc_ids).to_numpy(object)
     role = docs["role"].reindex(counts.doc_ids).astype(str).to_numpy(object)
@@ -127,7 +156,8 @@ def audience_table(counts: ItemCounts, documents: pd.DataFrame, groups: pd.Serie
     ----------
     counts : ItemCounts
     documents : DataFrame
-        doc_id, page_id, role.
+        doc_id, page_id, role (and parent_id: a comment joins the page of its thread's top unit,
+        see :func:`thread_pages`).
     groups : Series of str indexed by doc_id
         A page's group is the group of its outlet unit(s).
     by : str
@@ -145,6 +175,7 @@ def audience_table(counts: ItemCounts, documents: pd.DataFrame, groups: pd.Serie
     pages, s = _page_sums(counts, documents)
     if not pages:
         return empty_audience()
+    documents = documents.assign(page_id=thread_pages(documents).to_numpy())
     docs = documents[documents["role"].isin(OUTLET_ROLES)]
     page_group = dict(zip(docs["page_id"], docs["doc_id"].astype(str).map(groups).fillna(UNKNOWN)))
     parts = [_page_rows(counts, pages, s, page_group, by, min_documents)]

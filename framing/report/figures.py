@@ -24,11 +24,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import frame_figures
+from . import compare_figures, frame_figures
 from .common import (
-    OUTLIER, OUTLIER_COLOR, OUTLIER_NAME, esc, get_table, pct_format, text, topic_colors, topic_ids, topic_names,
+    OUTLIER, OUTLIER_COLOR, OUTLIER_NAME, esc, get_table, is_missing, pct_format, text, topic_colors, topic_ids,
+    topic_names,
 )
-from .data import frame_prevalence, frame_timing, topic_source_shares
+from .data import frame_prevalence, frame_timing, topic_shares, topic_source_shares
 
 logger = logging.getLogger(__name__)
 
@@ -134,46 +135,105 @@ def sentence_map(
     return fig
 
 
-def topic_sizes(topics: pd.DataFrame, names: dict[int, str], colors: dict[int, str]) -> go.Figure:
-    """Horizontal bars of topic sizes (sentences), largest at the top (outliers left out)."""
+def _topic_documents(tables: Mapping[str, pd.DataFrame]) -> pd.Series | None:
+    """Documents per topic: row count of ``document_topics`` per topic (rows with a sentence in it)."""
+    dt = tables.get("document_topics")
+    if dt is None or not {"doc_id", "topic"} <= set(dt.columns):
+        return None
+    if "sentences" in dt.columns:
+        dt = dt[pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) > 0]
+    return dt.groupby(dt["topic"].astype(int))["doc_id"].nunique()
+
+
+def topic_sizes(topics: pd.DataFrame, names: dict[int, str], colors: dict[int, str],
+                documents: pd.Series | None = None) -> go.Figure:
+    """Horizontal bars of topic sizes (sentences), largest at the top (outliers left out).
+
+    ``documents`` (documents per topic, from ``document_topics``) goes into the hover; a
+    ``stable`` column (``framing stability``) hatches the fragile topics' bars.
+    """
     df = topics[topics["topic"].astype(int) != OUTLIER].copy()
     df["topic"] = df["topic"].astype(int)
     n_topics = len(df)
     df = df.sort_values(["size", "topic"], ascending=[False, True]).head(MAX_TOPICS_SHOWN).iloc[::-1]
-    fig = go.Figure(go.Bar(
-        x=df["size"].to_numpy(int), y=[esc(names[t]) for t in df["topic"]], orientation="h",
-        marker={"color": [colors.get(t, OUTLIER_COLOR) for t in df["topic"]]},
-        hovertemplate="%{y}<br>%{x} sentences<extra></extra>",
-    ))
+    ndocs = (documents.reindex(df["topic"]).fillna(0).to_numpy(int) if documents is not None
+             else np.full(len(df), -1))
+    stable = df["stable"] if "stable" in df.columns else pd.Series([None] * len(df), index=df.index)
+    marks = ["" if is_missing(v) else ("stable core" if bool(v) else "fragile") for v in stable]
+    bar = {"x": df["size"].to_numpy(int), "y": [esc(names[t]) for t in df["topic"]], "orientation": "h",
+           "marker": {"color": [colors.get(t, OUTLIER_COLOR) for t in df["topic"]]},
+           "customdata": np.stack([ndocs, np.array(marks, dtype=object)], axis=1),
+           "hovertemplate": "%{y}<br>%{x} sentences"
+                            + (" in %{customdata[0]:,} documents" if documents is not None else "")
+                            + ("<br>%{customdata[1]}" if any(marks) else "") + "<extra></extra>"}
+    if any(marks):
+        bar["marker"]["pattern"] = {"shape": ["/" if m == "fragile" else "" for m in marks], "solidity": 0.4}
+    fig = go.Figure(go.Bar(**bar))
     note = f" (the largest {len(df)} of {n_topics}; the topic table lists all)" if n_topics > len(df) else ""
+    sub = []
+    if documents is not None:
+        sub.append("documents per topic: document_topics, on hover")
+    if any(marks):
+        sub.append("hatched: fragile topics (topic_stability)")
     fig.update_layout(
-        title=f"Topic sizes: sentences per topic{note}", xaxis_title="Sentences", yaxis_title="Topic",
+        title=f"Topic sizes: sentences per topic{note}" + (f"<br><sup>{'; '.join(sub)}</sup>" if sub else ""),
+        xaxis_title="Sentences", yaxis_title="Topic",
         height=max(320, 26 * len(df) + 140), yaxis={"automargin": True},
     )
     return fig
 
 
-def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str) -> go.Figure:
+def _topic_grid(long: pd.DataFrame, order: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    share = long.pivot_table(index="topic", columns="source", values="share", aggfunc="first").reindex(order).fillna(0.0)
+    count = long.pivot_table(index="topic", columns="source", values="count", aggfunc="first").reindex(
+        index=order, columns=share.columns).fillna(0)
+    return share, count
+
+
+def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str,
+                      documents: pd.DataFrame | None = None, what_documents: str = "") -> go.Figure:
     """Heatmap: rows topics, columns sources, cells the topic's share of the source.
 
-    ``long`` has columns topic, source, count, share (see :func:`framing.report.data.topic_source_shares`).
+    ``long`` has columns topic, source, count, share (see :func:`framing.report.data.topic_shares`),
+    at sentence level; ``documents``, the same at document level, adds buttons that switch the
+    cells between the share of the source's sentences and of its documents.
     """
     totals = long.groupby("topic")["count"].sum()
     real = totals.drop(OUTLIER, errors="ignore")
     order = sorted(real.index, key=lambda t: (-real[t], t))[:MAX_TOPICS_SHOWN]
-    share = long.pivot(index="topic", columns="source", values="share").reindex(order).fillna(0.0)
-    count = long.pivot(index="topic", columns="source", values="count").reindex(order).fillna(0)
+    share, count = _topic_grid(long, order)
     z = share.to_numpy(float)
-    fmt = pct_format(float(z.max()) if z.size else 0.0)
+    top = float(z.max()) if z.size else 0.0
+    views = [(z, count.to_numpy(int), what, "sentences")]
+    if documents is not None and len(documents):
+        dshare, dcount = _topic_grid(documents, order)
+        dshare = dshare.reindex(columns=share.columns).fillna(0.0)
+        dcount = dcount.reindex(columns=share.columns).fillna(0)
+        views.append((dshare.to_numpy(float), dcount.to_numpy(int), what_documents, "documents"))
+        top = max(top, float(dshare.to_numpy(float).max()) if dshare.size else 0.0)
+    fmt = pct_format(top)
+
+    def hover(denominator: str, unit: str) -> str:
+        return "%{y}<br>%{x}: %{z:.1%} of " + esc(denominator) + " (%{text} " + unit + ")<extra></extra>"
+
     fig = go.Figure(go.Heatmap(
         z=z, x=[esc(s) for s in share.columns], y=[esc(names.get(t, t)) for t in order],
-        text=count.to_numpy(int), colorscale="Blues", zmin=0,
+        text=count.to_numpy(int), colorscale="Blues", zmin=0, zmax=top or None,
         colorbar={"title": "Share", "tickformat": fmt, "nticks": 6},
         texttemplate="%{z:" + fmt + "}" if share.shape[1] <= MAX_CELL_TEXT_COLUMNS else None,
-        hovertemplate="%{y}<br>%{x}: %{z:.1%} of " + esc(what) + " (%{text} sentences)<extra></extra>",
+        hovertemplate=hover(what, "sentences"),
     ))
+    title = "Topics per source: share of {}<br><sup>from compare_prevalence (kind topic){}</sup>"
+    switch = "; the buttons switch between sentences and documents" if len(views) > 1 else ""
+    if len(views) > 1:
+        fig.update_layout(updatemenus=[{
+            "type": "buttons", "direction": "right", "x": 1.0, "xanchor": "right", "y": 1.02, "yanchor": "bottom",
+            "buttons": [{"label": f"share of {unit}", "method": "update",
+                         "args": [{"z": [vz], "text": [vc], "hovertemplate": [hover(den, unit)]},
+                                  {"title.text": title.format(esc(den), switch)}]}
+                        for vz, vc, den, unit in views]}])
     fig.update_layout(
-        title=f"Topics per source: share of {esc(what)}", xaxis_title="Source", yaxis_title="Topic",
+        title=title.format(esc(what), switch), xaxis_title="Source", yaxis_title="Topic",
         height=max(320, 26 * len(order) + 180), yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"automargin": True, "tickangle": -30},
     )
@@ -198,7 +258,7 @@ def build_figures(
     -------
     dict of str to plotly.graph_objects.Figure
         Keys among ``frame_prevalence``, ``frames_by_source``, ``frames_by_role``, ``frames_over_time``,
-        ``sentence_map``, ``topic_sizes``, ``topics_per_source``.
+        ``audience``, ``first_use``, ``sentence_map``, ``topic_sizes``, ``topics_per_source``.
 
     Examples
     --------
@@ -224,14 +284,24 @@ def build_figures(
     timing = frame_timing(tables)
     if timing is not None and len(timing.rows):
         figs["frames_over_time"] = frame_figures.over_time(timing, labels)
+    audience = compare_figures.audience_bars(tables.get("compare_audience"), labels)
+    if audience is not None:
+        figs["audience"] = audience
+    first_use = compare_figures.first_use_timeline(tables.get("compare_timing"), labels)
+    if first_use is not None:
+        figs["first_use"] = first_use
     if sentences is not None and {"map_x", "map_y"} <= set(sentences.columns) and sentences["map_x"].notna().any():
         figs["sentence_map"] = sentence_map(sentences, names, colors, seed, max_points)
     if topics is not None and (topics["topic"].astype(int) != OUTLIER).any():
-        figs["topic_sizes"] = topic_sizes(topics, names, colors)
+        figs["topic_sizes"] = topic_sizes(topics, names, colors, _topic_documents(tables))
     shares = topic_source_shares(tables)
     if shares is not None and len(shares.rows):
-        figs["topics_per_source"] = topics_per_source(shares.rows, names, shares.denominator)
+        docs = topic_shares(tables, "source", "documents")
+        figs["topics_per_source"] = topics_per_source(
+            shares.rows, names, shares.denominator, docs.rows if docs is not None else None,
+            docs.denominator if docs is not None else "")
     for fig in figs.values():
-        fig.update_layout(template="plotly_white", margin={"t": 70, "r": 20}, font={"size": 12})
+        fig.update_layout(template="plotly_white", margin={"t": max(70, fig.layout.margin.t or 0), "r": 20},
+                          font={"size": 12})
     logger.debug("built figures: %s", ", ".join(figs))
     return figs

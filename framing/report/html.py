@@ -168,6 +168,7 @@ def render_report(
         figure_json=json_block(_figure_json(figs)), figs=figs,
         compare=compare, compare_json=json_block(compare) if compare else "",
         ov=views.overview(tables, meta), frames=frames, topics=views.topics(tables, quotes),
+        stability=views.stability_summary(tables, meta),
         candidates=views.candidates(tables, quotes), cmp=views.compare_sections(tables),
         intervals=bool(prevalence and prevalence.has_ci), has_comments=_has_comments(tables),
         run=views.run_facts(meta), nav=nav,

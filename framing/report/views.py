@@ -168,19 +168,69 @@ def _frame_firsts(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
     return out
 
 
+def _topic_documents(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.Series, pd.Series] | None:
+    """Per topic: documents with a sentence in it, and documents whose main topic it is (``document_topics``)."""
+    dt = tables.get("document_topics")
+    if dt is None or not {"doc_id", "topic"} <= set(dt.columns):
+        return None
+    if "sentences" in dt.columns:
+        dt = dt[pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) > 0]
+    topic = dt["topic"].astype(int)
+    docs = dt.groupby(topic)["doc_id"].nunique()
+    main = dt[dt["is_main"].astype(bool)].groupby(topic[dt["is_main"].astype(bool)])["doc_id"].nunique() \
+        if "is_main" in dt.columns else pd.Series(dtype=int)
+    return docs, main
+
+
+def _stability(tables: Mapping[str, pd.DataFrame]) -> dict[int, dict]:
+    """Per topic: its stability mark (``topic_stability``, else the ``stable`` column of ``topics``)."""
+    ts = tables.get("topic_stability")
+    if ts is None or "topic" not in ts.columns:
+        ts = tables.get("topics")
+        if ts is None or "stable" not in ts.columns:
+            return {}
+    out = {}
+    for r in ts.to_dict("records"):
+        if is_missing(r.get("stable")):
+            continue
+        out[int(r["topic"])] = {
+            "stable": bool(r["stable"]), "stability": None if is_missing(r.get("stability")) else float(r["stability"]),
+            "reappearance": None if is_missing(r.get("reappearance")) else float(r["reappearance"]),
+            "core_share": None if is_missing(r.get("core_share")) else float(r["core_share"])}
+    return out
+
+
+def stability_summary(tables: Mapping[str, pd.DataFrame], meta: Mapping) -> dict | None:
+    """How many topics are stable and fragile, and the refits behind it; None before ``framing stability``."""
+    marks = _stability(tables)
+    if not marks:
+        return None
+    info = meta.get("stability") if isinstance(meta.get("stability"), Mapping) else {}
+    return {"stable": sum(m["stable"] for m in marks.values()), "fragile": sum(not m["stable"] for m in marks.values()),
+            "seeds": [text(s) for s in info.get("seeds") or []], "stable_share": info.get("stable_share"),
+            "match_jaccard": info.get("match_jaccard"),
+            "table": "topic_stability" if tables.get("topic_stability") is not None else "topics"}
+
+
 def topics(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
-    """One row per topic (outliers left out): name, color, keywords, size, sources, frames, representatives."""
+    """One row per topic (outliers left out): name, color, keywords, size, documents, stability, sources,
+    frames, representatives."""
     table, sents = get_table(tables, "topics"), get_table(tables, "sentences")
     if table is None:
         return []
     ids = set(table["topic"].astype(int)) | (set(topic_ids(sents)) if sents is not None else set())
     names, colors = topic_names(table, ids), topic_colors(ids)
+    per_doc, marks = _topic_documents(tables), _stability(tables)
     df = table.assign(topic=table["topic"].astype(int))
     df = df[df["topic"] != OUTLIER].sort_values(["size", "topic"], ascending=[False, True])
     rows = []
     for r in df.to_dict("records"):
+        t = r["topic"]
         rows.append({
-            "topic": r["topic"], "name": names[r["topic"]], "color": colors[r["topic"]], "size": int(r["size"]),
+            "topic": t, "name": names[t], "color": colors[t], "size": int(r["size"]),
+            "documents": None if per_doc is None else int(per_doc[0].get(t, 0)),
+            "main_in": None if per_doc is None else int(per_doc[1].get(t, 0)),
+            "stability": marks.get(t),
             "keywords": ", ".join(text(k) for k in as_list(r.get("keywords"))[:MAX_KEYWORDS]),
             "sources": [text(s) for s in as_list(r.get("sources"))],
             "languages": [text(s) for s in as_list(r.get("languages"))],

@@ -27,8 +27,8 @@ def arr(value) -> np.ndarray:
 
 def test_all_figures_built(tables):
     figs = build_figures(tables, seed=42)
-    assert list(figs) == ["frame_prevalence", "frames_by_source", "frames_by_role", "frames_over_time", "sentence_map",
-                          "topic_sizes", "topics_per_source"]
+    assert list(figs) == ["frame_prevalence", "frames_by_source", "frames_by_role", "frames_over_time", "audience",
+                          "first_use", "sentence_map", "topic_sizes", "topics_per_source"]
 
 
 def test_map_traces_points_and_colors(tables):
@@ -214,3 +214,65 @@ def test_topic_sizes_title_counts_every_topic(tables):
         figures.MAX_TOPICS_SHOWN = old
     n = int((tables["topics"]["topic"] != -1).sum())
     assert len(d["data"][0]["y"]) == 2 and f"the largest 2 of {n}" in d["layout"]["title"]["text"]
+
+
+def test_audience_bars_are_the_audience_table(tables):
+    d = build_figures(tables)["audience"].to_dict()
+    au = tables["compare_audience"]
+    au = au[(au["by"] == "source") & (au["level"] == "group") & (au["kind"] == "frame")]
+    labels = dict(zip(tables["frames"]["frame_id"], tables["frames"]["label"]))
+    checked = 0
+    for t in d["data"]:
+        group, side = t["name"].rsplit(": ", 1)
+        col, lo, hi = (("outlet_share_of_sentences", "outlet_ci_low", "outlet_ci_high") if side == "articles"
+                       else ("audience_share_of_sentences", "audience_ci_low", "audience_ci_high"))
+        for i, x in enumerate(t["x"]):
+            row = au[(au["group"].map(_e) == group) & (au["item"].map(lambda f: _e(labels[f])) == x)]
+            r = row.iloc[0]
+            assert arr(t["y"])[i] == pytest.approx(0.0 if pd.isna(r[col]) else r[col])
+            if "error_y" in t and not pd.isna(r[hi]):
+                assert arr(t["error_y"]["array"])[i] == pytest.approx(max(0.0, r[hi] - r[col]))
+            checked += 1
+    assert checked == 2 * len(au) > 0
+    assert "compare_audience" in d["layout"]["title"]["text"]
+    # one source at a time: the menu shows the others
+    assert sum(bool(t.get("visible", True)) for t in d["data"]) == 2
+
+
+def test_first_use_timeline_is_the_timing_table(tables):
+    d = build_figures(tables)["first_use"].to_dict()
+    tm = tables["compare_timing"]
+    tm = tm[(tm["by"] == "source") & (tm["kind"] == "frame") & tm["first_date"].notna()]
+    labels = dict(zip(tables["frames"]["frame_id"], tables["frames"]["label"]))
+    points = {(t["name"], y, x) for t in d["data"][1:] for x, y in zip(t["x"], t["y"])}
+    assert points == {(_e(r.group), _e(labels[r.item]), r.first_date) for r in tm.itertuples()}
+    assert EVIL_SOURCE not in {t.get("name") for t in d["data"]}
+
+
+def test_topics_per_source_switches_to_documents(tables):
+    fig = build_figures(tables)["topics_per_source"].to_dict()
+    (menu,) = fig["layout"]["updatemenus"]
+    assert [b["label"] for b in menu["buttons"]] == ["share of sentences", "share of documents"]
+    z_docs = arr(menu["buttons"][1]["args"][0]["z"][0])
+    (hm,) = fig["data"]
+    cp = tables["compare_prevalence"]
+    cp = cp[(cp["by"] == "source") & (cp["kind"] == "topic")]
+    for r in cp.itertuples():
+        i = next(k for k, y in enumerate(hm["y"]) if y == _e(r.label) or y.startswith(f"{r.item}:"))
+        assert z_docs[i, list(hm["x"]).index(_e(r.group))] == pytest.approx(r.share_of_documents)
+
+
+def test_topic_sizes_count_documents_and_hatch_fragile_topics(tables):
+    topics = tables["topics"]
+    real = topics[topics["topic"] >= 0]
+    tables["topics"] = topics.assign(stable=topics["topic"] % 2 == 0)
+    (bar,) = build_figures(tables)["topic_sizes"].to_dict()["data"]
+    dt = tables["document_topics"]
+    per_topic = dt[dt["sentences"] > 0].groupby("topic")["doc_id"].nunique()
+    custom = np.asarray(bar["customdata"], dtype=object)
+    names = list(bar["y"])
+    for t in real["topic"]:
+        k = next(i for i, y in enumerate(names) if y.startswith(f"{t}:") or y.startswith(f"{t}_"))
+        assert int(custom[k][0]) == per_topic.get(t, 0)
+        assert custom[k][1] == ("stable core" if t % 2 == 0 else "fragile")
+        assert bar["marker"]["pattern"]["shape"][k] == ("" if t % 2 == 0 else "/")

@@ -42,6 +42,13 @@ def test_stability_writes_its_table_and_topic_columns(tiny_run, tmp_path):
     assert {"stability", "stable"} <= set(run.topics.columns)
     assert run.meta["stability"]["seeds"] == [run.seed + 1, run.seed + 2, run.seed + 3]
     assert all(len(o) == 3 for o in table.overlaps)
+    # `framing report RUN_DIR` (a rebuild from the tables) marks the stable core and the fragile topics
+    result = runner.invoke(app, ["report", str(run_dir)])
+    assert result.exit_code == 0, result.output
+    page = (run_dir / "report.html").read_text(encoding="utf-8")
+    stable, fragile = int(table.stable.sum()), int((~table.stable).sum())
+    assert f"<b>{stable} stable core</b> topic(s) and <b>{fragile} fragile</b> topic(s), over 3 refits" in page
+    assert page.count('<span class="mark stable">') == stable and page.count('<span class="mark fragile">') == fragile
 
 
 def test_stability_needs_two_seeds(tiny_run):
