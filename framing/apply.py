@@ -73,6 +73,27 @@ def _topics_table(parent_topics: pd.DataFrame, sentences: pd.DataFrame, n_rep: i
     return topics
 
 
+def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame | None = None) -> np.ndarray:
+    """The filler rule of analyze (:func:`framing.topics.text.filler_mask`) on new sentences.
+
+    Stop words are those of the languages of the new sentences and of the parent's topics, as
+    ``analyze`` takes those of the corpus it clusters; the rule's settings are the parent run's.
+
+    Returns
+    -------
+    ndarray of shape (len(sentences),), bool
+    """
+    from .topics.text import filler_mask, stop_words_for
+
+    t = cfg.topics
+    langs = list(sentences["lang"]) if "lang" in sentences.columns else []
+    if parent_topics is not None and "languages" in parent_topics.columns:
+        langs += [lang for value in parent_topics["languages"] if isinstance(value, (list, tuple, np.ndarray))
+                  for lang in value]
+    stops = stop_words_for(langs) if (t.stop_words == "auto" or t.min_content_words) else frozenset()
+    return filler_mask(sentences["text"].astype(str).tolist(), stops, t.min_content_words, t.filler_patterns)
+
+
 def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Path | None = None,
               overrides: Sequence[str] = (), say: Callable[[str], None] = lambda _m: None,
               progress: bool = False):
@@ -98,6 +119,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     from .corpus.ingest import ingest
     from .pipeline import _check_documents, base_meta, embed_step, frame_step, prepare_run_dir, write_run
     from .topic_model import assign_topics, read_topic_model_info
+    from .topics.documents import attribute_to_main, document_topics
 
     parent = Path(parent_dir)
     meta_parent = store.read_run_json(parent)
@@ -112,21 +134,30 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     _check_documents(result, paths)
     vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
     sentences = result.sentences
-    keep = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
+    parent_topics = store.read_tables(parent, ["topics"])["topics"]
+    long_enough = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
+    filler = new_filler(sentences.iloc[rows], cfg, parent_topics) & long_enough
+    keep = long_enough & ~filler
     sel = rows[keep]
-    say(f"Assigning {len(sel)} sentences to the {len(info['topics'])} topics of {parent} (no refitting)")
+    say(f"Assigning {len(sel)} sentences to the {len(info['topics'])} topics of {parent} (no refitting; "
+        f"{int(filler.sum())} filler sentences stay unclustered, as in analyze)")
     topic = np.full(len(sentences), -1, dtype=np.int64)
     prob = np.zeros(len(sentences))
     topic[sel], prob[sel] = assign_topics(parent, sentences.text.iloc[sel].tolist(), vectors[keep], info)
+    if cfg.topics.filler_topic == "document":  # as analyze does: filler takes its document's main topic
+        mask = np.zeros(len(sentences), dtype=bool)
+        mask[rows[filler]] = True
+        topic = attribute_to_main(sentences.doc_id.to_numpy(object), topic, mask, prob)
     sentences = sentences.assign(topic=topic, topic_prob=np.where(topic >= 0, prob, 0.0),
                                  map_x=np.nan, map_y=np.nan)
-    topics = _topics_table(store.read_tables(parent, ["topics"])["topics"], sentences, cfg.topics.n_representative)
+    topics = _topics_table(parent_topics, sentences, cfg.topics.n_representative)
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
-              "topic_prevalence": topic_prevalence(sentences)}
+              "topic_prevalence": topic_prevalence(sentences), "document_topics": document_topics(sentences)}
     meta = base_meta(paths, cfg, result, f"framing apply {parent} {' '.join(map(str, paths))}")
     outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
     meta.update(embedding=emb_info, topics={"clustered": int(len(sel)), "topics": len(info["topics"]),
-                                            "outlier_share": round(outliers, 4), "applied_from": str(parent)})
+                                            "outlier_share": round(outliers, 4), "filler": int(filler.sum()),
+                                            "applied_from": str(parent)})
     frames_parent = meta_parent.get("frames")
     if frames_parent:
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, frames_parent["catalogs"],

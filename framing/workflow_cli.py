@@ -43,12 +43,24 @@ def sample_command(
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the draw (default: the run's seed)."),
     frames: Optional[List[str]] = typer.Option(None, "--frames", "-f",
                                                help="Catalog for the labelling config (default: the run's catalogs)."),
+    label_studio: Optional[str] = typer.Option(
+        None, "--label-studio", metavar="URL",
+        help="Also create the Label Studio project at URL (config + tasks, one step); token from $LABEL_STUDIO_API_KEY."),
 ) -> None:
     """Draw a seeded, stratified sample for human coding: CSV, Label Studio tasks and config, codebook."""
+    import os
+
+    from .labelstudio import TOKEN_ENV, LabelStudioError, push_sample
     from .sample import write_sample
 
+    if label_studio and not os.environ.get(TOKEN_ENV):  # before drawing anything
+        raise LabelStudioError(f"--label-studio needs your Label Studio access token in ${TOKEN_ENV} "
+                               "(Label Studio: Account & Settings).")
     folder = write_sample(run_dir, by, n, unit, out, seed, frames or None)
     _say(f"Wrote {folder}: sample.csv, label-studio-tasks.json, label-studio-config.xml, codebook.md, sample.json")
+    if label_studio:
+        project = push_sample(folder, label_studio, os.environ.get(TOKEN_ENV, ""))
+        _say(f"Created Label Studio project {project['project_id']} with {project['tasks']} tasks: {project['url']}")
 
 
 @user_errors

@@ -89,3 +89,25 @@ def test_topics_renumbered_after_fitting_are_applied_by_their_own_ids(tmp_path):
     saved = read_topic_model_info(tmp_path)
     topics, sims = assign_topics(tmp_path, texts, emb, saved)
     assert (topics == tm.labels_).mean() >= 0.9 and 7 in set(topics.tolist())
+
+
+def test_apply_keeps_new_filler_unclustered_like_analyze(tiny_run, tmp_path):
+    parent = tmp_path / "parent"
+    shutil.copytree(tiny_run.run_dir, parent)
+    info_path = parent / "topic_model" / "framing.json"
+    info = json.loads(info_path.read_text())
+    info["min_similarity"] = -1.0  # every sentence the model sees gets a topic: only the filler rule keeps one out
+    info_path.write_text(json.dumps(info))
+    folder = tmp_path / "week-3"
+    folder.mkdir()
+    text = (TINY / "beta.txt").read_text(encoding="utf-8")
+    filler = ["Read more: the full story of the week in pictures and words.", "It's a start, they say."]
+    (folder / "beta.txt").write_text(" ".join(filler) + "\n\n" + text, encoding="utf-8")
+    apply_run(parent, [folder], out=tmp_path / "applied")
+    s = framing.load_run(tmp_path / "applied").sentences
+    rows = s[s.text.isin(filler)]
+    assert len(rows) == 2 and (rows.topic == -1).all()  # the filler rule of analyze: never clustered
+    assert (s[~s.text.isin(filler) & (s.n_words >= 5)].topic >= 0).all()  # the others all got a topic
+    meta = json.loads((tmp_path / "applied" / "run.json").read_text())
+    assert meta["topics"]["filler"] >= 2
+    assert (tmp_path / "applied" / "tables" / "document_topics.parquet").is_file()
