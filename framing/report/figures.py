@@ -183,6 +183,14 @@ def topic_sizes(topics: pd.DataFrame, names: dict[int, str], colors: dict[int, s
     return fig
 
 
+def _heat_view(z: np.ndarray, counts: np.ndarray, hover: str, cells: bool) -> dict:
+    """A restyle of the topic heatmap: its cells, scale and format (each view has its own top)."""
+    top = float(z.max()) if z.size else 0.0
+    fmt = pct_format(top)
+    return {"z": [z], "text": [counts], "hovertemplate": [hover], "zmax": [top or None],
+            "colorbar.tickformat": fmt, "texttemplate": ["%{z:" + fmt + "}" if cells else None]}
+
+
 def _topic_grid(long: pd.DataFrame, order: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     share = long.pivot_table(index="topic", columns="source", values="share", aggfunc="first").reindex(order).fillna(0.0)
     count = long.pivot_table(index="topic", columns="source", values="count", aggfunc="first").reindex(
@@ -210,8 +218,8 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str,
         dshare = dshare.reindex(columns=share.columns).fillna(0.0)
         dcount = dcount.reindex(columns=share.columns).fillna(0)
         views.append((dshare.to_numpy(float), dcount.to_numpy(int), what_documents, "documents"))
-        top = max(top, float(dshare.to_numpy(float).max()) if dshare.size else 0.0)
     fmt = pct_format(top)
+    cells = share.shape[1] <= MAX_CELL_TEXT_COLUMNS
 
     def hover(denominator: str, unit: str) -> str:
         return "%{y}<br>%{x}: %{z:.1%} of " + esc(denominator) + " (%{text} " + unit + ")<extra></extra>"
@@ -220,7 +228,7 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str,
         z=z, x=[esc(s) for s in share.columns], y=[esc(names.get(t, t)) for t in order],
         text=count.to_numpy(int), colorscale="Blues", zmin=0, zmax=top or None,
         colorbar={"title": "Share", "tickformat": fmt, "nticks": 6},
-        texttemplate="%{z:" + fmt + "}" if share.shape[1] <= MAX_CELL_TEXT_COLUMNS else None,
+        texttemplate="%{z:" + fmt + "}" if cells else None,
         hovertemplate=hover(what, "sentences"),
     ))
     title = "Topics per source: share of {}<br><sup>from compare_prevalence (kind topic){}</sup>"
@@ -229,7 +237,7 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str,
         fig.update_layout(updatemenus=[{
             "type": "buttons", "direction": "right", "x": 1.0, "xanchor": "right", "y": 1.02, "yanchor": "bottom",
             "buttons": [{"label": f"share of {unit}", "method": "update",
-                         "args": [{"z": [vz], "text": [vc], "hovertemplate": [hover(den, unit)]},
+                         "args": [_heat_view(vz, vc, hover(den, unit), cells),
                                   {"title.text": title.format(esc(den), switch)}]}
                         for vz, vc, den, unit in views]}])
     fig.update_layout(
@@ -238,6 +246,23 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str,
         xaxis={"automargin": True, "tickangle": -30},
     )
     return fig
+
+
+def other_groupings(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Groupings of ``compare_prevalence`` besides source and role, in the table's order."""
+    cp = tables.get("compare_prevalence")
+    if cp is None or "by" not in cp.columns:
+        return []
+    return [b for b in dict.fromkeys(cp["by"].map(text)) if b and b not in ("source", "role")]
+
+
+def grouping_slug(by: str) -> str:
+    """A grouping name made safe for a figure name and an element id.
+
+    >>> grouping_slug("bias"), grouping_slug("meta.rating <x>")
+    ('bias', 'meta_rating__x_')
+    """
+    return "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in by)
 
 
 def build_figures(
@@ -281,6 +306,10 @@ def build_figures(
     by_role = frame_prevalence(tables, by="role")
     if by_role is not None and by_role.rows["group"].nunique() >= 2:
         figs["frames_by_role"] = frame_figures.prevalence_bars(by_role, labels)
+    for by in other_groupings(tables):  # e.g. an outlet's bias rating kept with corpus.fields.keep
+        shares = frame_prevalence(tables, by=by)
+        if shares is not None and shares.rows["group"].nunique() >= 2:
+            figs[f"frames_by_{grouping_slug(by)}"] = frame_figures.prevalence_bars(shares, labels)
     timing = frame_timing(tables)
     if timing is not None and len(timing.rows):
         figs["frames_over_time"] = frame_figures.over_time(timing, labels)

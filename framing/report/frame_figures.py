@@ -99,11 +99,17 @@ def source_heatmap(shares: Shares, labels: dict[str, str] | None = None) -> go.F
         hovertemplate="%{y}<br>%{x}: %{z:.1%} of " + esc(shares.denominator)
                       + " (%{customdata:,} matched)<extra></extra>",
     ))
+    totals = rows.groupby("group")["total"].max()
+    few = rows.groupby("group")["few"].any()
+    ticks = [f"{esc(g)} ({int(totals[g]):,}{'*' if few.get(g) else ''})" if pd.notna(totals.get(g)) else esc(g)
+             for g in groups]
+    note = "; * few documents (compare.min_documents): read with care" if few.any() else ""
     fig.update_layout(
-        title=f"Source × frame: share of {esc(shares.denominator)}<br><sup>from {esc(shares.table)}; "
-              "blank cells: no row in the table</sup>",
+        title=f"{esc(shares.by).capitalize()} × frame: share of {esc(shares.denominator)}<br><sup>from "
+              f"{esc(shares.table)}; in parentheses the denominator; blank cells: no row in the table{note}</sup>",
         xaxis={"automargin": True, "tickangle": -25, "side": "bottom"}, height=max(340, 24 * len(groups) + 220),
-        yaxis={"autorange": "reversed", "automargin": True, "title": esc(shares.by)},
+        yaxis={"autorange": "reversed", "automargin": True, "title": esc(shares.by),
+               "tickmode": "array", "tickvals": [esc(g) for g in groups], "ticktext": ticks},
     )
     return fig
 
@@ -140,7 +146,8 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
         title=_over_time_title(timing, groups[0] if groups else ""),
         yaxis={"title": "Share", "tickformat": pct_format(top), "nticks": 6, "rangemode": "tozero"},
         xaxis={"title": "Month", "type": "category", "categoryorder": "array", "categoryarray": periods},
-        height=520, updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.02,
+        height=540, margin={"t": 110},
+        updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.12,
                                   "yanchor": "bottom", "showactive": True}] if len(buttons) > 1 else [],
     )
     return fig
@@ -148,4 +155,5 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
 
 def _over_time_title(timing: Timing, group: str) -> str:
     return (f"Frames over time in {esc(group)}<br><sup>share of {esc(timing.denominator)} per month, from "
-            f"{esc(timing.table)}; choose the {esc(timing.by)} in the menu; months with no dated document left out</sup>")
+            f"{esc(timing.table)}</sup><br><sup>choose the {esc(timing.by)} in the menu; months with no dated "
+            "document left out</sup>")

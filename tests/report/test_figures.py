@@ -276,3 +276,22 @@ def test_topic_sizes_count_documents_and_hatch_fragile_topics(tables):
         assert int(custom[k][0]) == per_topic.get(t, 0)
         assert custom[k][1] == ("stable core" if t % 2 == 0 else "fragile")
         assert bar["marker"]["pattern"]["shape"][k] == ("" if t % 2 == 0 else "/")
+
+
+def test_any_kept_field_grouping_gets_its_frame_figure(tables):
+    cp = tables["compare_prevalence"]
+    extra = cp[(cp["by"] == "source") & (cp["kind"] == "frame")].assign(by="bias <b>")
+    tables["compare_prevalence"] = pd.concat([cp, extra], ignore_index=True)
+    figs = build_figures(tables)
+    d = figs["frames_by_bias__b_"].to_dict()
+    assert {t["name"] for t in d["data"]} == set(extra["group"].map(_e)) and "bias &lt;b&gt;" in d["layout"]["title"]["text"]
+
+
+def test_source_heatmap_names_each_denominator(tables):
+    (hm,) = (fig := build_figures(tables)["frames_by_source"].to_dict())["data"]
+    cp = tables["compare_prevalence"]
+    cp = cp[(cp["by"] == "source") & (cp["kind"] == "frame")]
+    ticks = dict(zip(fig["layout"]["yaxis"]["tickvals"], fig["layout"]["yaxis"]["ticktext"]))
+    for g, part in cp.groupby("group"):
+        star = "*" if part["few_documents"].any() else ""
+        assert ticks[_e(g)] == f"{_e(g)} ({int(part['group_documents'].max()):,}{star})"
