@@ -99,6 +99,12 @@ def _prepare_coded(frames, labels, model, run, level, config, set_):
     return cfg, path, catalog, gold, corpus
 
 
+def _pooling(value: str) -> str:
+    if value not in ("sentences", "mean"):
+        raise CatalogError(f"The '--pooling' option must be sentences or mean. Got {value!r} instead.")
+    return value
+
+
 ModelOpt = typer.Option("auto", "--model", "-m", help="Embedder: auto (chosen from the items' languages like "
                         "analyze does, or the run's), use-multilingual, sentence-transformers, hashing, or a model name.")
 RunOpt = typer.Option(None, "--run", help="Run folder, to resolve sentence_id / doc_id labels (and its model).")
@@ -119,6 +125,8 @@ def evaluate_command(
     level: str = LevelOpt,
     cv: int = typer.Option(0, "--cv", min=0, help="k > 1: cross-validate the trained classifier in k folds "
                            "instead of scoring the catalog alone."),
+    pooling: str = typer.Option("sentences", "--pooling", help="With --cv, how coded documents are learned: "
+                                "sentences (from their sentences, top-k pooled) or mean (their mean embedding)."),
     config: Optional[Path] = ConfigOpt,
     set_: Optional[List[str]] = SetOpt,
 ) -> None:
@@ -131,7 +139,7 @@ def evaluate_command(
         raise CatalogError("The '--cv' option needs at least 2 folds (e.g. --cv 5); 0 scores the catalog alone.")
     cfg, _, catalog, gold, corpus = _prepare_coded(frames, labels, model, run, level, config, set_)
     if cv:
-        result = cross_validate(catalog, corpus, gold, n_splits=cv, seed=cfg.seed)
+        result = cross_validate(catalog, corpus, gold, n_splits=cv, seed=cfg.seed, pooling=_pooling(pooling))
     else:
         from ..embed import cache_from_config
 
@@ -149,14 +157,17 @@ def train(
     model: str = ModelOpt,
     run: Optional[Path] = RunOpt,
     level: str = LevelOpt,
+    pooling: str = typer.Option("sentences", "--pooling", help="How coded documents are learned: sentences "
+                                "(from their sentences, top-k pooled) or mean (their mean embedding)."),
     config: Optional[Path] = ConfigOpt,
     set_: Optional[List[str]] = SetOpt,
 ) -> None:
     """Fit a per-frame classifier on coded examples; analyze then uses it (anchors for untrained frames)."""
     from .train import save_trained, train_frames
 
+    pooling = _pooling(pooling)
     cfg, path, cat, gold, corpus = _prepare_coded(catalog, labels, model, run, level, config, set_)
-    trained = train_frames(cat, path, corpus, gold, seed=cfg.seed)
+    trained = train_frames(cat, path, corpus, gold, seed=cfg.seed, pooling=pooling)
     out = save_trained(trained)
     clf = trained.classifier
     typer.echo(f"Trained {len(clf.frame_ids_)} frames on {len(gold)} {corpus.level}s with {corpus.model}: "

@@ -11,15 +11,18 @@ corpus's typical sentence, 1 = the frame's anchors; see
 does not make a long article use a frame, while a short comment can.
 
 The document threshold is label-free, from the corpus's own distribution of
-document scores (``calibration="mixture"``): a two-component Gaussian
+document scores (``calibration="mixture"``), fitted separately for documents
+scored by a single sentence (at most ten sentences) and documents scored by
+pooling several (their scores are distributed differently): a two-component Gaussian
 mixture with one shared variance (documents that use the frame and documents
 that do not; Fisher's equal-variance two-class model) is fitted to each
 frame's document scores, and a document is matched when the posterior of the
-higher component is at least 0.5 and at least one of its sentences is itself
-matched; ``confidence`` is that posterior. The
+higher component is at least 0.5; a document scored by a single sentence (at
+most ten sentences) is matched only if that sentence is itself matched
+(its decision is a sentence decision); ``confidence`` is that posterior. The
 share of documents a frame is found in thus follows the corpus instead of
 being fixed by the catalog's anchors. With fewer than
-``MIN_MIXTURE_DOCUMENTS`` documents the sentence threshold applies instead.
+``MIN_MIXTURE_DOCUMENTS`` documents in a group the sentence threshold applies instead.
 
 Examples
 --------
@@ -138,8 +141,13 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
     agg["threshold"] = agg["frame_id"].map(lambda f: float(thresholds.get(f, 0.5)))
     agg["confidence"] = np.nan
     agg["method"] = "anchors"
+    # A document scored by its single best sentence (at most SENTENCES_PER_TOP sentences, or top_k = 1) and
+    # one scored by pooling several sentences have different score distributions (the mean of the best three
+    # of forty sentences is higher than the best of two, frame or not): they are never split by one mixture.
+    single = np.minimum(max(int(top_k), 1), -(-agg["sentences"].to_numpy(dtype=int) // SENTENCES_PER_TOP)) <= 1
+    agg["_single"] = single
     if calibration == "mixture":
-        for fid, idx in agg.groupby("frame_id").groups.items():
+        for (fid, _), idx in agg.groupby(["frame_id", "_single"]).groups.items():
             x = agg.loc[idx, "score"].to_numpy(dtype=float)
             if len(x) < MIN_MIXTURE_DOCUMENTS or np.ptp(x) <= 1e-9:
                 continue
@@ -149,9 +157,11 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
             agg.loc[idx, "method"] = "anchors+mixture"
     elif calibration != "sentence":
         raise ValueError(f"The 'calibration' parameter must be 'mixture' or 'sentence'. Got {calibration!r} instead.")
-    # A document uses a frame only if at least one of its sentences is itself decided to carry it:
-    # a mixture fitted to a corpus where the frame is rare must not match documents with no such sentence.
-    agg["matched"] = (agg["score"] >= agg["threshold"]) & (agg["matched_sentences"] > 0)
+    # A document scored by a single sentence is decided as that sentence is: it uses the frame only if the
+    # sentence itself is matched (a mixture fitted where the frame is rare, as in a comment section, would
+    # otherwise match short documents whose only evidence is below the sentence threshold). A longer
+    # document's score pools several sentences, and the mixture decides it.
+    agg["matched"] = (agg["score"] >= agg["threshold"]) & ((agg["matched_sentences"] > 0) | ~single)
     agg["matched_sentences"] = agg["matched_sentences"].astype(int)
     agg["share"] = agg["matched_sentences"] / agg["sentences"]
     return agg[DOCUMENT_FRAME_COLUMNS].sort_values(["doc_id", "frame_id"]).reset_index(drop=True)

@@ -206,8 +206,12 @@ def evaluate_labelled(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[
 
 
 def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], n_splits: int = 5,
-                   seed: int = 42, C: float | None = None) -> EvaluationResult:
+                   seed: int = 42, C: float | None = None, pooling: str = "sentences") -> EvaluationResult:
     """k-fold cross-validated decisions of the trained per-frame classifier (:mod:`framing.frames.train`).
+
+    Folds split items (documents are never split between training and test):
+    coded documents are learned from their sentences with ``pooling="sentences"``
+    (the default, as ``frames train`` does), from their mean embedding with ``"mean"``.
 
     A frame with too few coded examples in a training fold (fewer than 3
     positives or negatives) is not decided in that fold: its items count as
@@ -216,10 +220,10 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     """
     from sklearn.model_selection import StratifiedKFold
 
-    from .train import DEFAULT_C, FrameClassifier
+    from .train import DEFAULT_C, FrameClassifier, training_matrix
 
     ids = [f.id for f in catalog.matchable()]
-    X = corpus.item_vectors()
+    X, groups = training_matrix(corpus, pooling)
     Y = np.array([[f in g for f in ids] for g in gold], bool).reshape(len(gold), len(ids))
     strata = np.minimum(Y.sum(axis=1), 2)
     k = int(min(n_splits, np.bincount(strata).max()))
@@ -227,12 +231,25 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
         raise ValueError("Too few labelled items for cross-validation: need at least 2 per fold.")
     P = np.zeros_like(Y)
     folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    for train, test in folds.split(X, strata if np.bincount(strata).min() >= k else np.zeros(len(Y))):
-        model = FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed).fit(X[train], Y[train], ids)
+    for train, test in folds.split(np.zeros(len(Y)), strata if np.bincount(strata).min() >= k else np.zeros(len(Y))):
+        if groups is None:
+            model = FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed).fit(X[train], Y[train], ids)
+            decide = (lambda m: m.predict(X[test]))
+        else:  # the training documents' sentences, renumbered 0..len(train)-1
+            remap = np.full(len(Y), -1)
+            remap[train] = np.arange(len(train))
+            rows = remap[groups] >= 0
+            model = FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed).fit(
+                X[rows], Y[train], ids, groups=remap[groups][rows])
+            remap_te = np.full(len(Y), -1)
+            remap_te[test] = np.arange(len(test))
+            rows_te = remap_te[groups] >= 0
+            decide = (lambda m: m.predict(X[rows_te], remap_te[groups][rows_te])[:len(test)])
         if model.frame_ids_:
             cols = [ids.index(f) for f in model.frame_ids_]
-            P[np.ix_(test, cols)] = model.predict(X[test])
-    return _result(gold, P, ids, corpus.level, f"trained (logistic regression), {k}-fold cross-validation",
+            P[np.ix_(test, cols)] = decide(model)
+    how = "document sentences, top-k pooled" if groups is not None else "item embeddings"
+    return _result(gold, P, ids, corpus.level, f"trained (logistic regression on {how}), {k}-fold cross-validation",
                    f"{corpus.model}: {corpus.reason}", seed)
 
 

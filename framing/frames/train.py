@@ -2,13 +2,23 @@
 
 ``framing frames train CATALOG --labels CODED`` fits, for every frame of the
 catalog with enough coded positives and negatives, a logistic regression on
-the items' embeddings (a document: the normalised mean of its sentence
-embeddings; a sentence: its embedding), with balanced class weights (rare
+the items' embeddings, with balanced class weights (rare
 frames are not drowned by the frequent "no") and the decision threshold that
 maximises F1 on out-of-fold predictions of the training data. The model is
 saved beside the catalog as ``<catalog>.trained.json``: plain coefficients
 with the embedder's identity (no pickle), and ``analyze`` uses it when the
 run's embedder is the same; frames without a model keep the anchors.
+
+Coded documents are learned from their sentences (``pooling="sentences"``,
+the default for documents; multiple-instance learning): every sentence of a
+document takes the document's codes, the regression is fitted on the
+sentences, and a document's probability is the mean of its ``top_k`` most
+probable sentences (one per ten sentences, at most 3, as for the anchors'
+document score). A frame that a document carries in a few passages is then
+not averaged away by the rest of the article, and every sentence gets a
+probability that can serve as evidence. ``pooling="mean"`` fits on the
+normalised mean of the document's sentence embeddings instead. Coded
+sentences are learned from their own embedding.
 
 Examples
 --------
@@ -35,6 +45,39 @@ MIN_CLASS = 3
 DEFAULT_C = 0.01
 """Strong regularisation: a few hundred coded items against hundreds of embedding dimensions."""
 FORMAT_VERSION = 1
+TOP_K = 3
+"""A document's probability: the mean of its most probable sentences, one per ten sentences and at most this many."""
+SENTENCES_PER_TOP = 10
+
+
+def top_k_pool(proba: np.ndarray, owner: np.ndarray, items: np.ndarray, top_k: int = TOP_K) -> np.ndarray:
+    """Pool sentence probabilities into document probabilities.
+
+    Each item's probability is the mean of its ``k`` most probable rows, with
+    ``k = min(top_k, ceil(rows / 10))`` (at least 1); an item without rows gets 0.
+
+    Examples
+    --------
+    >>> top_k_pool(np.array([0.9, 0.1, 0.3]), np.array([0, 0, 1]), np.array([0, 1, 2]))
+    array([0.9, 0.3, 0. ])
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    owner = np.asarray(owner, dtype=int)
+    out = np.zeros(len(items))
+    if not len(proba):
+        return out
+    order = np.lexsort((-proba, owner))
+    o, p = owner[order], proba[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
+    ends = np.r_[starts[1:], len(o)]
+    pos = {int(item): i for i, item in enumerate(items)}
+    for a, b in zip(starts, ends):
+        i = pos.get(int(o[a]))
+        if i is None:
+            continue
+        k = max(1, min(top_k, -(-(b - a) // SENTENCES_PER_TOP)))
+        out[i] = p[a:a + k].mean()
+    return out
 
 
 def _logistic(C: float, seed: int):
@@ -72,22 +115,44 @@ class FrameClassifier:
         Frames without a model, with the reason.
     """
 
-    def __init__(self, C: float = DEFAULT_C, inner_folds: int = 5, seed: int = 42):
+    def __init__(self, C: float = DEFAULT_C, inner_folds: int = 5, seed: int = 42, top_k: int = TOP_K):
         self.C = C
         self.inner_folds = inner_folds
         self.seed = seed
+        self.top_k = top_k
 
-    def fit(self, X: np.ndarray, Y: np.ndarray, frame_ids: list[str]) -> FrameClassifier:
+    def _fit_predict(self, Z, y_rows, train_items, test_items, owner):
+        """Fit on the rows of ``train_items`` and return the pooled probabilities of ``test_items``."""
+        rows_tr = np.isin(owner, train_items) if owner is not None else train_items
+        y_tr = y_rows[rows_tr]
+        if y_tr.all() or not y_tr.any():
+            return np.full(len(test_items), float(y_tr.mean()) if len(y_tr) else 0.0)
+        model = _logistic(self.C, self.seed).fit(Z[rows_tr], y_tr)
+        if owner is None:
+            return model.predict_proba(Z[test_items])[:, 1]
+        rows_te = np.isin(owner, test_items)
+        return top_k_pool(model.predict_proba(Z[rows_te])[:, 1], owner[rows_te], test_items, self.top_k)
+
+    def fit(self, X: np.ndarray, Y: np.ndarray, frame_ids: list[str], groups: np.ndarray | None = None) -> FrameClassifier:
         """Fit the frames' regressions.
 
         Parameters
         ----------
-        X : ndarray of shape (n_items, dim)
+        X : ndarray of shape (n_items, dim), or (n_sentences, dim) with ``groups``
         Y : ndarray of shape (n_items, n_frames) of bool
         frame_ids : list of str, length n_frames
+        groups : ndarray of shape (n_sentences,) of int, optional
+            The item (row of ``Y``) each row of ``X`` belongs to: the
+            sentences of coded documents (multiple-instance learning; see
+            the module's docstring). Thresholds are then chosen on the
+            documents' pooled probabilities.
         """
         X = np.asarray(X, dtype=np.float64)
         Y = np.asarray(Y, dtype=bool)
+        owner = None if groups is None else np.asarray(groups, dtype=int)
+        if owner is not None and (len(owner) != len(X) or owner.min(initial=0) < 0 or owner.max(initial=-1) >= len(Y)):
+            raise ValueError(f"groups must give, for each of the {len(X)} rows of X, an item index below {len(Y)}.")
+        self.pooling_ = "mean" if owner is None else "sentences"
         self.mean_ = X.mean(axis=0)
         self.scale_ = np.where(X.std(axis=0) > 1e-12, X.std(axis=0), 1.0)
         Z = (X - self.mean_) / self.scale_
@@ -98,14 +163,12 @@ class FrameClassifier:
                 self.skipped_[fid] = (f"{int(y.sum())} coded positives and {int((~y).sum())} negatives; "
                                       f"at least {MIN_CLASS} of each are needed")
                 continue
+            y_rows = y if owner is None else y[owner]
             oof = np.zeros(len(y))
             for train, test in _folds(y, self.inner_folds, self.seed):
-                if y[train].all() or not y[train].any():
-                    oof[test] = y[train].mean()
-                    continue
-                oof[test] = _logistic(self.C, self.seed).fit(Z[train], y[train]).predict_proba(Z[test])[:, 1]
+                oof[test] = self._fit_predict(Z, y_rows, train, test, owner)
             threshold, _ = best_threshold(oof, y, beta=1.0)
-            model = _logistic(self.C, self.seed).fit(Z, y)
+            model = _logistic(self.C, self.seed).fit(Z, y_rows)
             ids.append(fid)
             coefs.append(model.coef_[0])
             intercepts.append(float(model.intercept_[0]))
@@ -121,31 +184,47 @@ class FrameClassifier:
         if not hasattr(self, "coef_"):
             raise NotFittedError("This FrameClassifier is not fitted yet. Call fit() before predict_proba().")
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+    def predict_proba(self, X: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
         """Probability of each frame.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_rows, dim)
+        groups : ndarray of shape (n_rows,) of int, optional
+            Item index of each row: the probabilities of an item's rows are
+            pooled (mean of its ``top_k`` most probable rows, one per ten rows).
 
         Returns
         -------
-        ndarray of shape (n_items, n_frames), columns in ``frame_ids_`` order.
+        ndarray of shape (n_rows, n_frames), or (n_items, n_frames) with
+        ``groups`` (items ``0 .. groups.max()``), columns in ``frame_ids_`` order.
         """
         self._check_fitted()
         Z = (np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_
-        return 1.0 / (1.0 + np.exp(-(Z @ self.coef_.T + self.intercept_[None, :])))
+        proba = 1.0 / (1.0 + np.exp(-(Z @ self.coef_.T + self.intercept_[None, :])))
+        if groups is None:
+            return proba
+        owner = np.asarray(groups, dtype=int)
+        items = np.arange(owner.max(initial=-1) + 1)
+        return np.column_stack([top_k_pool(proba[:, j], owner, items, self.top_k) for j in range(proba.shape[1])]
+                               ).reshape(len(items), proba.shape[1])
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
         """Decisions (probability >= the frame's threshold), shape (n_items, n_frames)."""
-        return self.predict_proba(X) >= self.thresholds_[None, :]
+        return self.predict_proba(X, groups) >= self.thresholds_[None, :]
 
     def to_dict(self) -> dict:
         self._check_fitted()
-        return {"C": self.C, "inner_folds": self.inner_folds, "seed": self.seed, "mean": self.mean_.tolist(),
+        return {"C": self.C, "inner_folds": self.inner_folds, "seed": self.seed, "top_k": self.top_k,
+                "pooling": getattr(self, "pooling_", "mean"), "mean": self.mean_.tolist(),
                 "scale": self.scale_.tolist(), "skipped": self.skipped_,
                 "frames": {fid: {"coef": self.coef_[i].tolist(), "intercept": float(self.intercept_[i]),
                                  "threshold": float(self.thresholds_[i])} for i, fid in enumerate(self.frame_ids_)}}
 
     @classmethod
     def from_dict(cls, data: dict) -> FrameClassifier:
-        model = cls(C=data["C"], inner_folds=data["inner_folds"], seed=data["seed"])
+        model = cls(C=data["C"], inner_folds=data["inner_folds"], seed=data["seed"], top_k=int(data.get("top_k", TOP_K)))
+        model.pooling_ = data.get("pooling", "mean")
         model.mean_ = np.asarray(data["mean"], dtype=np.float64)
         model.scale_ = np.asarray(data["scale"], dtype=np.float64)
         model.skipped_ = dict(data.get("skipped") or {})
@@ -191,22 +270,24 @@ class TrainedFrames:
         Returns
         -------
         DataFrame with doc_id, frame_id, score (probability), matched, confidence,
-        threshold, method ("trained"). A sentence-level model scores each
-        sentence and a document takes the mean of its 3 most probable sentences.
+        threshold, method ("trained"). A model of coded sentences scores each
+        sentence and a document takes its most probable sentence (the
+        threshold was chosen on sentences); a model of coded documents learned
+        from their sentences pools them as in training (:func:`top_k_pool`).
         """
         from .labelled import mean_vectors
 
         docs = pd.Index(pd.unique(sentences["doc_id"]))
         owner = docs.get_indexer(sentences["doc_id"])
-        if self.level == "document":
+        if self.level == "document" and getattr(self.classifier, "pooling_", "mean") == "mean":
             proba = self.classifier.predict_proba(mean_vectors(vectors, owner, len(docs)))
-        else:
+        elif self.level == "sentence":
+            # the threshold was chosen on sentences: a document carries the frame when one of its sentences does
             sent = self.classifier.predict_proba(vectors)
-            proba = np.zeros((len(docs), sent.shape[1]))
-            for j in range(sent.shape[1]):
-                top = pd.DataFrame({"d": owner, "p": sent[:, j]}).groupby("d")["p"].apply(
-                    lambda v: np.sort(v.to_numpy())[::-1][:3].mean())
-                proba[top.index.to_numpy(), j] = top.to_numpy()
+            proba = np.column_stack([top_k_pool(sent[:, j], owner, np.arange(len(docs)), top_k=1)
+                                     for j in range(sent.shape[1])]).reshape(len(docs), sent.shape[1])
+        else:
+            proba = self.classifier.predict_proba(vectors, owner)
         rows = []
         for j, fid in enumerate(self.classifier.frame_ids_):
             thr = float(self.classifier.thresholds_[j])
@@ -274,7 +355,22 @@ def load_trained_for(catalog_paths, embedder, say=lambda _m: None) -> TrainedFra
     return trained
 
 
-def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42, C: float = DEFAULT_C) -> TrainedFrames:
+def training_matrix(corpus, pooling: str = "sentences") -> tuple[np.ndarray, np.ndarray | None]:
+    """The rows a classifier is fitted on, and the item of each row (None: one row per item).
+
+    Coded sentences: their embeddings. Coded documents: their sentences'
+    embeddings with ``pooling="sentences"``, the normalised mean of them with
+    ``pooling="mean"``.
+    """
+    if pooling not in ("sentences", "mean"):
+        raise ValueError(f"The 'pooling' parameter must be 'sentences' or 'mean'. Got {pooling!r} instead.")
+    if corpus.level == "document" and pooling == "sentences":
+        return np.asarray(corpus.vectors), corpus.sentences["item"].to_numpy(dtype=int)
+    return corpus.item_vectors(), None
+
+
+def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42, C: float = DEFAULT_C,
+                 pooling: str = "sentences") -> TrainedFrames:
     """Fit the classifier on a prepared labelled corpus and describe it (not yet saved).
 
     Parameters
@@ -283,13 +379,15 @@ def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42,
     catalog_path : path of the catalog file (the model is saved beside it)
     corpus : LabelledCorpus
     gold : list of set of frame ids, one per item
+    pooling : "sentences" or "mean"
+        How coded documents are learned (see :func:`training_matrix`).
     """
     from ..store import utc_now
 
     ids = [f.id for f in catalog.matchable()]
-    X = corpus.item_vectors()
+    X, groups = training_matrix(corpus, pooling)
     Y = np.array([[fid in g for fid in ids] for g in gold], dtype=bool).reshape(len(gold), len(ids))
-    classifier = FrameClassifier(C=C, seed=seed).fit(X, Y, ids)
+    classifier = FrameClassifier(C=C, seed=seed).fit(X, Y, ids, groups=groups)
     if not classifier.frame_ids_:
         raise CatalogError("No frame has enough coded examples to train on (at least "
                            f"{MIN_CLASS} positives and {MIN_CLASS} negatives each): code more items.")

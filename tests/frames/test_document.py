@@ -78,3 +78,25 @@ def test_mixture_never_matches_a_document_without_a_matched_sentence():
     t = document_frame_table(_joined(docs), {"f": 0.5}, top_k=1, calibration="mixture")
     upper = t[t["doc_id"].str.startswith("w")]
     assert (upper["score"] >= upper["threshold"]).all() and not upper["matched"].any()
+
+
+def test_long_documents_in_the_upper_component_need_no_single_sentence_over_the_threshold():
+    rng = np.random.default_rng(5)
+    docs = {f"n{i}": list(rng.normal(0.0, 0.05, 27)) + list(rng.normal(0.2, 0.02, 3)) for i in range(40)}
+    # several passages near the frame, none at the sentence threshold: pooled evidence
+    docs.update({f"w{i}": list(rng.normal(0.0, 0.05, 27)) + list(rng.normal(0.42, 0.02, 3)) for i in range(10)})
+    t = document_frame_table(_joined(docs), {"f": 0.5}, top_k=3, calibration="mixture")
+    assert (t["matched_sentences"] == 0).all()
+    assert set(t.loc[t["matched"], "doc_id"]) == {f"w{i}" for i in range(10)}
+
+
+def test_short_and_long_documents_are_not_split_by_one_mixture():
+    rng = np.random.default_rng(6)
+    docs = {f"c{i}": list(rng.normal(0.1, 0.05, 2)) for i in range(60)}  # comments: scored by their best sentence
+    # a few long articles: one sentence just over the threshold, pooled score 0.35 (above every comment)
+    docs.update({f"a{i}": [0.55, 0.3, 0.2] + [0.0] * 27 for i in range(8)})
+    t = document_frame_table(_joined(docs), {"f": 0.5}, top_k=3, calibration="mixture").set_index("doc_id")
+    articles = t.loc[[f"a{i}" for i in range(8)]]
+    # too few long documents for a mixture of their own: the sentence threshold (0.5) decides them
+    assert (articles["method"] == "anchors").all() and not articles["matched"].any()
+    assert (t.loc[[f"c{i}" for i in range(60)], "method"] == "anchors+mixture").all()
