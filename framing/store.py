@@ -198,6 +198,48 @@ def staged_run(run_dir: str | Path):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def exchange_paths(a: str | Path, b: str | Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    At every instant, each path holds either its old or its new content:
+    a reader never finds ``b`` missing. Returns False, changing nothing, where
+    the system or the file system cannot do it (other systems, some network
+    file systems); the caller then renames in two steps.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "a").mkdir(); (root / "b").mkdir(); (root / "a" / "new").touch()
+    >>> exchange_paths(root / "a", root / "b") in (True, False)
+    True
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    errno = ctypes.get_errno()
+    import errno as errnos
+
+    if errno in (errnos.ENOSYS, errnos.EINVAL, errnos.EOPNOTSUPP, errnos.EPERM):
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
 def _commit(tmp: Path, run_dir: Path) -> None:
     # Whoever wrote a file (parquet, duckdb, the report), colleagues can read it.
     for path in tmp.rglob("*"):
@@ -207,6 +249,8 @@ def _commit(tmp: Path, run_dir: Path) -> None:
             for entry in run_dir.iterdir():
                 if entry.name not in RUN_ENTRIES and not (tmp / entry.name).exists():
                     entry.rename(tmp / entry.name)
+            if exchange_paths(tmp, run_dir):
+                return  # one atomic step; tmp now holds the earlier run, removed by staged_run
             old = Path(tempfile.mkdtemp(dir=run_dir.absolute().parent, prefix=f".{run_dir.name}{_OLD}{os.getpid()}-"))
             run_dir.rename(old / run_dir.name)
             tmp.rename(run_dir)

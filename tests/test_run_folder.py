@@ -144,3 +144,42 @@ def test_every_run_file_has_ordinary_permissions(tmp_path):
     wrong = {name: oct(mode) for name, mode in modes.items()
              if mode != (0o755 if (out / name).is_dir() else 0o644)}
     assert not wrong, wrong
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path):
+    import sys
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "new.txt").write_text("new")
+    (b / "old.txt").write_text("old")
+    swapped = store.exchange_paths(a, b)
+    if sys.platform.startswith("linux"):
+        assert swapped  # renameat2(RENAME_EXCHANGE): Linux >= 3.15 on local file systems
+    if swapped:
+        assert (b / "new.txt").read_text() == "new" and (a / "old.txt").read_text() == "old"
+
+
+def _commit_twice(target, monkeypatch, exchange):
+    calls = []
+    real = store.exchange_paths
+
+    def spy(a, b):
+        calls.append((Path(a).name, Path(b).name))
+        return real(a, b) if exchange else False
+
+    monkeypatch.setattr(store, "exchange_paths", spy)
+    for content in ("first", "second"):
+        with store.staged_run(target) as tmp:
+            (tmp / "run.json").write_text(content)
+    return calls
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_a_finished_run_replaces_the_earlier_one_with_or_without_an_atomic_exchange(tmp_path, monkeypatch, exchange):
+    target = tmp_path / "run"
+    calls = _commit_twice(target, monkeypatch, exchange)
+    assert (target / "run.json").read_text() == "second"
+    assert len(calls) == 1 and calls[0][1] == "run"  # the first run had nothing to replace
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no partial or old folder left behind

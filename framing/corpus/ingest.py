@@ -202,6 +202,17 @@ def link_record_parents(docs: pd.DataFrame) -> pd.DataFrame:
     return docs.assign(depth=depth)
 
 
+def _input_source(page):
+    """What offsets into the input are found in: the page's text, or an HTML page's visible text."""
+    if page.text_is_input:
+        return page.text
+    if page.markup is not None:
+        from .htmlmap import visible_text
+
+        return visible_text(page.markup)
+    return None
+
+
 def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> IngestResult:
     """Read inputs, split pages into units, identify languages, split sentences.
 
@@ -233,8 +244,7 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     )
     sentences, unit_lang, unit_conf = build_sentences(docs, cfg, identifier, progress=progress)
     docs = docs.assign(language=unit_lang.values, lang_confidence=unit_conf.values)
-    docs, sentences = input_offsets(docs, sentences,
-                                    {p.page_id: p.text if p.text_is_input else None for p in read.pages})
+    docs, sentences = input_offsets(docs, sentences, {p.page_id: _input_source(p) for p in read.pages})
     log.info("ingest: %d pages, %d documents, %d sentences, %d skipped",
              len(read.pages), len(docs), len(sentences), len(skipped))
     return IngestResult(docs, sentences, skipped, list(read.inputs))

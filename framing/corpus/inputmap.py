@@ -10,8 +10,11 @@ offsets into the input: ``input_start`` / ``input_end``.
 The input is the decoded file as Python's ``open(file, encoding=...)`` reads
 it (newlines as ``\\n``), for ``.txt`` / ``.md`` files; or the record's text
 field (list values joined as the reader joins them) for ``.jsonl`` /
-``.json`` / ``.csv`` / ``.parquet`` records. HTML pages have no input offsets
-(null): their text is extracted from markup.
+``.json`` / ``.csv`` / ``.parquet`` records. For HTML pages it is the decoded
+page itself: the unit's words are found in the page's visible text
+(:mod:`framing.corpus.htmlmap`) and their span mapped back to the markup, so
+the slice holds the sentence's words with the tags and character references
+that sat between them.
 
 Examples
 --------
@@ -112,12 +115,14 @@ def input_offsets(documents: pd.DataFrame, sentences: pd.DataFrame,
     ----------
     documents : DataFrame with doc_id, page_id, position, text
     sentences : DataFrame with doc_id, start, end
-    page_texts : dict of page_id to the input text of that page (None: no offsets, as for HTML)
+    page_texts : dict of page_id to the input text of that page, or the
+        :class:`~framing.corpus.htmlmap.VisibleText` of an HTML page (None: no offsets)
     """
     n_docs, n_sents = len(documents), len(sentences)
     doc_span = np.full((n_docs, 2), -1, dtype=np.int64)
     sent_span = np.full((n_sents, 2), -1, dtype=np.int64)
     maps: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    visible: dict = {}
     order = documents.reset_index(drop=True).sort_values(["page_id", "position"], kind="stable")
     cursor: dict[str, int] = {}
     texts = documents.text.tolist()
@@ -125,6 +130,9 @@ def input_offsets(documents: pd.DataFrame, sentences: pd.DataFrame,
         source = page_texts.get(page_id)
         if source is None:
             continue
+        if not isinstance(source, str):  # an HTML page: align to its visible text, map back to the markup
+            visible[doc_id] = source
+            source = source.text
         text = texts[i]
         # Units come in page order: look after the previous unit first, then anywhere.
         found = token_map(text, source, cursor.get(page_id, 0)) or token_map(text, source, 0)
@@ -133,8 +141,8 @@ def input_offsets(documents: pd.DataFrame, sentences: pd.DataFrame,
         maps[doc_id] = found
         span = to_input(0, len(text), text, *found)
         if span is not None:
-            doc_span[i] = span
             cursor[page_id] = span[1]
+            doc_span[i] = visible[doc_id].raw_span(*span) if doc_id in visible else span
     text_of = dict(zip(documents.doc_id, texts))
     for j, (doc_id, start, end) in enumerate(zip(sentences.doc_id, sentences.start, sentences.end)):
         found = maps.get(doc_id)
@@ -142,7 +150,7 @@ def input_offsets(documents: pd.DataFrame, sentences: pd.DataFrame,
             continue
         span = to_input(int(start), int(end), text_of[doc_id], *found)
         if span is not None:
-            sent_span[j] = span
+            sent_span[j] = visible[doc_id].raw_span(*span) if doc_id in visible else span
 
     def cols(span: np.ndarray) -> dict[str, pd.Series]:
         return {name: pd.Series(span[:, k], dtype="Int64").mask(span[:, k] < 0).array

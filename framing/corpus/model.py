@@ -61,6 +61,9 @@ class Page:
         Whether ``text`` is the input as read (the decoded file, or the record's
         text field), so that offsets into it lead back to the input. False for
         HTML, whose text is extracted from markup.
+    markup : str or None
+        For HTML pages, the decoded page itself: offsets into it are found
+        through its visible text (:mod:`framing.corpus.htmlmap`).
     """
 
     page_id: str
@@ -70,6 +73,7 @@ class Page:
     encoding: str
     meta: dict = field(default_factory=dict)
     text_is_input: bool = True
+    markup: str | None = None
 
 
 @dataclass(frozen=True)

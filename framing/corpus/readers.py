@@ -140,7 +140,9 @@ def _read_document(src: _Source, raw_meta: dict | None, cfg: CorpusConfig, acc: 
         acc.inputs.append(InputFile(src.shown, _sha(data), fmt, 0))
         return
     meta = _text_meta(src, raw_meta, cfg)
+    markup = None
     if suffix in HTML_SUFFIXES:
+        markup = text
         text, html_meta = html_to_text(text)
         meta = merge_meta(meta, build_meta(html_meta, date_source="inferred", where=src.shown))
     acc.inputs.append(InputFile(src.shown, _sha(data), fmt, 1))
@@ -148,7 +150,7 @@ def _read_document(src: _Source, raw_meta: dict | None, cfg: CorpusConfig, acc: 
         acc.skipped.append(Skipped(src.shown, "empty file" if fmt != "html" else "no text in HTML page"))
         return
     acc.pages.append(Page(stable_id(src.rel_id, None, text), src.shown, None, text, encoding, meta,
-                          text_is_input=suffix not in HTML_SUFFIXES))
+                          text_is_input=suffix not in HTML_SUFFIXES, markup=markup))
 
 
 def _manifest_input(manifest: Manifest, shown: str, acc: _Acc) -> None:

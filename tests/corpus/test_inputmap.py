@@ -1,6 +1,7 @@
 """Evidence leads back to the input: sentences' input_start/input_end index the decoded input file."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -63,11 +64,40 @@ def test_record_offsets_index_the_text_field(tmp_path):
         [squash(t) for t in first.text]
 
 
-def test_html_pages_have_no_input_offsets(tmp_path):
-    (tmp_path / "p.html").write_text("<html><body><article><p>Troops left the base today. They went home."
-                                     "</p></article></body></html>", encoding="utf-8")
+def _visible_words(markup: str) -> str:
+    """The markup's words with tags dropped and character references decoded, whitespace aside."""
+    import html
+    import re
+
+    return squash(html.unescape(re.sub(r"<[^>]*>", " ", markup)))
+
+
+HOSTILE_PAGE = """<!DOCTYPE html>
+<html><head><title>Base news</title><script>var s = "Troops left the base";</script>
+<style>p { color: red }</style></head>
+<body><nav><a href="/">Home</a> | <a href="/world">World</a></nav>
+<article><h1>US troops leave Syria&#8217;s east</h1>
+<p>Troops left the <b>al-Tanf</b> base today &amp; went home. They were
+   there for <em>years</em>, officials said.</p>
+<p>&ldquo;It is over,&rdquo; one soldier told us &ndash; and the convoy moved on.</p>
+<p>Critics called it a defeat for Washington&#x27;s policy in the region.</p>
+</article><footer>&copy; 2019 Example News</footer></body></html>
+"""
+
+
+def test_html_sentences_lead_back_to_the_page(tmp_path):
+    (tmp_path / "p.html").write_text(HOSTILE_PAGE, encoding="utf-8")
     result = ingest([tmp_path], load_config())
-    assert len(result.sentences) and result.sentences.input_start.isna().all()
+    sents = result.sentences[result.sentences.text.str.strip() != ""]
+    assert len(sents) >= 4
+    assert sents.input_start.notna().all() and sents.input_end.notna().all()
+    for row in sents.itertuples():
+        piece = HOSTILE_PAGE[row.input_start:row.input_end]
+        # The slice holds the sentence's words (tags and references between them aside), and no more.
+        assert _visible_words(piece) == squash(row.text), (piece, row.text)
+    docs = result.documents
+    assert docs.input_start.notna().all()
+    assert "<script>" not in HOSTILE_PAGE[int(docs.input_start.min()):int(docs.input_end.max())]
 
 
 # -- properties ---------------------------------------------------------------
@@ -108,3 +138,24 @@ def test_token_map_refuses_text_that_is_not_in_the_source(unit, source):
         for u, s in zip(*found):
             token = unit[u:].split()[0]
             assert source[s : s + len(token)] == token
+
+
+tags = st.sampled_from(["", "<b>", "</b>", "<p>", "</p>", "<br/>", "<span class='x'>", "</span>"])
+refs = st.sampled_from(["&amp;", "&#8217;", "&eacute;", "&#x27;", "&quot;"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="abcdefgXYZ", min_size=1, max_size=6), st.sampled_from([None, 0]),
+                          tags, st.sampled_from([" ", "\n", "  "])), min_size=1, max_size=20), refs)
+def test_visible_text_maps_every_character_back_to_its_markup(pieces, ref):
+    import html
+
+    from framing.corpus.htmlmap import visible_text
+
+    markup = "".join((w + (ref if r is not None else "")) + gap + tag for w, r, tag, gap in pieces)
+    vis = visible_text(markup)
+    assert squash(vis.text) == squash(html.unescape(re.sub(r"<[^>]*>", " ", markup)))
+    for i, ch in enumerate(vis.text):
+        raw = markup[vis.raw_start[i]:vis.raw_end[i]]
+        if ch != "\n" or raw == "\n":
+            assert html.unescape(raw) == ch or (raw.startswith("&") and ch in html.unescape(raw)), (i, ch, raw)
