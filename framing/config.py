@@ -162,10 +162,18 @@ class TopicsConfig(Section):
     """... and sharing at least this many documents."""
     min_topic_documents: int = Field(2, ge=1)
     """A topic told by fewer documents is not a topic of the corpus: its sentences get -1."""
+    hierarchy: bool = True
+    """Keep BERTopic's hierarchy of the topics (c-TF-IDF, Ward) as the ``topic_hierarchy`` table."""
+    min_main_documents: int = Field(2, ge=0)
+    """A topic must be the main topic (most sentences) of at least this many documents, or its sentences get -1."""
+    min_anchored_share: float = Field(0.1, ge=0.0, le=1.0)
+    """... and at least this share of its sentences must lie in those documents (generic quotes fail it)."""
     min_content_words: int = Field(3, ge=0)
     """Filler rule: sentences with fewer words that are not stop words are not clustered."""
     filler_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_FILLER_PATTERNS))
     """Filler rule: regular expressions (case-insensitive search) of formulaic lines: bylines, "Read more"."""
+    boilerplate_min_documents: int | None = Field(3, ge=2)
+    """Boilerplate rule: a sentence one source repeats in this many documents is not clustered (None: off)."""
     filler_topic: Literal["none", "document"] = "none"
     """Filler keeps topic -1 (``none``) or takes its document's main topic (``document``)."""
     representation: Literal["keybert-mmr", "ctfidf"] = "keybert-mmr"

@@ -234,6 +234,7 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
                          reduction_cache=reduction_cache_from_config(cfg.embedding)).fit(
         sentences.text.iloc[sel].tolist(), vectors[keep], sentences.lang.iloc[sel].tolist(),
         sentences.sentence_id.iloc[sel].tolist(), doc_ids=sentences.doc_id.iloc[sel].tolist(),
+        sources=sentences.source.iloc[sel].tolist() if "source" in sentences else None,
     )
     topic = np.full(len(sentences), -1, dtype=np.int64)
     prob = np.zeros(len(sentences), dtype=np.float64)
@@ -253,8 +254,9 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     say(f"Found {n_topics} topics; {outliers:.0%} of clustered sentences are outliers or filler "
         f"({filler} filler, {model.outliers_} HDBSCAN outliers)")
     info = {"clustered": int(len(sel)), "topics": n_topics, "outlier_share": round(outliers, 4),
-            "filler": filler, "hdbscan_outliers": int(model.outliers_),
+            "filler": filler, "boilerplate": int(model.boilerplate_.sum()), "hdbscan_outliers": int(model.outliers_),
             "merged_by_documents": [list(map(int, g)) for g in model.merged_], "narrow_topics_dropped": model.dropped_,
+            "unanchored_topics_dropped": model.unanchored_,
             "min_cluster_size": model.params_.min_cluster_size if model.params_ else None,
             "quality": model.quality_}
     return sentences, topics, info
@@ -378,6 +380,8 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted, embedder=embedder)
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
               "topic_prevalence": topic_prevalence(sentences), "document_topics": document_topics(sentences)}
+    if cfg.topics.hierarchy and "model" in fitted:
+        tables["topic_hierarchy"] = fitted["model"].hierarchy_
     meta = base_meta(paths, cfg, result, command)
     meta.update(embedding=emb_info, topics=topic_info)
     if not catalogs and cfg.frames.default_catalog:

@@ -98,8 +98,9 @@ def test_filler_is_not_clustered_and_forms_no_topic():
     assert (tm.filler_ == (blobs < 0)).all()
     assert (tm.labels_[blobs < 0] == -1).all()
     assert len(tm.topics_) == 3
-    # without the rule the filler blob is a topic of its own
-    plain = TopicModeler(cfg(min_content_words=0, filler_patterns=[], merge_similarity=None)).fit(texts, emb, langs, ids, doc_ids=docs)
+    # without the rule (and the boilerplate and anchoring rules, which also catch it) the filler blob is a topic
+    plain = TopicModeler(cfg(min_content_words=0, filler_patterns=[], merge_similarity=None, boilerplate_min_documents=None,
+                             min_main_documents=0, min_anchored_share=0.0)).fit(texts, emb, langs, ids, doc_ids=docs)
     assert len(plain.topics_) == 4
 
 
@@ -206,18 +207,18 @@ def test_topics_told_together_in_documents_are_merged():
     assert len(merged.topics_) == 2 and len(merged.merged_) == 1 and len(merged.merged_[0]) == 2
     assert len(set(merged.labels_[blobs < 2].tolist())) == 1
     assert merged.topics_["size"].sum() == len(texts)
-    separate = TopicModeler(cfg(merge_similarity=None)).fit(texts, emb, langs, ids, doc_ids=docs)
+    separate = TopicModeler(cfg(merge_similarity=None, min_main_documents=0, min_anchored_share=0.0)).fit(texts, emb, langs, ids, doc_ids=docs)
     assert len(separate.topics_) == 3 and separate.merged_ == []
     # one shared document is not enough evidence
     one = ["d1" if b < 2 else d for b, d in zip(blobs, docs)]
-    assert len(TopicModeler(cfg(min_topic_documents=1)).fit(texts, emb, langs, ids, doc_ids=one).topics_) == 3
+    assert len(TopicModeler(cfg(min_topic_documents=1, min_main_documents=0, min_anchored_share=0.0)).fit(texts, emb, langs, ids, doc_ids=one).topics_) == 3
 
 
 def test_topics_told_by_one_document_can_be_left_out():
     texts, emb, langs, ids, docs, blobs = corpus(filler_per_doc=0)
     # the vote blob is told by one document only
     docs = ["v" if b == 2 else d for b, d in zip(blobs, docs)]
-    kept = TopicModeler(cfg(min_topic_documents=1)).fit(texts, emb, langs, ids, doc_ids=docs)
+    kept = TopicModeler(cfg(min_topic_documents=1, min_main_documents=1)).fit(texts, emb, langs, ids, doc_ids=docs)
     assert len(kept.topics_) == 3 and kept.dropped_ == 0
     tm = TopicModeler(cfg()).fit(texts, emb, langs, ids, doc_ids=docs)   # default: 2 documents
     assert tm.dropped_ == 1 and len(tm.topics_) == 2

@@ -127,3 +127,58 @@ def cooccurrence_groups(doc_ids: Sequence[str], labels: np.ndarray, min_similari
     ).fit_predict(np.clip(1.0 - similarity, 0.0, 2.0))
     out = [sorted(int(t) for t in topics[groups == g]) for g in np.unique(groups)]
     return sorted((g for g in out if len(g) > 1), key=lambda g: g[0])
+
+
+def unanchored_topics(doc_ids: Sequence[str], labels: np.ndarray, probs: np.ndarray | None,
+                      min_main_documents: int, min_anchored_share: float) -> dict[int, str]:
+    """Topics no document is about: ``{topic: reason}`` for the topics to leave unclustered.
+
+    A topic of a corpus of documents is a subject some documents are about.
+    Each document's main topic is the one holding most of its clustered
+    sentences (:func:`document_topics`). A topic is dropped when
+
+    - it is the main topic of fewer than ``min_main_documents`` documents
+      (``"main of N documents"``): a side subject, or a way of speaking many
+      documents share, never what one is about; or
+    - fewer than ``min_anchored_share`` of its sentences lie in the documents
+      it is the main topic of (``"anchored share S"``): it is the main topic of
+      a few short documents but mostly a sentence or two in many others
+      (generic reactions and quotes, template lines).
+
+    Dropping topics never changes the main topic of a document whose main topic is
+    kept, so one pass is enough: a kept topic only gains documents.
+
+    Parameters
+    ----------
+    doc_ids : sequence of str, length n_sentences
+    labels : ndarray of shape (n_sentences,), int; -1 is ignored
+    probs : ndarray of shape (n_sentences,), float, optional
+        Membership strengths (break ties between equal counts, as in ``document_topics``).
+    min_main_documents : int
+        0 or 1 with ``min_anchored_share`` 0 switches the rule off.
+    min_anchored_share : float in [0, 1]
+
+    Examples
+    --------
+    >>> docs = ["a"] * 3 + ["b"] * 3 + ["c"] * 3
+    >>> labels = np.array([0, 0, 2,  0, 0, 1,  1, 1, 2])
+    >>> unanchored_topics(docs, labels, None, 2, 0.0)
+    {1: 'main of 1 documents', 2: 'main of 0 documents'}
+    """
+    labels = np.asarray(labels)
+    frame = pd.DataFrame({"doc_id": np.asarray(doc_ids, dtype=object), "topic": labels,
+                          "topic_prob": np.zeros(len(labels)) if probs is None else np.asarray(probs, dtype=float)})
+    clustered = frame[frame.topic >= 0]
+    if clustered.empty:
+        return {}
+    mains = main_topics(clustered)
+    main_count = pd.Series(list(mains.values()), dtype="int64").value_counts()
+    anchored = (clustered.doc_id.map(mains) == clustered.topic).groupby(clustered.topic).mean()
+    out: dict[int, str] = {}
+    for topic in sorted(clustered.topic.unique()):
+        n_main = int(main_count.get(topic, 0))
+        if n_main < min_main_documents:
+            out[int(topic)] = f"main of {n_main} documents"
+        elif float(anchored[topic]) < min_anchored_share:
+            out[int(topic)] = f"anchored share {float(anchored[topic]):.2f}"
+    return out

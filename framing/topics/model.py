@@ -43,10 +43,11 @@ from ..config import TopicsConfig
 from ..errors import NotFittedError, TopicModelError, TopicWarning
 from ..runlog import quiet_import
 from ..segment import count_words  # the same word count as sentences.n_words
-from .documents import attribute_to_main, cooccurrence_groups
+from .documents import attribute_to_main, cooccurrence_groups, unanchored_topics
 from .quality import npmi_per_topic, quality_summary
 from .sizing import ResolvedParams, resolve_params
-from .text import TOKEN_PATTERN, filler_mask, keyword_preprocessor, normalize_lang, readable_label, stop_words_for
+from .text import (TOKEN_PATTERN, filler_mask, keyword_preprocessor, normalize_lang, normalize_sentence, readable_label,
+                   repeated_mask, stop_words_for)
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ TOPIC_COLUMNS = ["topic", "label", "keywords", "ctfidf_keywords", "size", "repre
 READABLE = "Readable"
 """The BERTopic aspect holding the KeyBERTInspired + MMR keywords (the main one stays c-TF-IDF)."""
 
-__all__ = ["TopicModeler", "MIN_SENTENCES", "TOPIC_COLUMNS", "ResolvedParams", "resolve_params", "representative_rows",
+__all__ = ["TopicModeler", "MIN_SENTENCES", "TOPIC_COLUMNS", "HIERARCHY_COLUMNS", "topic_hierarchy", "ResolvedParams", "resolve_params", "representative_rows",
            "save_bertopic", "load_bertopic"]
 
 
@@ -194,7 +195,12 @@ class TopicModeler:
         HDBSCAN membership strength in [0, 1]; 0 for -1 sentences, for outliers placed by outlier
         reduction and for filler placed in its document's topic.
     filler_ : ndarray of shape (n_sentences,), bool
-        Sentences with enough words that the filler rule kept out of clustering.
+        Sentences with enough words that the filler rule or the boilerplate rule kept out of clustering.
+    boilerplate_ : ndarray of shape (n_sentences,), bool
+        Sentences kept out only because their source repeats them in ``boilerplate_min_documents``
+        documents (see :func:`framing.topics.text.repeated_mask`).
+    boilerplate_forms_ : frozenset of str
+        The normalised boilerplate sentences; :meth:`transform` leaves them unclustered too.
     outliers_ : int
         Clustered sentences HDBSCAN left as outliers (before any reduction).
     merged_ : list of lists of int
@@ -202,10 +208,16 @@ class TopicModeler:
         (numbers before merging); empty when nothing was merged.
     dropped_ : int
         Topics left unclustered because fewer than ``min_topic_documents`` documents told them.
+    unanchored_ : dict of str to str
+        Topics left unclustered because no document is about them (``min_main_documents``,
+        ``min_anchored_share``): their top three c-TF-IDF words and the reason.
     topics_ : DataFrame
         One row per topic (no row for -1): topic, label, keywords (readable, list of str),
         ctfidf_keywords (raw c-TF-IDF, list of str), size, representative_ids (list of str, most
         central first), languages (list of str, most frequent first), coherence (NPMI of keywords).
+    hierarchy_ : DataFrame
+        BERTopic's hierarchy of the final topics (``hierarchy: true``): one row per merge, see
+        :func:`topic_hierarchy`; empty with fewer than two topics.
     quality_ : dict
         Coherence (NPMI) and diversity of the keywords, with the reference used (run.json).
     coords_ : ndarray of shape (n_sentences, 2), float32
@@ -230,7 +242,7 @@ class TopicModeler:
         self.reduction_cache = reduction_cache
 
     def fit(self, texts: Sequence[str], embeddings: np.ndarray, langs: Sequence[str], ids: Sequence[str],
-            doc_ids: Sequence[str] | None = None) -> "TopicModeler":
+            doc_ids: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> "TopicModeler":
         """Cluster the sentences and describe the topics.
 
         Parameters
@@ -244,6 +256,9 @@ class TopicModeler:
         doc_ids : sequence of str, length n_sentences, optional
             The document of each sentence; needed for ``filler_topic: document``
             (without it every sentence is its own document).
+        sources : sequence of str, length n_sentences, optional
+            The source of each sentence, for the boilerplate rule (repetition is counted per
+            source); without it the corpus counts as one source.
 
         Returns
         -------
@@ -263,10 +278,16 @@ class TopicModeler:
         self.outliers_ = 0
         self.merged_ = []
         self.dropped_ = 0
+        self.unanchored_ = {}
+        self.hierarchy_ = empty_hierarchy()
         long_enough = np.array([count_words(t) >= cfg.min_sentence_words for t in texts], dtype=bool)
         # The filler rule needs stop words even when keywords keep them (stop_words: none).
         stops = self.stop_words_ or (stop_words_for(langs) if cfg.min_content_words else frozenset())
         filler = filler_mask(texts, stops, cfg.min_content_words, cfg.filler_patterns) & long_enough
+        boilerplate = repeated_mask(texts, doc_ids, sources, cfg.boilerplate_min_documents) & long_enough
+        self.boilerplate_ = boilerplate & ~filler
+        self.boilerplate_forms_ = frozenset(normalize_sentence(texts[i]) for i in np.flatnonzero(boilerplate))
+        filler = filler | boilerplate
         self.filler_ = filler
         rows = np.flatnonzero(long_enough & ~filler)
         if len(rows) < MIN_SENTENCES:
@@ -316,11 +337,14 @@ class TopicModeler:
         else:
             topics = self._merge_by_documents(model, docs, doc_ids, topics)
             topics = self._drop_narrow_topics(model, docs, doc_ids, topics)
+            topics = self._drop_unanchored_topics(model, docs, doc_ids, topics, probs)
             if self.config.reduce_outliers and (topics < 0).any():
                 topics = self._reduce_outliers(model, docs, emb, topics)
         self.labels_[rows] = topics
         self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)
         self.model_ = model
+        if self.config.hierarchy:
+            self.hierarchy_ = topic_hierarchy(model, docs)
 
     def _merge_by_documents(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray) -> np.ndarray:
         """Merge topics told together in the same documents (BERTopic's merge_topics keeps the mapping)."""
@@ -348,14 +372,36 @@ class TopicModeler:
         narrow = spread.index[spread < need]
         if len(narrow) == 0 or len(narrow) == len(spread):
             return topics
-        kept = frame[(frame.topic >= 0) & ~frame.topic.isin(narrow)].topic.value_counts()
-        # Renumber by size, as BERTopic numbers topics.
-        order = sorted(kept.index, key=lambda t: (-kept[t], t))
-        mapping = {int(t): i for i, t in enumerate(order)}
-        new = np.array([mapping.get(int(t), -1) for t in topics], dtype=np.int64)
+        new = self._drop_topics(model, docs, topics, {int(t) for t in narrow})
         self.dropped_ = int(len(narrow))
         logger.info("%d topics told by fewer than %d documents left unclustered (%d sentences)",
                     len(narrow), need, int(((topics >= 0) & (new < 0)).sum()))
+        return new
+
+    def _drop_unanchored_topics(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
+                                probs: np.ndarray) -> np.ndarray:
+        """Topics no document is about become -1 (:func:`~framing.topics.documents.unanchored_topics`)."""
+        cfg = self.config
+        if cfg.min_main_documents <= 1 and cfg.min_anchored_share <= 0:
+            return topics
+        if cfg.min_main_documents > 1 and len(set(doc_ids.tolist())) < cfg.min_main_documents:
+            return topics
+        reasons = unanchored_topics(doc_ids, topics, probs, cfg.min_main_documents, cfg.min_anchored_share)
+        if not reasons or len(reasons) == len(set(topics[topics >= 0].tolist())):
+            return topics  # never leave a corpus without topics: then the rule says nothing
+        # Keyed by the topic's keywords before it is dropped: the numbers change when topics are renumbered.
+        self.unanchored_ = {", ".join(w for w, _ in (model.get_topic(t) or [])[:3]): r for t, r in reasons.items()}
+        new = self._drop_topics(model, docs, topics, set(reasons))
+        logger.info("%d topics that no document is about left unclustered (%d sentences)",
+                    len(reasons), int(((topics >= 0) & (new < 0)).sum()))
+        return new
+
+    def _drop_topics(self, model, docs: list[str], topics: np.ndarray, drop: set[int]) -> np.ndarray:
+        """Topics in ``drop`` become -1; the rest are renumbered by size (as BERTopic numbers them)."""
+        kept = pd.Series(topics[(topics >= 0) & ~np.isin(topics, list(drop))]).value_counts()
+        order = sorted(kept.index, key=lambda t: (-kept[t], t))
+        mapping = {int(t): i for i, t in enumerate(order)}
+        new = np.array([mapping.get(int(t), -1) for t in topics], dtype=np.int64)
         self._update(model, docs, new)
         return new
 
@@ -455,12 +501,54 @@ class TopicModeler:
         cfg = self.config
         stops = self.stop_words_ or (stop_words_for(["en"]) if cfg.min_content_words else frozenset())
         filler = filler_mask(texts, stops, cfg.min_content_words, cfg.filler_patterns)
+        filler |= np.array([normalize_sentence(t) in self.boilerplate_forms_ for t in texts], dtype=bool)
         rows = [i for i, t in enumerate(texts) if count_words(t) >= cfg.min_sentence_words and not filler[i]]
         if self.model_ is None or not rows:
             return out
         topics, _ = self.model_.transform([texts[i] for i in rows], embeddings=embeddings[rows])
         out[rows] = np.asarray(topics, dtype=np.int64)
         return out
+
+
+HIERARCHY_COLUMNS = ["parent", "parent_label", "child_left", "child_right", "distance", "topics"]
+
+
+def empty_hierarchy() -> pd.DataFrame:
+    return pd.DataFrame({"parent": pd.Series(dtype="int64"), "parent_label": pd.Series(dtype=str),
+                         "child_left": pd.Series(dtype="int64"), "child_right": pd.Series(dtype="int64"),
+                         "distance": pd.Series(dtype=float), "topics": pd.Series(dtype=object)})
+
+
+def topic_hierarchy(model, docs: list[str]) -> pd.DataFrame:
+    """The tree of the fitted topics, from BERTopic's ``hierarchical_topics`` (c-TF-IDF, Ward linkage).
+
+    One row per merge, from the closest pair of topics to the root: ``parent``
+    (a new node id: the number of topics plus the merge's rank), ``parent_label``
+    (the merged node's top five c-TF-IDF words, recomputed for the node),
+    ``child_left`` / ``child_right`` (a topic number, or an earlier ``parent``),
+    ``distance`` (Ward distance on 1 - cosine of the topics' c-TF-IDF rows;
+    larger merges later) and ``topics`` (the topics under the node, sorted).
+    Cutting the tree at a distance gives a coarser set of topics without
+    refitting; ``topics.nr_topics`` does the same merge inside BERTopic.
+    """
+    n_topics = len({t for t in model.topics_ if t >= 0})
+    if n_topics < 2:
+        return empty_hierarchy()
+    import io
+    from contextlib import redirect_stderr
+
+    with warnings.catch_warnings(), redirect_stderr(io.StringIO()):  # its tqdm bar and pandas' chained assignment
+        warnings.simplefilter("ignore")
+        tree = model.hierarchical_topics(docs)
+    out = pd.DataFrame({
+        "parent": tree.Parent_ID.astype("int64"),
+        "parent_label": [", ".join(str(name).split("_")) for name in tree.Parent_Name],
+        "child_left": tree.Child_Left_ID.astype(float).astype("int64"),
+        "child_right": tree.Child_Right_ID.astype(float).astype("int64"),
+        "distance": tree.Distance.astype(float).round(6),
+        "topics": [sorted(int(t) for t in ts) for ts in tree.Topics],
+    })
+    return out.sort_values("parent").reset_index(drop=True)[HIERARCHY_COLUMNS]
 
 
 def save_bertopic(model, folder) -> None:

@@ -139,3 +139,73 @@ def readable_label(topic: int, keywords: Sequence[str], n_words: int = LABEL_WOR
         if len(chosen) == n_words:
             break
     return f"{topic}: {', '.join(chosen)}" if chosen else f"{topic}: (no keywords)"
+
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+
+
+def normalize_sentence(text: str) -> str:
+    """The form under which repeated sentences are compared: NFKC, lower case, digits as ``0``, words only.
+
+    >>> normalize_sentence("Advertisement: Continue reading the main story")
+    'advertisement continue reading the main story'
+    >>> normalize_sentence("Updated 3:15 p.m.") == normalize_sentence("Updated 10:42 p.m.")
+    True
+    """
+    text = _DIGITS.sub("0", keyword_preprocessor(text))
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def repeated_mask(texts: Sequence[str], doc_ids: Sequence[object], sources: Sequence[object] | None,
+                  min_documents: int | None) -> np.ndarray:
+    """True for each sentence that is boilerplate: repeated in ``min_documents`` documents of its source.
+
+    A sentence (in its :func:`normalize_sentence` form) that one source prints in
+    at least ``min_documents`` different documents *beside text of their own*
+    is part of the source's template ("Advertisement Continue reading the main
+    story", a newsletter box, a standing disclaimer), not of any story.
+
+    - Repetition is counted per source, so a quote several outlets print is
+      kept; without sources (None, or missing values) the corpus counts as one source.
+    - Only documents with text of their own count: at least one sentence found
+      in no other document of the source. A copy of a whole document (a
+      retweet, a syndicated copy, a copy-paste campaign) has none, so copies
+      never make their own sentences boilerplate; without document ids
+      (every sentence its own document) nothing is boilerplate.
+
+    ``min_documents`` None or below 2 switches the rule off.
+
+    Returns
+    -------
+    ndarray of shape (len(texts),), bool
+
+    Examples
+    --------
+    >>> texts = ["Continue reading the main story.", "The vote was 52 to 48.", "Continue reading the main story!",
+    ...          "Rain fell all day.", "Continue reading the main story", "Snow is due.", "Continue reading the main story"]
+    >>> docs = ["a", "a", "b", "b", "c", "c", "d"]
+    >>> repeated_mask(texts, docs, ["nyt"] * 7, 3).tolist()
+    [True, False, True, False, True, False, True]
+    >>> repeated_mask(texts[:3] + texts[4:5], ["a", "a", "b", "c"], ["nyt"] * 4, 3).tolist()  # b, c: nothing of their own
+    [False, False, False, False]
+    """
+    n = len(texts)
+    out = np.zeros(n, dtype=bool)
+    if not min_documents or min_documents < 2 or n == 0:
+        return out
+    if sources is None:
+        sources = [None] * n
+    keys = [(s if isinstance(s, str) and s else "", normalize_sentence(t)) for s, t in zip(sources, texts)]
+    doc_ids = list(doc_ids)
+    documents: dict[tuple[str, str], set] = {}
+    for key, doc in zip(keys, doc_ids):
+        if key[1]:
+            documents.setdefault(key, set()).add(doc)
+    # Documents with text of their own: a sentence no other document of the source holds.
+    original = {(key[0], doc) for key, doc in zip(keys, doc_ids) if key[1] and len(documents[key]) == 1}
+    repeated = {key for key, docs in documents.items()
+                if len(docs) >= min_documents and sum((key[0], d) in original for d in docs) >= min_documents}
+    for i, key in enumerate(keys):
+        out[i] = key in repeated
+    return out
