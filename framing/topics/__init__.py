@@ -24,6 +24,8 @@ _EXPORTS = {
     "content_words": "text", "normalize_lang": "text", "stop_words_for": "text",
     "keyword_preprocessor": "text", "readable_label": "text",
     "document_topics": "documents", "main_topics": "documents", "DOCUMENT_TOPIC_COLUMNS": "documents",
+    "unanchored_topics": "documents", "repeated_mask": "text", "normalize_sentence": "text",
+    "topic_hierarchy": "model", "HIERARCHY_COLUMNS": "model",
     "npmi_coherence": "quality", "topic_diversity": "quality", "quality_summary": "quality",
 }
 
