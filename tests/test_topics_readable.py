@@ -184,7 +184,7 @@ def test_analyze_writes_document_topics_and_quality(tmp_path):
     result = CliRunner().invoke(app, [
         "analyze", str(tiny), "--out", str(out), "--set", "embedding.model=hashing",
         "--set", "embedding.cache=false", "--set", "topics.reducer=pca", "--set", "topics.min_cluster_size=3",
-        "--set", "topics.n_neighbors=5"])
+        "--set", "topics.n_neighbors=5", "--set", "topics.min_main_documents=0", "--set", "topics.min_anchored_share=0"])
     assert result.exit_code == 0, result.output
     dt = pd.read_parquet(out / "tables" / "document_topics.parquet")
     sents = pd.read_parquet(out / "tables" / "sentences.parquet")
@@ -197,6 +197,10 @@ def test_analyze_writes_document_topics_and_quality(tmp_path):
     assert meta["topics"]["filler"] >= 0
     topics = pd.read_parquet(out / "tables" / "topics.parquet")
     assert {"label", "keywords", "ctfidf_keywords"} <= set(topics.columns)
+    assert meta["topics"]["boilerplate"] >= 0 and meta["topics"]["unanchored_topics_dropped"] == {}
+    tree = pd.read_parquet(out / "tables" / "topic_hierarchy.parquet")
+    assert len(topics) >= 2 and len(tree) == len(topics) - 1
+    assert sorted(tree.topics.iloc[-1].tolist()) == sorted(topics.topic.tolist())
 
 
 def test_topics_told_together_in_documents_are_merged():
