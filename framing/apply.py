@@ -91,7 +91,14 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
         langs += [lang for value in parent_topics["languages"] if isinstance(value, (list, tuple, np.ndarray))
                   for lang in value]
     stops = stop_words_for(langs) if (t.stop_words == "auto" or t.min_content_words) else frozenset()
-    return filler_mask(sentences["text"].astype(str).tolist(), stops, t.min_content_words, t.filler_patterns)
+    texts = sentences["text"].astype(str).tolist()
+    filler = filler_mask(texts, stops, t.min_content_words, t.filler_patterns)
+    # The boilerplate rule of analyze, counted in the new batch: lines a source repeats across its documents.
+    from .topics.text import repeated_mask
+
+    docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))
+    sources = sentences["source"].tolist() if "source" in sentences.columns else None
+    return filler | repeated_mask(texts, docs, sources, t.boilerplate_min_documents)
 
 
 def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Path | None = None,

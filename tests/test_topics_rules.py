@@ -175,3 +175,20 @@ def test_hierarchy_is_kept_and_nr_topics_merges_to_a_target():
         texts, emb, langs, ids, doc_ids=docs, sources=sources)
     assert len(two.topics_) == 2 and len(two.hierarchy_) == 1
     assert two.topics_["size"].sum() == len(texts)
+
+
+def test_apply_leaves_boilerplate_of_the_new_batch_unclustered():
+    import pandas as pd
+
+    from framing.apply import new_filler
+    from framing.config import load_config
+
+    line = "Please verify you are not a robot by clicking the newsletter box."
+    own = ["The senate passed the budget bill late on Tuesday.", "Rockets struck the airbase near the capital.",
+           "Vaccine doses reached the northern hospitals this week."]
+    sentences = pd.DataFrame({"text": [line, own[0], line, own[1], line, own[2]], "lang": "en",
+                              "doc_id": ["a", "a", "b", "b", "c", "c"], "source": "nyt"})
+    cfg = load_config()
+    assert new_filler(sentences, cfg).tolist() == [True, False, True, False, True, False]
+    off = load_config(overrides=["topics.boilerplate_min_documents=null"])
+    assert not new_filler(sentences, off).any()
