@@ -127,15 +127,27 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
     groups = _groups_by_size(rows)[:MAX_GROUPS_BARS * 2]
     fig = go.Figure()
     owner = []
+    # The month's denominator (the group's documents or sentences that month) sizes the markers:
+    # a share of 100% from one document must not look like one from fifty.
+    totals = rows.groupby(["group", "period"])["total"].max()
+    biggest = float(totals.max()) if len(totals) and np.isfinite(totals.max()) and totals.max() > 0 else 1.0
     for j, g in enumerate(groups):
+        months = totals.loc[g].reindex(periods) if g in totals.index.get_level_values(0) else pd.Series(
+            np.nan, index=periods)
         for i, f in enumerate(frames):
             part = rows[(rows["item"] == f) & (rows["group"] == g)].set_index("period").reindex(periods)
             if part["share"].isna().all():
                 continue
+            # absent rows are zero in a month the group has documents, a gap in a month it has none
+            share = np.where(months.notna(), part["share"].fillna(0.0).to_numpy(float), np.nan)
+            n = months.fillna(0).to_numpy(float)
             fig.add_trace(go.Scatter(
-                x=periods, y=part["share"].fillna(0.0).to_numpy(float), mode="lines+markers",
-                name=_label(f, labels), visible=j == 0, line={"color": PALETTE[i % len(PALETTE)]},
-                hovertemplate=f"{_label(f, labels)}<br>{esc(g)} %{{x}}: %{{y:.1%}}<extra></extra>",
+                x=periods, y=share, mode="lines+markers", connectgaps=False,
+                name=_label(f, labels), visible=j == 0, line={"color": PALETTE[i % len(PALETTE)], "width": 1.5},
+                marker={"size": 4 + 12 * np.sqrt(n / biggest)},
+                customdata=np.stack([part["count"].fillna(0).to_numpy(float), n], axis=1),
+                hovertemplate=(f"{_label(f, labels)}<br>{esc(g)} %{{x}}: %{{y:.1%}} (%{{customdata[0]:,}} of "
+                               f"%{{customdata[1]:,}} {esc(timing.denominator.split()[-1])})<extra></extra>"),
             ))
             owner.append(j)
     buttons = [{"label": esc(g), "method": "update",
@@ -155,5 +167,5 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
 
 def _over_time_title(timing: Timing, group: str) -> str:
     return (f"Frames over time in {esc(group)}<br><sup>share of {esc(timing.denominator)} per month, from "
-            f"{esc(timing.table)}</sup><br><sup>choose the {esc(timing.by)} in the menu; months with no dated "
-            "document left out</sup>")
+            f"{esc(timing.table)}; marker size: that month's denominator</sup><br><sup>choose the "
+            f"{esc(timing.by)} in the menu; months with no dated document left out</sup>")

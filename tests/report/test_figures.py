@@ -201,6 +201,10 @@ def test_frames_over_time_reads_compare_trend(tables):
     assert len(alpha) == 1 and arr(alpha[0]["y"]).tolist() == [1.0, 1.0]
     assert [b["label"] for b in d["layout"]["updatemenus"][0]["buttons"]] == ["alpha news", "gamma nl"]
     assert "share of the source&#x27;s documents with a counted sentence per month" in d["layout"]["title"]["text"]
+    gamma = next(t for t in d["data"] if t["visible"] is False)
+    assert np.isnan(arr(gamma["y"])[0]) and arr(gamma["y"])[1] == 0.5  # March: no gamma document, a gap, not 0%
+    sizes = arr(gamma["marker"]["size"])
+    assert sizes[1] > arr(alpha[0]["marker"]["size"])[1]  # two documents weigh more than one
 
 
 def test_topic_sizes_title_counts_every_topic(tables):
