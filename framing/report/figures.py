@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -58,16 +57,32 @@ def sample_index(n: int, max_points: int, seed: int) -> np.ndarray:
     return np.sort(rng.choice(n, size=max_points, replace=False))
 
 
+def wrap_words(text: str, width: int) -> list[str]:
+    """Greedy word wrap (a long word stays whole); several times faster than ``textwrap`` on 10k hovers.
+
+    >>> wrap_words("one two three four", 9)
+    ['one two', 'three', 'four']
+    """
+    lines, cur = [], ""
+    for word in text.split():
+        if cur and len(cur) + 1 + len(word) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}" if cur else word
+    return [*lines, cur] if cur or not lines else lines
+
+
 def hover_text(rows: pd.DataFrame, name: str) -> list[str]:
     """One escaped hover label per sentence: topic, wrapped text, where to find it."""
     head = f"<b>{esc(name)}</b>"
     out = []
-    for r in rows.itertuples(index=False):
-        body = str(r.text)
+    # only the four columns it reads (itertuples over a wide sentences table is slow)
+    for body, source, role, sid in zip(rows["text"].astype(str), rows["source"], rows["role"], rows["sentence_id"]):
         if len(body) > HOVER_CHARS:
             body = body[: HOVER_CHARS - 1].rstrip() + "…"
-        lines = textwrap.wrap(body, HOVER_WIDTH) or [""]
-        where = f"{esc(r.source)} · {esc(r.role)} · {esc(r.sentence_id)}"
+        lines = wrap_words(body, HOVER_WIDTH)
+        where = f"{esc(source)} · {esc(role)} · {esc(sid)}"
         out.append(f"{head}<br>{'<br>'.join(esc(line) for line in lines)}<br><i>{where}</i>")
     return out
 
@@ -104,15 +119,17 @@ def sentence_map(
     max_points : int
         Points shown at most.
     """
-    df = sentences.assign(topic=topic_ids(sentences)).dropna(subset=["map_x", "map_y"])
+    cols = [c for c in ("sentence_id", "source", "role", "text", "map_x", "map_y") if c in sentences.columns]
+    df = sentences[cols].assign(topic=topic_ids(sentences)).dropna(subset=["map_x", "map_y"])
     total = len(df)
     df = df.iloc[sample_index(total, max_points, seed)]
     fig = go.Figure()
     order = [OUTLIER] + sorted(t for t in df["topic"].unique() if t != OUTLIER)
     size = 6 if len(df) <= 5000 else 3
+    parts = dict(tuple(df.groupby("topic", sort=False)))
     for t in order:
-        part = df[df["topic"] == t]
-        if part.empty:
+        part = parts.get(t)
+        if part is None or part.empty:
             continue
         fig.add_trace(go.Scattergl(
             x=part["map_x"].to_numpy(float), y=part["map_y"].to_numpy(float), mode="markers",

@@ -131,11 +131,14 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
     # a share of 100% from one document must not look like one from fifty.
     totals = rows.groupby(["group", "period"])["total"].max()
     biggest = float(totals.max()) if len(totals) and np.isfinite(totals.max()) and totals.max() > 0 else 1.0
+    cells = dict(tuple(rows.groupby(["group", "item"], sort=False)))
     for j, g in enumerate(groups):
         months = totals.loc[g].reindex(periods) if g in totals.index.get_level_values(0) else pd.Series(
             np.nan, index=periods)
         for i, f in enumerate(frames):
-            part = rows[(rows["item"] == f) & (rows["group"] == g)].set_index("period").reindex(periods)
+            if (g, f) not in cells:
+                continue
+            part = cells[(g, f)].drop_duplicates("period").set_index("period").reindex(periods)
             if part["share"].isna().all():
                 continue
             # absent rows are zero in a month the group has documents, a gap in a month it has none
