@@ -161,7 +161,7 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
         title=_over_time_title(timing, groups[0] if groups else ""),
         yaxis={"title": "Share", "tickformat": pct_format(top), "nticks": 6, "rangemode": "tozero"},
         xaxis={"title": "Month", "type": "category", "categoryorder": "array", "categoryarray": periods},
-        height=540, margin={"t": 110},
+        height=560, margin={"t": 130},
         updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.12,
                                   "yanchor": "bottom", "showactive": True}] if len(buttons) > 1 else [],
     )
@@ -169,6 +169,6 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
 
 
 def _over_time_title(timing: Timing, group: str) -> str:
-    return (f"Frames over time in {esc(group)}<br><sup>share of {esc(timing.denominator)} per month, from "
-            f"{esc(timing.table)}; marker size: that month's denominator</sup><br><sup>choose the "
+    return (f"Frames over time in {esc(group)}<br><sup>share of {esc(timing.denominator)} per month</sup><br>"
+            f"<sup>from {esc(timing.table)}; marker size: that month's denominator</sup><br><sup>choose the "
             f"{esc(timing.by)} in the menu; months with no dated document left out</sup>")
