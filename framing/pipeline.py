@@ -252,7 +252,8 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
     filler = int(model.filler_.sum())
     say(f"Found {n_topics} topics; {outliers:.0%} of clustered sentences are outliers or filler "
-        f"({filler} filler, {model.outliers_} HDBSCAN outliers)")
+        f"({filler} filler, {model.outliers_} HDBSCAN outliers, {len(model.unanchored_)} topics no document "
+        "is about left out: docs/tuning-topics.md)")
     info = {"clustered": int(len(sel)), "topics": n_topics, "outlier_share": round(outliers, 4),
             "filler": filler, "boilerplate": int(model.boilerplate_.sum()), "hdbscan_outliers": int(model.outliers_),
             "merged_by_documents": [list(map(int, g)) for g in model.merged_], "narrow_topics_dropped": model.dropped_,

@@ -7,7 +7,8 @@ The only package that imports ``bertopic``, ``umap`` and ``hdbscan`` (inside
   readable keywords, outlier reduction, merging);
 - :mod:`~framing.topics.text`: stop words, the filler rule, labels;
 - :mod:`~framing.topics.sizing`: cluster sizes that follow the corpus;
-- :mod:`~framing.topics.documents`: the ``document_topics`` table;
+- :mod:`~framing.topics.documents`: the ``document_topics`` table, merging and dropping topics by documents;
+- :mod:`~framing.topics.hierarchy`: the ``topic_hierarchy`` table;
 - :mod:`~framing.topics.quality`: NPMI coherence and diversity.
 
 Names are re-exported lazily, so ``framing.config`` can import the filler
@@ -25,7 +26,7 @@ _EXPORTS = {
     "keyword_preprocessor": "text", "readable_label": "text",
     "document_topics": "documents", "main_topics": "documents", "DOCUMENT_TOPIC_COLUMNS": "documents",
     "unanchored_topics": "documents", "repeated_mask": "text", "normalize_sentence": "text",
-    "topic_hierarchy": "model", "HIERARCHY_COLUMNS": "model",
+    "topic_hierarchy": "hierarchy", "HIERARCHY_COLUMNS": "hierarchy",
     "npmi_coherence": "quality", "topic_diversity": "quality", "quality_summary": "quality",
 }
 
