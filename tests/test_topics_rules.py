@@ -192,3 +192,21 @@ def test_apply_leaves_boilerplate_of_the_new_batch_unclustered():
     assert new_filler(sentences, cfg).tolist() == [True, False, True, False, True, False]
     off = load_config(overrides=["topics.boilerplate_min_documents=null"])
     assert not new_filler(sentences, off).any()
+
+
+def test_dropped_topics_leave_outlier_reduction_and_transform_consistent():
+    texts, emb, langs, ids, docs, blobs = anchoring_corpus()
+    tm = TopicModeler(cfg(merge_similarity=None)).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert tm.unanchored_ and len(tm.topics_) == 3
+    # topic embeddings follow the renumbered topics: a -1 row, then one row per kept topic
+    assert tm.model_.topic_embeddings_.shape[0] == 1 + len(tm.topics_)
+    # transform answers in the final numbers: the training sentences get their own topics, the dropped topic -1
+    got = tm.transform(texts, emb)
+    assert (got[blobs < 3] == tm.labels_[blobs < 3]).all()
+    assert (got[blobs == 3] == -1).all()
+    # outlier reduction after the drop only uses kept topics
+    red = TopicModeler(cfg(merge_similarity=None, reduce_outliers=True)).fit(texts, emb, langs, ids, doc_ids=docs)
+    assert set(red.labels_.tolist()) <= set(range(len(red.topics_))) | {-1}
+    assert (red.labels_[blobs == 3] >= 0).sum() > 0 and len(red.topics_) == 3
+    assert (red.labels_[blobs < 3] == tm.labels_[blobs < 3]).all()
+    assert red.model_.topic_embeddings_.shape[0] == len(red.topics_) + int((red.labels_ < 0).any())

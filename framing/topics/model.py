@@ -63,6 +63,24 @@ __all__ = ["TopicModeler", "MIN_SENTENCES", "TOPIC_COLUMNS", "HIERARCHY_COLUMNS"
            "save_bertopic", "load_bertopic"]
 
 
+def _reindex_topic_embeddings(model, before: np.ndarray, after: np.ndarray, order: list[int]) -> None:
+    """Rows of ``model.topic_embeddings_`` for the topics of ``after``: row ``i`` of topic ``i`` is old topic ``order[i]``.
+
+    BERTopic's ``update_topics`` leaves the embeddings of the topics before the update. ``before`` /
+    ``after`` are the assignments around it; a ``-1`` row leads when ``after`` has outliers (the old
+    outlier row when there was one, zeros otherwise).
+    """
+    old = getattr(model, "topic_embeddings_", None)
+    if old is None:
+        return
+    old = np.asarray(old)
+    offset = 1 if (before < 0).any() else 0
+    rows = [old[t + offset] for t in order]
+    if (after < 0).any():
+        rows.insert(0, old[0] if offset else np.zeros(old.shape[1], dtype=old.dtype))
+    model.topic_embeddings_ = np.vstack(rows) if rows else old[:0]
+
+
 def representative_rows(members: np.ndarray, embeddings: np.ndarray, k: int) -> list[int]:
     """Row indices of the ``k`` members closest (cosine) to their centroid, closest first."""
     vectors = embeddings[members]
@@ -280,6 +298,7 @@ class TopicModeler:
         self.merged_ = []
         self.dropped_ = 0
         self.unanchored_ = {}
+        self._transform_map_ = None
         self.hierarchy_ = empty_hierarchy()
         long_enough = np.array([count_words(t) >= cfg.min_sentence_words for t in texts], dtype=bool)
         # The filler rule needs stop words even when keywords keep them (stop_words: none).
@@ -337,6 +356,7 @@ class TopicModeler:
             )
         else:
             topics = self._merge_by_documents(model, docs, doc_ids, topics)
+            self._transform_map_ = {int(t): int(t) for t in set(topics.tolist()) if t >= 0}
             topics = self._drop_narrow_topics(model, docs, doc_ids, topics)
             topics = self._drop_unanchored_topics(model, docs, doc_ids, topics, probs)
             if self.config.reduce_outliers and (topics < 0).any():
@@ -404,6 +424,10 @@ class TopicModeler:
         mapping = {int(t): i for i, t in enumerate(order)}
         new = np.array([mapping.get(int(t), -1) for t in topics], dtype=np.int64)
         self._update(model, docs, new)
+        # update_topics keeps the old topic embeddings (reduce_outliers and transform read them): re-index
+        # the kept topics' rows (their members are unchanged), and record the renumbering for transform.
+        _reindex_topic_embeddings(model, topics, new, [int(t) for t in order])
+        self._transform_map_ = {k: mapping.get(v, -1) for k, v in self._transform_map_.items()}
         return new
 
     def _update(self, model, docs: list[str], topics: np.ndarray) -> None:
@@ -431,6 +455,8 @@ class TopicModeler:
         logger.info("Outlier reduction (%s) placed %d of %d outliers", strategy,
                     int(((topics < 0) & (new >= 0)).sum()), int((topics < 0).sum()))
         self._update(model, docs, new)
+        kept = sorted(t for t in set(new.tolist()) if t >= 0)
+        _reindex_topic_embeddings(model, topics, new, kept)
         return new
 
     def _clean(self, words) -> list[str]:
@@ -507,7 +533,9 @@ class TopicModeler:
         if self.model_ is None or not rows:
             return out
         topics, _ = self.model_.transform([texts[i] for i in rows], embeddings=embeddings[rows])
-        out[rows] = np.asarray(topics, dtype=np.int64)
+        # BERTopic answers in its topic numbers after merging; topics dropped afterwards are -1 here.
+        mapping = getattr(self, "_transform_map_", None)
+        out[rows] = [t if mapping is None else mapping.get(int(t), -1) for t in np.asarray(topics, dtype=np.int64)]
         return out
 
 
