@@ -66,7 +66,9 @@ def token_map(text: str, source: str, start: int = 0) -> tuple[np.ndarray, np.nd
         Where each token starts in ``text`` and in ``source``; None when a
         token cannot be found (``text`` does not come from ``source``).
     """
-    unit_starts, source_starts = [], []
+    # Token positions are kept in numpy arrays, one chunk per line: a 20 MB line has millions of
+    # tokens, and Python lists of ints would take ten times the memory of the text.
+    unit_chunks, source_chunks = [], []
     pos = start
     for m in _LINE.finditer(text):
         content = m.group().strip()
@@ -75,19 +77,24 @@ def token_map(text: str, source: str, start: int = 0) -> tuple[np.ndarray, np.nd
         offset = m.start() + m.group().index(content[0])
         i = _find_token(source, content, pos)
         if i >= 0:
-            for t in _TOKEN.finditer(content):
-                unit_starts.append(offset + t.start())
-                source_starts.append(i + t.start())
+            starts = np.fromiter((t.start() for t in _TOKEN.finditer(content)), dtype=np.int64)
+            unit_chunks.append(starts + offset)
+            source_chunks.append(starts + i)
             pos = i + len(content)
             continue
+        line_unit, line_source = [], []
         for t in _TOKEN.finditer(content):
             i = _find_token(source, t.group(), pos)
             if i < 0:
                 return None
-            unit_starts.append(offset + t.start())
-            source_starts.append(i)
+            line_unit.append(offset + t.start())
+            line_source.append(i)
             pos = i + len(t.group())
-    return np.asarray(unit_starts, dtype=np.int64), np.asarray(source_starts, dtype=np.int64)
+        unit_chunks.append(np.asarray(line_unit, dtype=np.int64))
+        source_chunks.append(np.asarray(line_source, dtype=np.int64))
+    if not unit_chunks:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(unit_chunks), np.concatenate(source_chunks)
 
 
 def _map_char(p: int, unit_starts: np.ndarray, source_starts: np.ndarray) -> int:

@@ -145,11 +145,21 @@ class LanguageIdentifier:
         if not len(texts):
             return out
         column = _columns(codes)
-        results = detector.compute_language_confidence_values_in_parallel(list(texts))
-        for i, values in enumerate(results):
-            row = out[i]
-            for value in values:
-                row[column[value.language]] = value.value
+        texts = list(texts)
+        # Batches of at most BATCH_CHARS characters: lingua's memory grows with the batch's text, and a
+        # 20 MB input must not need gigabytes (a text longer than that is a batch of its own).
+        start = 0
+        while start < len(texts):
+            end, size = start, 0
+            while end < len(texts) and (end == start or size + len(texts[end]) <= BATCH_CHARS):
+                size += len(texts[end])
+                end += 1
+            results = detector.compute_language_confidence_values_in_parallel(texts[start:end])
+            for i, values in enumerate(results, start):
+                row = out[i]
+                for value in values:
+                    row[column[value.language]] = value.value
+            start = end
         # lingua's sums differ in the last bit with batch composition; rounding keeps runs identical.
         return np.round(out, 6)
 
@@ -295,6 +305,8 @@ def resolve_unsure_units(
             units[i] = [lang, float(scores[row, codes.index(lang)]) if lang in codes else 0.0]
 
 UNIT_PREFIX_CHARS = 1000
+BATCH_CHARS = 500_000
+"""Most characters scored by lingua in one call (memory grows with it)."""
 """Characters of a unit read to pick its segmentation rules when the manifest names no language."""
 
 
@@ -373,6 +385,9 @@ def sentence_languages(
     return per_sentence, units
 
 
+_DROP_SPACE = {c: None for c in range(0x3001) if chr(c).isspace()}
+
+
 def _n_visible(text: str) -> int:
-    """Characters that are not whitespace."""
-    return len("".join(text.split()))
+    """Characters that are not whitespace (one pass, no list of words: texts may be megabytes long)."""
+    return len(text.translate(_DROP_SPACE))

@@ -155,3 +155,20 @@ def test_short_sentence_between_two_languages_takes_the_unit_language():
     row = sents[sents["text"] == "Zie hieronder:"]
     assert row["lang"].item() == lang.item() == "nl"
     assert row["lang_confidence"].item() == conf.item()
+
+
+def test_scores_in_small_batches_equal_one_batch(identifier, monkeypatch):
+    from framing.corpus import langid
+
+    texts = ["The troops left the base this morning.", "De troepen vertrokken vanochtend uit de basis.",
+             "x", "Les soldats ont quitté la base ce matin.", "The war goes on and on, officials said today."]
+    whole = identifier.scores(texts)
+    monkeypatch.setattr(langid, "BATCH_CHARS", 50)  # every text, or two short ones, per batch
+    np.testing.assert_array_equal(identifier.scores(texts), whole)
+
+
+def test_visible_characters_are_counted_without_splitting_into_words():
+    from framing.corpus.langid import _n_visible
+
+    text = "a\tb\u3000c\u00a0d\n\ne " * 3
+    assert _n_visible(text) == len("".join(text.split())) == 15
