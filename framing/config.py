@@ -217,6 +217,8 @@ class FramesConfig(Section):
     and its anchors' (label-free); ``anchors``: learned from the catalog's anchors alone."""
     specificity: float = Field(0.5, ge=0.0)
     """How much a sentence's strength for unrelated frames lowers its strength for a frame."""
+    exclusive: bool = True
+    """A sentence is matched only to the frame it is strongest on (and that frame's family)."""
     document_top_k: int = Field(3, ge=1)
     """A document's score for a frame is the mean strength of its top-k sentences."""
     document_calibration: Literal["mixture", "sentence"] = "mixture"

@@ -283,7 +283,7 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
     matcher = FrameMatcher(catalog, embedder, threshold=thresholds or cfg.frames.threshold,
                            negative_weight=cfg.frames.negative_weight, seed=cfg.seed,
                            calibration=cfg.frames.calibration, specificity=cfg.frames.specificity,
-                           cache=cache_from_config(cfg.embedding)).fit(scored, vectors)
+                           exclusive=cfg.frames.exclusive, cache=cache_from_config(cfg.embedding)).fit(scored, vectors)
     sentence_frames = matcher.transform(scored, vectors)
     trained = load_trained_for(paths, embedder, say)
     decisions = trained.predict_documents(scored, vectors) if trained is not None else None

@@ -179,7 +179,7 @@ def evaluate_labelled(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[
     sents = corpus.sentences
     matcher = matcher or FrameMatcher(catalog, corpus.embedder, threshold=threshold,
                                       negative_weight=cfg.negative_weight, seed=seed, calibration=cfg.calibration,
-                                      specificity=cfg.specificity, cache=cache).fit(sents, corpus.vectors)
+                                      specificity=cfg.specificity, cache=cache, exclusive=cfg.exclusive).fit(sents, corpus.vectors)
     sf = matcher.transform(sents, corpus.vectors)
     ids = list(dict.fromkeys(sf["frame_id"]))
     joined = sf.merge(sents[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})

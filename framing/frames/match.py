@@ -101,6 +101,11 @@ class FrameMatcher:
         near every frame then matches none.
     cache : EmbeddingCache, optional
         Anchors, near misses and clause windows are embedded through it.
+    exclusive : bool
+        A sentence is matched only to the frame it is strongest on (on the
+        frames' own scales) and to that frame's family (parent, children,
+        siblings), never to unrelated frames at once. Scores and strengths
+        of every frame are kept.
 
     Attributes
     ----------
@@ -115,7 +120,8 @@ class FrameMatcher:
     """
 
     def __init__(self, catalog: FrameCatalog, embedder, threshold="calibrated", negative_weight=0.5,
-                 seed=42, top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None):
+                 seed=42, top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None,
+                 exclusive=False):
         self.catalog = catalog
         self.embedder = embedder
         self.threshold = threshold
@@ -127,6 +133,7 @@ class FrameMatcher:
         self.calibration = calibration
         self.specificity = specificity
         self.cache = cache
+        self.exclusive = exclusive
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Every text the matcher embeds goes through the embedding cache (when one is given)."""
@@ -401,6 +408,10 @@ class FrameMatcher:
         strength = self.strength(scores)
         frame_ids = list(self.frame_ids_)
         matched = strength >= self.strength_thresholds_[None, :]
+        if self.exclusive and strength.shape[1] > 1 and len(strength):
+            # only the strongest frame's family: one sentence does not carry unrelated frames at once
+            best = np.argmax(strength, axis=1)
+            matched &= self.related_[best]
         for parent in self.catalog.frames:
             if parent.anchors:
                 continue

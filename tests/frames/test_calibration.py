@@ -81,3 +81,40 @@ def test_unknown_calibration(tiny_catalog, embedder):
 
     with pytest.raises(CatalogError, match="'corpus' or 'anchors'"):
         FrameMatcher(tiny_catalog, embedder, calibration="labels").fit()
+
+
+def test_exclusive_matches_a_sentence_to_its_strongest_frame_only(tiny_catalog, embedder):
+    sents = _corpus()
+    vecs = embedder.encode(sents["text"].tolist())
+    plain = FrameMatcher(tiny_catalog, embedder, clauses=False).fit(sents, vecs).transform(sents, vecs)
+    excl = FrameMatcher(tiny_catalog, embedder, clauses=False, exclusive=True).fit(sents, vecs).transform(sents, vecs)
+    generic = plain[plain.sentence_id == "s32"]
+    assert generic["matched"].sum() >= 2  # near every frame at once: several unrelated frames cross the threshold
+    kept = excl[(excl.sentence_id == "s32") & excl.matched]
+    assert kept["frame_id"].tolist() == [generic.loc[generic["strength"].idxmax(), "frame_id"]]
+    # scores and strengths are unchanged; only the decisions are
+    assert np.array_equal(plain["strength"].to_numpy(), excl["strength"].to_numpy())
+    per_sentence = excl[excl.matched].groupby("sentence_id").size()
+    assert (per_sentence == 1).all()  # the tiny catalog has no families: one frame per sentence
+
+
+def test_exclusive_keeps_a_family_together(tmp_path, embedder, data_dir):
+    from framing.frames import load_catalog
+
+    text = (data_dir / "tiny-catalog.yaml").read_text()
+    text = text.replace("label: The US is there for the oil", "label: The US is there for the oil\n    parent: us-bad")
+    text = text.replace("label: Withdrawal is a defeat", "label: Withdrawal is a defeat\n    parent: us-bad")
+    text += "  - id: us-bad\n    label: US narrative\n    description: oil and defeat\n"
+    path = tmp_path / "nested.yaml"
+    path.write_text(text)
+    sents = pd.DataFrame({"sentence_id": ["x"], "text": ["The Americans want the oil after their humiliating defeat."],
+                          "is_fragment": [False]})
+    vecs = embedder.encode(sents["text"].tolist())
+    cat = load_catalog(path)
+    plain = FrameMatcher(cat, embedder, clauses=False, threshold=0.1).fit().transform(sents, vecs)
+    excl = FrameMatcher(cat, embedder, clauses=False, threshold=0.1, exclusive=True).fit().transform(sents, vecs)
+    both = {"us-there-for-oil", "withdrawal-defeat"}
+    assert both <= set(plain.loc[plain.matched, "frame_id"])
+    # oil and defeat are siblings of one narrative: both stay matched; unrelated frames do not
+    assert both <= set(excl.loc[excl.matched, "frame_id"])
+    assert set(excl.loc[excl.matched, "frame_id"]) <= both | {"us-bad"}
