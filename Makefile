@@ -16,7 +16,7 @@ install: $(BIN)/python
 	$(PIP) install -c constraints.txt -e '.[dev]'
 	@$(MAKE) --no-print-directory $(VENV)/.umap-compiled
 
-# numba compiles UMAP's functions once per installation (about a minute), not once per run.
+# numba compiles UMAP's functions once per installation (1-5 minutes), not once per run.
 $(VENV)/.umap-compiled:
 	$(BIN)/python -m framing.topics.compiled
 	@touch $@

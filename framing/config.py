@@ -143,6 +143,8 @@ class TopicsConfig(Section):
     n_components: int = Field(5, ge=2)
     min_dist: float = Field(0.0, ge=0.0)
     metric: str = "cosine"
+    umap_sample: int | None = Field(None, ge=100)
+    """Fit UMAP on this many sentences (seeded sample) and place the rest with its transform; None: fit on all."""
     min_cluster_size: int | Literal["auto"] = "auto"
     """The smallest topic, in sentences; ``auto`` scales it with the corpus (docs/tuning-topics.md)."""
     min_samples: int | None = Field(1, ge=1)

@@ -71,7 +71,7 @@ def cache_umap_compilation() -> int:
 
 
 def warm_up(sizes: tuple[int, ...] = (300, 4200), seed: int = 0) -> None:
-    """Compile (and store) UMAP's functions for the shapes runs use: once per installation, ~1 min.
+    """Compile (and store) UMAP's functions for the shapes runs use: once per installation (1-5 min).
 
     UMAP takes an exact path below 4,096 points and pynndescent's approximate one above, with
     different compiled functions, so both are run on random unit vectors, in 5-d (topics) and 2-d

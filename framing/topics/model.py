@@ -110,6 +110,10 @@ def _reducer(config: TopicsConfig, params: ResolvedParams, n_components: int, se
         metric=config.metric, init=init, random_state=seed,
         n_jobs=1,  # a seeded UMAP is single-threaded anyway; saying so avoids its warning
     )
+    if config.umap_sample is not None:
+        from .sampling import SampledReducer
+
+        umap = SampledReducer(umap, config.umap_sample, seed)  # clustering at scale: fit on a sample
     return umap if cache is None else CachedReducer(umap, cache)
 
 
