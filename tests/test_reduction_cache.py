@@ -173,5 +173,5 @@ def test_umap_compiled_functions_use_numba_disk_cache():
 
     assert not isinstance(umap.umap_.smooth_knn_dist._cache, NullCache)
     assert not isinstance(umap.layouts._nb_optimize_layout_euclidean_single_epoch._cache, NullCache)
-    assert isinstance(nnd.nn_descent._cache, NullCache)  # numba cannot cache it: left alone, no warning
+    assert isinstance(nnd.nn_descent._cache, NullCache)  # pynndescent's own: left alone (numba cannot cache it)
     assert cache_umap_compilation() == 0  # once per process

@@ -4,17 +4,18 @@ umap-learn declares its numba functions without ``cache=True``, so every new
 process compiled them again: about 25-40 s before the first UMAP call on a
 two-core machine, more than UMAP itself takes on a few thousand sentences.
 :func:`cache_umap_compilation` switches numba's own on-disk cache on for
-those functions (``Dispatcher.enable_caching``, what ``cache=True`` does), and
-for the few of pynndescent's that lack it. The compiled code is then stored
+those functions (``Dispatcher.enable_caching``, what ``cache=True`` does). The
+compiled code is then stored
 where numba keeps its caches (a ``__pycache__`` beside the library's source,
 or the user cache folder when that is read-only, or ``NUMBA_CACHE_DIR``) and
 numba checks it against the source file and the CPU before reusing it, so an
 upgrade of umap-learn recompiles. The numbers UMAP computes are the same
 compiled or cached.
 
-Functions numba cannot cache (pynndescent's ``nn_descent`` holds dynamic
-globals) are left alone: they still compile once per process (the
-approximate neighbour search UMAP uses from 4,096 sentences up).
+pynndescent (the approximate neighbour search UMAP uses from 4,096 sentences
+up) already caches most of its functions; the ones it does not (``nn_descent``
+and its internals hold dynamic globals, which numba cannot cache) are left
+alone and still compile once per process.
 """
 
 from __future__ import annotations
@@ -24,19 +25,15 @@ import logging
 
 logger = logging.getLogger(__name__)
 
-_MODULES = (
-    "umap.umap_", "umap.layouts", "umap.utils", "umap.spectral", "umap.distances", "umap.sparse",
-    "pynndescent.pynndescent_", "pynndescent.distances", "pynndescent.sparse", "pynndescent.utils",
-    "pynndescent.rp_trees", "pynndescent.sparse_nndescent", "pynndescent.graph_utils",
-)
+_MODULES = ("umap.umap_", "umap.layouts", "umap.utils", "umap.spectral", "umap.distances", "umap.sparse")
 # numba refuses to cache these (dynamic globals) and would warn at every compile.
-_UNCACHEABLE = frozenset({"nn_descent"})
+_UNCACHEABLE = frozenset({"nn_descent", "nn_descent_internal"})
 
 _done = False
 
 
 def cache_umap_compilation() -> int:
-    """Turn numba's disk cache on for UMAP's (and pynndescent's) uncached functions; returns how many.
+    """Turn numba's disk cache on for UMAP's uncached functions; returns how many.
 
     Idempotent: the second call in a process does nothing and returns 0.
     """
@@ -58,7 +55,8 @@ def cache_umap_compilation() -> int:
         for value in list(vars(module).values()):
             if not isinstance(value, Dispatcher) or not isinstance(getattr(value, "_cache", None), NullCache):
                 continue
-            if getattr(value.py_func, "__name__", "") in _UNCACHEABLE:
+            if not getattr(value.py_func, "__module__", "").startswith("umap.") or \
+                    getattr(value.py_func, "__name__", "") in _UNCACHEABLE:
                 continue
             try:
                 value.enable_caching()
@@ -66,7 +64,7 @@ def cache_umap_compilation() -> int:
                 logger.info("numba cannot cache %s: %s", value.py_func.__qualname__, exc)
                 continue
             enabled += 1
-    logger.info("numba disk cache enabled for %d UMAP / pynndescent functions", enabled)
+    logger.info("numba disk cache enabled for %d UMAP functions", enabled)
     return enabled
 
 
