@@ -210,3 +210,16 @@ def test_dropped_topics_leave_outlier_reduction_and_transform_consistent():
     assert (red.labels_[blobs == 3] >= 0).sum() > 0 and len(red.topics_) == 3
     assert (red.labels_[blobs < 3] == tm.labels_[blobs < 3]).all()
     assert red.model_.topic_embeddings_.shape[0] == len(red.topics_) + int((red.labels_ < 0).any())
+
+
+def test_labels_prefer_keywords_the_topic_documents_share():
+    from framing.topics.text import readable_label, shared_keywords
+
+    texts = ["Those cowardly yanks again.", "Rockets hit the bases at night.", "The bases were hit by rockets.",
+             "More rockets on the bases."]
+    keywords = ["cowardly yanks", "bases", "rockets", "night"]
+    ordered = shared_keywords(keywords, texts, ["d1", "d2", "d3", "d4"])
+    assert readable_label(4, ordered) == "4: bases, rockets, cowardly yanks"
+    # one author's idiom does not lead the label; inside a single document nothing changes
+    assert shared_keywords(keywords, texts, ["d1"] * 4) == keywords
+    assert shared_keywords(keywords, texts, None) == keywords

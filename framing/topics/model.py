@@ -48,6 +48,7 @@ from .hierarchy import HIERARCHY_COLUMNS, empty_hierarchy, topic_hierarchy
 from .quality import npmi_per_topic, quality_summary
 from .sizing import ResolvedParams, resolve_params
 from .text import (TOKEN_PATTERN, filler_mask, keyword_preprocessor, normalize_lang, normalize_sentence, readable_label,
+                   shared_keywords,
                    repeated_mask, stop_words_for)
 
 logger = logging.getLogger(__name__)
@@ -325,7 +326,7 @@ class TopicModeler:
             self._fit_topics(texts, embeddings, rows, doc_ids[rows])
         if cfg.filler_topic == "document" and self.model_ is not None:
             self.labels_ = attribute_to_main(doc_ids, self.labels_, filler, self.probs_)
-        self.topics_ = self._describe(texts, embeddings, langs, ids, rows)
+        self.topics_ = self._describe(texts, embeddings, langs, ids, rows, doc_ids)
         self.quality_ = quality_summary(self.topics_.keywords.tolist(), [texts[i] for i in rows], top_n=cfg.top_n_words)
         self.quality_["ctfidf_coherence_npmi"] = quality_summary(
             self.topics_.ctfidf_keywords.tolist(), [texts[i] for i in rows], top_n=cfg.top_n_words)["coherence_npmi"]
@@ -477,7 +478,8 @@ class TopicModeler:
         readable = self._clean(aspect.get(topic)) if aspect else []
         return (readable or raw), raw
 
-    def _describe(self, texts, embeddings: np.ndarray, langs: list, ids: list[str], rows: np.ndarray) -> pd.DataFrame:
+    def _describe(self, texts, embeddings: np.ndarray, langs: list, ids: list[str], rows: np.ndarray,
+                  doc_ids: np.ndarray | None = None) -> pd.DataFrame:
         records = []
         topics = sorted(t for t in set(self.labels_.tolist()) if t >= 0)
         for topic in topics:
@@ -488,7 +490,9 @@ class TopicModeler:
             reps = representative_rows(core, embeddings, self.config.n_representative)
             counts = Counter(c for c in (normalize_lang(langs[i]) for i in members) if c)
             records.append({
-                "topic": topic, "label": readable_label(topic, keywords), "keywords": keywords,
+                "topic": topic, "keywords": keywords,
+                "label": readable_label(topic, shared_keywords(keywords, [texts[i] for i in members],
+                                                               None if doc_ids is None else doc_ids[members])),
                 "ctfidf_keywords": raw, "size": int(len(members)), "representative_ids": [ids[i] for i in reps],
                 "languages": [lang for lang, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
             })

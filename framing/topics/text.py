@@ -122,6 +122,33 @@ def check_patterns(patterns: Sequence[str]) -> None:
             raise ValueError(f"topics.filler_patterns[{i}] = {pattern!r} is not a valid regular expression: {exc}") from exc
 
 
+def shared_keywords(keywords: Sequence[str], texts: Sequence[str], doc_ids: Sequence[str] | None,
+                    min_documents: int = 2) -> list[str]:
+    """The keywords a topic's documents share first, then the others (order kept within each group).
+
+    A keyword counts for a document when all its words occur in one of the
+    document's sentences of the topic. In a topic spread over several
+    documents, a keyword used in a single document is one author's idiom (a
+    slur, a nickname, a quirk of spelling) rather than what the topic is
+    about: it goes after the shared ones, so the label names what the
+    documents have in common. Nothing changes for a topic inside one document.
+
+    >>> shared_keywords(["cowardly yanks", "bases", "rockets"],
+    ...                 ["Cowardly yanks!", "Rockets hit the bases.", "The bases were hit by rockets."],
+    ...                 ["d1", "d2", "d3"])
+    ['bases', 'rockets', 'cowardly yanks']
+    """
+    if doc_ids is None or len(set(doc_ids)) < min_documents:
+        return list(keywords)
+    token_sets = [set(_WORDS.findall(str(t).lower())) for t in texts]
+    shared, own = [], []
+    for keyword in keywords:
+        words = set(_WORDS.findall(keyword.lower()))
+        docs = {d for d, tokens in zip(doc_ids, token_sets) if words and words <= tokens}
+        (shared if len(docs) >= min_documents else own).append(keyword)
+    return shared + own
+
+
 def readable_label(topic: int, keywords: Sequence[str], n_words: int = LABEL_WORDS) -> str:
     """``"12: withdrawal, qaim, bases"``: top keywords that share no word with an earlier one.
 
@@ -142,6 +169,7 @@ def readable_label(topic: int, keywords: Sequence[str], n_words: int = LABEL_WOR
 
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WORDS = re.compile(r"\w+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
 
 
