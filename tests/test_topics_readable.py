@@ -24,13 +24,10 @@ from framing.topics import (
     stop_words_for,
     topic_diversity,
 )
+from topic_blobs import DIM, topical_blobs
+
 from framing.topics.text import DEFAULT_FILLER_PATTERNS, filler_mask
 
-WORDS = {
-    "war": ["rocket", "missile", "base", "withdrawal", "soldiers", "drone"],
-    "health": ["vaccine", "hospital", "patients", "virus", "nurses", "doses"],
-    "vote": ["election", "ballot", "fraud", "voters", "turnout", "recount"],
-}
 FILLER = ["It's a start.", "So we'll find out.", "Yeah, I regret it.", "Read more: the full story here"]
 
 
@@ -40,17 +37,8 @@ def corpus(seed: int = 0, per_blob: int = 14, filler_per_doc: int = 2):
     The filler vectors sit in a tight blob of their own: without the filler rule they would form a topic.
     """
     rng = np.random.default_rng(seed)
-    dim = 16
-    texts, rows, docs, blobs = [], [], [], []
-    for b, (name, words) in enumerate(WORDS.items()):
-        center = np.zeros(dim)
-        center[b] = 8.0
-        for i in range(per_blob):
-            w = [words[(i + k) % len(words)] for k in range(3)]
-            texts.append(f"The {w[0]} and the {w[1]} of the {w[2]} report number {i}")
-            rows.append(center + rng.normal(size=dim))
-            docs.append(f"{name}-{i % 2}")
-            blobs.append(b)
+    dim = DIM
+    texts, rows, docs, blobs = topical_blobs(rng, per_blob, dim)
     filler_center = np.zeros(dim)
     filler_center[5] = 8.0
     for d in sorted(set(docs)):

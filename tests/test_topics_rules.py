@@ -9,13 +9,10 @@ import numpy as np
 
 from framing.config import TopicsConfig
 from framing.topics import TopicModeler
+from topic_blobs import DIM, topical_blobs
+
 from framing.topics.text import normalize_sentence, repeated_mask
 
-WORDS = {
-    "war": ["rocket", "missile", "base", "withdrawal", "soldiers", "drone"],
-    "health": ["vaccine", "hospital", "patients", "virus", "nurses", "doses"],
-    "vote": ["election", "ballot", "fraud", "voters", "turnout", "recount"],
-}
 TEMPLATE = "Please verify you are not a robot by clicking the newsletter box."
 
 
@@ -29,17 +26,8 @@ def corpus(seed: int = 0, per_blob: int = 14, template_per_doc: int = 2, source:
     The template's vectors sit in a tight blob of their own: without the boilerplate rule they form a topic.
     """
     rng = np.random.default_rng(seed)
-    dim = 16
-    texts, rows, docs, blobs = [], [], [], []
-    for b, (name, words) in enumerate(WORDS.items()):
-        center = np.zeros(dim)
-        center[b] = 8.0
-        for i in range(per_blob):
-            w = [words[(i + k) % len(words)] for k in range(3)]
-            texts.append(f"The {w[0]} and the {w[1]} of the {w[2]} report number {i}")
-            rows.append(center + rng.normal(size=dim))
-            docs.append(f"{name}-{i % 2}")
-            blobs.append(b)
+    dim = DIM
+    texts, rows, docs, blobs = topical_blobs(rng, per_blob, dim)
     center = np.zeros(dim)
     center[5] = 8.0
     for d in sorted(set(docs)):
@@ -108,19 +96,10 @@ def anchoring_corpus(seed: int = 0):
     The quotes blob is a way of speaking, not a subject: it is the main topic of no document.
     """
     rng = np.random.default_rng(seed)
-    dim = 16
-    texts, rows, docs, blobs = [], [], [], []
+    dim = DIM
     quotes = ["It is a lot to think about, he told everyone", "We will keep talking about it together, she said",
               "Nobody really knows what happens next, they said"]
-    for b, (name, words) in enumerate(WORDS.items()):
-        center = np.zeros(dim)
-        center[b] = 8.0
-        for i in range(14):
-            w = [words[(i + k) % len(words)] for k in range(3)]
-            texts.append(f"The {w[0]} and the {w[1]} of the {w[2]} report number {i}")
-            rows.append(center + rng.normal(size=dim))
-            docs.append(f"{name}-{i % 2}")
-            blobs.append(b)
+    texts, rows, docs, blobs = topical_blobs(rng, 14, dim)
     center = np.zeros(dim)
     center[6] = 8.0
     for j, d in enumerate(sorted(set(docs)) * 3):

@@ -43,3 +43,14 @@ class FakeEmbedder:
                     out[i, len(CONCEPTS) + zlib.crc32(word.encode()) % N_HASH] += 0.3
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms > 0, norms, 1.0)
+
+
+def nested_catalog(data_dir, tmp_path):
+    """The tiny catalog with oil and defeat as sub-narratives of a narrative ``us-bad`` (no anchors of its own)."""
+    text = (data_dir / "tiny-catalog.yaml").read_text()
+    text = text.replace("label: The US is there for the oil", "label: The US is there for the oil\n    parent: us-bad")
+    text = text.replace("label: Withdrawal is a defeat", "label: Withdrawal is a defeat\n    parent: us-bad")
+    text += "  - id: us-bad\n    label: US narrative\n    description: oil and defeat\n"
+    path = tmp_path / "nested.yaml"
+    path.write_text(text)
+    return path

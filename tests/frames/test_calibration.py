@@ -7,7 +7,7 @@ import pytest
 from framing.embed import EmbeddingCache
 from framing.frames import FrameMatcher
 
-from .fake import FakeEmbedder
+from .fake import FakeEmbedder, nested_catalog
 
 
 def _corpus(n_background=30):
@@ -101,12 +101,7 @@ def test_exclusive_matches_a_sentence_to_its_strongest_frame_only(tiny_catalog, 
 def test_exclusive_keeps_a_family_together(tmp_path, embedder, data_dir):
     from framing.frames import load_catalog
 
-    text = (data_dir / "tiny-catalog.yaml").read_text()
-    text = text.replace("label: The US is there for the oil", "label: The US is there for the oil\n    parent: us-bad")
-    text = text.replace("label: Withdrawal is a defeat", "label: Withdrawal is a defeat\n    parent: us-bad")
-    text += "  - id: us-bad\n    label: US narrative\n    description: oil and defeat\n"
-    path = tmp_path / "nested.yaml"
-    path.write_text(text)
+    path = nested_catalog(data_dir, tmp_path)
     sents = pd.DataFrame({"sentence_id": ["x"], "text": ["The Americans want the oil after their humiliating defeat."],
                           "is_fragment": [False]})
     vecs = embedder.encode(sents["text"].tolist())

@@ -5,6 +5,8 @@ import pytest
 from framing.errors import FrameWarning, NotFittedError
 from framing.frames import FrameMatcher, best_threshold, clause_windows, frame_scores, load_catalog
 
+from .fake import nested_catalog
+
 
 def matched_pairs(sf):
     return set(map(tuple, sf.loc[sf["matched"], ["sentence_id", "frame_id"]].to_numpy()))
@@ -91,12 +93,7 @@ def test_misaligned_embeddings(fitted, sentences):
 
 
 def test_narrative_parent_rolls_up_children(tmp_path, embedder, data_dir, sentences):
-    text = (data_dir / "tiny-catalog.yaml").read_text()
-    text = text.replace("label: The US is there for the oil", "label: The US is there for the oil\n    parent: us-bad")
-    text = text.replace("label: Withdrawal is a defeat", "label: Withdrawal is a defeat\n    parent: us-bad")
-    text += "  - id: us-bad\n    label: US narrative\n    description: oil and defeat\n"
-    path = tmp_path / "nested.yaml"
-    path.write_text(text)
+    path = nested_catalog(data_dir, tmp_path)
     sf = FrameMatcher(load_catalog(path), embedder).fit().transform(sentences, embedder.encode(sentences.text.tolist()))
     parent = sf[sf.frame_id == "us-bad"].set_index("sentence_id")
     assert set(parent.index[parent.matched]) == {"a1", "a2", "b1"}
