@@ -135,8 +135,11 @@ class Browser:
             raise BrowserError(f"{method}: {reply['error']}")
         return reply.get("result", {})
 
-    def open(self, path: Path, settle: float = 1.5) -> Page:
-        """Open a local file in a new page and wait until it has loaded and its plots are drawn."""
+    def open(self, path: Path, settle: float = 1.5, before: str | None = None) -> Page:
+        """Open a local file in a new page and wait until it has loaded and its plots are drawn.
+
+        ``before`` is a script run in the page before any of its own (e.g. to take an API away).
+        """
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         page = Page(self, session, Path(path).resolve().as_uri())
@@ -144,6 +147,8 @@ class Browser:
             self.send(f"{domain}.enable", session=session)
         self.send("Emulation.setDeviceMetricsOverride", {"width": self.width, "height": self.height,
                                                          "deviceScaleFactor": 1, "mobile": False}, session)
+        if before:
+            self.send("Page.addScriptToEvaluateOnNewDocument", {"source": before}, session)
         self.send("Page.navigate", {"url": page.url}, session)
         page.wait_load()
         page.wait_quiet(settle)
@@ -211,9 +216,12 @@ class Page:
             self._drain(0.2)
 
     def wait_quiet(self, settle: float) -> None:
-        """Wait until every plot div holds a drawn plot (or the timeout), then ``settle`` seconds more."""
+        """Wait until the report's script has finished (its body's ``data-figures``; a page without
+        packed figures has none to wait for) and every plot div holds a drawn plot, or the timeout;
+        then ``settle`` seconds more."""
         end = time.monotonic() + self.b.timeout
-        expr = ("Array.from(document.querySelectorAll('.plotly-graph-div'))"
+        expr = ("(!document.getElementById('figure-data') || document.body.hasAttribute('data-figures'))"
+                " && Array.from(document.querySelectorAll('.plotly-graph-div'))"
                 ".every(function (d) { return d.querySelector('.main-svg'); })")
         while not self.evaluate(expr) and time.monotonic() < end:
             self._drain(0.3)

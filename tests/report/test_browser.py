@@ -6,6 +6,7 @@ Set ``FRAMING_SCREENSHOTS=DIR`` to keep the screenshots in DIR.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from framing.report import rebuild_report
 
 from .browser import CHROMIUM, Browser
+from .test_html import packed
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH: install it (apt-get install -y chromium, "
@@ -31,10 +33,13 @@ def opened(hostile_run, tmp_path_factory):
 
 
 def test_report_runs_clean_in_chromium(opened):
-    page, _ = opened
+    page, out = opened
     assert page.problems() == []
     assert page.evaluate("typeof window.__xss") == "undefined", "a corpus payload ran"
-    n_figs = page.evaluate("Object.keys(JSON.parse(document.getElementById('figure-data').textContent)).length")
+    # the page unpacked plotly.js and its figures (gzip + base64 blocks) and drew every figure
+    assert page.evaluate("document.body.getAttribute('data-figures')") == "drawn"
+    assert page.evaluate("typeof window.Plotly.newPlot") == "function"
+    n_figs = len(json.loads(packed(out.read_text(encoding="utf-8"))["figure-data"]))
     plots = "Array.from(document.querySelectorAll('.js-plotly-plot'))"
     assert page.evaluate(f"{plots}.length") == n_figs + 1 and n_figs >= 5  # every figure, and the comparison's
     assert page.evaluate(f"{plots}.every(function (d) {{ return d.querySelectorAll('.main-svg').length >= 2; }})")
@@ -69,6 +74,19 @@ def test_two_sources_are_chosen_in_the_page(opened, tables):
                   " s.dispatchEvent(new Event('change')); })()")
     assert other in page.evaluate(heads)
     assert page.problems() == []
+
+
+def test_a_browser_without_decompressionstream_is_told_why(opened):
+    """Where the page cannot unpack its figures, it says so, names the browsers, and keeps its tables."""
+    _, out = opened
+    with Browser() as browser:
+        page = browser.open(out, settle=0.2, before="delete window.DecompressionStream;")
+        assert page.problems() == []
+        assert page.evaluate("document.body.getAttribute('data-figures')") == "unsupported"
+        alert = page.evaluate("document.querySelector('main [role=alert]').textContent")
+        assert "lacks DecompressionStream" in alert and "Firefox 113+" in alert
+        assert page.evaluate("document.querySelectorAll('.js-plotly-plot').length") == 0
+        assert page.evaluate("document.querySelectorAll('#topics .toolbar input').length") == 1  # tables still work
 
 
 def test_screenshot(opened, tmp_path):

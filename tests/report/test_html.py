@@ -1,4 +1,4 @@
-"""The assembled page: sections, one inline plotly.js, escaping by construction, numbers that are the tables'."""
+"""The assembled page: sections, plotly.js packed once, escaping by construction, numbers that are the tables'."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import html as htmllib
 import json
 import re
 
+import numpy as np
 import plotly.offline
 import pytest
 from markupsafe import escape
@@ -17,12 +18,20 @@ from framing.store import read_run_json, read_tables
 
 from framing.errors import ReportError
 from framing.report import render_report, write_report
-from framing.report.html import _env, json_block, script_safe
+from framing.report.figures import build_figures
+from framing.report.html import _env, _figure_json, pack, unpack
 
 from .conftest import EVIL_LABEL, EVIL_SOURCE, IMG, PAYLOADS, SCRIPT
 
 SCRIPT_BLOCK = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-JSON_BLOCK = re.compile(r'<script type="application/json" id="([\w-]+)">(.*?)</script>', re.DOTALL)
+PACKED_BLOCK = re.compile(r'<script type="application/octet-stream" id="([\w-]+)" data-packing="gzip\+base64">(.*?)</script>',
+                          re.DOTALL)
+BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+
+
+def packed(page: str) -> dict[str, str]:
+    """The page's packed blocks, unpacked: what its script gets."""
+    return {name: unpack(block) for name, block in PACKED_BLOCK.findall(page)}
 QUOTE = re.compile(
     r'<blockquote class="quote" lang="([^"]*)" id="q-([^"]+)">\s*<p class="qt">“(.*?)”</p>\s*'
     r'<p class="ref">(.*?)</p>\s*<p class="ids">(.*?)</p>', re.DOTALL)
@@ -52,9 +61,14 @@ def test_sections_without_their_table_say_so(hostile_run):
     assert "Intervals: not computed" not in page  # compare_prevalence holds them
 
 
-def test_plotlyjs_inline_once_and_nothing_from_the_network(page):
-    assert page.count(plotly.offline.get_plotlyjs()[:300]) == 1
-    assert len(SCRIPT_BLOCK.findall(page)) == 2 and page.count("<script") == 4  # + 2 JSON data blocks
+def test_plotlyjs_packed_once_and_nothing_from_the_network(page):
+    js = plotly.offline.get_plotlyjs()
+    assert packed(page)["plotly-js"] == js
+    for i in range(0, len(js) - 200, len(js) // 7):  # no uncompressed plotly.js anywhere in the page
+        assert js[i:i + 200] not in page
+    assert len(page.encode("utf-8")) < len(js.encode("utf-8")) / 2
+    assert len(SCRIPT_BLOCK.findall(page)) == 1 and page.count("<script") == 4  # + 3 packed blocks
+    assert [name for name, _ in PACKED_BLOCK.findall(page)] == ["plotly-js", "figure-data", "compare-data"]
     assert not re.search(r"<script[^>]*\bsrc=|<link\b|<iframe\b|@import|url\(http", page)
 
 
@@ -64,8 +78,9 @@ def test_csp_allows_exactly_the_page_scripts(page):
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     hashes = re.findall(r"'sha256-([^']+)'", csp)
     assert len(hashes) == 2
-    for block in SCRIPT_BLOCK.findall(page):
-        assert base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode() in hashes
+    # the page's script, and plotly.js as it runs once unpacked (an inline script the page's script adds)
+    for script in [*SCRIPT_BLOCK.findall(page), packed(page)["plotly-js"]]:
+        assert base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() in hashes
 
 
 def test_autoescape_is_on():
@@ -79,14 +94,34 @@ def test_untrusted_text_is_escaped_everywhere(page):
         assert raw not in page
     assert escape(EVIL_SOURCE) in page and escape(EVIL_LABEL) in page
     assert "javascript:alert(5)" not in re.findall(r'href="([^"]*)"', page)
-    for name, block in JSON_BLOCK.findall(page):
-        assert "<" not in block and ">" not in block, name
-        json.loads(block)
+    for name, block in PACKED_BLOCK.findall(page):
+        assert BASE64.fullmatch(block), name  # nothing in a block can end it or become markup
+    data = packed(page)
+    figures, compare = json.loads(data["figure-data"]), json.loads(data["compare-data"])
+    # Plotly renders a few tags in labels and hovers: the figures hold corpus text escaped ...
+    shown = json.dumps(figures, ensure_ascii=False)  # the strings as Plotly gets them
+    for raw in PAYLOADS:
+        assert raw not in shown
+    assert htmllib.escape(EVIL_SOURCE, quote=True) in shown
+    # ... the comparison holds it as it is, and the page's script writes it with textContent only
+    assert EVIL_SOURCE in compare["sources"] and figures
 
 
-def test_json_block_and_script_safe():
-    assert "<" not in str(json_block({"a": "</script><!--"})) and json.loads(str(json_block({"a": "<&>"}))) == {"a": "<&>"}
-    assert script_safe('{"a": "</script><b>"}') == '{"a": "<\\/script><b>"}'
+def test_pack_is_base64_gzip_of_the_text_and_deterministic():
+    text_ = '{"a": "</script><!-- & \u2028 é"}'
+    block = str(pack(text_))
+    assert BASE64.fullmatch(block) and unpack(block) == text_ and str(pack(text_)) == block
+    assert base64.b64decode(block)[:2] == b"\x1f\x8b"  # gzip, as DecompressionStream("gzip") reads it
+
+
+def test_figure_data_is_the_figures_built_from_the_tables(page, tables):
+    got = json.loads(packed(page)["figure-data"])
+    assert got == json.loads(_figure_json(build_figures(tables, seed=42)))
+    sm = got["sentence_map"]["data"]
+    xs = np.concatenate([np.frombuffer(base64.b64decode(t["x"]["bdata"]), dtype=t["x"]["dtype"])
+                         if isinstance(t["x"], dict) else np.asarray(t["x"], float) for t in sm])
+    assert sorted(xs) == pytest.approx(sorted(tables["sentences"]["map_x"].dropna()))
+    assert sum(len(t["text"]) for t in sm) == len(xs)
 
 
 def test_overview_counts_are_the_tables(page, tables):
@@ -169,7 +204,7 @@ def test_quotes_open_in_their_document(page, tables):
 
 
 def test_compare_data_is_the_tables(page, tables):
-    data = json.loads(dict(JSON_BLOCK.findall(page))["compare-data"])
+    data = json.loads(packed(page)["compare-data"])
     cp = tables["compare_prevalence"]
     cp = cp[(cp["by"] == "source") & (cp["kind"] == "frame")]
     assert set(data["sources"]) == set(tables["documents"]["source"])

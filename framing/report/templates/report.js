@@ -1,12 +1,22 @@
 /* framing report: draws the figures, makes tables searchable and sortable, and compares two
-   sources side by side. Reads only the JSON blocks of this page; writes text with textContent only
-   (corpus text never becomes HTML); loads nothing. */
+   sources side by side. Reads only the packed blocks of this page (gzip + base64: plotly.js, the
+   figures, the comparison), inflated with the browser's DecompressionStream; parses data with
+   JSON.parse and writes text with textContent only (corpus text never becomes HTML); loads nothing. */
 (function () {
   "use strict";
 
-  function json(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
+  /* The text of a packed block (null when the page has none): base64, then gunzip. */
+  function unpack(id) {
+    var node = document.getElementById(id);
+    if (!node) return Promise.resolve(null);
+    var bin = atob(node.textContent), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text();
+  }
+  function canUnpack() {
+    return typeof window.DecompressionStream === "function" && typeof window.Response === "function" &&
+      typeof Blob === "function" && typeof Blob.prototype.stream === "function";
   }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -26,11 +36,21 @@
   var TOPICS_SHOWN = 25;
   var CONFIG = { responsive: true, displaylogo: false, scrollZoom: false };
 
-  function drawFigures() {
-    var figs = json("figure-data") || {};
-    Object.keys(figs).forEach(function (name) {
+  function drawFigures(figs) {
+    return Promise.all(Object.keys(figs || {}).map(function (name) {
       var div = document.getElementById("fig-" + name);
-      if (div && window.Plotly) window.Plotly.newPlot(div, figs[name].data, figs[name].layout, CONFIG);
+      return div ? window.Plotly.newPlot(div, figs[name].data, figs[name].layout, CONFIG) : null;
+    }));
+  }
+  /* Say on the page (at the top and in every figure's place) why the figures are missing. */
+  function notDrawn(why) {
+    var main = document.querySelector("main"), box = el("p", "absent");
+    box.setAttribute("role", "alert");
+    box.appendChild(el("b", null, "Figures: "));
+    box.appendChild(document.createTextNode("not drawn. " + why + " The text and tables of this page are complete."));
+    main.insertBefore(box, main.querySelector("nav") || main.firstChild);
+    Array.prototype.forEach.call(document.querySelectorAll(".figure, #compare-root"), function (f) {
+      f.appendChild(el("p", "note", "Figure not drawn: see the note at the top of the page."));
     });
   }
 
@@ -245,7 +265,28 @@
     render();
   }
 
-  drawFigures();
   Array.prototype.forEach.call(document.querySelectorAll("table.dt"), setupTable);
-  setupCompare(json("compare-data"));
+  /* The body's data-figures says how drawing ended: drawn, unsupported or failed (tests wait for it). */
+  if (!canUnpack()) {
+    notDrawn("This browser cannot unpack the page's figures (it lacks DecompressionStream): open the page in " +
+      "Chrome or Edge 80+, Firefox 113+ or Safari 16.4+.");
+    document.body.setAttribute("data-figures", "unsupported");
+    return;
+  }
+  Promise.all([unpack("plotly-js"), unpack("figure-data"), unpack("compare-data")]).then(function (got) {
+    /* plotly.js runs as an inline script: the page's CSP allows it by the hash of exactly this text. */
+    var s = document.createElement("script");
+    s.textContent = got[0];
+    document.head.appendChild(s);
+    if (!window.Plotly) throw new Error("plotly.js did not start");
+    var drawn = drawFigures(got[1] ? JSON.parse(got[1]) : {});
+    setupCompare(got[2] ? JSON.parse(got[2]) : null);
+    return drawn;
+  }).then(function () {
+    document.body.setAttribute("data-figures", "drawn");
+  }, function (err) {
+    notDrawn("Unpacking or drawing them failed (" + err + ").");
+    document.body.setAttribute("data-figures", "failed");
+    throw err;
+  });
 })();
