@@ -126,6 +126,10 @@ class EmbeddingConfig(Section):
     cache_dir: str | None = None
     """None uses the user's cache directory (platformdirs)."""
     device: str = "cpu"
+    backend: Literal["torch", "int8"] = "torch"
+    """``int8``: sentence-transformers models with their Linear layers quantised
+    to int8 (torch dynamic quantisation, per channel): faster on CPU, vectors
+    close to the full model's (README, Performance); cached under their own key."""
 
 
 class TopicsConfig(Section):

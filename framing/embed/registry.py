@@ -43,19 +43,35 @@ def _sbert_default(cfg: EmbeddingConfig) -> Embedder:
     from .sbert import BUNDLED_REPO, SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder.from_spec(
-        BUNDLED_REPO, device=cfg.device, batch_size=cfg.batch_size, registered=available_embedders()
+        BUNDLED_REPO, device=cfg.device, batch_size=cfg.batch_size, registered=available_embedders(),
+        backend=cfg.backend,
     )
+
+
+def _torch_only(name: str, cfg: EmbeddingConfig) -> None:
+    if cfg.backend != "torch":
+        raise EmbeddingError(
+            f"embedding.backend: {cfg.backend} applies to sentence-transformers models only, and the model is "
+            f"'{name}'. Set embedding.backend: torch, or embedding.model: sentence-transformers "
+            "(or another sentence-transformers model)."
+        )
 
 
 def _use(cfg: EmbeddingConfig) -> Embedder:
     from .use import UniversalSentenceEncoder
 
+    _torch_only("use-multilingual", cfg)
     return UniversalSentenceEncoder()
+
+
+def _hashing(cfg: EmbeddingConfig) -> Embedder:
+    _torch_only("hashing", cfg)
+    return HashingEmbedder()
 
 
 register_embedder("sentence-transformers", _sbert_default)
 register_embedder("use-multilingual", _use)
-register_embedder("hashing", lambda cfg: HashingEmbedder())
+register_embedder("hashing", _hashing)
 
 
 def get_embedder(spec: str, cfg: EmbeddingConfig | None = None) -> Embedder:
@@ -98,5 +114,6 @@ def get_embedder(spec: str, cfg: EmbeddingConfig | None = None) -> Embedder:
     from .sbert import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder.from_spec(
-        spec, device=cfg.device, batch_size=cfg.batch_size, registered=["auto", *available_embedders()]
+        spec, device=cfg.device, batch_size=cfg.batch_size, registered=["auto", *available_embedders()],
+        backend=cfg.backend,
     )

@@ -36,6 +36,7 @@ BUNDLED_REPO = "sentence-transformers/all-MiniLM-L6-v2"
 BUNDLED_NAMES = frozenset({"all-MiniLM-L6-v2", BUNDLED_REPO})
 _CONFIG_FILES = ("modules.json", "config.json", "sentence_bert_config.json", "1_Pooling/config.json")
 _SIMPLE_MODULES = {"Transformer", "Pooling", "Normalize"}
+BACKENDS = ("torch", "int8")
 
 
 def _require_sentence_transformers() -> None:
@@ -174,31 +175,50 @@ class SentenceTransformerEmbedder:
         Human name, the first part of ``name``.
     device : str, default "cpu"
     batch_size : int, default 64
+    backend : {"torch", "int8"}, default "torch"
+        ``int8`` quantises the model's Linear layers to int8 after loading
+        (:func:`quantize_int8`): faster on CPU, slightly different vectors.
 
     Attributes
     ----------
     name : str
-        ``<display_name>@<16 hex digits of sha256 over weights and configs>``.
+        ``<display_name>@<16 hex digits of sha256 over weights and configs>``; with
+        the int8 backend ``+int8-dynamic-torch<version>`` is appended, so int8
+        vectors are cached apart from the full model's and never mixed with them.
     dim : int
         Read from the config files; loads the model only if they cannot tell.
     """
 
-    def __init__(self, folder: Path, display_name: str, device: str = "cpu", batch_size: int = 64):
+    def __init__(self, folder: Path, display_name: str, device: str = "cpu", batch_size: int = 64,
+                 backend: str = "torch"):
         _require_sentence_transformers()
+        if backend not in BACKENDS:
+            raise EmbeddingError(
+                f"The 'embedding.backend' setting must be one of {', '.join(BACKENDS)}. Got {backend!r} instead."
+            )
+        if backend == "int8" and device != "cpu":
+            raise EmbeddingError(
+                f"embedding.backend: int8 runs on the CPU only (torch dynamic quantisation); "
+                f"embedding.device is {device!r}. Set embedding.device: cpu or embedding.backend: torch."
+            )
         self.folder = Path(folder)
         self.display_name = display_name
         self.device = device
         self.batch_size = batch_size
+        self.backend = backend
         self.name = f"{display_name}@{files_digest(self.folder, weight_files(self.folder))}"
+        if backend == "int8":
+            self.name += f"+int8-dynamic-torch{_torch_version()}"
         self._dim = read_dim(self.folder)
         self._model = None
 
     @classmethod
-    def from_spec(cls, spec: str, device: str = "cpu", batch_size: int = 64, registered: Sequence[str] = ()):
+    def from_spec(cls, spec: str, device: str = "cpu", batch_size: int = 64, registered: Sequence[str] = (),
+                  backend: str = "torch"):
         """Locate ``spec`` offline (see :func:`locate_model`) and wrap it."""
         _require_sentence_transformers()
         folder, display = locate_model(spec, registered)
-        return cls(folder, display, device=device, batch_size=batch_size)
+        return cls(folder, display, device=device, batch_size=batch_size, backend=backend)
 
     @property
     def dim(self) -> int:
@@ -220,6 +240,8 @@ class SentenceTransformerEmbedder:
                     f"Cannot load the sentence-transformers model in {self.folder}: {exc}. "
                     "Check that the folder is complete, or download the model again."
                 ) from exc
+            if self.backend == "int8":
+                self._model = quantize_int8(self._model)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -246,4 +268,37 @@ class SentenceTransformerEmbedder:
         return check_output(vectors, len(items), self.dim, self.display_name)
 
     def __repr__(self) -> str:
-        return f"SentenceTransformerEmbedder({self.display_name!r}, folder={str(self.folder)!r})"
+        extra = f", backend={self.backend!r}" if self.backend != "torch" else ""
+        return f"SentenceTransformerEmbedder({self.display_name!r}, folder={str(self.folder)!r}{extra})"
+
+
+def _torch_version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def quantize_int8(model):
+    """``model`` with every ``torch.nn.Linear`` replaced by a dynamically quantised int8 one.
+
+    Weights are quantised per output channel (one scale per row; a single scale
+    per matrix lost more: mean cosine to the full MiniLM 0.93 against 0.97 on
+    the seeds), activations per batch at run time. Embeddings, layer norms and
+    the pooling stay in float32. CPU only; no extra package (torch's own
+    ``torch.ao.quantization.quantize_dynamic``).
+    """
+    import warnings
+
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        # torch announces that the eager quantisation API moves to torchao; it still ships and works.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        model = quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+    model.eval()
+    return model
