@@ -79,6 +79,8 @@ SetOpt = typer.Option(None, "--set", "-s", help="Override one key: section.key=v
 OutOpt = typer.Option(None, "--out", "-o", help="Run folder to write (default reports/<corpus name>/).")
 VerboseOpt = typer.Option(False, "--verbose", "-v", help="Log each step.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
+SchedulerOpt = typer.Option(None, "--scheduler", help="Run segmentation and embedding partitioned on Dask: a "
+                            "scheduler address (tcp://host:8786) or 'local' (needs framing[dask]).")
 
 
 def _field_options(func: Callable) -> Callable:
@@ -115,16 +117,19 @@ def ingest(
     set_: Optional[List[str]] = SetOpt,
     verbose: bool = VerboseOpt,
     quiet: bool = QuietOpt,
+    scheduler: Optional[str] = SchedulerOpt,
     fields: dict = None,
 ) -> None:
     """Read a corpus into documents (articles, comments, posts) and sentences.
 
     Writes tables/documents.parquet, tables/sentences.parquet and run.json.
     """
+    from .cluster import use_scheduler
     from .pipeline import command_line, run_ingest
 
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
-    run = run_ingest(paths, cfg, out, command=command_line(), say=say, progress=not quiet, warn=_warn)
+    with use_scheduler(scheduler, say):
+        run = run_ingest(paths, cfg, out, command=command_line(), say=say, progress=not quiet, warn=_warn)
     c = run.meta["counts"]
     say(f"{c['documents']} documents from {c['pages']} pages and {c['sources']} sources, "
         f"{c['sentences']} sentences ({c['fragments']} fragments flagged), {c['skipped']} skipped.")
@@ -144,17 +149,20 @@ def analyze(
         None, "--frames", "-f", help="Frame catalog: a YAML path or a built-in name (repeatable)."),
     verbose: bool = VerboseOpt,
     quiet: bool = QuietOpt,
+    scheduler: Optional[str] = SchedulerOpt,
     fields: dict = None,
 ) -> None:
     """Ingest, embed, find topics, match frames, and write the report.
 
     Writes the run folder: tables/*.parquet, framing.duckdb, run.json and report.html.
     """
+    from .cluster import use_scheduler
     from .pipeline import analyze as run_analyze, command_line
 
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
-    run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet,
-                      warn=_warn)
+    with use_scheduler(scheduler, say):
+        run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet,
+                          warn=_warn)
     say(f"Report: {run.run_dir / 'report.html'}")
     _warning_summary(run.meta, say)
 

@@ -42,6 +42,7 @@ import logging
 import re
 import sys
 import warnings
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -330,8 +331,34 @@ def _unit_texts(documents: pd.DataFrame) -> list[str]:
     return [t if isinstance(t, str) else "" for t in documents["text"].tolist()]
 
 
+def split_units(texts: Sequence[str], manifest: Sequence[str | None], ident: LanguageIdentifier, max_chars: int,
+                progress: bool = False) -> tuple[list[list[tuple[int, int]]], list[tuple[str, float]], list[list]]:
+    """Sentence spans of every unit, the language of every sentence and of every unit.
+
+    Each unit's result depends on that unit alone (its text and manifest
+    language), so units can be split in partitions and the results joined in order.
+
+    Returns
+    -------
+    spans : list (one per unit) of list of (start, end); ``[(0, 0)]`` for a unit without sentences
+    per_sentence : list of (language, confidence), one per span, in order
+    units : list of [language, confidence, ...], one per unit
+    """
+    seg_langs = segmentation_languages(texts, manifest, ident)
+    pairs = zip(texts, seg_langs)
+    if progress:
+        from tqdm.auto import tqdm
+
+        pairs = tqdm(pairs, total=len(texts), desc="Splitting sentences", unit="doc", leave=False)
+    spans = [split_sentences(t, lang, max_chars) or [(0, 0)] for t, lang in pairs]
+    sent_texts = [texts[u][s:e] for u, unit in enumerate(spans) for s, e in unit]
+    per_sentence, units = sentence_languages(texts, sent_texts, [len(unit) for unit in spans], manifest, ident)
+    return spans, per_sentence, units
+
+
 def build_sentences(
-    documents: pd.DataFrame, cfg: Config, identifier: LanguageIdentifier | None = None, progress: bool = False
+    documents: pd.DataFrame, cfg: Config, identifier: LanguageIdentifier | None = None, progress: bool = False,
+    split: Callable | None = None,
 ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Split every unit into sentences and name the language of each sentence and unit.
 
@@ -357,6 +384,9 @@ def build_sentences(
         Defaults to one built from ``cfg.language``.
     progress : bool
         Show a progress bar while splitting (on stderr).
+    split : callable, optional
+        Stands in for :func:`split_units` (same arguments and results);
+        :mod:`framing.cluster` passes one that runs it over partitions on Dask.
 
     Returns
     -------
@@ -378,19 +408,11 @@ def build_sentences(
     ident = identifier or LanguageIdentifier.from_config(cfg.language)
     texts = _unit_texts(documents)
     manifest = manifest_languages(documents["language"] if "language" in documents.columns else [None] * len(texts))
-    seg_langs = segmentation_languages(texts, manifest, ident)
-    pairs = zip(texts, seg_langs)
-    if progress:
-        from tqdm.auto import tqdm
-
-        pairs = tqdm(pairs, total=len(texts), desc="Splitting sentences", unit="doc", leave=False)
-    spans = [split_sentences(t, lang, cfg.segment.max_chars) or [(0, 0)] for t, lang in pairs]
+    spans, per_sentence, units = (split or split_units)(texts, manifest, ident, cfg.segment.max_chars, progress)
     unit_of = np.repeat(np.arange(len(texts)), [len(s) for s in spans])
     starts = np.fromiter((s for unit in spans for s, _ in unit), dtype=np.int64, count=len(unit_of))
     ends = np.fromiter((e for unit in spans for _, e in unit), dtype=np.int64, count=len(unit_of))
     sent_texts = [texts[u][s:e] for u, s, e in zip(unit_of.tolist(), starts.tolist(), ends.tolist())]
-    sizes = [len(unit) for unit in spans]
-    per_sentence, units = sentence_languages(texts, sent_texts, sizes, manifest, ident)
     langs = [lang for lang, _ in per_sentence]
     confs = [conf for _, conf in per_sentence]
     table = _sentence_table(documents, unit_of, starts, ends, sent_texts, langs, confs, cfg.segment.min_chars)

@@ -109,12 +109,16 @@ def apply_command(
     set_: Optional[List[str]] = typer.Option(None, "--set", "-s", help="Override one key of the run's config "
                                              "(e.g. corpus.fields.text=body); repeatable."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run segmentation, embedding and the "
+                                            "assignment partitioned on Dask: tcp://host:8786 or 'local'."),
 ) -> None:
     """Assign the run's topics and frames to new documents without refitting; writes a new run linked to it."""
     from .apply import apply_run
+    from .cluster import use_scheduler
 
-    result = apply_run(run_dir, paths, out, set_ or [], say=(lambda _m: None) if quiet else _say,
-                       progress=not quiet)
+    say = (lambda _m: None) if quiet else _say
+    with use_scheduler(scheduler, say):
+        result = apply_run(run_dir, paths, out, set_ or [], say=say, progress=not quiet)
     _say(f"Report: {result.run_dir / 'report.html'} (parent: {run_dir})")
 
 

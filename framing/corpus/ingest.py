@@ -229,7 +229,7 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     -------
     IngestResult
     """
-    from ..segment import build_sentences
+    from ..cluster import build_sentences  # on the Dask workers under --scheduler, else here
     from .inputmap import input_offsets
     from .langid import LanguageIdentifier
     from .readers import read_inputs

@@ -397,6 +397,16 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="sent", desc="Embedding", disable=not enabled or total == 0)
 
 
+def _encoded_batches(embedder: Embedder, batches: list[list[str]]):
+    """``(i, embedder.encode(batches[i]))`` for every batch: on the active Dask cluster (framing.cluster), else here in order."""
+    from ..cluster import map_batches
+
+    distributed = map_batches(embedder, batches)
+    if distributed is not None:
+        return distributed
+    return ((i, embedder.encode(batch)) for i, batch in enumerate(batches))
+
+
 def embed_texts(
     texts: Sequence[str],
     embedder: Embedder,
@@ -440,10 +450,11 @@ def embed_texts(
     hits = len(vectors)
     # Similar lengths in one batch waste less padding in transformer models.
     missing = sorted((k for k in unique if k not in vectors), key=lambda k: len(unique[k]), reverse=True)
+    batches = [missing[start : start + batch_size] for start in range(0, len(missing), batch_size)]
     with _progress(len(missing), progress) as bar:
-        for start in range(0, len(missing), batch_size):
-            batch = missing[start : start + batch_size]
-            out = check_output(embedder.encode([unique[k] for k in batch]), len(batch), dim, name)
+        for i, encoded in _encoded_batches(embedder, [[unique[k] for k in b] for b in batches]):
+            batch = batches[i]
+            out = check_output(encoded, len(batch), dim, name)
             vectors.update(zip(batch, out))
             if cache is not None:
                 cache.put(name, zip(batch, out))

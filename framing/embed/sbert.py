@@ -267,6 +267,10 @@ class SentenceTransformerEmbedder:
         )
         return check_output(vectors, len(items), self.dim, self.display_name)
 
+    def __getstate__(self) -> dict:
+        # Sent to Dask workers without the loaded model; each worker loads it on first use.
+        return {**self.__dict__, "_model": None}
+
     def __repr__(self) -> str:
         extra = f", backend={self.backend!r}" if self.backend != "torch" else ""
         return f"SentenceTransformerEmbedder({self.display_name!r}, folder={str(self.folder)!r}{extra})"

@@ -104,5 +104,9 @@ class UniversalSentenceEncoder:
             ) from exc
         return check_output(vectors, len(items), self.dim, "use-multilingual")
 
+    def __getstate__(self) -> dict:
+        # Sent to Dask workers without the loaded model; each worker loads it on first use.
+        return {**self.__dict__, "_model": None}
+
     def __repr__(self) -> str:
         return f"UniversalSentenceEncoder(threads={self.threads})"
