@@ -8,15 +8,20 @@ time until the page has unpacked its blocks and every plot is drawn.
 
     .venv/bin/python benchmarks/report_size.py reports/seeds --sentences 100000 [--out big.html]
 
-Measured (2026-11-30, 2 shared cores; grown from the seeds run, 10,000 map points):
-before packing 8.5 MB (plotly.js 4.8 MB inline, figures 3.35 MB of JSON), every plot drawn after 7.0 s;
-packed (gzip + base64) 2.7 MB, see the README's "Report" section for the current figures.
+Measured (2026-11-30, 2 shared cores under load; 10,000 map points):
+
+    run grown to 100k   page before  packed, full plotly.js  packed, partial plotly.js (now)
+    seeds               8.5 MB       2.7 MB                  1.4 MB (plotly 0.69, figures 0.45, rest 0.28)
+    climate-frames      10.1 MB      4.1 MB                  2.8 MB (plotly 0.69, figures 1.02, rest 1.03)
+
+The README's Outputs section has the drawing times.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -47,6 +52,7 @@ def main() -> None:
     ap.add_argument("--sentences", type=int, default=100_000)
     ap.add_argument("--max-points", type=int, default=None, help="default: the run's report.max_points")
     ap.add_argument("--out", type=Path, default=None, help="keep the page here (default: a temporary file)")
+    ap.add_argument("--repeat", type=int, default=1, help="open the page this many times; prints the median")
     args = ap.parse_args()
     tables, meta = store.read_tables(args.run_dir), store.read_run_json(args.run_dir)
     tables["sentences"] = grow(tables["sentences"], args.sentences)
@@ -71,9 +77,15 @@ def main() -> None:
             return
         if CHROMIUM:
             with Browser() as b:
-                t0 = time.perf_counter()
-                page = b.open(out, settle=0)
-                print(f"chromium: every plot drawn after {time.perf_counter() - t0:.1f} s; problems: {page.problems()}")
+                times, problems = [], []
+                for _ in range(args.repeat):
+                    t0 = time.perf_counter()
+                    page = b.open(out, settle=0)
+                    times.append(time.perf_counter() - t0)
+                    problems += page.problems()
+                print(f"chromium: every plot drawn after {statistics.median(times):.1f} s"
+                      + (f" (median of {', '.join(f'{t:.1f}' for t in times)})" if len(times) > 1 else "")
+                      + f"; problems: {problems}")
 
 
 if __name__ == "__main__":

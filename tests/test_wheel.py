@@ -62,6 +62,8 @@ def test_wheel_carries_configs_and_no_torch_pin(wheel_env):
         assert f"framing/configs/{bundled.relative_to(ROOT / 'configs').as_posix()}" in names
     for template in ("report.html.j2", "macros.html.j2", "report.js", "report.css"):
         assert f"framing/report/templates/{template}" in names
+    for vendored in ("plotly-framing.min.js", "LICENSE.plotly.js"):  # the report's partial plotly.js bundle
+        assert f"framing/report/vendor/{vendored}" in names
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist: torch")]
     assert requires == ["Requires-Dist: torch"], requires
     assert "torch==2.13.0" in (ROOT / "constraints.txt").read_text()

@@ -43,6 +43,9 @@ def test_report_runs_clean_in_chromium(opened):
     plots = "Array.from(document.querySelectorAll('.js-plotly-plot'))"
     assert page.evaluate(f"{plots}.length") == n_figs + 1 and n_figs >= 5  # every figure, and the comparison's
     assert page.evaluate(f"{plots}.every(function (d) {{ return d.querySelectorAll('.main-svg').length >= 2; }})")
+    # the page's plotly.js (a partial bundle) knows every trace type it is given
+    assert page.evaluate(f"{plots}.every(function (d) {{ return d._fullData.length === d.data.length &&"
+                         " d._fullData.every(function (t) { return !!t._module; }); })")
     assert page.evaluate("document.querySelector('.no-webgl') === null"), "the WebGL map did not render"
     # The payloads are on the page as text.
     assert "window.__xss=2" in page.evaluate("document.body.innerText")

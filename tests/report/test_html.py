@@ -19,7 +19,10 @@ from framing.store import read_run_json, read_tables
 from framing.errors import ReportError
 from framing.report import render_report, write_report
 from framing.report.figures import build_figures
-from framing.report.html import _env, _figure_json, pack, unpack
+from framing.report import plotlyjs as plotlyjs_module
+from framing.report.html import _env, _figure_json, pack, trace_types, unpack
+from framing.report.plotlyjs import TRACES, plotlyjs
+from framing.report.plotlyjs import bundle as plotlyjs_bundle
 
 from .conftest import EVIL_LABEL, EVIL_SOURCE, IMG, PAYLOADS, SCRIPT
 
@@ -62,11 +65,15 @@ def test_sections_without_their_table_say_so(hostile_run):
 
 
 def test_plotlyjs_packed_once_and_nothing_from_the_network(page):
-    js = plotly.offline.get_plotlyjs()
-    assert packed(page)["plotly-js"] == js
-    for i in range(0, len(js) - 200, len(js) // 7):  # no uncompressed plotly.js anywhere in the page
-        assert js[i:i + 200] not in page
-    assert len(page.encode("utf-8")) < len(js.encode("utf-8")) / 2
+    js, version = plotlyjs_bundle()
+    if version == plotly.offline.get_plotlyjs_version():  # the partial bundle of the page's trace types
+        assert packed(page)["plotly-js"] == js and len(js) < 2_000_000
+    else:  # plotly.py expects another plotly.js: its own full bundle
+        assert packed(page)["plotly-js"] == plotly.offline.get_plotlyjs()
+    for whole in (js, plotly.offline.get_plotlyjs()):
+        for i in range(0, len(whole) - 200, len(whole) // 7):  # no uncompressed plotly.js anywhere in the page
+            assert whole[i:i + 200] not in page
+    assert len(page.encode("utf-8")) < 1_000_000
     assert len(SCRIPT_BLOCK.findall(page)) == 1 and page.count("<script") == 4  # + 3 packed blocks
     assert [name for name, _ in PACKED_BLOCK.findall(page)] == ["plotly-js", "figure-data", "compare-data"]
     assert not re.search(r"<script[^>]*\bsrc=|<link\b|<iframe\b|@import|url\(http", page)
@@ -105,6 +112,18 @@ def test_untrusted_text_is_escaped_everywhere(page):
     assert htmllib.escape(EVIL_SOURCE, quote=True) in shown
     # ... the comparison holds it as it is, and the page's script writes it with textContent only
     assert EVIL_SOURCE in compare["sources"] and figures
+
+
+def test_the_partial_plotlyjs_bundle_covers_the_report_and_falls_back_to_the_full_one(tables, monkeypatch):
+    js, version = plotlyjs_bundle()
+    assert js.startswith(f"/*! plotly.js v{version} (partial bundle") and "MIT" in js[:400]
+    assert trace_types(build_figures(tables, seed=42), compare=True) == TRACES  # every figure's type, no more
+    if version == plotly.offline.get_plotlyjs_version():
+        assert plotlyjs({"bar", "heatmap", "scattergl"}) == (js, "framing bundle")
+    full = (plotly.offline.get_plotlyjs(), "plotly.py full bundle")
+    assert plotlyjs({"bar", "pie"}) == full  # a trace type the partial bundle lacks
+    monkeypatch.setattr(plotlyjs_module, "expected_version", lambda: "0.0.1")
+    assert plotlyjs({"bar"}) == full  # plotly.py writes figures for another plotly.js
 
 
 def test_pack_is_base64_gzip_of_the_text_and_deterministic():
