@@ -1,20 +1,33 @@
 """Outlet against audience: an article's frames against its comments' frames.
 
 On every page that has both an outlet voice (its ``article`` or ``post``
-units) and comments, each frame (and topic) is compared between the two:
+units) and comments, each frame (and topic) is compared between the two.
+A document *uses* an item by the run's document-level decision
+(``document_frames.matched``, ``document_topics``). For an item the outlet uses:
 
-- ``amplify``: the outlet uses it and at least one comment does too;
-- ``ignore``: the outlet uses it and no comment does;
-- ``introduce``: comments use it and the outlet does not.
+- ``contest``: at least one comment uses a frame that *counters* it (the
+  catalog's ``counters``: a frame and its rebuttal, see
+  :mod:`framing.frames.catalog`): the audience answers the outlet's frame
+  with its opposite;
+- ``amplify``: otherwise, at least one comment uses the item itself;
+- ``ignore``: no comment uses the item or a counter of it.
 
-Whether comments *contest* a frame (take it up to reject it) needs the
-stance of each comment, which frame matches do not give: such comments
-count under ``amplify`` here (they talk in the frame's terms).
+And ``introduce``: comments use an item the outlet does not.
+
+Contest is measurable only for an item with at least one counter-frame
+(``contest_measurable``); topics have none, nor do frames of a catalog
+without ``counters``. For those items a comment that takes the frame up to
+reject it in the frame's own terms counts under ``amplify`` (frame matches do
+not give stance), and ``contested_pages`` / ``contest_share_of_comments``
+are missing (NaN), not zero.
 
 Per group (the page's ``by`` value, its source by default) the table adds
 the outlet's and the audience's share of sentences, pooled over pages, with
 95% intervals from a seeded bootstrap over pages, and their difference
-(audience minus outlet) with a paired bootstrap interval.
+(audience minus outlet) with a paired bootstrap interval, the pages of each
+response, and, where contest is measurable, ``contest_share_of_comments``:
+of the comments on the group's pages whose outlet uses the item, the share
+that use a counter-frame of it (same bootstrap over pages).
 
 Examples
 --------
@@ -26,6 +39,8 @@ Examples
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -40,7 +55,8 @@ AUDIENCE_COLUMNS = [
     "outlet_share_of_sentences", "outlet_ci_low", "outlet_ci_high", "audience_comments", "audience_sentences",
     "audience_share_of_sentences", "audience_ci_low", "audience_ci_high", "audience_share_of_comments",
     "difference", "ci_low", "ci_high", "response", "amplified_pages", "ignored_pages", "introduced_pages",
-    "few_documents",
+    "contest_measurable", "audience_countering_comments", "contested_pages", "contest_share_of_comments",
+    "contest_ci_low", "contest_ci_high", "few_documents",
 ]
 
 
@@ -97,17 +113,34 @@ def _page_sums(counts: ItemCounts, documents: pd.DataFrame):
     return pages, {
         "om": sums(outlet, counts.m), "oy": sums(outlet, counts.y), "ou": sums(outlet, counts.used.astype(float)) > 0,
         "am": sums(audience, counts.m), "ay": sums(audience, counts.y), "au": sums(audience, counts.used.astype(float)),
-        "ac": sums(audience, np.ones(len(counts.m))),
+        "ac": sums(audience, np.ones(len(counts.m))), "ak": sums(audience, countering(counts).astype(float)),
     }
+
+
+def counter_matrix(counts: ItemCounts) -> np.ndarray:
+    """(items x items) bool: ``[i, j]`` when item j counters item i (none without a declared relation)."""
+    k = len(counts.items)
+    out = np.zeros((k, k), dtype=bool)
+    for i, others in enumerate(counts.counters or ()):
+        out[i, list(others)] = True
+    return out
+
+
+def contest_measurable(counts: ItemCounts) -> np.ndarray:
+    """Per item: whether it has at least one counter-frame (so ``contest`` can be told from ``amplify``)."""
+    return counter_matrix(counts).any(axis=1)
+
+
+def countering(counts: ItemCounts) -> np.ndarray:
+    """(documents x items) bool: the document uses a frame that counters the item."""
+    return (counts.used.astype(float) @ counter_matrix(counts).T.astype(float)) > 0
 
 
 def _page_rows(counts, pages, s, page_group, by, min_documents) -> pd.DataFrame:
     k = len(counts.items)
     n = len(pages)
-    resp = np.full((n, k), None, dtype=object)
-    resp[s["ou"] & (s["au"] > 0)] = "amplify"
-    resp[s["ou"] & (s["au"] == 0)] = "ignore"
-    resp[~s["ou"] & (s["au"] > 0)] = "introduce"
+    measurable = contest_measurable(counts)
+    resp = page_responses(s["ou"], s["au"], s["ak"])
     pi, ii = np.nonzero(resp != None)  # noqa: E711  (element-wise)
     with np.errstate(invalid="ignore", divide="ignore"):
         return pd.DataFrame({
@@ -118,8 +151,27 @@ def _page_rows(counts, pages, s, page_group, by, min_documents) -> pd.DataFrame:
             "audience_comments": s["ac"][pi].astype("int64"), "audience_sentences": s["am"][pi].astype("int64"),
             "audience_share_of_sentences": s["ay"][pi, ii] / s["am"][pi],
             "audience_share_of_comments": s["au"][pi, ii] / s["ac"][pi],
-            "response": resp[pi, ii], "few_documents": 1 < min_documents,
+            "response": resp[pi, ii], "contest_measurable": measurable[ii],
+            "audience_countering_comments": np.where(measurable[ii], s["ak"][pi, ii], np.nan),
+            "few_documents": 1 < min_documents,
         })
+
+
+def page_responses(outlet_uses: np.ndarray, audience_using: np.ndarray, audience_countering: np.ndarray) -> np.ndarray:
+    """(pages x items) ``contest`` / ``amplify`` / ``ignore`` / ``introduce`` / None, from per-page uses.
+
+    ``outlet_uses``: bool; ``audience_using`` and ``audience_countering``: comments that use
+    the item, and that use a counter-frame of it.
+
+    >>> page_responses(np.array([[True, True, True, False]]), np.array([[1, 1, 0, 2]]), np.array([[1, 0, 0, 0]]))
+    array([['contest', 'amplify', 'ignore', 'introduce']], dtype=object)
+    """
+    resp = np.full(outlet_uses.shape, None, dtype=object)
+    resp[outlet_uses & (audience_using > 0)] = "amplify"
+    resp[outlet_uses & (audience_using == 0)] = "ignore"
+    resp[outlet_uses & (audience_countering > 0)] = "contest"
+    resp[~outlet_uses & (audience_using > 0)] = "introduce"
+    return resp
 
 
 def _group_rows(counts, s, sel, g, by, seed, n_boot, min_documents) -> pd.DataFrame:
@@ -131,10 +183,22 @@ def _group_rows(counts, s, sel, g, by, seed, n_boot, min_documents) -> pd.DataFr
         o_b = (w @ oy) / (w @ om)[:, None]
         a_b = (w @ ay) / (w @ am)[:, None]
         o, a = oy.sum(0) / om.sum(), ay.sum(0) / am.sum()
-    def q(arr, x):  # one page gives no interval (nothing to resample)
-        return np.nanquantile(arr, x, axis=0) if n >= 2 else np.full(arr.shape[1], np.nan)
+    def q(arr, x):  # one page gives no interval (nothing to resample); an item never resampled is NaN
+        if n < 2:
+            return np.full(arr.shape[1], np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanquantile(arr, x, axis=0)
 
-    ou, au = s["ou"][sel], s["au"][sel] > 0
+    ou, au, ak = s["ou"][sel], s["au"][sel] > 0, s["ak"][sel] > 0
+    measurable = contest_measurable(counts)
+    # contest rate: comments countering the item / comments, on the pages whose outlet uses it
+    kc, kn = s["ak"][sel] * ou, s["ac"][sel][:, None] * ou
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k_b = (w @ kc) / (w @ kn)
+        k = kc.sum(0) / kn.sum(0)
+    nan = np.full(len(counts.items), np.nan)
+    contested = (ou & ak).sum(0)
     return pd.DataFrame({
         "by": by, "level": "group", "group": g, "page_id": None, "kind": counts.kind, "item": counts.items,
         "label": counts.labels, "pages": n, "outlet_sentences": int(om.sum()), "outlet_share_of_sentences": o,
@@ -143,7 +207,12 @@ def _group_rows(counts, s, sel, g, by, seed, n_boot, min_documents) -> pd.DataFr
         "audience_share_of_sentences": a, "audience_ci_low": q(a_b, 0.025), "audience_ci_high": q(a_b, 0.975),
         "audience_share_of_comments": s["au"][sel].sum(0) / s["ac"][sel].sum(),
         "difference": a - o, "ci_low": q(a_b - o_b, 0.025), "ci_high": q(a_b - o_b, 0.975),
-        "amplified_pages": (ou & au).sum(0), "ignored_pages": (ou & ~au).sum(0), "introduced_pages": (~ou & au).sum(0),
+        "amplified_pages": (ou & au & ~ak).sum(0), "ignored_pages": (ou & ~au & ~ak).sum(0),
+        "introduced_pages": (~ou & au).sum(0), "contest_measurable": measurable,
+        "contested_pages": np.where(measurable, contested, np.nan),
+        "contest_share_of_comments": np.where(measurable, k, np.nan),
+        "contest_ci_low": np.where(measurable, q(k_b, 0.025), nan),
+        "contest_ci_high": np.where(measurable, q(k_b, 0.975), nan),
         "few_documents": n < min_documents,
     })
 
@@ -184,4 +253,5 @@ def audience_table(counts: ItemCounts, documents: pd.DataFrame, groups: pd.Serie
         parts.append(_group_rows(counts, s, groups_of_pages == g, g, by, seed, n_boot, min_documents))
     out = pd.concat([p for p in parts if len(p)], ignore_index=True).reindex(columns=AUDIENCE_COLUMNS)
     out["few_documents"] = out["few_documents"].astype(bool)
+    out["contest_measurable"] = out["contest_measurable"].astype(bool)
     return out

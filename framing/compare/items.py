@@ -56,6 +56,10 @@ class ItemCounts:
         How ``used`` was decided (which table or rule).
     sentence_denominator : str
         What ``m`` counts.
+    counters : tuple of tuple of int, optional
+        Per item, the indices of the items that counter it (the catalog's
+        ``counters``, symmetric); None when the run does not say (topics, or
+        a frames table without a ``counters`` column).
     """
 
     kind: str
@@ -67,11 +71,12 @@ class ItemCounts:
     used: np.ndarray
     document_rule: str
     sentence_denominator: str
+    counters: tuple | None = None
 
     def subset(self, mask: np.ndarray) -> "ItemCounts":
         """The same counts for the documents where ``mask`` is true."""
         return ItemCounts(self.kind, self.items, self.labels, self.doc_ids[mask], self.m[mask], self.y[mask],
-                          self.used[mask], self.document_rule, self.sentence_denominator)
+                          self.used[mask], self.document_rule, self.sentence_denominator, self.counters)
 
 
 def _need(df: pd.DataFrame | None, name: str, cols: list[str]) -> None:
@@ -107,7 +112,8 @@ def frame_counts(sentences: pd.DataFrame, sentence_frames: pd.DataFrame, frames:
     sentence_frames : DataFrame
         sentence_id, frame_id, matched.
     frames : DataFrame, optional
-        frame_id, label: every catalog frame becomes an item, also one no document uses.
+        frame_id, label: every catalog frame becomes an item, also one no document uses;
+        ``counters`` (list of frame ids per frame) gives :attr:`ItemCounts.counters`.
     document_frames : DataFrame, optional
         doc_id, frame_id and, from the frames stage, ``matched``.
     """
@@ -135,7 +141,22 @@ def frame_counts(sentences: pd.DataFrame, sentence_frames: pd.DataFrame, frames:
     else:
         used = y > 0
         rule = "derived: at least one matched sentence (this run has no document_frames.matched)"
-    return ItemCounts("frame", items, labels, doc_ids, m, y, used, rule, SCORED)
+    return ItemCounts("frame", items, labels, doc_ids, m, y, used, rule, SCORED, _counters(frames, items))
+
+
+def _counters(frames: pd.DataFrame | None, items: list) -> tuple | None:
+    """Per item, the indices of its counter-frames (symmetric) from ``frames.counters``; None without that column."""
+    if frames is None or "counters" not in frames.columns:
+        return None
+    pos = {item: j for j, item in enumerate(items)}
+    pairs = set()
+    for fid, values in zip(frames["frame_id"].astype(str), frames["counters"]):
+        if values is None or (isinstance(values, float) and np.isnan(values)):
+            continue
+        for other in ([values] if isinstance(values, str) else list(values)):
+            if fid in pos and str(other) in pos and str(other) != fid:
+                pairs |= {(pos[fid], pos[str(other)]), (pos[str(other)], pos[fid])}
+    return tuple(tuple(sorted(k for j, k in pairs if j == i)) for i in range(len(items)))
 
 
 def topic_counts(sentences: pd.DataFrame, topics: pd.DataFrame | None = None,

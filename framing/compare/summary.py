@@ -144,18 +144,26 @@ def timing_summary(timing: pd.DataFrame, limit: int = 10) -> Table | None:
 
 
 def audience_summary(aud: pd.DataFrame, limit: int = 10) -> Table | None:
-    """Outlet against audience per group: the frames comments take up, ignore or bring in."""
+    """Outlet against audience per group: the frames comments take up, contest, ignore or bring in."""
     part = aud[(aud["level"] == "group") & (aud["kind"] == "frame")]
     if part.empty:
         return None
     part = part[(part["outlet_share_of_sentences"] > 0) | (part["audience_share_of_sentences"] > 0)]
     part = part.assign(gap=part["difference"].abs()).sort_values("gap", ascending=False).head(limit)
+    measurable = part["contest_measurable"].astype(bool) if "contest_measurable" in part.columns else None
+    caption = ("contest: comments use a counter-frame (catalog `counters`); '–' where the frame has none"
+               if measurable is not None and measurable.any() else
+               "contest not measurable: the catalog declares no counter-frames (`counters`), so comments that "
+               "reject a frame in its own terms count as amplify")
     t = _table("Outlet vs audience (frames; share of sentences, audience minus outlet [95% CI over pages])",
-               ["group", "frame", "pages", "outlet", "comments", "difference", "amplify / ignore / introduce"])
+               ["group", "frame", "pages", "outlet", "comments", "difference", "amplify / ignore / introduce / contest"])
+    t.caption, t.caption_justify = caption, "left"
     for r in part.itertuples(index=False):
+        contest = getattr(r, "contested_pages", float("nan"))
+        contest = "–" if pd.isna(contest) else str(int(contest))
         _row(t, r.group, _short(r.label), r.pages, _pct(r.outlet_share_of_sentences),
              _pct(r.audience_share_of_sentences), f"{_pct(r.difference)} {_ci(r.ci_low, r.ci_high)}",
-             f"{int(r.amplified_pages)} / {int(r.ignored_pages)} / {int(r.introduced_pages)}")
+             f"{int(r.amplified_pages)} / {int(r.ignored_pages)} / {int(r.introduced_pages)} / {contest}")
     return t
 
 

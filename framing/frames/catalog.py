@@ -12,6 +12,7 @@ A catalog file looks like this::
         parent: null                    # optional id of a narrative (two levels)
         keywords: [withdrawal, defeat]  # optional
         aliases: [defeat]               # optional other names (label names in coded data)
+        counters: [us-withdrawal-as-strategy]  # optional ids of frames that rebut this one
         examples:                       # positive anchors, per language
           en: [...]
           nl: [...]
@@ -23,6 +24,10 @@ the per-language check of ``languages`` then does not apply). ``name`` is
 accepted for ``catalog``.
 A frame that is the parent of other frames may omit ``examples``: it is then
 a narrative whose matches are the union of its sub-narratives'.
+``counters`` declares opposition (a frame and its rebuttal): it names frames
+of the same file, and the relation is symmetric (declare it on either side).
+Outlet-against-audience comparisons use it to tell comments that *contest*
+an article's frame from comments that take it up (:mod:`framing.compare.audience`).
 
 Examples
 --------
@@ -44,7 +49,7 @@ from ..resources import configs_dir
 
 CATALOG_DIR = configs_dir() / "frames"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-FRAME_KEYS = {"id", "label", "description", "examples", "negatives", "keywords", "parent", "aliases"}
+FRAME_KEYS = {"id", "label", "description", "examples", "negatives", "keywords", "parent", "aliases", "counters"}
 TOP_KEYS = {"catalog", "name", "description", "languages", "frames"}
 UNDEFINED_LANG = "und"
 
@@ -65,6 +70,7 @@ class Frame:
     parent: str | None = None
     catalog: str = ""
     aliases: tuple[str, ...] = ()
+    counters: tuple[str, ...] = ()
 
     @property
     def anchors(self) -> list[str]:
@@ -103,6 +109,22 @@ class FrameCatalog:
             if name == frame.id or name in frame.aliases:
                 return frame.id
         return None
+
+    def counters_of(self, frame_id: str) -> list[str]:
+        """Ids of the frames that counter ``frame_id``: declared on either side (the relation is symmetric).
+
+        >>> cat = parse_catalog({"frames": [{"id": "a", "label": "A", "description": "a", "examples": ["x"],
+        ...                                  "counters": ["b"]}, {"id": "b", "label": "B", "description": "b",
+        ...                                                       "examples": ["y"]}]})
+        >>> cat.counters_of("b"), cat.counters_of("a")
+        (['a'], ['b'])
+        """
+        out = set(self.get(frame_id).counters) | {f.id for f in self.frames if frame_id in f.counters}
+        return [i for i in self.ids if i in out]
+
+    def has_counters(self) -> bool:
+        """Whether any frame declares a counter-frame."""
+        return any(f.counters for f in self.frames)
 
     def children(self, frame_id: str) -> list[Frame]:
         return [f for f in self.frames if f.parent == frame_id]
@@ -179,6 +201,10 @@ def _frame(raw, path, catalog: str, index: int) -> Frame:
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         raise _fail(path, "'aliases' must be a list of other names of the frame (label names in coded data).",
                     frame_id, "aliases", line)
+    counters = raw.get("counters") or []
+    if not isinstance(counters, list) or not all(isinstance(c, str) and c.strip() for c in counters):
+        raise _fail(path, "'counters' must be a list of ids of frames (of this file) that rebut this one.",
+                    frame_id, "counters", line)
     parent = raw.get("parent")
     if parent is not None and not isinstance(parent, str):
         raise _fail(path, "'parent' must be the id of another frame.", frame_id, "parent", line)
@@ -187,6 +213,7 @@ def _frame(raw, path, catalog: str, index: int) -> Frame:
         examples=_texts(raw.get("examples"), path, frame_id, "examples", line),
         negatives=_texts(raw.get("negatives"), path, frame_id, "negatives", line),
         keywords=tuple(keywords), parent=parent, catalog=catalog, aliases=tuple(a.strip() for a in aliases),
+        counters=tuple(dict.fromkeys(c.strip() for c in counters)),
     )
 
 
@@ -217,6 +244,12 @@ def _structure_problems(frames: list[tuple[Frame, int | None]], languages: list[
             elif by_id[frame.parent].parent is not None:
                 problems.append(str(_fail(path, "the taxonomy has two levels: a parent cannot itself have a parent.",
                                           frame.id, "parent", line)))
+        for other in frame.counters:
+            if other == frame.id:
+                problems.append(str(_fail(path, "a frame cannot counter itself.", frame.id, "counters", line)))
+            elif other not in by_id:
+                problems.append(str(_fail(path, f"counter-frame '{other}' is not a frame of this file; name the id "
+                                                "of a frame defined here.", frame.id, "counters", line)))
         if not frame.anchors and frame.id not in parents:
             problems.append(str(_fail(path, "missing examples: add positive anchor statements (several per language).",
                                       frame.id, "examples", line)))

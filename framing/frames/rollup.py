@@ -18,7 +18,7 @@ from .document import DOCUMENT_FRAME_COLUMNS, apply_document_decisions, document
 from .suggest import CANDIDATE_COLUMNS, find_candidates
 
 FRAME_COLUMNS = ["frame_id", "label", "catalog", "parent", "description", "sentences", "documents", "sources",
-                 "source_names", "evidence_ids"]
+                 "source_names", "evidence_ids", "counters"]
 TOPIC_FRAME_COLUMNS = ["topic", "frame_id", "share", "matched_sentences", "mean_score", "expresses"]
 
 
@@ -73,7 +73,7 @@ def _frames_table(joined: pd.DataFrame, docs: pd.DataFrame, catalog: FrameCatalo
             "frame_id": frame.id, "label": frame.label, "catalog": frame.catalog, "parent": frame.parent,
             "description": frame.description, "sentences": int(g["sentence_id"].nunique()),
             "documents": len(in_docs), "sources": len(sources), "source_names": sorted(sources),
-            "evidence_ids": evidence[:n_evidence],
+            "evidence_ids": evidence[:n_evidence], "counters": catalog.counters_of(frame.id),
         })
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 

@@ -96,12 +96,13 @@ def audience_bars(audience: pd.DataFrame | None, labels: dict[str, str] | None =
             high = pd.to_numeric(part[f"{prefix}_ci_high"], errors="coerce").to_numpy(float)
             n = pd.to_numeric(part[f"{prefix}_sentences"], errors="coerce").fillna(0).to_numpy(float)
             resp = np.stack([pd.to_numeric(part[c], errors="coerce").fillna(0).to_numpy(float) for c in
-                             ("amplified_pages", "ignored_pages", "introduced_pages")] + [n], axis=1)
+                             ("amplified_pages", "ignored_pages", "introduced_pages")] + [n], axis=1).astype(object)
+            resp = np.column_stack([resp, _contest_text(part)])
             trace = {"name": f"{esc(g)}: {side}", "x": [names[i] for i in items], "y": np.nan_to_num(share),
                      "marker": {"color": color}, "visible": j == 0, "customdata": resp,
                      "hovertemplate": (f"{esc(g)} · {side}<br>%{{x}}: %{{y:.1%}} of %{{customdata[3]:,}} {side[:-1]} "
                                        "sentences<br>pages: %{customdata[0]} amplify, %{customdata[1]} ignore, "
-                                       "%{customdata[2]} introduce<extra></extra>")}
+                                       "%{customdata[2]} introduce, %{customdata[4]}<extra></extra>")}
             err = _err(share, low, high)
             if err:
                 trace["error_y"] = err
@@ -122,6 +123,13 @@ def audience_bars(audience: pd.DataFrame | None, labels: dict[str, str] | None =
                       "yanchor": "bottom", "showactive": True}] if len(buttons) > 1 else [],
     )
     return fig
+
+
+def _contest_text(part: pd.DataFrame) -> np.ndarray:
+    """Per item: "N contest", or why contest is not measured (no counter-frame declared in the catalog)."""
+    n = pd.to_numeric(part.get("contested_pages", pd.Series(np.nan, index=part.index)), errors="coerce")
+    return np.array(["contest not measurable (no counter-frame)" if pd.isna(v) else f"{int(v)} contest" for v in n],
+                    dtype=object)
 
 
 def _audience_title(group: str, kind: str, pages: int) -> str:

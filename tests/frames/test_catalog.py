@@ -73,6 +73,9 @@ def test_good_catalog_loads(tmp_path):
     (GOOD.replace("id: b", "id: B x"), r"field 'id'"),
     (GOOD.replace("frames:", "framez:"), r"non-empty 'frames' list"),
     (GOOD.replace("en: [one b, two b]", "en: one b"), r"must be a list of non-empty strings"),
+    (GOOD.replace("label: B", "label: B\n        counters: [zzz]"), r"frame 'b' / field 'counters': counter-frame 'zzz'"),
+    (GOOD.replace("label: B", "label: B\n        counters: [b]"), r"frame 'b' / field 'counters': a frame cannot counter"),
+    (GOOD.replace("label: B", "label: B\n        counters: a"), r"field 'counters': 'counters' must be a list"),
 ])
 def test_validation_errors_name_file_frame_and_field(tmp_path, bad, message):
     path = write(tmp_path, bad)
@@ -100,6 +103,13 @@ def test_two_level_taxonomy(tmp_path):
     deep = text.replace("label: N", "label: N\n        parent: a")
     with pytest.raises(CatalogError, match="two levels"):
         load_catalog(write(tmp_path, deep, "deep.yaml"))
+
+
+def test_counters_are_symmetric(tmp_path):
+    cat = load_catalog(write(tmp_path, GOOD.replace("label: B", "label: B\n        counters: [a]")))
+    assert cat.get("b").counters == ("a",) and cat.get("a").counters == ()
+    assert cat.counters_of("a") == ["b"] and cat.counters_of("b") == ["a"] and cat.has_counters()
+    assert not load_catalog(write(tmp_path, GOOD, "plain.yaml")).has_counters()
 
 
 def test_duplicate_ids_across_catalogs(tmp_path):

@@ -235,6 +235,9 @@ def test_audience_bars_are_the_audience_table(tables):
             row = au[(au["group"].map(_e) == group) & (au["item"].map(lambda f: _e(labels[f])) == x)]
             r = row.iloc[0]
             assert arr(t["y"])[i] == pytest.approx(0.0 if pd.isna(r[col]) else r[col])
+            contest = r.get("contested_pages", float("nan"))
+            assert list(t["customdata"][i])[4] == ("contest not measurable (no counter-frame)" if pd.isna(contest)
+                                                   else f"{int(contest)} contest")
             if "error_y" in t and not pd.isna(r[hi]):
                 assert arr(t["error_y"]["array"])[i] == pytest.approx(max(0.0, r[hi] - r[col]))
             checked += 1
