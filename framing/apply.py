@@ -122,7 +122,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     -------
     RunResult
     """
-    from .compare import default_comparisons, topic_prevalence
+    from .compare import default_comparisons
     from .corpus.ingest import ingest
     from .pipeline import _check_documents, base_meta, embed_step, frame_step, prepare_run_dir, write_run
     from .topic_model import assign_topics, read_topic_model_info
@@ -159,7 +159,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
                                  map_x=np.nan, map_y=np.nan)
     topics = _topics_table(parent_topics, sentences, cfg.topics.n_representative)
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
-              "topic_prevalence": topic_prevalence(sentences), "document_topics": document_topics(sentences)}
+              "document_topics": document_topics(sentences)}
     meta = base_meta(paths, cfg, result, f"framing apply {parent} {' '.join(map(str, paths))}")
     outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
     meta.update(embedding=emb_info, topics={"clustered": int(len(sel)), "topics": len(info["topics"]),

@@ -42,7 +42,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id",),
     "sentences": ("sentence_id",),
     "topics": ("topic",),
-    "topic_prevalence": ("topic", "source", "role", "month"),
+    "topic_prevalence": ("topic", "source", "role", "month"),  # runs written before compare_trend held it
     "frames": ("frame_id",),
     "sentence_frames": ("sentence_id", "frame_id"),
     "document_frames": ("doc_id", "frame_id"),

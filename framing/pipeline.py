@@ -8,8 +8,8 @@ Examples
 >>> from framing.config import load_config
 >>> cfg = load_config(overrides=["embedding.model=hashing", "topics.reducer=pca"])
 >>> run = analyze(["tests/data/tiny"], cfg, out="/tmp/tiny-run")   # doctest: +SKIP
->>> sorted(run.tables)                                             # doctest: +SKIP
-['documents', 'sentences', 'topic_prevalence', 'topics']
+>>> sorted(run.tables)[:4]                                         # doctest: +SKIP
+['compare_audience', 'compare_divergence', 'compare_prevalence', 'compare_terms']
 """
 
 from __future__ import annotations
@@ -364,7 +364,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
 
 
 def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog) -> RunResult:
-    from .compare import default_comparisons, topic_prevalence
+    from .compare import default_comparisons
     from .topics.documents import document_topics
 
     catalogs = list(cfg.frames.catalogs)
@@ -380,7 +380,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     log.stage = "topics"
     sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted, embedder=embedder)
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
-              "topic_prevalence": topic_prevalence(sentences), "document_topics": document_topics(sentences)}
+              "document_topics": document_topics(sentences)}
     if cfg.topics.hierarchy and "model" in fitted:
         tables["topic_hierarchy"] = fitted["model"].hierarchy_
     meta = base_meta(paths, cfg, result, command)

@@ -66,8 +66,9 @@ class Run:
     """A written run: ``run_dir``, ``meta`` (run.json) and its tables, read on first use.
 
     Attributes such as ``documents``, ``sentences``, ``topics``, ``frames``,
-    ``sentence_frames``, ``document_frames``, ``topic_prevalence`` are the
-    tables of the same name; ``comparisons`` holds the ``compare_*`` tables.
+    ``sentence_frames``, ``document_frames`` are the tables of the same name;
+    ``comparisons`` holds the ``compare_*`` tables; ``topic_prevalence`` and
+    ``source_frames`` are views of them.
     """
 
     def __init__(self, run_dir: str | Path, meta: dict[str, Any]):
@@ -104,7 +105,18 @@ class Run:
     documents = property(lambda self: self.table("documents"), doc="One row per article, comment or post.")
     sentences = property(lambda self: self.table("sentences"), doc="One row per sentence, with its topic.")
     topics = property(lambda self: self.table("topics"), doc="One row per topic.")
-    topic_prevalence = property(lambda self: self.table("topic_prevalence"))
+    @property
+    def topic_prevalence(self) -> pd.DataFrame:
+        """Topics per source and month, a view of ``compare_trend`` (by source, kind topic):
+        topic, label, by, group, month, sentences, group_sentences, share_of_sentences (of the
+        source's clustered sentences that month), documents, group_documents, share_of_documents.
+        See :func:`framing.compare.topic_prevalence` for another grouping."""
+        from .compare import topic_prevalence
+
+        if "compare_trend" not in self.tables and "topic_prevalence" in self.tables:
+            return self.tables["topic_prevalence"]  # a run written before compare_trend was its home
+        return topic_prevalence(self.table("compare_trend"), "source")
+
     frames = property(lambda self: self.table("frames"), doc="One row per frame of the catalogs.")
     sentence_frames = property(lambda self: self.table("sentence_frames"))
     document_frames = property(lambda self: self.table("document_frames"))
@@ -126,10 +138,10 @@ class Run:
 
     @property
     def comparisons(self) -> dict[str, pd.DataFrame]:
-        """The comparison tables (``compare_*``) and the topic prevalence, by name."""
+        """The comparison tables (``compare_*``) and the topic prevalence (a view of ``compare_trend``), by name."""
         out = {k: v for k, v in self.tables.items() if k.startswith("compare_")}
-        if "topic_prevalence" in self.tables:
-            out["topic_prevalence"] = self.tables["topic_prevalence"]
+        if "compare_trend" in self.tables or "topic_prevalence" in self.tables:
+            out["topic_prevalence"] = self.topic_prevalence
         return out
 
     @property

@@ -29,6 +29,18 @@ def test_run_tables_are_the_folder_tables(run):
     pd.testing.assert_frame_equal(loaded.sentence_frames, run.sentence_frames)
 
 
+def test_topic_prevalence_is_a_view_of_compare_trend(run):
+    assert "topic_prevalence" not in run.table_names()  # one home: compare_trend
+    tp = run.topic_prevalence
+    ct = run.table("compare_trend")
+    ct = ct[(ct.by == "source") & (ct.kind == "topic")]
+    assert len(tp) == len(ct) > 0 and set(tp["by"]) == {"source"}
+    pd.testing.assert_series_equal(tp.set_index(["group", "month", "topic"]).share_of_sentences.sort_index(),
+                                   ct.assign(topic=ct["item"].astype(int)).set_index(["group", "month", "topic"])
+                                   .share_of_sentences.sort_index())
+    assert run.comparisons["topic_prevalence"].equals(tp)
+
+
 def test_source_frames_is_a_view_of_compare_prevalence(run):
     assert "source_frames" not in run.table_names()  # one home: compare_prevalence
     sf = run.source_frames.set_index(["source", "frame_id"])

@@ -89,7 +89,7 @@ def test_analyze_tiny_with_frames(tmp_path):
     catalog = Path(__file__).parent / "data" / "tiny_frames.yaml"
     result = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), "--frames", str(catalog), *FAST])
     assert result.exit_code == 0, result.output
-    for name in ("documents", "sentences", "topics", "topic_prevalence", "sentence_frames", "frames",
+    for name in ("documents", "sentences", "topics", "compare_trend", "sentence_frames", "frames",
                  "topic_frames"):
         assert (out / "tables" / f"{name}.parquet").exists(), name
     assert (out / "framing.duckdb").exists()

@@ -46,7 +46,7 @@ def test_report_and_tables_written(runs):
     assert (out / "report.html").stat().st_size > 100_000
     assert (out / "framing.duckdb").exists()
     tables = _tables(out)
-    for name in ("documents", "sentences", "topics", "topic_prevalence", "sentence_frames", "frames", "topic_frames"):
+    for name in ("documents", "sentences", "topics", "compare_trend", "sentence_frames", "frames", "topic_frames"):
         assert name in tables, name
     docs = tables["documents"]
     assert docs.page_id.nunique() == 5

@@ -5,7 +5,7 @@ nowhere else, into tables whose column names say the denominator
 (``share_of_sentences``, ``share_of_documents``). Figures and reports read
 these tables.
 
-- :mod:`.counts`: ``topic_prevalence`` (topics per source x role x month).
+- :mod:`.counts`: months, and ``topic_prevalence`` (a view of ``compare_trend``: topics per group and month).
 - :mod:`.groups`: the group of each document for any grouping column.
 - :mod:`.items`: topic and frame counts per document.
 - :mod:`.stats`: bootstrap, cluster-robust tests, Benjamini-Hochberg, JSD, log-odds.

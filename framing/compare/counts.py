@@ -1,17 +1,22 @@
-"""Counts of topics per source, role and month (the `topic_prevalence` table).
+"""Months, and ``topic_prevalence``: a view of ``compare_trend`` (topics per group and month).
 
-Nothing here fits a model or reads a file: every function takes pandas
-tables with the documented columns and returns a new table.
+The share of each topic per source and month is computed once, by
+:func:`framing.compare.timing.trend_table` into ``compare_trend`` (column
+names say the denominator: ``share_of_sentences`` of the group's clustered
+sentences that month, ``share_of_documents``). Runs no longer store a
+``topic_prevalence`` table; :func:`topic_prevalence` reads those rows under
+the topic's number.
 
 Examples
 --------
 >>> import pandas as pd
->>> sentences = pd.DataFrame({
-...     "topic": [0, 0, 1, -1], "source": ["a", "a", "a", "a"],
-...     "role": ["article"] * 4, "date": ["2021-05-01", "2021-05-09", "2021-05-20", None],
-... })
->>> topic_prevalence(sentences)[["topic", "month", "count", "share"]].to_dict("records")
-[{'topic': 0, 'month': '2021-05', 'count': 2, 'share': 0.6666666666666666}, {'topic': 1, 'month': '2021-05', 'count': 1, 'share': 0.3333333333333333}]
+>>> trend = pd.DataFrame({"by": ["source"] * 3, "kind": ["topic", "topic", "frame"], "item": ["0", "1", "oil"],
+...                       "label": ["0_a", "1_b", "Oil"], "group": ["x"] * 3, "month": ["2021-05"] * 3,
+...                       "sentences": [2, 1, 1], "group_sentences": [3, 3, 4],
+...                       "share_of_sentences": [2 / 3, 1 / 3, 0.25], "documents": [1, 1, 1], "group_documents": [1, 1, 1],
+...                       "share_of_documents": [1.0, 1.0, 1.0]})
+>>> topic_prevalence(trend)[["topic", "group", "sentences", "group_sentences"]].values.tolist()
+[[0, 'x', 2, 3], [1, 'x', 1, 3]]
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import pandas as pd
 
 from ..errors import InputError
 
-PREVALENCE_COLUMNS = ["topic", "source", "role", "month", "count", "share"]
+PREVALENCE_COLUMNS = ["topic", "label", "by", "group", "month", "sentences", "group_sentences", "share_of_sentences",
+                      "documents", "group_documents", "share_of_documents"]
+"""The columns of :func:`topic_prevalence` (those of ``compare_trend``, with ``topic`` for ``item``)."""
 UNKNOWN = "unknown"
 
 
@@ -35,51 +42,42 @@ def month_of(dates: pd.Series) -> pd.Series:
     return month.fillna(UNKNOWN).astype(object)
 
 
-def topic_prevalence(sentences: pd.DataFrame) -> pd.DataFrame:
-    """How much of each source x role x month the topics take.
+def topic_prevalence(compare_trend: pd.DataFrame, by: str = "source") -> pd.DataFrame:
+    """Topics per group and month: the topic rows of ``compare_trend`` for one grouping.
 
-    Only clustered sentences (``topic >= 0``) count: ``share`` is the count
-    of a topic divided by all clustered sentences of the same source, role
-    and month, so the shares of one group sum to 1.
+    ``share_of_sentences`` is the topic's clustered sentences divided by all
+    clustered sentences (``topic >= 0``) of the group in that month, so the
+    shares of one group and month sum to 1; ``share_of_documents`` divides the
+    documents that use the topic by the group's documents with a clustered
+    sentence that month. Undated documents fall under the month ``unknown``.
+    Only topics that occur have rows (absent rows are zero).
 
     Parameters
     ----------
-    sentences : DataFrame
-        With columns ``topic`` (int, -1 = not clustered), ``source``,
-        ``role`` and ``date`` (ISO ``YYYY-MM-DD`` string or None).
-        Missing source or role becomes ``"unknown"``.
+    compare_trend : DataFrame
+        The run's ``compare_trend`` table.
+    by : str
+        The grouping (``source`` is always computed by ``framing analyze``;
+        ``role`` where comments exist; others after ``framing compare --by``).
 
     Returns
     -------
-    DataFrame
-        Columns topic (int), source, role, month (``YYYY-MM`` or
-        ``"unknown"``), count (int), share (float); sorted by source, role,
-        month and topic. Empty (with these columns) when nothing is clustered.
+    DataFrame with :data:`PREVALENCE_COLUMNS`, sorted by group, month and topic.
 
     Raises
     ------
     InputError
-        When a required column is missing.
+        When the table lacks its columns, or has rows but none for ``by``.
     """
-    missing = [c for c in ("topic", "source", "role", "date") if c not in sentences.columns]
+    missing = [c for c in ("by", "kind", "item", "group", "month", "sentences", "share_of_sentences")
+               if c not in compare_trend.columns]
     if missing:
-        raise InputError(
-            f"topic_prevalence needs the sentence columns {missing}; pass the sentences table "
-            "after topics were added (columns topic, source, role, date)."
-        )
-    clustered = sentences.loc[sentences["topic"] >= 0]
-    if clustered.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                             zip(PREVALENCE_COLUMNS, ["int64", object, object, object, "int64", "float64"])})
-    frame = pd.DataFrame({
-        "topic": clustered["topic"].astype("int64"),
-        "source": clustered["source"].astype(object).where(clustered["source"].notna(), UNKNOWN),
-        "role": clustered["role"].astype(object).where(clustered["role"].notna(), UNKNOWN),
-        "month": month_of(clustered["date"]),
-    })
-    group = ["source", "role", "month"]
-    counts = frame.groupby(group + ["topic"], sort=True).size().rename("count").reset_index()
-    totals = counts.groupby(group)["count"].transform("sum")
-    counts["share"] = counts["count"] / totals
-    counts["count"] = counts["count"].astype("int64")
-    return counts[PREVALENCE_COLUMNS].reset_index(drop=True)
+        raise InputError(f"topic_prevalence reads the compare_trend table; this table lacks {missing}. "
+                         "Give the compare_trend table of a run written by `framing analyze`.")
+    if len(compare_trend) and by not in set(compare_trend["by"]):
+        raise InputError(f"compare_trend has no rows grouped by {by!r} (it has: "
+                         f"{', '.join(sorted(map(str, set(compare_trend['by']))))}); run `framing compare RUN --by {by}`.")
+    rows = compare_trend[(compare_trend["by"] == by) & (compare_trend["kind"] == "topic")]
+    out = rows.assign(topic=pd.to_numeric(rows["item"], errors="raise").astype("int64"))
+    out = out.reindex(columns=PREVALENCE_COLUMNS)
+    return out.sort_values(["group", "month", "topic"], kind="stable").reset_index(drop=True)
