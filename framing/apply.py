@@ -16,6 +16,7 @@ PosixPath('reports/seeds-apply-week-12')
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Callable, Sequence
@@ -73,11 +74,16 @@ def _topics_table(parent_topics: pd.DataFrame, sentences: pd.DataFrame, n_rep: i
     return topics
 
 
-def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame | None = None) -> np.ndarray:
-    """The filler rule of analyze (:func:`framing.topics.text.filler_mask`) on new sentences.
+def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame | None = None,
+               parent_boilerplate: dict[str, frozenset] | None = None) -> np.ndarray:
+    """The filler and boilerplate rules of analyze (:func:`framing.topics.text.filler_mask`) on new sentences.
 
     Stop words are those of the languages of the new sentences and of the parent's topics, as
     ``analyze`` takes those of the corpus it clusters; the rule's settings are the parent run's.
+    Boilerplate is what the new batch repeats per source (the rule of analyze) and the lines the
+    parent run found boilerplate in the same source (``parent_boilerplate``: source -> normalised
+    lines, from the saved topic model), so a line learned there is dropped even when the new
+    batch prints it once.
 
     Returns
     -------
@@ -98,7 +104,52 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
 
     docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))
     sources = sentences["source"].tolist() if "source" in sentences.columns else None
-    return filler | repeated_mask(texts, docs, sources, t.boilerplate_min_documents)
+    return filler | repeated_mask(texts, docs, sources, t.boilerplate_min_documents) | parent_lines_mask(
+        texts, sources, parent_boilerplate or {})
+
+
+def parent_lines_mask(texts: list[str], sources: list | None, lines: dict[str, frozenset]) -> np.ndarray:
+    """True for each sentence whose source's saved boilerplate holds its normalised form.
+
+    >>> parent_lines_mask(["Subscribe now!", "Subscribe now", "Troops left."], ["sf", "other", "sf"],
+    ...                   {"sf": frozenset({"subscribe now"})}).tolist()
+    [True, False, False]
+    """
+    from .topics.text import normalize_sentence
+
+    if not lines:
+        return np.zeros(len(texts), dtype=bool)
+    sources = sources if sources is not None else [None] * len(texts)
+    return np.array([normalize_sentence(t) in lines.get(s if isinstance(s, str) and s else "", ())
+                     for t, s in zip(texts, sources)], dtype=bool)
+
+
+def new_boilerplate(sentences: pd.DataFrame, cfg: Config) -> dict[str, list[str]]:
+    """The lines the new batch itself repeats per source (the boilerplate rule of analyze), normalised."""
+    from .topics.text import normalize_sentence, repeated_mask
+
+    texts = sentences["text"].astype(str).tolist()
+    docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))
+    sources = sentences["source"].tolist() if "source" in sentences.columns else [None] * len(texts)
+    out: dict[str, set] = {}
+    for i in np.flatnonzero(repeated_mask(texts, docs, sources, cfg.topics.boilerplate_min_documents)):
+        out.setdefault(sources[i] if isinstance(sources[i], str) and sources[i] else "", set()).add(
+            normalize_sentence(texts[i]))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _add_boilerplate(run_dir: Path, learned: dict, new: dict, info: dict) -> None:
+    """The applied run's copy of the model keeps the parent's boilerplate lines and the new batch's, so a
+    chain of applies (week after week) keeps every line learned so far."""
+    from .topic_model import INFO_FILE, boilerplate_record
+
+    lines = {k: set(v) for k, v in learned.items()}
+    for k, v in new.items():
+        lines.setdefault(k, set()).update(v)
+    min_documents = (info.get("boilerplate") or {}).get("min_documents")
+    info = {**info, "boilerplate": boilerplate_record(lines, min_documents)}
+    path = run_dir / store.TOPIC_MODEL_DIR / INFO_FILE
+    path.write_text(json.dumps(info, indent=2), encoding="utf-8")
 
 
 def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Path | None = None,
@@ -125,7 +176,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     from .compare import default_comparisons
     from .corpus.ingest import ingest
     from .pipeline import _check_documents, base_meta, embed_step, frame_step, prepare_run_dir, write_run
-    from .topic_model import assign_topics, read_topic_model_info
+    from .topic_model import assign_topics, read_topic_model_info, saved_boilerplate
     from .topics.documents import attribute_to_main, document_topics
 
     parent = Path(parent_dir)
@@ -143,11 +194,16 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     sentences = result.sentences
     parent_topics = store.read_tables(parent, ["topics"])["topics"]
     long_enough = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
-    filler = new_filler(sentences.iloc[rows], cfg, parent_topics) & long_enough
+    learned = saved_boilerplate(info)
+    filler = new_filler(sentences.iloc[rows], cfg, parent_topics, learned) & long_enough
+    from_parent = parent_lines_mask(sentences.text.iloc[rows].astype(str).tolist(),
+                                    sentences.source.iloc[rows].tolist() if "source" in sentences.columns else None,
+                                    learned) & long_enough
     keep = long_enough & ~filler
     sel = rows[keep]
     say(f"Assigning {len(sel)} sentences to the {len(info['topics'])} topics of {parent} (no refitting; "
-        f"{int(filler.sum())} filler sentences stay unclustered, as in analyze)")
+        f"{int(filler.sum())} filler sentences stay unclustered, as in analyze, {int(from_parent.sum())} of them "
+        "boilerplate lines of the parent run)")
     topic = np.full(len(sentences), -1, dtype=np.int64)
     prob = np.zeros(len(sentences))
     topic[sel], prob[sel] = assign_topics(parent, sentences.text.iloc[sel].tolist(), vectors[keep], info)
@@ -164,9 +220,12 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
     meta.update(embedding=emb_info, topics={"clustered": int(len(sel)), "topics": len(info["topics"]),
                                             "outlier_share": round(outliers, 4), "filler": int(filler.sum()),
+                                            "parent_boilerplate": int(from_parent.sum()),
                                             "applied_from": str(parent)})
     frames_parent = meta_parent.get("frames")
-    if frames_parent:
+    if frames_parent and not frames_parent.get("catalogs"):  # the parent matched no frames: neither does its child
+        meta["frames"] = {"catalogs": [], "note": f"The parent run {parent} matched no frames, so this run has none."}
+    elif frames_parent:
         frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, frames_parent["catalogs"],
                                                   cfg, say, thresholds=frames_parent.get("thresholds"))
         tables.update(frame_tables)
@@ -176,5 +235,6 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     meta["topic_model"] = {**meta_parent.get("topic_model", {}), "applied_from": str(parent.resolve())}
     done = write_run(run_dir, tables, meta, cfg, say)
     shutil.copytree(parent / store.TOPIC_MODEL_DIR, Path(run_dir) / store.TOPIC_MODEL_DIR, dirs_exist_ok=True)
+    _add_boilerplate(Path(run_dir), learned, new_boilerplate(sentences.iloc[rows], cfg), info)
     say(f"{len(sel)} sentences assigned; {outliers:.0%} below the topics' similarity floor (topic -1)")
     return done

@@ -3,8 +3,12 @@
 ``RUN/topic_model/`` holds the BERTopic model in its safetensors
 serialization (topics, topic embeddings, c-TF-IDF and config; no pickle, so
 loading it runs no code) and ``framing.json``: the embedder identity the
-topic embeddings live in, the words a sentence needs to be clustered, and
-``min_similarity``. A saved BERTopic model assigns a new sentence to the
+topic embeddings live in, the words a sentence needs to be clustered,
+``min_similarity``, and ``boilerplate``: the lines each source repeated across
+its documents in the fitted corpus (the boilerplate rule,
+``topics.boilerplate_min_documents``; normalised as
+:func:`framing.topics.text.normalize_sentence`), which ``framing apply`` keeps
+out of the topics in new batches as analyze kept them out of the fit. A saved BERTopic model assigns a new sentence to the
 topic whose embedding is most similar (cosine); framing keeps it an outlier
 (-1) when that similarity is below what 95% of the fitted members of their
 own topic reach (:data:`SIMILARITY_QUANTILE`), so unrelated text does not
@@ -91,10 +95,36 @@ def save_run_topic_model(run_dir: str | Path, modeler, embeddings: np.ndarray, e
         "similarity_quantile": SIMILARITY_QUANTILE,
         "topics": topics, "row_topics": row_topics,
         "bertopic_topics_match": sorted(int(t) for t in getattr(model, "topic_labels_", {}) if int(t) >= 0) == topics,
+        "boilerplate": boilerplate_record(getattr(modeler, "boilerplate_by_source_", {}),
+                                          modeler.config.boilerplate_min_documents),
         "created": store.utc_now(),
     }
     (folder / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
     return {"dir": store.TOPIC_MODEL_DIR, **{k: info[k] for k in ("serialization", "embedder", "min_similarity", "topics")}}
+
+
+def boilerplate_record(lines: dict, min_documents: int | None) -> dict:
+    """framing.json's ``boilerplate``: the rule's setting and the normalised lines per source (``""``: none).
+
+    >>> boilerplate_record({"nyt": ["continue reading the main story"]}, 3)["lines"]
+    {'nyt': ['continue reading the main story']}
+    """
+    return {"min_documents": min_documents,
+            "lines": {str(k): sorted({str(x) for x in v}) for k, v in sorted(lines.items()) if len(v)}}
+
+
+def saved_boilerplate(info: dict) -> dict[str, frozenset]:
+    """The saved boilerplate lines per source from framing.json (empty for a model saved without them).
+
+    A malformed entry is an error naming the file's key, not a silent skip.
+    """
+    record = info.get("boilerplate") or {}
+    lines = record.get("lines", {}) if isinstance(record, dict) else None
+    if not isinstance(lines, dict) or not all(isinstance(v, list) and all(isinstance(x, str) for x in v)
+                                              for v in lines.values()):
+        raise RunStoreError(f"{store.TOPIC_MODEL_DIR}/{INFO_FILE}: 'boilerplate.lines' must map each source to a list "
+                            "of lines; rerun the analysis to write it again.")
+    return {str(k): frozenset(v) for k, v in lines.items()}
 
 
 def read_topic_model_info(run_dir: str | Path) -> dict:

@@ -225,6 +225,9 @@ class TopicModeler:
         documents (see :func:`framing.topics.text.repeated_mask`).
     boilerplate_forms_ : frozenset of str
         The normalised boilerplate sentences; :meth:`transform` leaves them unclustered too.
+    boilerplate_by_source_ : dict of str to list of str
+        The same per source (``""``: no source), sorted; saved with the run's topic model so that
+        ``framing apply`` drops them in new batches too.
     outliers_ : int
         Clustered sentences HDBSCAN left as outliers (before any reduction).
     merged_ : list of lists of int
@@ -312,6 +315,11 @@ class TopicModeler:
         boilerplate = repeated_mask(texts, doc_ids, sources, cfg.boilerplate_min_documents) & long_enough
         self.boilerplate_ = boilerplate & ~filler
         self.boilerplate_forms_ = frozenset(normalize_sentence(texts[i]) for i in np.flatnonzero(boilerplate))
+        by_source: dict[str, set] = {}
+        for i in np.flatnonzero(boilerplate):
+            src = sources[i] if sources is not None and isinstance(sources[i], str) else ""
+            by_source.setdefault(src, set()).add(normalize_sentence(texts[i]))
+        self.boilerplate_by_source_ = {k: sorted(v) for k, v in sorted(by_source.items())}
         filler = filler | boilerplate
         self.filler_ = filler
         rows = np.flatnonzero(long_enough & ~filler)

@@ -111,3 +111,52 @@ def test_apply_keeps_new_filler_unclustered_like_analyze(tiny_run, tmp_path):
     meta = json.loads((tmp_path / "applied" / "run.json").read_text())
     assert meta["topics"]["filler"] >= 2
     assert (tmp_path / "applied" / "tables" / "document_topics.parquet").is_file()
+
+
+BOILERPLATE = "Support our independent reporting and subscribe to the weekly newsletter today."
+
+
+def _paragraphs():
+    return [p.replace("\n", " ") for name in ("alpha.txt", "beta.txt", "gamma.txt")
+            for p in (TINY / name).read_text(encoding="utf-8").split("\n\n") if len(p.split()) >= 12]
+
+
+def test_apply_drops_the_parent_runs_boilerplate_lines(tmp_path):
+    from framing.config import load_config
+    from framing.pipeline import analyze
+
+    from .conftest import FAST
+
+    paras = _paragraphs()
+    parent_records = [{"id": f"p{i}", "source": "alpha-news", "text": f"{p}\n\n{BOILERPLATE}"}
+                      for i, p in enumerate(paras[:-1])]
+    assert len(parent_records) >= 3  # the rule's minimum: printed beside own text in 3 documents of the source
+    corpus = tmp_path / "parent.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in parent_records), encoding="utf-8")
+    overrides = [f"{k.replace('__', '.')}={v}" for k, v in FAST.items()]
+    parent = analyze([corpus], load_config(overrides=overrides), tmp_path / "parent").run_dir
+    info_path = parent / "topic_model" / "framing.json"
+    info = json.loads(info_path.read_text())
+    line = "support our independent reporting and subscribe to the weekly newsletter today"
+    assert info["boilerplate"]["lines"] == {"alpha-news": [line]} and info["boilerplate"]["min_documents"] == 3
+    info["min_similarity"] = -1.0  # every sentence the model sees gets a topic: only the rules keep one out
+    info_path.write_text(json.dumps(info))
+    # The new batch prints the line once: the batch alone cannot learn it is boilerplate.
+    new = tmp_path / "week.jsonl"
+    new.write_text(json.dumps({"id": "n1", "source": "alpha-news", "text": f"{paras[-1]}\n\n{BOILERPLATE}"}),
+                   encoding="utf-8")
+    apply_run(parent, [new], out=tmp_path / "applied")
+    s = framing.load_run(tmp_path / "applied").sentences
+    assert (s[s.text == BOILERPLATE].topic == -1).all() and (s.text == BOILERPLATE).sum() == 1
+    assert (s[(s.text != BOILERPLATE) & (s.n_words >= 5)].topic >= 0).any()
+    meta = json.loads((tmp_path / "applied" / "run.json").read_text())
+    assert meta["topics"]["parent_boilerplate"] == 1
+    kept = json.loads((tmp_path / "applied" / "topic_model" / "framing.json").read_text())
+    assert kept["boilerplate"]["lines"] == {"alpha-news": [line]}  # kept for the next batch
+    # Without the saved lines (a model saved by an older framing) the line is an ordinary sentence again.
+    del info["boilerplate"]
+    info_path.write_text(json.dumps(info))
+    apply_run(parent, [new], out=tmp_path / "applied-without")
+    without = json.loads((tmp_path / "applied-without" / "run.json").read_text())["topics"]
+    assert without["parent_boilerplate"] == 0 and without["filler"] == meta["topics"]["filler"] - 1
+    assert without["clustered"] == meta["topics"]["clustered"] + 1
