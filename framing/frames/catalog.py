@@ -25,7 +25,9 @@ accepted for ``catalog``.
 A frame that is the parent of other frames may omit ``examples``: it is then
 a narrative whose matches are the union of its sub-narratives'.
 ``counters`` declares opposition (a frame and its rebuttal): it names frames
-of the same file, and the relation is symmetric (declare it on either side).
+of this file or of another catalog used with it (a file of rebuttals beside a
+bundled catalog), checked when catalogs are loaded together
+(:func:`merge_catalogs`); the relation is symmetric (declare it on either side).
 Outlet-against-audience comparisons use it to tell comments that *contest*
 an article's frame from comments that take it up (:mod:`framing.compare.audience`).
 
@@ -126,6 +128,11 @@ class FrameCatalog:
         """Whether any frame declares a counter-frame."""
         return any(f.counters for f in self.frames)
 
+    def external_counters(self) -> list[tuple[str, str]]:
+        """(frame id, counter id) pairs whose counter-frame is not in this catalog (another catalog must define it)."""
+        ids = set(self.ids)
+        return [(f.id, c) for f in self.frames for c in f.counters if c not in ids]
+
     def children(self, frame_id: str) -> list[Frame]:
         return [f for f in self.frames if f.parent == frame_id]
 
@@ -202,9 +209,8 @@ def _frame(raw, path, catalog: str, index: int) -> Frame:
         raise _fail(path, "'aliases' must be a list of other names of the frame (label names in coded data).",
                     frame_id, "aliases", line)
     counters = raw.get("counters") or []
-    if not isinstance(counters, list) or not all(isinstance(c, str) and c.strip() for c in counters):
-        raise _fail(path, "'counters' must be a list of ids of frames (of this file) that rebut this one.",
-                    frame_id, "counters", line)
+    if not isinstance(counters, list) or not all(isinstance(c, str) and ID_PATTERN.match(c.strip()) for c in counters):
+        raise _fail(path, "'counters' must be a list of ids of frames that rebut this one.", frame_id, "counters", line)
     parent = raw.get("parent")
     if parent is not None and not isinstance(parent, str):
         raise _fail(path, "'parent' must be the id of another frame.", frame_id, "parent", line)
@@ -244,12 +250,8 @@ def _structure_problems(frames: list[tuple[Frame, int | None]], languages: list[
             elif by_id[frame.parent].parent is not None:
                 problems.append(str(_fail(path, "the taxonomy has two levels: a parent cannot itself have a parent.",
                                           frame.id, "parent", line)))
-        for other in frame.counters:
-            if other == frame.id:
-                problems.append(str(_fail(path, "a frame cannot counter itself.", frame.id, "counters", line)))
-            elif other not in by_id:
-                problems.append(str(_fail(path, f"counter-frame '{other}' is not a frame of this file; name the id "
-                                                "of a frame defined here.", frame.id, "counters", line)))
+        if frame.id in frame.counters:
+            problems.append(str(_fail(path, "a frame cannot counter itself.", frame.id, "counters", line)))
         if not frame.anchors and frame.id not in parents:
             problems.append(str(_fail(path, "missing examples: add positive anchor statements (several per language).",
                                       frame.id, "examples", line)))
@@ -338,6 +340,13 @@ def merge_catalogs(catalogs: list[FrameCatalog]) -> FrameCatalog:
                 raise CatalogError(f"Frame id '{frame.id}' is defined in both {owner[frame.id]} and "
                                    f"{', '.join(cat.paths) or cat.name}; rename one of them.")
             owner[frame.id] = ", ".join(cat.paths) or cat.name
+    for cat in catalogs:
+        for frame_id, other in cat.external_counters():
+            if other not in owner:
+                raise CatalogError(f"Frame catalog {', '.join(cat.paths) or cat.name} / frame '{frame_id}' / field "
+                                   f"'counters': counter-frame '{other}' is in none of the catalogs used "
+                                   f"({', '.join(c.name for c in catalogs)}); fix the id or load the catalog "
+                                   "that defines it too.")
     if len(catalogs) == 1:
         return catalogs[0]
     langs = tuple(dict.fromkeys(lang for c in catalogs for lang in c.languages))

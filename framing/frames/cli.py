@@ -31,6 +31,10 @@ def validate(file: Path = typer.Argument(..., help="Catalog YAML file to check."
                f"languages: {', '.join(cat.languages) or 'not declared'}.")
     if few:
         typer.echo(f"Note: fewer than 4 anchors in {', '.join(few)}; calibration is weak with few examples.")
+    outside = cat.external_counters()
+    if outside:
+        typer.echo("Note: counter-frames not defined in this file (load their catalog with it): "
+                   + ", ".join(f"{f} -> {c}" for f, c in outside) + ".")
 
 
 @frames_app.command("list")

@@ -73,7 +73,7 @@ def test_good_catalog_loads(tmp_path):
     (GOOD.replace("id: b", "id: B x"), r"field 'id'"),
     (GOOD.replace("frames:", "framez:"), r"non-empty 'frames' list"),
     (GOOD.replace("en: [one b, two b]", "en: one b"), r"must be a list of non-empty strings"),
-    (GOOD.replace("label: B", "label: B\n        counters: [zzz]"), r"frame 'b' / field 'counters': counter-frame 'zzz'"),
+    (GOOD.replace("label: B", "label: B\n        counters: [Not An Id]"), r"frame 'b' / field 'counters': 'counters' must"),
     (GOOD.replace("label: B", "label: B\n        counters: [b]"), r"frame 'b' / field 'counters': a frame cannot counter"),
     (GOOD.replace("label: B", "label: B\n        counters: a"), r"field 'counters': 'counters' must be a list"),
 ])
@@ -110,6 +110,20 @@ def test_counters_are_symmetric(tmp_path):
     assert cat.get("b").counters == ("a",) and cat.get("a").counters == ()
     assert cat.counters_of("a") == ["b"] and cat.counters_of("b") == ["a"] and cat.has_counters()
     assert not load_catalog(write(tmp_path, GOOD, "plain.yaml")).has_counters()
+
+
+def test_counters_may_name_frames_of_another_catalog_loaded_with_it(tmp_path):
+    rebuttal = GOOD.replace("catalog: t", "catalog: r").replace("id: a", "id: ra").replace("id: b", "id: rb")
+    rebuttal = write(tmp_path, rebuttal.replace("label: B", "label: B\n        counters: [a]"), "rebuttals.yaml")
+    base = write(tmp_path, GOOD, "base.yaml")
+    cat = load_catalogs([base, rebuttal])
+    assert cat.counters_of("a") == ["rb"] and cat.counters_of("rb") == ["a"]
+    assert load_catalog(rebuttal).external_counters() == [("rb", "a")]
+    with pytest.raises(CatalogError, match=r"rebuttals.yaml / frame 'rb' / field 'counters': counter-frame 'a' is in "
+                                           r"none of the catalogs used"):
+        load_catalogs([rebuttal])
+    result = CliRunner().invoke(frames_app, ["validate", str(rebuttal)])
+    assert result.exit_code == 0 and "counter-frames not defined in this file" in result.output and "rb -> a" in result.output
 
 
 def test_duplicate_ids_across_catalogs(tmp_path):
