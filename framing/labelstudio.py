@@ -4,7 +4,9 @@
 labelling config generated from the catalog and imports the tasks, in one
 command: ``POST /api/projects/`` (title, description, label_config), then
 ``POST /api/projects/ID/import`` (the tasks, JSON). The access token is read
-from the environment (``LABEL_STUDIO_API_KEY``), never from the command line:
+from the environment (``LABEL_STUDIO_API_KEY``), never from the command line
+(Label Studio 1.23 accepts only personal access tokens unless an administrator
+enables legacy tokens for the organization):
 a legacy token is sent as ``Authorization: Token ...``; a personal access
 token (a JWT refresh token) is first exchanged at ``POST /api/token/refresh/``
 for an access token sent as ``Authorization: Bearer ...``. Only the standard
@@ -51,8 +53,13 @@ def _call(url: str, payload: Any, headers: dict[str, str], what: str) -> Any:
             body = response.read().decode("utf-8") or "{}"
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace")[:500]
-        hint = (f" Check the token in ${TOKEN_ENV} (Account & Settings in Label Studio)."
-                if exc.code in (401, 403) else "")
+        hint = ""
+        if exc.code in (401, 403) and "legacy token" in detail.lower():
+            hint = (f" This Label Studio does not accept legacy tokens (recent versions, 1.23 among them, disable them by default): put a "
+                    f"personal access token in ${TOKEN_ENV} (Account & Settings > Personal Access Token), or enable "
+                    "legacy tokens in Organization > API Tokens Settings.")
+        elif exc.code in (401, 403):
+            hint = f" Check the token in ${TOKEN_ENV} (Account & Settings in Label Studio)."
         raise LabelStudioError(f"Label Studio refused to {what} ({url}: HTTP {exc.code}): {detail}{hint}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)

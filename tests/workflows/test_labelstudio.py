@@ -16,6 +16,7 @@ from framing.labelstudio import LabelStudioError, create_project
 runner = CliRunner()
 LEGACY = "d6f8a2622d39e9d89ff0dfef1a80ad877f4ee9e3"
 PAT = "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+DISABLED = "0123456789abcdef0123456789abcdef01234567"  # a legacy token where the organization disabled them
 
 
 class FakeLabelStudio(BaseHTTPRequestHandler):
@@ -38,6 +39,9 @@ class FakeLabelStudio(BaseHTTPRequestHandler):
         self.calls.append((self.path, self.headers.get("Authorization"), body))
         if self.path == "/api/token/refresh/":
             return self._answer(200, {"access": "access-123"} if body == {"refresh": PAT} else {})
+        if self.headers.get("Authorization") == f"Token {DISABLED}":  # the answer of Label Studio 1.23.2
+            return self._answer(401, {"status_code": 401, "version": "1.23.2", "detail": "Authentication token no "
+                                      "longer valid: legacy token authentication has been disabled for this organization"})
         if self.headers.get("Authorization") not in self.tokens:
             return self._answer(401, {"detail": "Invalid token."})
         if self.path == "/api/projects/":
@@ -86,6 +90,8 @@ def test_refused_token_and_unreachable_server_are_explained(label_studio, tiny_r
     url, _ = label_studio
     with pytest.raises(LabelStudioError, match=r"HTTP 401.*LABEL_STUDIO_API_KEY"):
         create_project(url, "wrong", "t", "<View/>", [])
+    with pytest.raises(LabelStudioError, match=r"HTTP 401.*does not accept legacy tokens.*personal access token"):
+        create_project(url, DISABLED, "t", "<View/>", [])
     with pytest.raises(LabelStudioError, match="Cannot reach Label Studio"):
         create_project("http://127.0.0.1:9", LEGACY, "t", "<View/>", [])
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
