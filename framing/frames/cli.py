@@ -6,6 +6,7 @@ subclasses that the main CLI prints as sentences.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import List, Optional
 
@@ -156,7 +157,8 @@ def evaluate_command(
 @frames_app.command("train")
 @user_errors
 def train(
-    catalog: Path = typer.Argument(..., help="Catalog YAML file (or a bundled catalog name); the model is saved beside it."),
+    catalog: Path = typer.Argument(..., help="Catalog YAML file (or a bundled catalog name); the model is saved beside "
+                                   "it (a bundled catalog is first copied to the working folder)."),
     labels: Path = typer.Option(..., "--labels", "-l", help="Coded items: CSV, JSONL or a Label Studio JSON export."),
     model: str = ModelOpt,
     run: Optional[Path] = RunOpt,
@@ -167,12 +169,18 @@ def train(
     set_: Optional[List[str]] = SetOpt,
 ) -> None:
     """Fit a per-frame classifier on coded examples; analyze then uses it (anchors for untrained frames)."""
-    from .train import save_trained, train_frames
+    from .train import save_trained, train_frames, trained_path, working_copy
 
     pooling = _pooling(pooling)
     cfg, path, cat, gold, corpus = _prepare_coded(catalog, labels, model, run, level, config, set_)
     trained = train_frames(cat, path, corpus, gold, seed=cfg.seed, pooling=pooling)
+    target, copied = working_copy(path)
+    if copied:
+        trained = dataclasses.replace(trained, path=trained_path(target))
     out = save_trained(trained)
+    if copied:
+        typer.echo(f"{path.stem} is a bundled catalog: it was copied to {target} and the model is saved beside "
+                   f"the copy. Analyze with --frames {target} to use it.")
     clf = trained.classifier
     typer.echo(f"Trained {len(clf.frame_ids_)} frames on {len(gold)} {corpus.level}s with {corpus.model}: "
                f"{', '.join(clf.frame_ids_)}. Saved {out}.")

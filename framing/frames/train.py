@@ -305,6 +305,41 @@ def trained_path(catalog_path: str | Path) -> Path:
     return p.with_name(p.stem + TRAINED_SUFFIX)
 
 
+def working_copy(catalog_path: str | Path, folder: str | Path | None = None) -> tuple[Path, bool]:
+    """The catalog file a trained model can be saved beside: never inside the installed package.
+
+    A bundled catalog (one of ``configs/frames``, package data in an
+    installation) is copied to ``folder`` (the working folder by default) and
+    the copy is returned with ``True``; the model then lives beside the copy,
+    and ``analyze --frames ./NAME.yaml`` uses it. A copy already there with
+    the same text is reused; one with other text is never overwritten.
+    Any other catalog is returned as it is, with ``False``.
+    """
+    from . import catalog as catalog_module
+
+    path = Path(catalog_path)
+    try:
+        bundled = path.resolve().parent == Path(catalog_module.CATALOG_DIR).resolve()
+    except OSError:
+        bundled = False
+    if not bundled:
+        return path, False
+    copy = Path(folder if folder is not None else Path.cwd()) / path.name
+    text = path.read_text(encoding="utf-8")
+    if copy.exists():
+        if copy.read_text(encoding="utf-8") != text:
+            raise CatalogError(f"{path.stem} is a bundled catalog, so its trained model is saved beside a copy in "
+                               f"the working folder, but {copy} already exists with other content. Train that "
+                               f"file (framing frames train {copy} ...) or run from another folder.")
+        return copy, True
+    try:
+        copy.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"Cannot copy the bundled catalog {path.stem} to {copy}: {exc.strerror}. "
+                           "Run from a writable folder.") from None
+    return copy, True
+
+
 def save_trained(trained: TrainedFrames) -> Path:
     """Write the model as JSON beside its catalog (atomically)."""
     from ..store import _atomic_target

@@ -219,3 +219,27 @@ def test_sentence_level_model_decides_documents_from_their_best_sentences(tmp_pa
     truth = pd.Series(Y[:, 0], index=[f"d{d:03d}" for d in range(len(Y))])
     assert (dec.loc[truth.index, "matched"].to_numpy() == truth.to_numpy()).mean() >= 0.9
     assert set(dec["method"]) == {"trained"}
+
+
+def test_cli_train_bundled_catalog_saves_beside_a_working_copy(tmp_path, data_dir, fake_model, monkeypatch):
+    from framing.frames import catalog as catalog_module
+
+    bundled = tmp_path / "package" / "frames"
+    bundled.mkdir(parents=True)
+    shutil.copy(data_dir / "tiny-catalog.yaml", bundled / "tiny.yaml")
+    monkeypatch.setattr(catalog_module, "CATALOG_DIR", bundled)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    args = ["train", "tiny", "--labels", str(data_dir / "coded-docs.jsonl"), "--model", "fake-frames",
+            "--level", "document", "--set", "embedding.cache=false"]
+    res = CliRunner().invoke(frames_app, args)
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in bundled.iterdir()) == ["tiny.yaml"]          # the installed catalogs are untouched
+    assert (work / "tiny.yaml").read_text() == (bundled / "tiny.yaml").read_text()
+    assert load_trained(work / "tiny.trained.json").classifier.frame_ids_
+    assert "copied to" in res.output and "--frames" in res.output
+    assert CliRunner().invoke(frames_app, args).exit_code == 0                # the same copy is reused
+    (work / "tiny.yaml").write_text((bundled / "tiny.yaml").read_text() + "\n# edited\n")
+    res = CliRunner().invoke(frames_app, args)
+    assert res.exit_code != 0 and "already exists with other content" in res.output
