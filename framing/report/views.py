@@ -297,7 +297,9 @@ COMPARE_VIEWS = {
     "compare_audience": ({"level": "group"}, ["by", "group", "kind", "label", "pages", "outlet_share_of_sentences",
                                               "outlet_ci_low", "outlet_ci_high", "audience_share_of_sentences",
                                               "audience_ci_low", "audience_ci_high", "difference", "ci_low", "ci_high",
-                                              "amplified_pages", "ignored_pages", "introduced_pages", "few_documents"],
+                                              "amplified_pages", "ignored_pages", "introduced_pages",
+                                              "contest_measurable", "contested_pages", "contest_share_of_comments",
+                                              "contest_ci_low", "contest_ci_high", "few_documents"],
                          ["by", "group", "kind", "item"], True),
 }
 
@@ -305,7 +307,8 @@ COMPARE_VIEWS = {
 # Value columns shown with their interval in one cell: "12.0% [5.0% – 20.0%]".
 INTERVALS = [("share_of_documents", "documents_ci_low", "documents_ci_high"), ("share_of_sentences", "ci_low", "ci_high"),
              ("outlet_share_of_sentences", "outlet_ci_low", "outlet_ci_high"),
-             ("audience_share_of_sentences", "audience_ci_low", "audience_ci_high"), ("difference", "ci_low", "ci_high")]
+             ("audience_share_of_sentences", "audience_ci_low", "audience_ci_high"), ("difference", "ci_low", "ci_high"),
+             ("contest_share_of_comments", "contest_ci_low", "contest_ci_high")]
 
 
 def _with_intervals(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
