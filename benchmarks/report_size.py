@@ -1,20 +1,22 @@
 """Size and render time of the report for a large run, and its load time in headless Chromium.
 
 Takes a run folder (e.g. reports/seeds) and grows its sentences table to N rows by repeating
-it with fresh ids and jittered map coordinates (the other tables unchanged), then renders the
-report and prints its size (and what it is made of: the packed plotly.js, figures and comparison
+it with fresh ids (the first copy keeps its own) and jittered map coordinates (the other tables
+unchanged), then renders the report and prints its size (and what it is made of: the packed plotly.js, figures and comparison
 blocks, and the rest of the page), the time to render it, and (when chromium is on the PATH) the
 time until the page has unpacked its blocks and every plot is drawn.
 
-    .venv/bin/python benchmarks/report_size.py reports/seeds --sentences 100000 [--out big.html]
+    .venv/bin/python benchmarks/report_size.py reports/seeds --sentences 100000 [--repeat 3] [--out big.html]
 
-Measured (2026-11-30, 2 shared cores under load; 10,000 map points):
+Measured (2026-11-30, 2 shared cores under load; 10,000 map points; drawn: median of 3):
 
-    run grown to 100k   page before  packed, full plotly.js  packed, partial plotly.js (now)
-    seeds               8.5 MB       2.7 MB                  1.4 MB (plotly 0.69, figures 0.45, rest 0.28)
-    climate-frames      10.1 MB      4.1 MB                  2.8 MB (plotly 0.69, figures 1.02, rest 1.03)
+    run grown to 100k   page before           packed + partial plotly.js (now)
+    seeds               8.7 MB, drawn 3.2 s   1.6 MB, drawn 1.9 s
+    climate-frames      11.4 MB, drawn 4.9 s  3.7 MB, drawn 4.2 s (plotly 0.69, figures 1.02,
+                                              comparison 0.13, contexts 0.31, HTML 1.57 MB)
 
-The README's Outputs section has the drawing times.
+"Before" is the report code of commit 527bc6f on the same grown tables, opened in the same browser
+session, interleaved with the new pages.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "report")
 def grow(sentences: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
     reps = -(-n // len(sentences))
     rng = np.random.default_rng(seed)
-    parts = [sentences.assign(sentence_id=sentences["sentence_id"].astype(str) + f"-{i}") for i in range(reps)]
+    # the first copy keeps its ids, so the quotes the other tables name (evidence, topics) still resolve
+    parts = [sentences if i == 0 else sentences.assign(sentence_id=sentences["sentence_id"].astype(str) + f"-{i}")
+             for i in range(reps)]
     big = pd.concat(parts, ignore_index=True).head(n)
     for c in ("map_x", "map_y"):
         big[c] = big[c] + rng.normal(0, 0.05, len(big))

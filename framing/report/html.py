@@ -4,7 +4,8 @@ Escaping is by construction: the templates are rendered with autoescaping on,
 so every value from the corpus or the run is escaped unless this module marks
 it safe. Only two things are: the page's own script (library code, checked to
 hold no ``</script`` or ``<!--``) and the packed data blocks. Those hold
-plotly.js, the figures and the two-source comparison, each gzip-compressed and
+plotly.js, the figures, the two-source comparison and the document context of
+the topics' and candidates' quotes, each gzip-compressed and
 base64-encoded (:func:`pack`): the base64 alphabet has no ``<``, ``&`` or
 quote, so nothing in a block can end it or become markup, and the page's
 script inflates them with the browser's ``DecompressionStream``, parses the
@@ -133,6 +134,25 @@ def _figure_json(figs: dict) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
+def pack_contexts(*sections: list[dict] | None) -> list[list[str]]:
+    """Move the document context of the quotes in ``sections`` (topics, candidates) into one list.
+
+    Each such quote gets ``ctx``, its index in the returned list of ``[before, text, after]``, and
+    the page carries the list packed: the page's script writes a context (with textContent) when
+    its "Open in its document" is opened. Those contexts are the largest part of the HTML of a run
+    with many topics (0.7 of 2.2 MB for climate-frames' 270 topics) and pack about fourfold. The
+    frames' evidence keeps its context inline.
+    """
+    contexts: list[list[str]] = []
+    for rows in sections:
+        for row in rows or []:
+            for q in row.get("quotes", []):
+                if not q.get("missing") and (q.get("before") or q.get("after")):
+                    q["ctx"] = len(contexts)
+                    contexts.append([q["before"], q["text"], q["after"]])
+    return contexts
+
+
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
 
@@ -186,15 +206,18 @@ def render_report(
     compare = views.side_by_side(tables)
     (plotly_text, plotly_packed), reportjs = _plotlyjs(trace_types(figs, compare)), _reportjs()
     frames = views.frames(tables, quotes)
+    topics, candidates = views.topics(tables, quotes), views.candidates(tables, quotes)
+    contexts = pack_contexts(topics, candidates)
     nav = [(a, label) for a, label in NAV if a != "evidence" or frames]
     html = _env().get_template("report.html.j2").render(
         title=title, meta={"corpus": text(meta.get("corpus"))}, csp=_csp([plotly_text, reportjs]),
         plotly_packed=plotly_packed, reportjs=Markup(reportjs),  # noqa: S704 - library code, checked for </script
         figure_packed=pack(_figure_json(figs)), figs=figs,
         compare=compare, compare_packed=pack(_json(compare)) if compare else "",
-        ov=views.overview(tables, meta), frames=frames, topics=views.topics(tables, quotes),
+        context_packed=pack(_json(contexts)) if contexts else "",
+        ov=views.overview(tables, meta), frames=frames, topics=topics,
         stability=views.stability_summary(tables, meta),
-        candidates=views.candidates(tables, quotes), cmp=views.compare_sections(tables),
+        candidates=candidates, cmp=views.compare_sections(tables),
         intervals=bool(prevalence and prevalence.has_ci), has_comments=_has_comments(tables),
         run=views.run_facts(meta), nav=nav,
     )

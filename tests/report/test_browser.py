@@ -52,6 +52,24 @@ def test_report_runs_clean_in_chromium(opened):
     assert page.evaluate("document.querySelectorAll('main img, main svg[onload], main script').length") == 0
 
 
+def test_a_topic_quote_opens_in_its_document(opened):
+    page, out = opened
+    details = "document.querySelector('#topics details[data-ctx]')"
+    i = int(page.evaluate(f"{details}.getAttribute('data-ctx')"))
+    before, said, after = json.loads(packed(out.read_text(encoding="utf-8"))["context-data"])[i]
+    page.evaluate(f"{details}.open = true")
+    page.evaluate("new Promise(function (r) { setTimeout(r, 200); })")
+    assert page.evaluate(f"{details}.querySelector('mark').textContent") == said
+    assert page.evaluate(f"{details}.querySelector('p').textContent") == before + said + after
+    # every packed context, hostile payloads included, opens as text
+    page.evaluate("document.querySelectorAll('details[data-ctx]').forEach(function (d) { d.open = true; })")
+    page.evaluate("new Promise(function (r) { setTimeout(r, 300); })")
+    assert page.evaluate("document.querySelectorAll('details[data-ctx]:not([data-filled])').length") == 0
+    assert page.evaluate("typeof window.__xss") == "undefined", "a corpus payload ran"
+    assert page.evaluate("document.querySelectorAll('main img, main svg[onload], main script').length") == 0
+    assert page.problems() == []
+
+
 def test_tables_search_and_sort_in_the_page(opened):
     page, _ = opened
     rows = "Array.from(document.querySelectorAll('#topics table.dt tbody tr'))"

@@ -74,8 +74,9 @@ def test_plotlyjs_packed_once_and_nothing_from_the_network(page):
         for i in range(0, len(whole) - 200, len(whole) // 7):  # no uncompressed plotly.js anywhere in the page
             assert whole[i:i + 200] not in page
     assert len(page.encode("utf-8")) < 1_000_000
-    assert len(SCRIPT_BLOCK.findall(page)) == 1 and page.count("<script") == 4  # + 3 packed blocks
-    assert [name for name, _ in PACKED_BLOCK.findall(page)] == ["plotly-js", "figure-data", "compare-data"]
+    assert len(SCRIPT_BLOCK.findall(page)) == 1 and page.count("<script") == 5  # + 4 packed blocks
+    assert [name for name, _ in PACKED_BLOCK.findall(page)] == ["plotly-js", "figure-data", "compare-data",
+                                                                 "context-data"]
     assert not re.search(r"<script[^>]*\bsrc=|<link\b|<iframe\b|@import|url\(http", page)
 
 
@@ -220,6 +221,24 @@ def test_quotes_open_in_their_document(page, tables):
     doc = tables["documents"].set_index("doc_id").loc[row.doc_id, "text"]
     assert htmllib.unescape(marked) == row.text
     assert doc[:row.start].endswith(htmllib.unescape(before).lstrip("…"))
+
+
+def test_topic_and_candidate_quotes_open_in_their_document_from_packed_context(page, tables):
+    contexts = json.loads(packed(page)["context-data"])
+    sents = tables["sentences"].set_index("sentence_id")
+    docs = tables["documents"].set_index("doc_id")["text"]
+    found = re.findall(r'id="q-([^"]+)">(?:(?!</blockquote>).)*?<details class="ctx" data-ctx="(\d+)">', page, re.DOTALL)
+    assert len(found) == len(contexts) > 0 and sorted(int(i) for _, i in found) == list(range(len(contexts)))
+    for sid, i in found:
+        before, said, after = contexts[int(i)]
+        row = sents.loc[htmllib.unescape(sid)]
+        doc = docs.loc[row.doc_id]
+        assert said == row.text and doc[:row.start].endswith(before.lstrip("…"))
+        assert doc[row.end:].startswith(after.rstrip("…"))
+    # corpus text as it is (payloads included): the page's script writes it with textContent only
+    assert any(raw in c for c in map("".join, contexts) for raw in PAYLOADS)
+    topics = page.split('<section id="topics">')[1].split("</section>")[0]
+    assert 'data-ctx="' in topics and "<mark>" not in topics  # the topics' contexts are packed, not inline
 
 
 def test_compare_data_is_the_tables(page, tables):

@@ -1,6 +1,6 @@
 /* framing report: draws the figures, makes tables searchable and sortable, and compares two
    sources side by side. Reads only the packed blocks of this page (gzip + base64: plotly.js, the
-   figures, the comparison), inflated with the browser's DecompressionStream; parses data with
+   figures, the comparison, quotes' document context), inflated with the browser's DecompressionStream; parses data with
    JSON.parse and writes text with textContent only (corpus text never becomes HTML); loads nothing. */
 (function () {
   "use strict";
@@ -273,7 +273,24 @@
     document.body.setAttribute("data-figures", "unsupported");
     return;
   }
-  Promise.all([unpack("plotly-js"), unpack("figure-data"), unpack("compare-data")]).then(function (got) {
+  /* Quotes whose document context is packed: written (as text) when first opened. */
+  function setupContexts(contexts) {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-ctx]"), function (d) {
+      var c = contexts[+d.getAttribute("data-ctx")];
+      if (!c) return;
+      d.addEventListener("toggle", function () {
+        if (!d.open || d.hasAttribute("data-filled")) return;
+        var p = el("p");
+        p.appendChild(document.createTextNode(c[0]));
+        p.appendChild(el("mark", null, c[1]));
+        p.appendChild(document.createTextNode(c[2]));
+        d.replaceChild(p, d.querySelector("p"));
+        d.setAttribute("data-filled", "");
+      });
+    });
+  }
+  Promise.all([unpack("plotly-js"), unpack("figure-data"), unpack("compare-data"), unpack("context-data")]).then(function (got) {
+    if (got[3]) setupContexts(JSON.parse(got[3]));
     /* plotly.js runs as an inline script: the page's CSP allows it by the hash of exactly this text. */
     var s = document.createElement("script");
     s.textContent = got[0];
