@@ -217,12 +217,14 @@ class Page:
 
     def wait_quiet(self, settle: float) -> None:
         """Wait until the report's script has finished (its body's ``data-figures``; a page without
-        packed figures has none to wait for) and every plot div holds a drawn plot, or the timeout;
-        then ``settle`` seconds more."""
+        packed figures has none to wait for) and every plot div holds a drawn plot, or drawing ended
+        without plots (``unsupported``, ``failed``: nothing more will come), or the timeout; then
+        ``settle`` seconds more."""
         end = time.monotonic() + self.b.timeout
-        expr = ("(!document.getElementById('figure-data') || document.body.hasAttribute('data-figures'))"
+        expr = ("['unsupported', 'failed'].indexOf(document.body.getAttribute('data-figures')) >= 0"
+                " || ((!document.getElementById('figure-data') || document.body.hasAttribute('data-figures'))"
                 " && Array.from(document.querySelectorAll('.plotly-graph-div'))"
-                ".every(function (d) { return d.querySelector('.main-svg'); })")
+                ".every(function (d) { return d.querySelector('.main-svg'); }))")
         while not self.evaluate(expr) and time.monotonic() < end:
             self._drain(0.3)
         self._drain(settle)
