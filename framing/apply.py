@@ -195,10 +195,11 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     parent_topics = store.read_tables(parent, ["topics"])["topics"]
     long_enough = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
     learned = saved_boilerplate(info)
-    filler = new_filler(sentences.iloc[rows], cfg, parent_topics, learned) & long_enough
-    from_parent = parent_lines_mask(sentences.text.iloc[rows].astype(str).tolist(),
-                                    sentences.source.iloc[rows].tolist() if "source" in sentences.columns else None,
-                                    learned) & long_enough
+    parent_lines = parent_lines_mask(sentences.text.iloc[rows].astype(str).tolist(),
+                                     sentences.source.iloc[rows].tolist() if "source" in sentences.columns else None,
+                                     learned)
+    filler = (new_filler(sentences.iloc[rows], cfg, parent_topics) | parent_lines) & long_enough
+    from_parent = parent_lines & long_enough
     keep = long_enough & ~filler
     sel = rows[keep]
     say(f"Assigning {len(sel)} sentences to the {len(info['topics'])} topics of {parent} (no refitting; "

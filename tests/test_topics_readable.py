@@ -24,7 +24,7 @@ from framing.topics import (
     stop_words_for,
     topic_diversity,
 )
-from topic_blobs import DIM, topical_blobs
+from topic_blobs import DIM, add_tight_blob, topical_blobs
 
 from framing.topics.text import DEFAULT_FILLER_PATTERNS, filler_mask
 
@@ -39,14 +39,8 @@ def corpus(seed: int = 0, per_blob: int = 14, filler_per_doc: int = 2):
     rng = np.random.default_rng(seed)
     dim = DIM
     texts, rows, docs, blobs = topical_blobs(rng, per_blob, dim)
-    filler_center = np.zeros(dim)
-    filler_center[5] = 8.0
-    for d in sorted(set(docs)):
-        for k in range(filler_per_doc):
-            texts.append(FILLER[(k + len(texts)) % len(FILLER)])
-            rows.append(filler_center + 0.1 * rng.normal(size=dim))
-            docs.append(d)
-            blobs.append(-1)
+    add_tight_blob(rng, texts, rows, docs, blobs, filler_per_doc,
+                   lambda k, sofar: FILLER[(k + len(sofar)) % len(FILLER)], dim)
     ids = [f"s{i:03d}" for i in range(len(texts))]
     return texts, np.asarray(rows, dtype=np.float32), ["en"] * len(texts), ids, docs, np.asarray(blobs)
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from framing.config import TopicsConfig
 from framing.topics import TopicModeler
-from topic_blobs import DIM, topical_blobs
+from topic_blobs import DIM, add_tight_blob, topical_blobs
 
 from framing.topics.text import normalize_sentence, repeated_mask
 
@@ -28,14 +28,8 @@ def corpus(seed: int = 0, per_blob: int = 14, template_per_doc: int = 2, source:
     rng = np.random.default_rng(seed)
     dim = DIM
     texts, rows, docs, blobs = topical_blobs(rng, per_blob, dim)
-    center = np.zeros(dim)
-    center[5] = 8.0
-    for d in sorted(set(docs)):
-        for k in range(template_per_doc):
-            texts.append(TEMPLATE if k % 2 == 0 else TEMPLATE.upper())
-            rows.append(center + 0.1 * rng.normal(size=dim))
-            docs.append(d)
-            blobs.append(-1)
+    add_tight_blob(rng, texts, rows, docs, blobs, template_per_doc,
+                   lambda k, _texts: TEMPLATE if k % 2 == 0 else TEMPLATE.upper(), dim)
     ids = [f"s{i:03d}" for i in range(len(texts))]
     return texts, np.asarray(rows, dtype=np.float32), ["en"] * len(texts), ids, docs, [source] * len(texts), np.asarray(blobs)
 

@@ -29,3 +29,19 @@ def topical_blobs(rng: np.random.Generator, per_blob: int = 14, dim: int = DIM):
             docs.append(f"{name}-{i % 2}")
             blobs.append(b)
     return texts, rows, docs, blobs
+
+
+def add_tight_blob(rng: np.random.Generator, texts: list, rows: list, docs: list, blobs: list, per_doc: int,
+                   text_for, dim: int = DIM, axis: int = 5) -> None:
+    """Append ``per_doc`` lines to every document, their vectors in one tight blob on ``axis`` (blob -1).
+
+    ``text_for(k, texts)`` gives the text of the document's ``k``-th line (``texts`` as appended so far).
+    """
+    center = np.zeros(dim)
+    center[axis] = 8.0
+    for d in sorted(set(docs)):
+        for k in range(per_doc):
+            texts.append(text_for(k, texts))
+            rows.append(center + 0.1 * rng.normal(size=dim))
+            docs.append(d)
+            blobs.append(-1)
