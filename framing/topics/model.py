@@ -42,6 +42,7 @@ import pandas as pd
 from ..config import TopicsConfig
 from ..errors import NotFittedError, TopicModelError, TopicWarning
 from ..runlog import quiet_import
+from .lean_import import import_bertopic
 from ..segment import count_words  # the same word count as sentences.n_words
 from .documents import attribute_to_main, cooccurrence_groups, unanchored_topics
 from .hierarchy import HIERARCHY_COLUMNS, empty_hierarchy, topic_hierarchy
@@ -120,7 +121,7 @@ def _reducer(config: TopicsConfig, params: ResolvedParams, n_components: int, se
 
 def _embedding_backend(encode: Callable[[list[str]], np.ndarray]):
     """BERTopic's embedder interface over the run's own ``encode`` (words for KeyBERTInspired and MMR)."""
-    BaseEmbedder = quiet_import("bertopic.backend").BaseEmbedder
+    BaseEmbedder = import_bertopic("bertopic.backend").BaseEmbedder
 
     class _RunEmbedder(BaseEmbedder):
         def embed(self, documents, verbose: bool = False) -> np.ndarray:
@@ -133,7 +134,7 @@ def _representation(config: TopicsConfig, seed: int, encode) -> dict | None:
     """The readable aspect (KeyBERTInspired, then MaximalMarginalRelevance); None without an encoder."""
     if config.representation != "keybert-mmr" or encode is None:
         return None
-    representation = quiet_import("bertopic.representation")
+    representation = import_bertopic("bertopic.representation")
     KeyBERTInspired, MaximalMarginalRelevance = representation.KeyBERTInspired, representation.MaximalMarginalRelevance
 
     # 30 c-TF-IDF candidates per topic are re-ranked by similarity to the topic's sentences, then
@@ -147,7 +148,7 @@ def _representation(config: TopicsConfig, seed: int, encode) -> dict | None:
 def _build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop_words, shape: tuple[int, int],
                     encode=None, cache=None):
     # bertopic's import ignores every UserWarning process-wide; keep its filters out of our process.
-    BERTopic = quiet_import("bertopic").BERTopic
+    BERTopic = import_bertopic().BERTopic
     HDBSCAN = quiet_import("hdbscan").HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -567,9 +568,7 @@ def save_bertopic(model, folder) -> None:
 def load_bertopic(folder):
     """Load a BERTopic model saved by :func:`save_bertopic`; it assigns topics by cosine similarity."""
     with _bertopic_quiet():  # it warns that no embedding model is given: framing passes embeddings
-        from bertopic import BERTopic
-
-        return BERTopic.load(str(folder))
+        return import_bertopic().BERTopic.load(str(folder))
 
 
 class _ErrorsOnly(logging.Filter):
