@@ -230,9 +230,11 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     sel = rows[keep]
     say(f"Clustering {len(sel)} sentences into topics (UMAP + HDBSCAN + c-TF-IDF)")
     encode = _cached_encoder(embedder, cfg) if embedder is not None else None
+    # One array for the model and for saving it with the run: at 140k sentences each copy is ~200 MB.
+    clustered = vectors if keep.all() else vectors[keep]
     model = TopicModeler(cfg.topics, seed=cfg.seed, encode=encode,
                          reduction_cache=reduction_cache_from_config(cfg.embedding)).fit(
-        sentences.text.iloc[sel].tolist(), vectors[keep], sentences.lang.iloc[sel].tolist(),
+        sentences.text.iloc[sel].tolist(), clustered, sentences.lang.iloc[sel].tolist(),
         sentences.sentence_id.iloc[sel].tolist(), doc_ids=sentences.doc_id.iloc[sel].tolist(),
         sources=sentences.source.iloc[sel].tolist() if "source" in sentences else None,
     )
@@ -241,7 +243,7 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     mx = np.full(len(sentences), np.nan)
     my = np.full(len(sentences), np.nan)
     if fitted is not None:
-        fitted.update(model=model, embeddings=vectors[keep])
+        fitted.update(model=model, embeddings=clustered)
     topic[sel], prob[sel] = model.labels_, model.probs_
     mx[sel], my[sel] = model.coords_[:, 0], model.coords_[:, 1]
     sentences = sentences.assign(topic=topic, topic_prob=prob, map_x=mx, map_y=my)
@@ -365,6 +367,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
 
 def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog) -> RunResult:
     from .compare import default_comparisons
+    from .memory import release_memory
     from .topics.documents import document_topics
 
     catalogs = list(cfg.frames.catalogs)
@@ -376,9 +379,12 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
         f"{counts['skipped']} skipped")
     log.stage = "embed"
     vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
+    release_memory()  # at 140k sentences the embedding stage leaves ~0.2 GiB of freed heap behind
     fitted: dict = {}
     log.stage = "topics"
     sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted, embedder=embedder)
+    _prepare_topic_model(fitted, emb_info)
+    release_memory()
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
               "document_topics": document_topics(sentences)}
     if cfg.topics.hierarchy and "model" in fitted:
@@ -398,9 +404,22 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
                 "has no frame tables. Name a catalog with --frames (e.g. news-frames).")
         say(note)
         meta["frames"] = {"catalogs": [], "note": note}
+    # Nothing after the frames embeds or reads the vectors: at 140k sentences ~200 MB and the model's weights.
+    getattr(embedder, "release", lambda: None)()
+    del vectors
+    release_memory()
     log.stage = "compare"
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
     return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted)
+
+
+def _prepare_topic_model(fitted: dict, emb_info: dict) -> None:
+    """Compute what saving the topic model needs now, and let go of the clustered embeddings."""
+    from .topic_model import prepare_topic_model
+
+    embeddings = fitted.pop("embeddings", None)
+    if embeddings is not None and getattr(fitted.get("model"), "model_", None) is not None:
+        fitted["info"] = prepare_topic_model(fitted["model"], embeddings, emb_info)
 
 
 def _roles(counts: dict) -> str:
@@ -414,11 +433,11 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
     The run is written into a folder beside ``run_dir`` that replaces it only
     when complete (see :func:`framing.store.staged_run`); run.json is written
     last and holds every warning ``log`` recorded. ``topic_model`` (``model``
-    and ``embeddings`` from :func:`topic_step`) is saved in ``RUN/topic_model/``
+    and ``embeddings`` from :func:`topic_step`, or ``info`` already prepared from them) is saved in ``RUN/topic_model/``
     (BERTopic safetensors + embedder identity) for ``framing apply``.
     """
     from .report import write_report
-    from .topic_model import save_run_topic_model
+    from .topic_model import save_run_topic_model, write_topic_model
 
     if log is not None:
         log.stage = "write"
@@ -426,8 +445,11 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
     meta["warnings"] = log.records if log is not None else []
     with store.staged_run(run_dir) as tmp:
         if topic_model and getattr(topic_model.get("model"), "model_", None) is not None:  # None: too little to cluster
-            meta["topic_model"] = save_run_topic_model(tmp, topic_model["model"], topic_model["embeddings"],
-                                                       meta.get("embedding", {}))
+            if "info" in topic_model:  # prepared right after the topic step (analyze)
+                meta["topic_model"] = write_topic_model(tmp, topic_model["model"], topic_model["info"])
+            else:
+                meta["topic_model"] = save_run_topic_model(tmp, topic_model["model"], topic_model["embeddings"],
+                                                           meta.get("embedding", {}))
         store.write_tables(tmp, tables)
         store.write_duckdb(tmp, tables)
         write_report(tables, meta, tmp / store.REPORT_FILE, title=cfg.report.title,

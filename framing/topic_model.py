@@ -54,9 +54,23 @@ def topic_centroids(embeddings: np.ndarray, labels: np.ndarray) -> tuple[np.ndar
     >>> ids, c.tolist()
     ([-1, 0], [[0.0, 2.0], [2.0, 0.0]])
     """
-    ids = sorted(int(t) for t in set(np.asarray(labels).tolist()))
-    centers = np.array([np.asarray(embeddings, dtype=np.float64)[labels == t].mean(axis=0) for t in ids])
+    labels = np.asarray(labels)
+    embeddings = np.asarray(embeddings)
+    ids = sorted(int(t) for t in set(labels.tolist()))
+    # Each topic's rows only, summed in float64 (a float64 copy of every row is ~350 MB at 113k sentences).
+    centers = np.array([embeddings[labels == t].mean(axis=0, dtype=np.float64) for t in ids])
     return centers, ids
+
+
+def _own_topic_similarity(embeddings: np.ndarray, centers: np.ndarray, rows: np.ndarray,
+                          chunk: int = 8192) -> np.ndarray:
+    """Cosine of each embedding to ``centers[rows]`` (its own topic), a chunk of rows at a time."""
+    unit_centers = _unit(centers)
+    out = np.empty(len(embeddings), dtype=np.float64)
+    for start in range(0, len(embeddings), chunk):
+        part = _unit(embeddings[start:start + chunk])
+        out[start:start + chunk] = (part * unit_centers[rows[start:start + chunk]]).sum(axis=1)
+    return out
 
 
 def nearest_topics(embeddings: np.ndarray, centers: np.ndarray, row_topics: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -71,23 +85,28 @@ def save_run_topic_model(run_dir: str | Path, modeler, embeddings: np.ndarray, e
 
     The model's topic embeddings are set to the centroids of the run's own topics (``labels_``), as
     BERTopic computes them when it fits, so that topics merged or dropped after fitting are right too;
-    ``framing.json`` lists the topic of each row (``row_topics``).
+    ``framing.json`` lists the topic of each row (``row_topics``). The same as
+    :func:`prepare_topic_model` followed by :func:`write_topic_model`.
     """
-    from .topics import save_bertopic
+    return write_topic_model(run_dir, modeler, prepare_topic_model(modeler, embeddings, embedding_info))
 
-    folder = Path(run_dir) / store.TOPIC_MODEL_DIR
-    if folder.exists():
-        shutil.rmtree(folder)
+
+def prepare_topic_model(modeler, embeddings: np.ndarray, embedding_info: dict) -> dict:
+    """Everything :func:`write_topic_model` needs from the clustered embeddings, computed now.
+
+    Sets the model's topic embeddings to the topics' centroids and returns ``framing.json``'s
+    content (without ``created``). ``analyze`` calls it right after the topic step, so the
+    clustered embeddings (about 200 MB at 140k sentences) need not be kept until the run is written.
+    """
     model = modeler.model_
     labels = np.asarray(modeler.labels_)
     centers, row_topics = topic_centroids(embeddings, labels)
     model.topic_embeddings_ = centers  # framing maps rows to topics with row_topics, never by position
-    save_bertopic(model, folder)
     clustered = labels >= 0
     rows = np.searchsorted(row_topics, labels[clustered])
-    sims = (_unit(np.asarray(embeddings)[clustered]) * _unit(centers)[rows]).sum(axis=1)  # to their own topic
+    sims = _own_topic_similarity(np.asarray(embeddings)[clustered], centers, rows)  # to their own topic
     topics = [t for t in row_topics if t >= 0]
-    info = {
+    return {
         "format": FORMAT, "serialization": "safetensors",
         "embedder": {k: embedding_info.get(k) for k in ("model", "name", "dim")},
         "min_sentence_words": int(modeler.config.min_sentence_words),
@@ -97,8 +116,18 @@ def save_run_topic_model(run_dir: str | Path, modeler, embeddings: np.ndarray, e
         "bertopic_topics_match": sorted(int(t) for t in getattr(model, "topic_labels_", {}) if int(t) >= 0) == topics,
         "boilerplate": boilerplate_record(getattr(modeler, "boilerplate_by_source_", {}),
                                           modeler.config.boilerplate_min_documents),
-        "created": store.utc_now(),
     }
+
+
+def write_topic_model(run_dir: str | Path, modeler, info: dict) -> dict:
+    """Write the model prepared by :func:`prepare_topic_model` into ``RUN/topic_model/``; returns run.json's summary."""
+    from .topics import save_bertopic
+
+    folder = Path(run_dir) / store.TOPIC_MODEL_DIR
+    if folder.exists():
+        shutil.rmtree(folder)
+    save_bertopic(modeler.model_, folder)
+    info = {**info, "created": store.utc_now()}
     (folder / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
     return {"dir": store.TOPIC_MODEL_DIR, **{k: info[k] for k in ("serialization", "embedder", "min_similarity", "topics")}}
 

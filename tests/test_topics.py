@@ -197,8 +197,10 @@ def test_umap_receives_the_seed():
     texts, emb, langs, ids, _ = make_corpus()
     cfg = TopicsConfig(reducer="umap", min_cluster_size=5, n_neighbors=10)
     tm = TopicModeler(cfg, seed=123).fit(texts, emb, langs, ids)
-    assert type(tm.model_.umap_model).__name__ == "UMAP"
-    assert tm.model_.umap_model.random_state == 123
+    # UMAP, with exact cosine neighbours below neighbors.EXACT_MAX_ROWS rows
+    assert type(tm.model_.umap_model).__name__ == "ExactNeighborsUMAP"
+    assert type(tm.model_.umap_model.umap).__name__ == "UMAP"
+    assert tm.model_.umap_model.umap.random_state == 123 and tm.model_.umap_model.exact_
     assert tm.coords_.shape == (len(ids), 2)
     assert len(set(tm.labels_.tolist()) - {-1}) == 3
 

@@ -61,6 +61,8 @@ def test_config_key_reaches_the_umap_reducer():
     reducer = _reducer(cfg, resolve_params(cfg, 1000), 5, 7, 1000)
     assert isinstance(reducer, SampledReducer)
     assert (reducer.max_rows, reducer.seed, reducer.reducer.random_state) == (500, 7, 7)
-    assert type(_reducer(TopicsConfig(), resolve_params(TopicsConfig(), 1000), 5, 7, 1000)).__name__ == "UMAP"
+    # Without a sample: UMAP on every row, with exact neighbours (framing.topics.neighbors).
+    plain = _reducer(TopicsConfig(), resolve_params(TopicsConfig(), 1000), 5, 7, 1000)
+    assert type(plain).__name__ == "ExactNeighborsUMAP" and type(plain.umap).__name__ == "UMAP"
     with pytest.raises(ConfigError, match="umap_sample"):
         load_config(overrides=["topics.umap_sample=5"])

@@ -267,6 +267,10 @@ class SentenceTransformerEmbedder:
         )
         return check_output(vectors, len(items), self.dim, self.display_name)
 
+    def release(self) -> None:
+        """Let go of the loaded model (its memory); the next ``encode`` loads it again."""
+        self._model = None
+
     def __getstate__(self) -> dict:
         # Sent to Dask workers without the loaded model; each worker loads it on first use.
         return {**self.__dict__, "_model": None}

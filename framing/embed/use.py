@@ -104,6 +104,10 @@ class UniversalSentenceEncoder:
             ) from exc
         return check_output(vectors, len(items), self.dim, "use-multilingual")
 
+    def release(self) -> None:
+        """Let go of the loaded model (its memory); the next ``encode`` loads it again."""
+        self._model = None
+
     def __getstate__(self) -> dict:
         # Sent to Dask workers without the loaded model; each worker loads it on first use.
         return {**self.__dict__, "_model": None}

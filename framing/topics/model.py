@@ -116,6 +116,10 @@ def _reducer(config: TopicsConfig, params: ResolvedParams, n_components: int, se
         from .sampling import SampledReducer
 
         umap = SampledReducer(umap, config.umap_sample, seed)  # clustering at scale: fit on a sample
+    elif config.metric == "cosine":
+        from .neighbors import ExactNeighborsUMAP
+
+        umap = ExactNeighborsUMAP(umap)  # exact neighbours by one matrix product, no per-process compiling
     return umap if cache is None else CachedReducer(umap, cache)
 
 

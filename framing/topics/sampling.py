@@ -25,6 +25,7 @@ import logging
 import numpy as np
 
 from ..errors import NotFittedError
+from ..memory import release_memory
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class SampledReducer:
         for start in range(0, len(rest), CHUNK):
             part = rest[start:start + CHUNK]
             out[part] = np.asarray(self.reducer.transform(x[part]), dtype=np.float32)
+            release_memory()  # each chunk's search and layout leave freed heap behind
         self.embedding_ = out
         return out
 
