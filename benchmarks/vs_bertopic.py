@@ -51,14 +51,14 @@ FRAMING = [sys.executable, "-c", "import sys; sys.argv[0] = 'framing'; from fram
 
 
 def measured(cmd: list[str], env: dict | None = None, log: Path | None = None) -> tuple[float, float, int]:
-    """Run ``cmd``; return (wall seconds, peak RSS in GB, exit status)."""
+    """Run ``cmd``; return (wall seconds, peak RSS in GB (10^9 bytes, the target's unit), exit status)."""
     start = time.perf_counter()
     with open(log or os.devnull, "w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024 / 1024, proc.returncode  # ru_maxrss is in KiB on Linux
+    return wall, usage.ru_maxrss * 1024 / 1e9, proc.returncode  # ru_maxrss is in KiB on Linux
 
 
 def plain_bertopic(texts_file: str, spec: str, seed: int, result_file: str) -> None:
@@ -163,7 +163,7 @@ def report(corpus: str, n: int, spec: str, a: dict, b: dict, c: dict) -> None:
     ba, cb = b["wall"] / a["wall"], c["wall"] / b["wall"]
     ok = lambda good: "met" if good else "NOT met"  # noqa: E731
     print()
-    print(f"| {corpus} ({n} sentences, {spec}) | wall s | peak GB | topics | stages (s) |")
+    print(f"| {corpus} ({n} sentences, {spec}) | wall s | peak GB (10^9 B) | topics | stages (s) |")
     print("|---|---:|---:|---:|---|")
     for label, r in (("(a) plain BERTopic", a), ("(b) framing, cold cache", b), ("(c) framing, warm cache", c)):
         print(f"| {label} | {r['wall']:.1f} | {r['peak_gb']:.2f} | {r['topics']} | {fmt_stages(r['stages'])} |")

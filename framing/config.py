@@ -123,6 +123,7 @@ class EmbeddingConfig(Section):
     """``auto`` picks the English model when at least this share of sentences is English."""
     batch_size: int = Field(64, ge=1)
     cache: bool = True
+    """Keep embeddings, UMAP reductions, split corpora and topic fits on disk and reuse them (README: Embedding cache)."""
     cache_dir: str | None = None
     """None uses the user's cache directory (platformdirs)."""
     device: str = "cpu"

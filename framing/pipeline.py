@@ -213,25 +213,65 @@ def _cached_encoder(embedder, cfg: Config) -> Callable[[list[str]], np.ndarray]:
 
 
 def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, cfg: Config,
-               say: Say, fitted: dict | None = None, embedder=None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+               say: Say, fitted: dict | None = None, embedder=None,
+               cache: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Cluster the embedded sentences that have enough words; add topic columns.
 
     Returns the sentences with ``topic``, ``topic_prob``, ``map_x``, ``map_y``,
     the topics table (with the sources of each topic) and run.json info.
-    ``fitted``, when given, receives the fitted ``model`` and the clustered ``embeddings``
-    (to save the topic model with the run).
+    ``fitted``, when given, receives the fitted ``model``, the clustered ``embeddings``
+    (to save the topic model with the run) and the ``hierarchy`` table.
     ``embedder`` gives the readable keywords (KeyBERTInspired + MMR); without it they are c-TF-IDF's.
+    ``cache`` reads the results of the same fit from the topic cache (:mod:`framing.topics.step_cache`);
+    ``fitted`` then receives the cached ``model_dir`` instead of the model, and on a miss a ``store``
+    callback that keeps the results once the run has saved its topic model.
     """
-    from .topics import TopicModeler
-    from .topics.reduction_cache import reduction_cache_from_config
+    from .topics.step_cache import OUTPUT_COLUMNS, read_entry, topic_cache_dir, topic_step_key
 
     n_words = sentences.n_words.to_numpy()[rows]
     keep = n_words >= cfg.topics.min_sentence_words
     sel = rows[keep]
-    say(f"Clustering {len(sel)} sentences into topics (UMAP + HDBSCAN + c-TF-IDF)")
-    encode = _cached_encoder(embedder, cfg) if embedder is not None else None
     # One array for the model and for saving it with the run: at 140k sentences each copy is ~200 MB.
     clustered = vectors if keep.all() else vectors[keep]
+    folder = None
+    directory = topic_cache_dir(cfg.embedding) if cache else None
+    if directory is not None:
+        name = getattr(embedder, "name", None) if embedder is not None else None
+        folder = directory / topic_step_key(sentences.iloc[sel], clustered, name, cfg)
+        found = read_entry(folder)
+        if found is not None:
+            say(f"Topics of these {len(sel)} sentences read from the topic cache (same sentences, embeddings, "
+                "settings and code)")
+            columns = {c: np.full(len(sentences), -1 if c == "topic" else (0.0 if c == "topic_prob" else np.nan))
+                       for c in OUTPUT_COLUMNS}
+            for c in OUTPUT_COLUMNS:
+                columns[c] = columns[c].astype(found["assign"][c].dtype)
+                columns[c][sel] = found["assign"][c].to_numpy()
+            if fitted is not None:
+                fitted.update(hierarchy=found["hierarchy"], model_dir=found["model_dir"])
+            return sentences.assign(**columns), found["topics"], found["info"]
+    out, topics, info, model = _fit_topic_step(sentences, clustered, sel, cfg, say, embedder)
+    if fitted is not None:
+        fitted.update(model=model, embeddings=clustered, hierarchy=model.hierarchy_)
+        if folder is not None:
+            assign = out.iloc[sel][list(OUTPUT_COLUMNS)].reset_index(drop=True)
+            fitted["store"] = lambda model_dir: _store_topics(folder, assign, topics, model.hierarchy_, info, model_dir)
+    return out, topics, info
+
+
+def _store_topics(folder, assign, topics, hierarchy, info, model_dir) -> None:
+    from .topics.step_cache import write_entry
+
+    write_entry(folder, assign, topics, hierarchy, info, model_dir)
+
+
+def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndarray, cfg: Config, say: Say,
+                    embedder) -> tuple[pd.DataFrame, pd.DataFrame, dict, object]:
+    from .topics import TopicModeler
+    from .topics.reduction_cache import reduction_cache_from_config
+
+    say(f"Clustering {len(sel)} sentences into topics (UMAP + HDBSCAN + c-TF-IDF)")
+    encode = _cached_encoder(embedder, cfg) if embedder is not None else None
     model = TopicModeler(cfg.topics, seed=cfg.seed, encode=encode,
                          reduction_cache=reduction_cache_from_config(cfg.embedding)).fit(
         sentences.text.iloc[sel].tolist(), clustered, sentences.lang.iloc[sel].tolist(),
@@ -242,8 +282,6 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     prob = np.zeros(len(sentences), dtype=np.float64)
     mx = np.full(len(sentences), np.nan)
     my = np.full(len(sentences), np.nan)
-    if fitted is not None:
-        fitted.update(model=model, embeddings=clustered)
     topic[sel], prob[sel] = model.labels_, model.probs_
     mx[sel], my[sel] = model.coords_[:, 0], model.coords_[:, 1]
     sentences = sentences.assign(topic=topic, topic_prob=prob, map_x=mx, map_y=my)
@@ -262,7 +300,7 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
             "unanchored_topics_dropped": model.unanchored_,
             "min_cluster_size": model.params_.min_cluster_size if model.params_ else None,
             "quality": model.quality_}
-    return sentences, topics, info
+    return sentences, topics, info, model
 
 
 def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, topics: pd.DataFrame,
@@ -382,13 +420,14 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     release_memory()  # at 140k sentences the embedding stage leaves ~0.2 GiB of freed heap behind
     fitted: dict = {}
     log.stage = "topics"
-    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted, embedder=embedder)
+    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted, embedder=embedder,
+                                               cache=True)
     _prepare_topic_model(fitted, emb_info)
     release_memory()
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
               "document_topics": document_topics(sentences)}
-    if cfg.topics.hierarchy and "model" in fitted:
-        tables["topic_hierarchy"] = fitted["model"].hierarchy_
+    if cfg.topics.hierarchy and "hierarchy" in fitted:
+        tables["topic_hierarchy"] = fitted["hierarchy"]
     meta = base_meta(paths, cfg, result, command)
     meta.update(embedding=emb_info, topics=topic_info)
     if not catalogs and cfg.frames.default_catalog:
@@ -437,19 +476,25 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
     (BERTopic safetensors + embedder identity) for ``framing apply``.
     """
     from .report import write_report
-    from .topic_model import save_run_topic_model, write_topic_model
+    from .topic_model import copy_topic_model, save_run_topic_model, write_topic_model
 
     if log is not None:
         log.stage = "write"
     meta["tables"] = {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
     meta["warnings"] = log.records if log is not None else []
     with store.staged_run(run_dir) as tmp:
-        if topic_model and getattr(topic_model.get("model"), "model_", None) is not None:  # None: too little to cluster
+        topic_model = topic_model or {}
+        if topic_model.get("model_dir") is not None:  # read from the topic cache (analyze)
+            meta["topic_model"] = copy_topic_model(tmp, topic_model["model_dir"])
+        elif getattr(topic_model.get("model"), "model_", None) is not None:  # None: too little to cluster
             if "info" in topic_model:  # prepared right after the topic step (analyze)
                 meta["topic_model"] = write_topic_model(tmp, topic_model["model"], topic_model["info"])
             else:
                 meta["topic_model"] = save_run_topic_model(tmp, topic_model["model"], topic_model["embeddings"],
                                                            meta.get("embedding", {}))
+        if "store" in topic_model:  # a topic-cache miss: keep the results with the model just saved
+            saved = tmp / store.TOPIC_MODEL_DIR
+            topic_model["store"](saved if saved.is_dir() else None)
         store.write_tables(tmp, tables)
         store.write_duckdb(tmp, tables)
         write_report(tables, meta, tmp / store.REPORT_FILE, title=cfg.report.title,

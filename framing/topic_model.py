@@ -132,6 +132,18 @@ def write_topic_model(run_dir: str | Path, modeler, info: dict) -> dict:
     return {"dir": store.TOPIC_MODEL_DIR, **{k: info[k] for k in ("serialization", "embedder", "min_similarity", "topics")}}
 
 
+def copy_topic_model(run_dir: str | Path, source: str | Path) -> dict:
+    """Copy a topic model saved before (the topic cache's) into ``RUN/topic_model/``; returns run.json's summary."""
+    folder = Path(run_dir) / store.TOPIC_MODEL_DIR
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(source, folder)
+    info = json.loads((folder / INFO_FILE).read_text(encoding="utf-8"))
+    info["created"] = store.utc_now()
+    (folder / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
+    return {"dir": store.TOPIC_MODEL_DIR, **{k: info[k] for k in ("serialization", "embedder", "min_similarity", "topics")}}
+
+
 def boilerplate_record(lines: dict, min_documents: int | None) -> dict:
     """framing.json's ``boilerplate``: the rule's setting and the normalised lines per source (``""``: none).
 

@@ -230,6 +230,7 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     IngestResult
     """
     from ..cluster import build_sentences  # on the Dask workers under --scheduler, else here
+    from .ingest_cache import cached_split
     from .inputmap import input_offsets
     from .langid import LanguageIdentifier
     from .readers import read_inputs
@@ -237,14 +238,20 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     read = read_inputs(paths, cfg.corpus)
     corpus_configs = {(Path(p) / CORPUS_CONFIG_NAME).resolve() for p in paths}
     skipped = [s for s in read.skipped if Path(s.item).resolve() not in corpus_configs]
-    docs, split_skipped = documents_table(read.pages, cfg)
+
+    def split():
+        docs, split_skipped = documents_table(read.pages, cfg)
+        identifier = LanguageIdentifier(
+            cfg.language.languages, cfg.language.min_confidence, cfg.language.min_chars
+        )
+        sentences, unit_lang, unit_conf = build_sentences(docs, cfg, identifier, progress=progress)
+        docs = docs.assign(language=unit_lang.values, lang_confidence=unit_conf.values)
+        docs, sentences = input_offsets(docs, sentences, {p.page_id: _input_source(p) for p in read.pages})
+        return docs, sentences, split_skipped
+
+    # An unchanged corpus (same files, settings, code and library versions) is read back, not split again.
+    docs, sentences, split_skipped, _ = cached_split(read.inputs, cfg, split)
     skipped += split_skipped
-    identifier = LanguageIdentifier(
-        cfg.language.languages, cfg.language.min_confidence, cfg.language.min_chars
-    )
-    sentences, unit_lang, unit_conf = build_sentences(docs, cfg, identifier, progress=progress)
-    docs = docs.assign(language=unit_lang.values, lang_confidence=unit_conf.values)
-    docs, sentences = input_offsets(docs, sentences, {p.page_id: _input_source(p) for p in read.pages})
     log.info("ingest: %d pages, %d documents, %d sentences, %d skipped",
              len(read.pages), len(docs), len(sentences), len(skipped))
     return IngestResult(docs, sentences, skipped, list(read.inputs))

@@ -9,7 +9,9 @@ The only package that imports ``bertopic``, ``umap`` and ``hdbscan`` (inside
 - :mod:`~framing.topics.sizing`: cluster sizes that follow the corpus;
 - :mod:`~framing.topics.documents`: the ``document_topics`` table, merging and dropping topics by documents;
 - :mod:`~framing.topics.hierarchy`: the ``topic_hierarchy`` table;
-- :mod:`~framing.topics.quality`: NPMI coherence and diversity.
+- :mod:`~framing.topics.quality`: NPMI coherence and diversity;
+- :mod:`~framing.topics.neighbors`: exact cosine neighbours for UMAP below 30,000 sentences;
+- :mod:`~framing.topics.lean_import`: BERTopic imported without torch and transformers.
 
 Names are re-exported lazily, so ``framing.config`` can import the filler
 defaults without loading the model module.

@@ -42,10 +42,10 @@ import pandas as pd
 from ..config import TopicsConfig
 from ..errors import NotFittedError, TopicModelError, TopicWarning
 from ..runlog import quiet_import
-from .lean_import import import_bertopic
 from ..segment import count_words  # the same word count as sentences.n_words
 from .documents import attribute_to_main, cooccurrence_groups, unanchored_topics
 from .hierarchy import HIERARCHY_COLUMNS, empty_hierarchy, topic_hierarchy
+from .lean_import import import_bertopic
 from .quality import npmi_per_topic, quality_summary
 from .sizing import ResolvedParams, resolve_params
 from .text import (TOKEN_PATTERN, filler_mask, keyword_preprocessor, normalize_lang, normalize_sentence, readable_label,
