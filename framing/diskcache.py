@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import os
 import shutil
 import tempfile
@@ -72,3 +73,33 @@ def folder_written_whole(folder: Path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+ENTRY_FILE = "entry.json"
+
+
+def entry_checksums(folder: Path) -> dict[str, str]:
+    """The sha256 of every file in an entry folder (but its ``entry.json``), by path relative to it."""
+    return {p.relative_to(folder).as_posix(): sha256_file(p)
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ENTRY_FILE}
+
+
+def read_checked_entry(folder: Path, fmt: int) -> dict | None:
+    """An entry folder's ``entry.json`` once its format and the sha256 of all its files are checked.
+
+    None when there is no entry; ``ValueError`` (or ``OSError``, ``KeyError``) when it is damaged:
+    another format, a file missing, added or changed.
+    """
+    entry_file = folder / ENTRY_FILE
+    if not entry_file.exists():
+        return None
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    if entry.get("format") != fmt:
+        raise ValueError(f"format {entry.get('format')!r}")
+    found = entry_checksums(folder)
+    if sorted(found) != sorted(entry["sha256"]):
+        raise ValueError("files missing or added")
+    for name, digest in found.items():
+        if digest != entry["sha256"][name]:
+            raise ValueError(f"{name} does not match its sha256")
+    return entry

@@ -32,13 +32,13 @@ from typing import Callable
 
 import pandas as pd
 
-from ..diskcache import cache_subdir, folder_written_whole, sha256_file, versions
+from ..diskcache import ENTRY_FILE, cache_subdir, entry_checksums, folder_written_whole, read_checked_entry, versions
 from ..errors import CacheWarning, FramingWarning
 from .model import Skipped
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: checksums by file name
 SUBDIR = "ingest"
 #: The config sections ingest reads.
 SECTIONS = ("corpus", "structure", "language", "segment")
@@ -80,16 +80,10 @@ def ingest_cache_dir(embedding_cfg) -> Path | None:
 
 def read_entry(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Skipped]] | None:
     """The tables and skipped items of the entry in ``folder``; None when missing, or damaged (with a warning)."""
-    entry_file = folder / "entry.json"
-    if not entry_file.exists():
-        return None
     try:
-        entry = json.loads(entry_file.read_text(encoding="utf-8"))
-        if entry.get("format") != FORMAT:
-            raise ValueError(f"format {entry.get('format')!r}")
-        for name in _TABLES:
-            if sha256_file(folder / f"{name}.parquet") != entry["sha256"][name]:
-                raise ValueError(f"{name}.parquet does not match its sha256")
+        entry = read_checked_entry(folder, FORMAT)
+        if entry is None:
+            return None
         tables = [pd.read_parquet(folder / f"{name}.parquet") for name in _TABLES]
         skipped = [Skipped(**s) for s in entry["skipped"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -104,14 +98,12 @@ def write_entry(folder: Path, documents: pd.DataFrame, sentences: pd.DataFrame, 
     """Write an entry into ``folder`` whole or not at all (a temporary folder renamed into place)."""
     try:
         with folder_written_whole(folder) as tmp:
-            sums = {}
             for name, table in zip(_TABLES, (documents, sentences)):
                 table.to_parquet(tmp / f"{name}.parquet", index=False)
-                sums[name] = sha256_file(tmp / f"{name}.parquet")
-            entry = {"format": FORMAT, "sha256": sums,
+            entry = {"format": FORMAT, "sha256": entry_checksums(tmp),
                      "skipped": [{"item": s.item, "reason": s.reason, "stage": s.stage} for s in skipped],
                      "warnings": list(raised or [])}
-            (tmp / "entry.json").write_text(json.dumps(entry, indent=1), encoding="utf-8")
+            (tmp / ENTRY_FILE).write_text(json.dumps(entry, indent=1), encoding="utf-8")
     except OSError as exc:
         warnings.warn(f"Could not store the split corpus in {folder} ({exc}); the next run splits it again.",
                       CacheWarning, stacklevel=3)
@@ -138,7 +130,7 @@ def cached_split(inputs, cfg, split: Callable[[], tuple[pd.DataFrame, pd.DataFra
     found = read_entry(folder)
     if found is not None:
         logger.info("Documents and sentences read from %s (the same inputs, settings and code)", folder)
-        for record in json.loads((folder / "entry.json").read_text(encoding="utf-8")).get("warnings", []):
+        for record in json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8")).get("warnings", []):
             warnings.warn(record["message"], _category(record["category"]), stacklevel=3)
         return (*found, True)
     with warnings.catch_warnings(record=True) as raised:

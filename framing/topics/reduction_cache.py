@@ -31,7 +31,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import io
 import json
 import logging
@@ -42,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..diskcache import versions
 from ..errors import CacheWarning, NotFittedError
 
 logger = logging.getLogger(__name__)
@@ -50,16 +50,6 @@ FORMAT = 1
 SUBDIR = "reductions"
 _DIGEST = 16
 _VERSIONED = ("umap-learn", "pynndescent", "numba", "numpy", "scikit-learn")
-
-
-def _versions() -> dict[str, str]:
-    out = {}
-    for name in _VERSIONED:
-        try:
-            out[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            out[name] = "-"
-    return out
 
 
 def _plain(value):
@@ -87,7 +77,7 @@ def reduction_key(embeddings: np.ndarray, reducer) -> str:
     h = hashlib.sha256()
     params = reducer.get_params() if hasattr(reducer, "get_params") else {}
     head = {"format": FORMAT, "reducer": f"{type(reducer).__module__}.{type(reducer).__qualname__}",
-            "params": _plain(params), "versions": _versions(), "shape": list(x.shape)}
+            "params": _plain(params), "versions": versions(_VERSIONED), "shape": list(x.shape)}
     h.update(json.dumps(head, sort_keys=True).encode("utf-8"))
     h.update(x.tobytes())
     return h.hexdigest()

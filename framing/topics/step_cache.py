@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..diskcache import cache_subdir, folder_written_whole, sha256_file, versions
+from ..diskcache import ENTRY_FILE, cache_subdir, entry_checksums, folder_written_whole, read_checked_entry, versions
 from ..errors import CacheWarning
 
 logger = logging.getLogger(__name__)
@@ -70,10 +70,6 @@ def topic_cache_dir(embedding_cfg) -> Path | None:
     return cache_subdir(embedding_cfg, SUBDIR)
 
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "entry.json")
-
-
 def _as_lists(df: pd.DataFrame) -> pd.DataFrame:
     """Parquet gives list columns back as arrays; the topic step made Python lists."""
     for column in df.columns:
@@ -84,19 +80,10 @@ def _as_lists(df: pd.DataFrame) -> pd.DataFrame:
 
 def read_entry(folder: Path) -> dict | None:
     """The stored results in ``folder``; None when missing, or damaged (with a warning)."""
-    entry_file = folder / "entry.json"
-    if not entry_file.exists():
-        return None
     try:
-        entry = json.loads(entry_file.read_text(encoding="utf-8"))
-        if entry.get("format") != FORMAT:
-            raise ValueError(f"format {entry.get('format')!r}")
-        files = {p.relative_to(folder).as_posix(): p for p in _files(folder)}
-        if sorted(files) != sorted(entry["sha256"]):
-            raise ValueError("files missing or added")
-        for name, path in files.items():
-            if sha256_file(path) != entry["sha256"][name]:
-                raise ValueError(f"{name} does not match its sha256")
+        entry = read_checked_entry(folder, FORMAT)
+        if entry is None:
+            return None
         tables = {name: _as_lists(pd.read_parquet(folder / f"{name}.parquet")) for name in _TABLES}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         warnings.warn(f"The cached topics in {folder} are damaged ({exc}); the topics are fitted again and the "
@@ -115,9 +102,8 @@ def write_entry(folder: Path, assign: pd.DataFrame, topics: pd.DataFrame, hierar
                 table.to_parquet(tmp / f"{name}.parquet", index=False)
             if model_dir is not None:
                 shutil.copytree(model_dir, tmp / "topic_model")
-            sums = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in _files(tmp)}
-            entry = {"format": FORMAT, "info": info, "sha256": sums}
-            (tmp / "entry.json").write_text(json.dumps(entry, indent=1, default=str), encoding="utf-8")
+            entry = {"format": FORMAT, "info": info, "sha256": entry_checksums(tmp)}
+            (tmp / ENTRY_FILE).write_text(json.dumps(entry, indent=1, default=str), encoding="utf-8")
     except OSError as exc:
         warnings.warn(f"Could not store the topics in {folder} ({exc}); the next run fits them again.",
                       CacheWarning, stacklevel=3)
