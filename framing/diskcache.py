@@ -15,7 +15,19 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """sha256 of framing's own source files: a changed line of code is a different key."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def cache_subdir(embedding_cfg, name: str) -> Path | None:

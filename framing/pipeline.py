@@ -226,7 +226,7 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
     ``fitted`` then receives the cached ``model_dir`` instead of the model, and on a miss a ``store``
     callback that keeps the results once the run has saved its topic model.
     """
-    from .topics.step_cache import OUTPUT_COLUMNS, read_entry, topic_cache_dir, topic_step_key
+    from .topics.step_cache import OUTPUT_COLUMNS, read_entry, topic_cache_dir, topic_step_key, write_entry
 
     n_words = sentences.n_words.to_numpy()[rows]
     keep = n_words >= cfg.topics.min_sentence_words
@@ -242,27 +242,28 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
         if found is not None:
             say(f"Topics of these {len(sel)} sentences read from the topic cache (same sentences, embeddings, "
                 "settings and code)")
-            columns = {c: np.full(len(sentences), -1 if c == "topic" else (0.0 if c == "topic_prob" else np.nan))
-                       for c in OUTPUT_COLUMNS}
-            for c in OUTPUT_COLUMNS:
-                columns[c] = columns[c].astype(found["assign"][c].dtype)
-                columns[c][sel] = found["assign"][c].to_numpy()
+            cached = found["assign"]
             if fitted is not None:
                 fitted.update(hierarchy=found["hierarchy"], model_dir=found["model_dir"])
-            return sentences.assign(**columns), found["topics"], found["info"]
+            return (_with_topic_columns(sentences, sel, cached.topic, cached.topic_prob, cached.map_x, cached.map_y),
+                    found["topics"], found["info"])
     out, topics, info, model = _fit_topic_step(sentences, clustered, sel, cfg, say, embedder)
     if fitted is not None:
         fitted.update(model=model, embeddings=clustered, hierarchy=model.hierarchy_)
         if folder is not None:
             assign = out.iloc[sel][list(OUTPUT_COLUMNS)].reset_index(drop=True)
-            fitted["store"] = lambda model_dir: _store_topics(folder, assign, topics, model.hierarchy_, info, model_dir)
+            fitted["store"] = lambda model_dir: write_entry(folder, assign, topics, model.hierarchy_, info, model_dir)
     return out, topics, info
 
 
-def _store_topics(folder, assign, topics, hierarchy, info, model_dir) -> None:
-    from .topics.step_cache import write_entry
-
-    write_entry(folder, assign, topics, hierarchy, info, model_dir)
+def _with_topic_columns(sentences: pd.DataFrame, sel: np.ndarray, topic, prob, map_x, map_y) -> pd.DataFrame:
+    """``sentences`` with ``topic``, ``topic_prob``, ``map_x``, ``map_y``: the values at rows ``sel``, -1/0/NaN elsewhere."""
+    n = len(sentences)
+    columns = {"topic": np.full(n, -1, dtype=np.int64), "topic_prob": np.zeros(n, dtype=np.float64),
+               "map_x": np.full(n, np.nan), "map_y": np.full(n, np.nan)}
+    for name, values in zip(columns, (topic, prob, map_x, map_y)):
+        columns[name][sel] = np.asarray(values)
+    return sentences.assign(**columns)
 
 
 def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndarray, cfg: Config, say: Say,
@@ -278,13 +279,8 @@ def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndar
         sentences.sentence_id.iloc[sel].tolist(), doc_ids=sentences.doc_id.iloc[sel].tolist(),
         sources=sentences.source.iloc[sel].tolist() if "source" in sentences else None,
     )
-    topic = np.full(len(sentences), -1, dtype=np.int64)
-    prob = np.zeros(len(sentences), dtype=np.float64)
-    mx = np.full(len(sentences), np.nan)
-    my = np.full(len(sentences), np.nan)
-    topic[sel], prob[sel] = model.labels_, model.probs_
-    mx[sel], my[sel] = model.coords_[:, 0], model.coords_[:, 1]
-    sentences = sentences.assign(topic=topic, topic_prob=prob, map_x=mx, map_y=my)
+    sentences = _with_topic_columns(sentences, sel, model.labels_, model.probs_, model.coords_[:, 0], model.coords_[:, 1])
+    topic = sentences.topic.to_numpy()
     topics = model.topics_.copy()
     by_topic = sentences[sentences.topic >= 0].groupby("topic").source.agg(lambda s: sorted(s.dropna().unique()))
     topics["sources"] = [list(by_topic.get(t, [])) for t in topics.topic]

@@ -26,13 +26,12 @@ import hashlib
 import json
 import logging
 import warnings
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from ..diskcache import ENTRY_FILE, cache_subdir, entry_checksums, folder_written_whole, read_checked_entry, versions
+from ..diskcache import ENTRY_FILE, cache_subdir, code_digest, entry_checksums, folder_written_whole, read_checked_entry, versions
 from ..errors import CacheWarning, FramingWarning
 from .model import Skipped
 
@@ -45,17 +44,6 @@ SECTIONS = ("corpus", "structure", "language", "segment")
 _VERSIONED = ("lingua-language-detector", "pysbd", "pandas", "pyarrow", "numpy", "charset-normalizer",
               "beautifulsoup4", "lxml")
 _TABLES = ("documents", "sentences")
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """sha256 of framing's own source files: a changed line of code is a different key."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def ingest_key(inputs, cfg) -> str:
@@ -78,19 +66,20 @@ def ingest_cache_dir(embedding_cfg) -> Path | None:
     return cache_subdir(embedding_cfg, SUBDIR)
 
 
-def read_entry(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Skipped]] | None:
-    """The tables and skipped items of the entry in ``folder``; None when missing, or damaged (with a warning)."""
+def read_entry(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Skipped], list[dict]] | None:
+    """The tables, skipped items and kept warnings of the entry in ``folder``; None when missing, or damaged (with a warning)."""
     try:
         entry = read_checked_entry(folder, FORMAT)
         if entry is None:
             return None
         tables = [pd.read_parquet(folder / f"{name}.parquet") for name in _TABLES]
         skipped = [Skipped(**s) for s in entry["skipped"]]
+        kept = list(entry.get("warnings", []))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         warnings.warn(f"The cached split of the corpus in {folder} is damaged ({exc}); the corpus is split again "
                       "and the entry overwritten.", CacheWarning, stacklevel=3)
         return None
-    return tables[0], tables[1], skipped
+    return tables[0], tables[1], skipped, kept
 
 
 def write_entry(folder: Path, documents: pd.DataFrame, sentences: pd.DataFrame, skipped: list[Skipped],
@@ -130,9 +119,10 @@ def cached_split(inputs, cfg, split: Callable[[], tuple[pd.DataFrame, pd.DataFra
     found = read_entry(folder)
     if found is not None:
         logger.info("Documents and sentences read from %s (the same inputs, settings and code)", folder)
-        for record in json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8")).get("warnings", []):
+        documents, sentences, skipped, kept = found
+        for record in kept:
             warnings.warn(record["message"], _category(record["category"]), stacklevel=3)
-        return (*found, True)
+        return documents, sentences, skipped, True
     with warnings.catch_warnings(record=True) as raised:
         warnings.simplefilter("always")
         documents, sentences, skipped = split()

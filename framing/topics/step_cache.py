@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..diskcache import ENTRY_FILE, cache_subdir, entry_checksums, folder_written_whole, read_checked_entry, versions
+from ..diskcache import ENTRY_FILE, cache_subdir, code_digest, entry_checksums, folder_written_whole, read_checked_entry, versions
 from ..errors import CacheWarning
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,6 @@ _TABLES = ("assign", "topics", "hierarchy")
 def topic_step_key(clustered: pd.DataFrame, embeddings: np.ndarray, embedder_name: str | None, cfg) -> str:
     """The key of fitting topics on ``clustered`` (the selected sentence rows) with ``embeddings``."""
     from ..config import config_to_dict
-    from ..corpus.ingest_cache import code_digest
 
     digest = hashlib.sha256()
     for column in INPUT_COLUMNS:
