@@ -125,7 +125,7 @@ def _write_dataframe(df: pd.DataFrame, folder: Path) -> Path:
 
 def analyze(data, config: Config | str | Path | None = None, *, out: str | Path | None = None,
             frames: Sequence[str] | None = None, say: Callable[[str], None] | None = None,
-            progress: bool = False, **overrides) -> "Run":
+            progress: bool = False, force: bool = False, **overrides) -> "Run":
     """Analyze a corpus (paths or a DataFrame of records) and return the written :class:`Run`.
 
     Parameters
@@ -142,6 +142,9 @@ def analyze(data, config: Config | str | Path | None = None, *, out: str | Path 
         Catalog paths or built-in names (``policy-frames``), like ``--frames``.
     say : callable, optional
         Receives progress messages (e.g. ``print``); default silent.
+    force : bool
+        Write into ``out`` even when it is a folder that is not a framing run (``--force``):
+        only framing's entries there are replaced, every other file is left alone.
     **overrides
         Config keys: ``seed=1``, ``topics__min_cluster_size=5`` (``__`` for the dot),
         ``topics={"min_cluster_size": 5}``, or the field mapping ``text_field="body"``.
@@ -158,14 +161,16 @@ def analyze(data, config: Config | str | Path | None = None, *, out: str | Path 
         with tempfile.TemporaryDirectory(prefix="framing-df-") as tmp:
             (Path(tmp) / "dataframe").mkdir()
             path = _write_dataframe(data, Path(tmp) / "dataframe")
-            result = run_pipeline([path], cfg, run_dir, frames=frames, command="framing.analyze(DataFrame)",
-                                  say=say or _silent, progress=progress)
+            with store.allow_replacing(force):
+                result = run_pipeline([path], cfg, run_dir, frames=frames, command="framing.analyze(DataFrame)",
+                                      say=say or _silent, progress=progress)
             _keep_dataframe_input(result.run_dir, path, result.meta)
         return load_run(result.run_dir)
     paths = _as_paths(data)
     cfg = resolve_config(paths, config, overrides)
-    result = run_pipeline(paths, cfg, out, frames=frames, command="framing.analyze(...)",
-                          say=say or _silent, progress=progress)
+    with store.allow_replacing(force):
+        result = run_pipeline(paths, cfg, out, frames=frames, command="framing.analyze(...)",
+                              say=say or _silent, progress=progress)
     return load_run(result.run_dir)
 
 

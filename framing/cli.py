@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, List, Optional
 
 import typer
-from .cli_support import err_console, user_errors
+from .cli_support import ForceOpt, err_console, user_errors
 from .errors import FramingError
 
 app = typer.Typer(
@@ -118,6 +118,7 @@ def ingest(
     verbose: bool = VerboseOpt,
     quiet: bool = QuietOpt,
     scheduler: Optional[str] = SchedulerOpt,
+    force: bool = ForceOpt,
     fields: dict = None,
 ) -> None:
     """Read a corpus into documents (articles, comments, posts) and sentences.
@@ -126,9 +127,10 @@ def ingest(
     """
     from .cluster import use_scheduler
     from .pipeline import command_line, run_ingest
+    from .store import allow_replacing
 
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
-    with use_scheduler(scheduler, say):
+    with use_scheduler(scheduler, say), allow_replacing(force):
         run = run_ingest(paths, cfg, out, command=command_line(), say=say, progress=not quiet, warn=_warn)
     c = run.meta["counts"]
     say(f"{c['documents']} documents from {c['pages']} pages and {c['sources']} sources, "
@@ -150,6 +152,7 @@ def analyze(
     verbose: bool = VerboseOpt,
     quiet: bool = QuietOpt,
     scheduler: Optional[str] = SchedulerOpt,
+    force: bool = ForceOpt,
     fields: dict = None,
 ) -> None:
     """Ingest, embed, find topics, match frames, and write the report.
@@ -158,9 +161,10 @@ def analyze(
     """
     from .cluster import use_scheduler
     from .pipeline import analyze as run_analyze, command_line
+    from .store import allow_replacing
 
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
-    with use_scheduler(scheduler, say):
+    with use_scheduler(scheduler, say), allow_replacing(force):
         run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet,
                           warn=_warn)
     say(f"Report: {run.run_dir / 'report.html'}")

@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import platform
-import shutil
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -115,65 +114,20 @@ def _atomic_target(path: Path):
         Path(tmp).unlink(missing_ok=True)
 
 
-# What a run writes at the top of its folder; anything else found there is carried over.
+# What a run writes at the top of its folder; anything else there is the user's and is left alone
+# (framing.run_target: where a run may be written, and how it replaces only these).
 RUN_ENTRIES = (TABLES_DIR, RUN_JSON, DUCKDB_FILE, REPORT_FILE, TOPIC_MODEL_DIR)
-_PARTIAL = ".partial-"
-_OLD = ".old-"
 
 
-def check_run_target(run_dir: str | Path, overwrite: bool = True) -> Path:
-    """Check, before any work, that a run can be written to ``run_dir``.
+def check_run_target(run_dir: str | Path, overwrite: bool = True, force: bool | None = None) -> Path:
+    """Check, before any work, that a run can be written to ``run_dir``: see :func:`framing.run_target.check_run_target`."""
+    from .run_target import check_run_target as check
 
-    Raises
-    ------
-    RunStoreError
-        When ``run_dir`` is a file, holds a run and ``overwrite`` is false, or
-        its parent folder cannot be created or written.
-    """
-    run_dir = Path(run_dir)
-    if run_dir.exists() and not run_dir.is_dir():
-        raise RunStoreError(f"The run folder {run_dir} is a file, not a folder; choose another --out.")
-    if (run_dir / RUN_JSON).exists() and not overwrite:
-        raise RunStoreError(f"{run_dir} already holds a run and output.overwrite is false; "
-                            "choose another --out or set output.overwrite=true.")
-    parent = run_dir.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RunStoreError(f"Cannot create {parent} for the run folder {run_dir}: {exc.strerror}. "
-                            "Choose another --out.") from exc
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise RunStoreError(f"Cannot write the run folder {run_dir}: {parent} is not writable. Choose another --out.")
-    return run_dir
+    return check(run_dir, overwrite=overwrite, force=force)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _remove_stale(run_dir: Path) -> None:
-    """Remove the partial folders of runs into ``run_dir`` that died (their process is gone)."""
-    for marker in (_PARTIAL, _OLD):
-        for path in run_dir.parent.glob(f".{run_dir.name}{marker}*"):
-            pid = path.name[len(f".{run_dir.name}{marker}"):].split("-")[0]
-            if pid.isdigit() and not _pid_alive(int(pid)):
-                shutil.rmtree(path, ignore_errors=True)
-
-
-@contextmanager
-def staged_run(run_dir: str | Path):
-    """Yield a temporary folder beside ``run_dir`` to write a run into; it becomes ``run_dir`` only when complete.
-
-    Until the block ends without error, an earlier run in ``run_dir`` stays as it was;
-    a run that fails or is killed leaves only a hidden ``.NAME.partial-PID-*`` folder
-    (removed by the next run into ``run_dir``), never a folder that looks complete.
-    Files in an earlier ``run_dir`` that a run does not write are carried over.
+def staged_run(run_dir: str | Path, force: bool | None = None):
+    """A staging folder that becomes ``run_dir`` when complete: see :func:`framing.run_target.staged_run`.
 
     Examples
     --------
@@ -183,83 +137,22 @@ def staged_run(run_dir: str | Path):
     ...     _ = write_run_json(tmp, {"seed": 1})
     ...     target.exists()
     False
-    >>> read_run_json(target)
-    {'seed': 1}
+    >>> read_run_json(target)["seed"]
+    1
     """
-    run_dir = Path(run_dir)
-    check_run_target(run_dir)
-    _remove_stale(run_dir)
-    tmp = Path(tempfile.mkdtemp(dir=run_dir.absolute().parent, prefix=f".{run_dir.name}{_PARTIAL}{os.getpid()}-"))
-    make_ordinary(tmp)
-    try:
-        yield tmp
-        _commit(tmp, run_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    from .run_target import staged_run as staged
+
+    return staged(run_dir, force=force)
 
 
-_RENAME_EXCHANGE = 2  # linux/fs.h
+def allow_replacing(force: bool = True):
+    """Within the block, runs may write into a folder that is not a framing run (``--force``).
 
-
-def exchange_paths(a: str | Path, b: str | Path) -> bool:
-    """Swap two existing paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
-
-    At every instant, each path holds either its old or its new content:
-    a reader never finds ``b`` missing. Returns False, changing nothing, where
-    the system or the file system cannot do it (other systems, some network
-    file systems); the caller then renames in two steps.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> root = Path(tempfile.mkdtemp())
-    >>> (root / "a").mkdir(); (root / "b").mkdir(); (root / "a" / "new").touch()
-    >>> exchange_paths(root / "a", root / "b") in (True, False)
-    True
+    See :func:`framing.run_target.allow_replacing`.
     """
-    import ctypes
-    import sys
+    from .run_target import allow_replacing as allow
 
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd = -100
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    errno = ctypes.get_errno()
-    import errno as errnos
-
-    if errno in (errnos.ENOSYS, errnos.EINVAL, errnos.EOPNOTSUPP, errnos.EPERM):
-        return False
-    raise OSError(errno, os.strerror(errno), str(b))
-
-
-def _commit(tmp: Path, run_dir: Path) -> None:
-    # Whoever wrote a file (parquet, duckdb, the report), colleagues can read it.
-    for path in tmp.rglob("*"):
-        make_ordinary(path)
-    try:
-        if run_dir.is_dir():
-            for entry in run_dir.iterdir():
-                if entry.name not in RUN_ENTRIES and not (tmp / entry.name).exists():
-                    entry.rename(tmp / entry.name)
-            if exchange_paths(tmp, run_dir):
-                return  # one atomic step; tmp now holds the earlier run, removed by staged_run
-            old = Path(tempfile.mkdtemp(dir=run_dir.absolute().parent, prefix=f".{run_dir.name}{_OLD}{os.getpid()}-"))
-            run_dir.rename(old / run_dir.name)
-            tmp.rename(run_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(run_dir)
-    except OSError as exc:
-        raise RunStoreError(f"Cannot move the finished run into {run_dir}: {exc}. The earlier run, if any, "
-                            f"is unchanged or kept beside it as .{run_dir.name}{_OLD}*.") from exc
+    return allow(force)
 
 
 def write_tables(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:

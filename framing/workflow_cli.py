@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import typer
 
-from .cli_support import err_console, user_errors
+from .cli_support import ForceOpt, err_console, user_errors
 
 RunDirArg = typer.Argument(..., help="A run folder written by framing analyze.", show_default=False)
 
@@ -68,11 +68,14 @@ def rerun_command(
     run_dir: Path = RunDirArg,
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to write (default: RUN_DIR-rerun beside it)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but warnings and errors."),
+    force: bool = ForceOpt,
 ) -> None:
     """Repeat a run from its run.json (same inputs, config, seed, catalogs) and say what came out identical."""
     from .rerun import rerun
+    from .store import allow_replacing
 
-    result = rerun(run_dir, out, say=(lambda _m: None) if quiet else _say, progress=not quiet)
+    with allow_replacing(force):
+        result = rerun(run_dir, out, say=(lambda _m: None) if quiet else _say, progress=not quiet)
     info = result.meta["rerun"]
     for change in info["input_changes"]:
         _say(f"Input {change['change']}: {change['path']}")
@@ -111,13 +114,15 @@ def apply_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run segmentation, embedding and the "
                                             "assignment partitioned on Dask: tcp://host:8786 or 'local'."),
+    force: bool = ForceOpt,
 ) -> None:
     """Assign the run's topics and frames to new documents without refitting; writes a new run linked to it."""
     from .apply import apply_run
     from .cluster import use_scheduler
+    from .store import allow_replacing
 
     say = (lambda _m: None) if quiet else _say
-    with use_scheduler(scheduler, say):
+    with use_scheduler(scheduler, say), allow_replacing(force):
         result = apply_run(run_dir, paths, out, set_ or [], say=say, progress=not quiet)
     _say(f"Report: {result.run_dir / 'report.html'} (parent: {run_dir})")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from framing import pipeline, store
+from framing import pipeline, run_target, store
 from framing.cli import app
 from framing.errors import RunStoreError
 
@@ -105,11 +105,12 @@ def test_killed_run_leftovers_never_look_complete_and_are_cleaned(tmp_path):
     dead = tmp_path / ".run.partial-999999999-abc"
     dead.mkdir()
     (dead / "run.json").write_text("{}", encoding="utf-8")
+    (dead / run_target.STAGE_FILE).write_text("{}", encoding="utf-8")
     assert not target.exists()
     with store.staged_run(target) as tmp:
         store.write_run_json(tmp, {"seed": 1})
     assert not dead.exists()
-    assert store.read_run_json(target) == {"seed": 1}
+    assert store.read_run_json(target)["seed"] == 1
 
 
 def test_overwrite_false_refuses_before_reading(previous, monkeypatch):
@@ -154,7 +155,7 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path):
     b.mkdir()
     (a / "new.txt").write_text("new")
     (b / "old.txt").write_text("old")
-    swapped = store.exchange_paths(a, b)
+    swapped = run_target.exchange_paths(a, b)
     if sys.platform.startswith("linux"):
         assert swapped  # renameat2(RENAME_EXCHANGE): Linux >= 3.15 on local file systems
     if swapped:
@@ -163,16 +164,16 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path):
 
 def _commit_twice(target, monkeypatch, exchange):
     calls = []
-    real = store.exchange_paths
+    real = run_target.exchange_paths
 
     def spy(a, b):
         calls.append((Path(a).name, Path(b).name))
         return real(a, b) if exchange else False
 
-    monkeypatch.setattr(store, "exchange_paths", spy)
+    monkeypatch.setattr(run_target, "exchange_paths", spy)
     for content in ("first", "second"):
         with store.staged_run(target) as tmp:
-            (tmp / "run.json").write_text(content)
+            store.write_run_json(tmp, {"content": content})
     return calls
 
 
@@ -180,6 +181,7 @@ def _commit_twice(target, monkeypatch, exchange):
 def test_a_finished_run_replaces_the_earlier_one_with_or_without_an_atomic_exchange(tmp_path, monkeypatch, exchange):
     target = tmp_path / "run"
     calls = _commit_twice(target, monkeypatch, exchange)
-    assert (target / "run.json").read_text() == "second"
-    assert len(calls) == 1 and calls[0][1] == "run"  # the first run had nothing to replace
+    assert store.read_run_json(target)["content"] == "second"
+    assert calls == [("run.json", "run.json")]  # the first run had nothing to replace
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no partial or old folder left behind
+    assert sorted(p.name for p in target.iterdir()) == ["run.json"]
