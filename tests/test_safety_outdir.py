@@ -67,9 +67,10 @@ def previous(earlier_run, tmp_path):
     """A finished run with a researcher's files beside framing's, to be replaced (or not)."""
     out = tmp_path / "run"
     shutil.copytree(earlier_run, out)
-    (out / "my-notes.md").write_text("keep me", encoding="utf-8")
-    (out / "mnt").mkdir()
+    (out / "mnt").mkdir()  # stands for a mount point (renaming it fails with EBUSY)
     (out / "mnt" / "data.txt").write_text("on another disk", encoding="utf-8")
+    for i in range(5):
+        (out / f"my-notes-{i}.md").write_text("keep me", encoding="utf-8")
     return out
 
 
@@ -126,11 +127,12 @@ def test_force_writes_only_framings_entries_and_leaves_the_rest(user_folder):
 
 def test_a_run_folder_is_replaced_in_place_keeping_the_users_files_and_its_mode(previous):
     previous.chmod(0o700)
-    notes = previous / "my-notes.md"
+    notes = previous / "my-notes-0.md"
     inode = notes.stat().st_ino
     result = runner.invoke(app, ["ingest", str(TINY), "--out", str(previous)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in previous.iterdir()) == ["mnt", "my-notes.md", "run.json", "tables"]
+    assert sorted(p.name for p in previous.iterdir()) == ["mnt", *(f"my-notes-{i}.md" for i in range(5)), "run.json",
+                                                          "tables"]
     assert notes.stat().st_ino == inode and notes.read_text(encoding="utf-8") == "keep me"
     assert (previous / "mnt" / "data.txt").read_text(encoding="utf-8") == "on another disk"
     assert stat.S_IMODE(previous.stat().st_mode) == 0o700
@@ -186,13 +188,23 @@ def _exchange_busy_for(name: str, monkeypatch):
 
 def test_a_mount_point_in_the_output_folder_is_never_moved_or_deleted(previous, monkeypatch):
     mine = {k: v for k, v in snapshot(previous).items() if k.startswith(("my-notes", "mnt"))}
-    monkeypatch.setattr(os, "rename", _busy("mnt"))
-    _exchange_busy_for("mnt", monkeypatch)
+    users = {p.name for p in previous.iterdir()} - set(store.RUN_ENTRIES)
+    real, moved = os.rename, []
+
+    def rename(src, dst, *args, **kwargs):
+        if Path(src).name in users:  # whichever of the user's entries framing would move second is a mount point
+            moved.append(src)
+            if len(moved) == 2:
+                raise OSError(errno.EBUSY, "Device or resource busy", str(src))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", rename)
     result = runner.invoke(app, ["ingest", str(TINY), "--out", str(previous)])
     assert "Traceback" not in result.output
     assert {k: v for k, v in snapshot(previous).items() if k.startswith(("my-notes", "mnt"))} == mine
     assert result.exit_code == 0, result.output
     assert store.read_run_json(previous)["framing_run"]["entries"] == ["run.json", "tables"]  # the new run
+    assert not moved
 
 
 def test_a_failed_move_leaves_the_earlier_run_as_it_was_and_says_so(previous, monkeypatch):
