@@ -132,8 +132,9 @@ def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None 
 def prepare_run_dir(paths: Sequence[str | Path], cfg: Config, out: str | Path | None) -> Path:
     """The run folder to write, checked before any work; an earlier run there stays until the new one is complete.
 
-    Raises ``RunStoreError`` when the folder cannot be written or holds a run and
-    ``output.overwrite`` is false.
+    Raises ``RunStoreError`` when the folder cannot be written, is a folder that is not
+    a framing run (without ``--force``: :func:`framing.store.allow_replacing`), or holds a
+    run and ``output.overwrite`` is false.
     """
     _check_paths(paths)
     run_dir = Path(out) if out else default_run_dir(paths, cfg)

@@ -3,12 +3,15 @@
 A run is a folder::
 
     RUN/
-      run.json            inputs with sha256, counts, skipped items, resolved config, versions
+      run.json            the marker "framing_run" (schema version, the entries framing wrote), inputs
+                          with sha256, counts, skipped items, resolved config, versions
       tables/NAME.parquet one file per table (documents, sentences, topics, ...)
       framing.duckdb      every table, for SQL (written by ``framing analyze``)
       report.html         the report
 
 Everything a report shows can be found again in these tables by its ids.
+Any other file in the folder is the user's: a new run replaces only the
+entries above (see :mod:`framing.run_target`).
 
 Examples
 --------

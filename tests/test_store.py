@@ -1,5 +1,7 @@
 """Run folders: tables round-trip through parquet and duckdb; run.json."""
 
+import json
+
 import duckdb
 import pandas as pd
 import pytest
@@ -65,3 +67,48 @@ def test_package_versions_report_what_is_installed():
     assert versions["python"].count(".") == 2
     assert versions["numpy"] == metadata.version("numpy") and versions["framing"] == metadata.version("framing")
     assert all(isinstance(v, str) and v for v in versions.values())
+
+
+def _run_json(folder, meta):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "run.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / "tables").mkdir(exist_ok=True)
+    return folder
+
+
+def test_what_counts_as_a_framing_run(tmp_path):
+    from framing import run_target
+
+    marked = _run_json(tmp_path / "marked", {"framing_run": {"schema_version": 1, "entries": ["run.json", "../x"]}})
+    assert run_target.owned_entries(marked) == {"run.json"}  # names outside a run's entries are ignored
+    legacy = _run_json(tmp_path / "legacy", {"command": "framing analyze c", "versions": {"framing": "0.4.0"}})
+    assert run_target.owned_entries(legacy) == {"run.json", "tables"}  # written before the marker existed
+    assert run_target.owned_entries(_run_json(tmp_path / "other", {"command": "make", "versions": {}})) is None
+    assert run_target.owned_entries(_run_json(tmp_path / "list", [1, 2])) is None
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "run.json").write_text("[" * 100000, encoding="utf-8")
+    assert run_target.owned_entries(tmp_path / "bad") is None
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "run.json").symlink_to(marked / "run.json")  # a link is not framing's file
+    assert run_target.owned_entries(linked) is None
+    with pytest.raises(RunStoreError, match="not a framing run.*--force"):
+        store.check_run_target(linked)
+    assert store.check_run_target(linked, force=True) == linked
+    with store.allow_replacing():
+        assert store.check_run_target(linked) == linked
+    with pytest.raises(RunStoreError, match="already holds a run and output.overwrite is false"):
+        store.check_run_target(legacy, overwrite=False)
+
+
+def test_a_staged_run_that_fails_leaves_an_existing_folder_untouched(tmp_path):
+    target = tmp_path / "run"
+    with store.staged_run(target) as tmp:
+        store.write_run_json(tmp, {"seed": 1})
+    before = sorted(p.name for p in target.iterdir())
+    with pytest.raises(ZeroDivisionError):
+        with store.staged_run(target) as tmp:
+            store.write_run_json(tmp, {"seed": 2})
+            1 / 0
+    assert sorted(p.name for p in target.iterdir()) == before == ["run.json"]
+    assert store.read_run_json(target)["seed"] == 1
