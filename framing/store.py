@@ -123,7 +123,10 @@ RUN_ENTRIES = (TABLES_DIR, RUN_JSON, DUCKDB_FILE, REPORT_FILE, TOPIC_MODEL_DIR)
 
 
 def check_run_target(run_dir: str | Path, overwrite: bool = True, force: bool | None = None) -> Path:
-    """Check, before any work, that a run can be written to ``run_dir``: see :func:`framing.run_target.check_run_target`."""
+    """Check, before any work, that a run can be written to ``run_dir``.
+
+    See :func:`framing.run_target.check_run_target`.
+    """
     from .run_target import check_run_target as check
 
     return check(run_dir, overwrite=overwrite, force=force)

@@ -173,17 +173,14 @@ def _busy(name: str):
 
 def _exchange_busy_for(name: str, monkeypatch):
     """renameat2(RENAME_EXCHANGE) on a mount point fails with EBUSY too."""
-    for module in (store, run_target):
-        real = getattr(module, "exchange_paths", None)
-        if real is None:
-            continue
+    real = run_target.exchange_paths
 
-        def exchange(a, b, real=real):
-            if Path(b).name == name:
-                raise OSError(errno.EBUSY, "Device or resource busy", str(b))
-            return real(a, b)
+    def exchange(a, b):
+        if Path(b).name == name:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(b))
+        return real(a, b)
 
-        monkeypatch.setattr(module, "exchange_paths", exchange)
+    monkeypatch.setattr(run_target, "exchange_paths", exchange)
 
 
 def test_a_mount_point_in_the_output_folder_is_never_moved_or_deleted(previous, monkeypatch):
