@@ -368,3 +368,17 @@ def test_rerun_and_the_api_refuse_a_users_folder_too(earlier_run, user_folder, m
     with pytest.raises(RunStoreError, match="is not a framing run"):
         framing.analyze(TINY, out=user_folder, embedding__model="hashing")
     assert snapshot(user_folder) == before
+
+
+def test_a_replaced_entry_that_is_a_link_is_removed_as_a_link_never_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("not framing's", encoding="utf-8")
+    target = _earlier(tmp_path)
+    shutil.rmtree(target / "tables")
+    (target / "tables").symlink_to(outside, target_is_directory=True)  # a received run's hostile entry
+    before = snapshot(outside)
+    _new_run(target)
+    assert snapshot(outside) == before
+    assert not (target / "tables").is_symlink()
+    assert (target / "tables" / "documents.parquet").read_bytes() == b"new documents"
