@@ -178,13 +178,14 @@ def verify_project(base: str, pid, headers: dict[str, str], expected: int) -> in
     while True:
         try:
             project = _call(f"{base}/api/projects/{pid}/", None, headers, f"read project {pid} back", method="GET")
-            count = _task_count(base, pid, headers, project) if isinstance(project, dict) else None
+            if not isinstance(project, dict) or str(project.get("id")) != str(pid):
+                raise LabelStudioError(f"reading {base}/api/projects/{pid}/ gave another answer: "
+                                       f"{str(project)[:200]}. Is the URL that of Label Studio?")
+            count = _task_count(base, pid, headers, project)
         except LabelStudioError as exc:
-            raise LabelStudioError(f"{claim} the project cannot be read back: {exc} framing cannot confirm that anything was created; "
-                                   "check the URL (it must be Label Studio's) and the project list.") from None
-        if not isinstance(project, dict) or str(project.get("id")) != str(pid):
-            raise LabelStudioError(f"{claim} reading {base}/api/projects/{pid}/ gave another answer: {str(project)[:200]}. "
-                                   "Is the URL that of Label Studio?")
+            raise LabelStudioError(f"{claim} the project cannot be read back: {exc} framing cannot confirm that "
+                                   "anything was created; check the URL (it must be Label Studio's) and the project "
+                                   "list.") from None
         if count is None:
             raise LabelStudioError(f"{claim} its answer for the project holds no task count, so the import cannot be "
                                    f"checked. Open {base}/projects/{pid} to see what it holds.")

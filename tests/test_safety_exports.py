@@ -295,3 +295,16 @@ def test_label_studio_queued_import_is_waited_for(servers):
     _, url = servers(queued)
     assert create_project(url, TOKEN, "t", "<View/>", [{"data": {"text": "a"}}])["tasks"] == 1
     assert seen == ["/api/projects/7/", "/api/projects/7/"]
+
+
+def test_label_studio_without_task_number_counts_the_task_list(servers):
+    def older(path, method, body):  # a project answer without task_number: the data manager's list has the total
+        if method == "POST":
+            return 201, {}, ({"id": 7} if path == "/api/projects/" else {"task_count": 1})
+        if path == "/api/projects/7/":
+            return 200, {}, {"id": 7}
+        return (200, {}, {"total": 1, "tasks": []}) if path.startswith("/api/tasks/?project=7") else (404, {}, {})
+
+    server, url = servers(older)
+    assert create_project(url, TOKEN, "t", "<View/>", [{"data": {"text": "a"}}])["tasks"] == 1
+    assert [p for m, p, *_ in server.received if m == "GET"] == ["/api/projects/7/", "/api/tasks/?project=7&page_size=1"]

@@ -94,7 +94,8 @@ def test_personal_access_token_is_exchanged_first(label_studio):
     url, calls = label_studio
     out = create_project(url + "/", PAT, "t", "<View/>", [{"data": {"text": "x"}}])
     assert out == {"project_id": 7, "url": f"{url}/projects/7", "tasks": 1}
-    assert [c[0] for c in calls] == ["/api/token/refresh/", "/api/projects/", "/api/projects/7/import", "/api/projects/7/"]
+    assert [c[0] for c in calls] == ["/api/token/refresh/", "/api/projects/", "/api/projects/7/import",
+                                     "/api/projects/7/"]
     assert calls[1][1] == "Bearer access-123"
 
 
