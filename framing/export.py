@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from . import store
-from .spreadsheet import needs_prefix, write_csv
 from .errors import FramingError, InputWarning, RunStoreError
+from .spreadsheet import is_formula, write_csv
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def _xlsx_cell(ws, value, raw: bool):
     cell = WriteOnlyCell(ws, value=_xlsx_value(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # corpus text starting with '=' stays text, never a formula
-        if not raw and needs_prefix(cell.value):
+        if not raw and is_formula(cell.value):
             cell.quotePrefix = True  # what Excel stores for a typed '=...: it stays text when the cell is edited
     return cell
 

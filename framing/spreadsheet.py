@@ -51,6 +51,15 @@ def needs_prefix(text: str) -> bool:
     return bool(_TRIGGER.match(text)) and not _NUMBER.fullmatch(text)
 
 
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula: it begins with ``= + - @``, tab or CR and is no number.
+
+    >>> is_formula("=1+1"), is_formula("'=1+1"), is_formula("-0.5")
+    (True, False, False)
+    """
+    return text.startswith(FORMULA_START) and needs_prefix(text)
+
+
 def neutralise_cell(value):
     """``value`` with a single quote in front when it is text a spreadsheet would run; anything else unchanged."""
     return "'" + value if isinstance(value, str) and needs_prefix(value) else value
