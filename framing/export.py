@@ -7,6 +7,12 @@ table's key columns, ``rank`` (the item's position, from 1) and the value
 under the column's name. ``schema.json`` lists every exported table with its
 columns and key, so R, Stata or a spreadsheet can join them.
 
+The csv and xlsx exports are bound for spreadsheets: a text cell that a
+spreadsheet would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) is neutralised as OWASP advises (see
+:mod:`framing.spreadsheet`); ``raw=True`` (``--raw``) writes every cell as it
+is. jsonl and parquet always keep the text raw.
+
 Examples
 --------
 >>> import pandas as pd
@@ -20,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -32,6 +39,7 @@ import pandas as pd
 
 from . import store
 from .errors import FramingError, InputWarning, RunStoreError
+from .spreadsheet import is_formula, write_csv
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +111,17 @@ def schema(tidy: Mapping[str, pd.DataFrame]) -> dict:
 
 
 def _xlsx_value(value):
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    """A value openpyxl can write: missing values (None, NaN, pd.NA, NaT) become empty cells."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return value.item()
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(value).isoformat()
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:  # Excel has no time zones
         return value.isoformat()
+    if not isinstance(value, (str, bool, int, float, dt.date, dt.time, dt.timedelta)):
+        value = str(value)  # Decimal, bytes, objects of a kept record field: their text
     if isinstance(value, str):
         value = _XLSX_ILLEGAL.sub("", value)
         if len(value) > XLSX_MAX_CELL:
@@ -118,9 +131,8 @@ def _xlsx_value(value):
     return value
 
 
-def _write_xlsx(tidy: Mapping[str, pd.DataFrame], path: Path) -> None:
+def _write_xlsx(tidy: Mapping[str, pd.DataFrame], path: Path, raw: bool = False) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     used: set[str] = set()
@@ -131,18 +143,23 @@ def _write_xlsx(tidy: Mapping[str, pd.DataFrame], path: Path) -> None:
         sheet = _sheet_name(name, used)
         sheets.append((sheet, name, len(df), ", ".join(table_key(name.partition("__")[0], df))))
         ws = wb.create_sheet(sheet)
-        ws.append(list(df.columns))
+        ws.append([_xlsx_cell(ws, column, raw) for column in df.columns])
         for row in df.itertuples(index=False, name=None):
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(ws, value=_xlsx_value(value))
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # corpus text starting with '=' stays text, never a formula
-                cells.append(cell)
-            ws.append(cells)
+            ws.append([_xlsx_cell(ws, value, raw) for value in row])
     for item in sheets:
         index.append(list(item))
     wb.save(path)
+
+
+def _xlsx_cell(ws, value, raw: bool):
+    from openpyxl.cell import WriteOnlyCell  # imported once, then a dictionary look-up
+
+    cell = WriteOnlyCell(ws, value=_xlsx_value(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # corpus text starting with '=' stays text, never a formula
+        if not raw and is_formula(cell.value):
+            cell.quotePrefix = True  # what Excel stores for a typed '=...: it stays text when the cell is edited
+    return cell
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -157,7 +174,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def export_run(run_dir: str | Path, fmt: str = "csv", out: str | Path | None = None,
-               tables: list[str] | None = None) -> Path:
+               tables: list[str] | None = None, raw: bool = False) -> Path:
     """Write the run's tables in tidy long format; returns the folder (or the .xlsx file).
 
     Parameters
@@ -171,6 +188,10 @@ def export_run(run_dir: str | Path, fmt: str = "csv", out: str | Path | None = N
         The folder to write; default ``RUN/export/<fmt>/``.
     tables : list of str, optional
         Only these tables (and their list tables).
+    raw : bool
+        csv and xlsx: write text cells unchanged. By default a text cell a spreadsheet would run as a
+        formula (``=``, ``+``, ``-``, ``@``, tab, carriage return first) gets a ``'`` in front in csv
+        (every text cell quoted) and is marked quote-prefixed in xlsx. jsonl and parquet are always raw.
 
     Returns
     -------
@@ -188,10 +209,10 @@ def export_run(run_dir: str | Path, fmt: str = "csv", out: str | Path | None = N
         raise RunStoreError(f"Cannot create {folder}: {exc.strerror}. Choose another --out.") from exc
     if fmt == "xlsx":
         path = folder / "tables.xlsx"
-        _write_xlsx(tidy, path)
+        _write_xlsx(tidy, path, raw)
     for name, df in tidy.items():
         if fmt == "csv":
-            df.to_csv(folder / f"{name}.csv", index=False)
+            write_csv(df, folder / f"{name}.csv", raw=raw)
         elif fmt == "jsonl":
             df.to_json(folder / f"{name}.jsonl", orient="records", lines=True, force_ascii=False, date_format="iso")
         elif fmt == "parquet":

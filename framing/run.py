@@ -170,19 +170,20 @@ class Run:
 
         return compare_tables(self.tables, by, self._config().compare, self.seed, a, b)
 
-    def export(self, format: str = "csv", out: str | Path | None = None) -> Path:
+    def export(self, format: str = "csv", out: str | Path | None = None, raw: bool = False) -> Path:
         """Tidy long-format tables (see :func:`framing.export.export_run`); returns the folder."""
         from .export import export_run
 
-        return export_run(self.run_dir, format, out)
+        return export_run(self.run_dir, format, out, raw=raw)
 
     def sample(self, by: str = "frame", n: int = 50, unit: str = "sentence", out: str | Path | None = None,
                seed: int | None = None) -> pd.DataFrame:
         """Write a coding sample with its Label Studio project and codebook; returns the sample table."""
         from .sample import SAMPLE_CSV, write_sample
+        from .spreadsheet import read_csv
 
         folder = write_sample(self.run_dir, by, n, unit, out, seed)
-        return pd.read_csv(folder / SAMPLE_CSV, keep_default_na=False)
+        return read_csv(folder / SAMPLE_CSV, keep_default_na=False)  # the text as it is, without the formula guard
 
     def evaluate(self, labels: str | Path | pd.DataFrame, level: str = "auto"):
         """Score this run's frame decisions (its catalogs, embedder and thresholds) against human labels.

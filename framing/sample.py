@@ -32,6 +32,7 @@ import pandas as pd
 from . import store
 from .errors import InputError, RunStoreError
 from .labels import NONE_CHOICE, codebook, label_config
+from .spreadsheet import write_csv
 
 SAMPLE_CSV = "sample.csv"
 TASKS_JSON = "label-studio-tasks.json"
@@ -213,11 +214,15 @@ def label_studio_tasks(sample: pd.DataFrame) -> list[dict]:
 
 
 def write_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str = "sentence",
-                 out: str | Path | None = None, seed: int | None = None, catalogs: list[str] | None = None) -> Path:
+                 out: str | Path | None = None, seed: int | None = None, catalogs: list[str] | None = None,
+                 raw: bool = False) -> Path:
     """Draw the sample and write it with its Label Studio project and codebook; returns the folder.
 
     Files: ``sample.csv``, ``label-studio-tasks.json``, ``label-studio-config.xml``, ``codebook.md``
     and ``sample.json`` (the design: run, by, unit, n, seed, catalogs, counts per stratum).
+    ``sample.csv`` is for spreadsheets: a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return gets a ``'`` in front (:mod:`framing.spreadsheet`; read it back with
+    :func:`framing.spreadsheet.read_csv`), unless ``raw``. The Label Studio tasks keep the text raw.
     """
     from .frames.catalog import load_catalogs, resolve_catalog_path
 
@@ -232,7 +237,7 @@ def write_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str 
         raise RunStoreError(f"Run {run_dir} names no frame catalog; pass --frames CATALOG to sample by frame.")
     folder = Path(out) if out else run_dir / store.SAMPLES_DIR / f"{by}-{unit}"
     folder.mkdir(parents=True, exist_ok=True)
-    sample.to_csv(folder / SAMPLE_CSV, index=False)
+    write_csv(sample, folder / SAMPLE_CSV, raw=raw)
     (folder / TASKS_JSON).write_text(json.dumps(label_studio_tasks(sample), ensure_ascii=False, indent=1, default=str),
                                      encoding="utf-8")
     (folder / CONFIG_XML).write_text(label_config(catalog, topics=by == "topic"), encoding="utf-8")

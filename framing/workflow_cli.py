@@ -13,6 +13,9 @@ import typer
 from .cli_support import ForceOpt, err_console, user_errors
 
 RunDirArg = typer.Argument(..., help="A run folder written by framing analyze.", show_default=False)
+RawOpt = typer.Option(False, "--raw", help="Write csv/xlsx text cells unchanged. By default a cell beginning with "
+                      "= + - @, a tab or a carriage return gets a ' in front (OWASP's advice on CSV injection), so a "
+                      "spreadsheet does not run it as a formula.")
 
 
 def _say(message: str) -> None:
@@ -25,11 +28,12 @@ def export_command(
     format: str = typer.Option("csv", "--format", "-f", help="csv, jsonl, parquet or xlsx."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to write (default RUN_DIR/export/FORMAT/)."),
     table: Optional[List[str]] = typer.Option(None, "--table", "-t", help="Only this table (repeatable)."),
+    raw: bool = RawOpt,
 ) -> None:
     """Write the run's tables in tidy long format (one value per cell) with schema.json."""
     from .export import export_run
 
-    folder = export_run(run_dir, format, out, table or None)
+    folder = export_run(run_dir, format, out, table or None, raw=raw)
     _say(f"Wrote {folder}")
 
 
@@ -46,6 +50,7 @@ def sample_command(
     label_studio: Optional[str] = typer.Option(
         None, "--label-studio", metavar="URL",
         help="Also create the Label Studio project at URL (config + tasks, one step); token from $LABEL_STUDIO_API_KEY."),
+    raw: bool = RawOpt,
 ) -> None:
     """Draw a seeded, stratified sample for human coding: CSV, Label Studio tasks and config, codebook."""
     import os
@@ -56,7 +61,7 @@ def sample_command(
     if label_studio and not os.environ.get(TOKEN_ENV):  # before drawing anything
         raise LabelStudioError(f"--label-studio needs your Label Studio access token in ${TOKEN_ENV} "
                                "(Label Studio: Account & Settings).")
-    folder = write_sample(run_dir, by, n, unit, out, seed, frames or None)
+    folder = write_sample(run_dir, by, n, unit, out, seed, frames or None, raw=raw)
     _say(f"Wrote {folder}: sample.csv, label-studio-tasks.json, label-studio-config.xml, codebook.md, sample.json")
     if label_studio:
         project = push_sample(folder, label_studio, os.environ.get(TOKEN_ENV, ""))

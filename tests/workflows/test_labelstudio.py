@@ -21,6 +21,7 @@ DISABLED = "0123456789abcdef0123456789abcdef01234567"  # a legacy token where th
 
 class FakeLabelStudio(BaseHTTPRequestHandler):
     calls: list = []
+    tasks: dict = {}  # project id -> tasks imported
     tokens = {f"Token {LEGACY}", "Bearer access-123"}
 
     def log_message(self, *args):  # quiet
@@ -45,15 +46,26 @@ class FakeLabelStudio(BaseHTTPRequestHandler):
         if self.headers.get("Authorization") not in self.tokens:
             return self._answer(401, {"detail": "Invalid token."})
         if self.path == "/api/projects/":
+            self.tasks[7] = []
             return self._answer(201, {"id": 7, "title": body["title"]})
-        if self.path == "/api/projects/7/import":
+        if self.path == "/api/projects/7/import" and 7 in self.tasks:
+            self.tasks[7] += body
             return self._answer(201, {"task_count": len(body), "annotation_count": 0})
+        return self._answer(404, {"detail": "Not found."})
+
+    def do_GET(self):  # noqa: N802 - the check after creating: the project and its task count
+        self.calls.append((self.path, self.headers.get("Authorization"), None))
+        if self.headers.get("Authorization") not in self.tokens:
+            return self._answer(401, {"detail": "Invalid token."})
+        if self.path == "/api/projects/7/" and 7 in self.tasks:
+            return self._answer(200, {"id": 7, "task_number": len(self.tasks[7])})
         return self._answer(404, {"detail": "Not found."})
 
 
 @pytest.fixture
 def label_studio():
     FakeLabelStudio.calls = []
+    FakeLabelStudio.tasks = {}
     server = HTTPServer(("127.0.0.1", 0), FakeLabelStudio)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -69,9 +81,9 @@ def test_sample_creates_the_project_with_config_and_tasks_in_one_step(tiny_run, 
     result = runner.invoke(app, ["sample", str(tiny_run.run_dir), "--n", "3", "--out", str(out), "--label-studio", url])
     assert result.exit_code == 0, result.output
     tasks = json.loads((out / "label-studio-tasks.json").read_text(encoding="utf-8"))
-    (p_path, p_auth, project), (i_path, i_auth, imported) = calls
-    assert (p_path, i_path) == ("/api/projects/", "/api/projects/7/import")
-    assert p_auth == i_auth == f"Token {LEGACY}"
+    (p_path, p_auth, project), (i_path, i_auth, imported), (g_path, g_auth, _) = calls
+    assert (p_path, i_path, g_path) == ("/api/projects/", "/api/projects/7/import", "/api/projects/7/")
+    assert p_auth == i_auth == g_auth == f"Token {LEGACY}"
     assert project["label_config"] == (out / "label-studio-config.xml").read_text(encoding="utf-8")
     assert len(project["title"]) <= 50 and "seed" in project["title"]
     assert imported == tasks and len(tasks) > 0
@@ -82,7 +94,8 @@ def test_personal_access_token_is_exchanged_first(label_studio):
     url, calls = label_studio
     out = create_project(url + "/", PAT, "t", "<View/>", [{"data": {"text": "x"}}])
     assert out == {"project_id": 7, "url": f"{url}/projects/7", "tasks": 1}
-    assert [c[0] for c in calls] == ["/api/token/refresh/", "/api/projects/", "/api/projects/7/import"]
+    assert [c[0] for c in calls] == ["/api/token/refresh/", "/api/projects/", "/api/projects/7/import",
+                                     "/api/projects/7/"]
     assert calls[1][1] == "Bearer access-123"
 
 
