@@ -424,6 +424,55 @@ def _model_path(value: str, folder: Path) -> bool:
             or Path(value).expanduser().exists() or (folder / value).exists())
 
 
+def _drop_user_only(data: dict) -> list[str]:
+    """Remove the :data:`USER_ONLY_KEYS` from a nested mapping in place; the dotted keys removed."""
+    dropped = []
+    for dotted in USER_ONLY_KEYS:
+        *parents, last = dotted.split(".")
+        section = data
+        for part in parents:
+            section = section.get(part) if isinstance(section, dict) else None
+        if isinstance(section, dict) and last in section:
+            del section[last]
+            dropped.append(dotted)
+    return dropped
+
+
+def received_config(data: dict, origin: str) -> Config:
+    """The config recorded in a received run's run.json, with what only the user may choose reset to the defaults.
+
+    A run folder may come from someone else: its ``output.*`` and
+    ``embedding.cache_dir`` are replaced by the defaults (with an
+    :class:`~framing.errors.UntrustedConfigWarning` when they differed), so
+    ``apply`` and ``rerun`` write and cache where the user says (``--out``, ``--set``).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     warnings.simplefilter("always")
+    ...     cfg = received_config({"seed": 3, "embedding": {"cache_dir": "/elsewhere"}}, "run.json")
+    >>> cfg.seed, cfg.embedding.cache_dir
+    (3, None)
+    """
+    if not isinstance(data, dict):
+        raise ConfigError(f"The config in {origin} must be a mapping of sections, got {type(data).__name__}.")
+    data = copy.deepcopy(data)
+    defaults = config_to_dict(Config())
+    kept = copy.deepcopy(data)
+    for dotted in _drop_user_only(data):
+        *parents, last = dotted.split(".")
+        given, default = kept, defaults
+        for part in [*parents, last]:
+            given, default = given[part], default[part]
+        if given != default:
+            warnings.warn(f"{origin}: '{dotted}' is ignored: a received run cannot set it "
+                          f"({USER_ONLY_KEYS[dotted]}); the default applies. Set it yourself with --set or --out.",
+                          UntrustedConfigWarning, stacklevel=2)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, origin)) from None
+
+
 def corpus_config_layer(path: str | Path) -> dict:
     """A corpus's own ``framing.yaml``, less what only the user may set; each left-out key warns.
 
@@ -453,14 +502,8 @@ def corpus_config_layer(path: str | Path) -> dict:
     path = Path(path)
     folder = path.parent
     data = _read_yaml(path)
-    for dotted, why in USER_ONLY_KEYS.items():
-        *parents, last = dotted.split(".")
-        section = data
-        for part in parents:
-            section = section.get(part) if isinstance(section, dict) else None
-        if isinstance(section, dict) and last in section:
-            del section[last]
-            _ignore(path, dotted, why)
+    for dotted in _drop_user_only(data):
+        _ignore(path, dotted, USER_ONLY_KEYS[dotted])
     embedding = data.get("embedding")
     if isinstance(embedding, dict) and isinstance(embedding.get("model"), str) \
             and _model_path(embedding["model"].strip(), folder):

@@ -327,3 +327,20 @@ def test_no_cache_unpickles():
         for line in text.splitlines():
             if "np.load(" in line:
                 assert "allow_pickle=False" in line, f"{path}: {line.strip()}"
+
+
+def test_a_received_runs_config_cannot_choose_output_or_cache():
+    # For apply / rerun (framing/apply.py, framing/rerun.py): run.json's config is received data too.
+    from framing.config import config_to_dict, load_config, received_config
+    from framing.errors import UntrustedConfigWarning
+
+    recorded = config_to_dict(load_config(overrides=["seed=5"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert received_config(recorded, "run.json").seed == 5  # nothing set: nothing to say
+    recorded["output"]["dir"] = "/home/someone/thesis"
+    recorded["embedding"]["cache_dir"] = "/tmp/their-cache"
+    with pytest.warns(UntrustedConfigWarning) as record:
+        cfg = received_config(recorded, "RUN/run.json")
+    assert cfg.output.dir is None and cfg.embedding.cache_dir is None and cfg.seed == 5
+    assert [str(w.message).split("'")[1] for w in record] == ["output", "embedding.cache_dir"]

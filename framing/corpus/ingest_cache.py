@@ -64,7 +64,7 @@ def ingest_key(inputs, cfg) -> str:
 
 
 def ingest_cache_dir(embedding_cfg) -> Path | None:
-    """``<embedding.cache_dir>/ingest``; None when caching is off."""
+    """``<embedding.cache_dir>/ingest``; None when caching is off or the folder is not the user's own."""
     return cache_subdir(embedding_cfg, SUBDIR)
 
 

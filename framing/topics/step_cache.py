@@ -67,7 +67,7 @@ def topic_step_key(clustered: pd.DataFrame, embeddings: np.ndarray, embedder_nam
 
 
 def topic_cache_dir(embedding_cfg) -> Path | None:
-    """``<embedding.cache_dir>/topics``; None when caching is off."""
+    """``<embedding.cache_dir>/topics``; None when caching is off or the folder is not the user's own."""
     return cache_subdir(embedding_cfg, SUBDIR)
 
 
