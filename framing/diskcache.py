@@ -163,8 +163,9 @@ def trusted_cache_dir(folder: Path) -> bool:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = os.stat(folder)
     except OSError as exc:
-        warnings.warn(f"The cache folder {folder} cannot be used: it cannot be written ({exc.strerror or exc}); this run computes "
-                      "without it. Set embedding.cache_dir to a folder of your own.", CacheWarning, stacklevel=2)
+        warnings.warn(f"The cache folder {folder} cannot be used: it cannot be written ({exc.strerror or exc}); "
+                      "this run computes without it. Set embedding.cache_dir to a folder of your own.",
+                      CacheWarning, stacklevel=2)
         return False
     reason = "it is not a folder" if not stat.S_ISDIR(st.st_mode) else _not_private(st, 0o022)
     if reason:
