@@ -69,7 +69,12 @@ class LanguageWarning(FramingWarning):
 
 
 class CacheWarning(FramingWarning):
-    """An embedding cache entry was unreadable and has been recomputed."""
+    """A cache entry was unreadable, damaged or not written by this user, and has been recomputed;
+    or a cache folder cannot be trusted and the run computes without it."""
+
+
+class UntrustedConfigWarning(FramingWarning):
+    """A setting in a corpus's own ``framing.yaml`` was ignored: only the user may choose it (``--config FILE``)."""
 
 
 class TopicWarning(FramingWarning):

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,13 +76,23 @@ def corpus_config_files(paths: Sequence[str | Path]) -> list[Path]:
     return [Path(p) / CORPUS_CONFIG_NAME for p in paths if (Path(p) / CORPUS_CONFIG_NAME).is_file()]
 
 
+def _same_file(a: Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def load_run_config(paths: Sequence[str | Path], config: str | Path | None = None,
                     overrides: Sequence[str] = ()) -> Config:
-    """default.yaml, then each input folder's framing.yaml, then ``--config``, then ``--set``."""
-    files: list[str | Path] = list(corpus_config_files(paths))
-    if config is not None:
-        files.append(config)
-    return load_config(files, list(overrides))
+    """default.yaml, then each input folder's framing.yaml, then ``--config``, then ``--set``.
+
+    A corpus's own framing.yaml is untrusted: what it may not set (``output.*``, ``embedding.cache_dir``,
+    files outside the corpus: :func:`framing.config.corpus_config_layer`) is ignored with a warning,
+    unless the user passes that same file with ``--config``, which trusts all of it.
+    """
+    corpus = [f for f in corpus_config_files(paths) if config is None or not _same_file(f, config)]
+    return load_config(config, list(overrides), corpus_files=corpus)
 
 
 def _skipped_dicts(result: IngestResult) -> list[dict]:

@@ -15,8 +15,10 @@ Entries live beside the embedding cache (``<embedding.cache_dir>/ingest/<key>/``
 ``documents.parquet``, ``sentences.parquet`` and ``entry.json`` with what was
 skipped while splitting and the sha256 of both files). An entry is written
 into a temporary folder and renamed into place, so a killed run leaves no half
-entry; an entry whose files do not match their sha256 is split again and
-overwritten, with a :class:`~framing.errors.CacheWarning`, never used.
+entry. ``entry.json`` is signed with the user's own cache key
+(:mod:`framing.diskcache`): an entry whose signature does not verify (written
+by someone else, or changed) or whose files do not match their sha256 is split
+again and overwritten, with a :class:`~framing.errors.CacheWarning`, never used.
 ``embedding.cache: false`` turns it off with the other caches.
 """
 
@@ -31,13 +33,13 @@ from typing import Callable
 
 import pandas as pd
 
-from ..diskcache import ENTRY_FILE, cache_subdir, code_digest, entry_checksums, folder_written_whole, read_checked_entry, versions
+from ..diskcache import cache_subdir, code_digest, folder_written_whole, read_checked_entry, versions, write_signed_entry
 from ..errors import CacheWarning, FramingWarning
 from .model import Skipped
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: checksums by file name
+FORMAT = 3  # 2: checksums by file name; 3: signed with the user's cache key
 SUBDIR = "ingest"
 #: The config sections ingest reads.
 SECTIONS = ("corpus", "structure", "language", "segment")
@@ -62,14 +64,14 @@ def ingest_key(inputs, cfg) -> str:
 
 
 def ingest_cache_dir(embedding_cfg) -> Path | None:
-    """``<embedding.cache_dir>/ingest``; None when caching is off."""
+    """``<embedding.cache_dir>/ingest``; None when caching is off or the folder is not the user's own."""
     return cache_subdir(embedding_cfg, SUBDIR)
 
 
 def read_entry(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Skipped], list[dict]] | None:
     """The tables, skipped items and kept warnings of the entry in ``folder``; None when missing, or damaged (with a warning)."""
     try:
-        entry = read_checked_entry(folder, FORMAT)
+        entry = read_checked_entry(folder, FORMAT, SUBDIR)
         if entry is None:
             return None
         tables = [pd.read_parquet(folder / f"{name}.parquet") for name in _TABLES]
@@ -89,11 +91,11 @@ def write_entry(folder: Path, documents: pd.DataFrame, sentences: pd.DataFrame, 
         with folder_written_whole(folder) as tmp:
             for name, table in zip(_TABLES, (documents, sentences)):
                 table.to_parquet(tmp / f"{name}.parquet", index=False)
-            entry = {"format": FORMAT, "sha256": entry_checksums(tmp),
+            entry = {"format": FORMAT,
                      "skipped": [{"item": s.item, "reason": s.reason, "stage": s.stage} for s in skipped],
                      "warnings": list(raised or [])}
-            (tmp / ENTRY_FILE).write_text(json.dumps(entry, indent=1), encoding="utf-8")
-    except OSError as exc:
+            write_signed_entry(tmp, folder.name, SUBDIR, entry)
+    except (OSError, ValueError) as exc:
         warnings.warn(f"Could not store the split corpus in {folder} ({exc}); the next run splits it again.",
                       CacheWarning, stacklevel=3)
 

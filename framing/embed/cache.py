@@ -11,23 +11,30 @@ Why SQLite: it is in the standard library, every write is a transaction
 (a run killed mid-write leaves no half entry: the journal rolls it back on
 the next open), WAL mode lets one process read while another writes, and a
 busy timeout makes two runs sharing a directory wait for each other instead
-of failing. Each row carries a checksum of its model, key and vector: a row
-whose checksum does not match (a damaged page, a bit flip, an edit), whose
-vector has the wrong length or holds NaN is a miss (recomputed, overwritten,
-with a ``CacheWarning``), never used; a database file that SQLite reports as
-corrupt or not a database is moved aside and rebuilt. (Rows of the first
-cache format, table ``vectors``, had no checksum and are not read.)
+of failing. Each row carries a signature of its model, key and vector: an
+HMAC-SHA256 with the user's own cache key (:mod:`framing.diskcache`), so a
+row someone else wrote is rejected like a damaged one. A row whose signature
+does not verify (written by another user or shipped with a corpus, a damaged
+page, a bit flip, an edit), whose vector has the wrong length or holds NaN is
+a miss (recomputed, overwritten, with a ``CacheWarning``), never used; a
+database file that SQLite reports as corrupt or not a database is moved aside
+and rebuilt. A cache folder that is not the user's own, or that others may
+write to, is not used at all. (Rows of earlier formats -- table ``vectors``
+without a checksum, table ``embeddings`` with an unkeyed blake2b checksum --
+are not read.)
 
 Examples
 --------
->>> import tempfile
+>>> import os, tempfile
 >>> from framing.embed import HashingEmbedder
+>>> os.environ["FRAMING_CACHE_KEY_FILE"] = os.path.join(tempfile.mkdtemp(), "cache.key")  # else: the user's own
 >>> cache = EmbeddingCache(tempfile.mkdtemp())
 >>> vecs, stats = embed_texts(["a b", "a  b", "c"], HashingEmbedder(), cache)
 >>> vecs.shape, stats
 ((3, 256), CacheStats(hits=0, misses=2, unique=2, total=3))
 >>> embed_texts(["c", "d"], HashingEmbedder(), cache)[1]
 CacheStats(hits=1, misses=1, unique=2, total=2)
+>>> del os.environ["FRAMING_CACHE_KEY_FILE"]
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import EmbeddingConfig
+from ..diskcache import MAC_SIZE, cache_key, sign, trusted_cache_dir, verify
 from ..errors import CacheWarning, EmbeddingError
 from .base import Embedder, as_text_list, check_output, normalize_text
 
@@ -55,7 +63,8 @@ _BUSY_TIMEOUT_S = 120.0
 _OPEN_ATTEMPTS = 40
 _SELECT_CHUNK = 500  # keys per SELECT ... IN (...), far below SQLite's variable limit
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
-_TABLE = "embeddings"
+_TABLE = "signed_embeddings"
+_KIND = "embeddings"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {_TABLE} (
     model  TEXT NOT NULL,
@@ -67,17 +76,19 @@ CREATE TABLE IF NOT EXISTS {_TABLE} (
 """
 
 
-def entry_digest(model: str, key: bytes, vec: bytes) -> bytes:
-    """The checksum stored with each row: blake2b (16 bytes) of model, key and vector bytes.
+def _row_payload(key: bytes, vec: bytes) -> bytes:
+    return len(key).to_bytes(8, "little") + key + len(vec).to_bytes(8, "little") + vec
 
-    >>> len(entry_digest("m", b"k", b"v"))
-    16
+
+def entry_digest(model: str, key: bytes, vec: bytes, secret: bytes) -> bytes:
+    """The signature stored with each row: HMAC-SHA256 (32 bytes) of model, key and vector under ``secret``.
+
+    ``secret`` is the user's cache key (:func:`framing.diskcache.cache_key`).
+
+    >>> len(entry_digest("m", b"k", b"v", b"0" * 32))
+    32
     """
-    h = hashlib.blake2b(digest_size=16)
-    for part in (model.encode("utf-8"), key, vec):
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.digest()
+    return sign(_KIND, model, _row_payload(key, vec), secret)
 
 
 def default_cache_dir() -> Path:
@@ -131,6 +142,7 @@ class EmbeddingCache:
         self.directory = Path(directory).expanduser() if directory is not None else default_cache_dir()
         self._conn: sqlite3.Connection | None = None
         self._disabled = False
+        self._key: bytes | None = None
 
     @property
     def path(self) -> Path:
@@ -168,6 +180,11 @@ class EmbeddingCache:
     def _connection(self) -> sqlite3.Connection | None:
         if self._conn is not None or self._disabled:
             return self._conn
+        # Another user's folder, or one others may write, is not read or written (diskcache warned why).
+        self._key = cache_key() if trusted_cache_dir(self.directory) else None
+        if self._key is None:
+            self._disabled = True
+            return None
         try:
             self._conn = self._open_retrying()
         except sqlite3.DatabaseError as exc:
@@ -224,7 +241,7 @@ class EmbeddingCache:
 
     def __getstate__(self) -> dict:
         # A connection cannot cross processes; each process opens its own.
-        return {"directory": self.directory, "_conn": None, "_disabled": self._disabled}
+        return {"directory": self.directory, "_conn": None, "_disabled": self._disabled, "_key": None}
 
     # -- reading and writing ---------------------------------------------
     def get(self, model: str, keys: Sequence[bytes], dim: int) -> dict[bytes, np.ndarray]:
@@ -244,15 +261,15 @@ class EmbeddingCache:
             return {}
         found, bad = {}, 0
         for key, blob, digest in rows:
-            vec = _checked_vector(model, key, blob, digest, dim)
+            vec = _checked_vector(model, key, blob, digest, dim, self._key)
             if vec is None:
                 bad += 1
                 continue
             found[bytes(key)] = vec
         if bad:
             warnings.warn(
-                f"{bad} cached embedding(s) of {model} in {self.path} were damaged (checksum mismatch, wrong length "
-                "or not finite); they are recomputed and overwritten.",
+                f"{bad} cached embedding(s) of {model} in {self.path} were damaged or not yours (signature mismatch, "
+                "wrong length or not finite); they are recomputed and overwritten.",
                 CacheWarning,
                 stacklevel=2,
             )
@@ -280,7 +297,7 @@ class EmbeddingCache:
         if conn is None:
             return 0
         try:
-            return self._write(conn, model, items)
+            return self._write(conn, model, items, self._key)
         except sqlite3.DatabaseError as exc:
             self._on_error(exc)
             return 0
@@ -294,10 +311,10 @@ class EmbeddingCache:
             self._disable(exc)
 
     @staticmethod
-    def _write(conn: sqlite3.Connection, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> int:
+    def _write(conn: sqlite3.Connection, model: str, items: Iterable[tuple[bytes, np.ndarray]], secret: bytes) -> int:
         def row(key: bytes, vec: np.ndarray) -> tuple[str, bytes, bytes, bytes]:
             blob = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
-            return model, key, blob, entry_digest(model, key, blob)
+            return model, key, blob, entry_digest(model, key, blob, secret)
 
         rows = (row(key, vec) for key, vec in items)
         conn.execute("BEGIN IMMEDIATE")
@@ -330,7 +347,7 @@ class EmbeddingCache:
         good = damaged = 0
         for m, key, blob, digest in conn.execute(sql, args):
             ok = isinstance(blob, bytes) and len(blob) % 4 == 0 and \
-                _checked_vector(m, key, blob, digest, len(blob) // 4) is not None
+                _checked_vector(m, key, blob, digest, len(blob) // 4, self._key) is not None
             good, damaged = good + ok, damaged + (not ok)
         return good, damaged
 
@@ -345,11 +362,12 @@ class EmbeddingCache:
         return f"EmbeddingCache({str(self.directory)!r})"
 
 
-def _checked_vector(model: str, key, blob, digest, dim: int) -> np.ndarray | None:
-    """The row's vector, or None when its checksum, length or values show it is damaged."""
-    if not isinstance(blob, bytes) or len(blob) != 4 * dim or not isinstance(digest, bytes):
+def _checked_vector(model: str, key, blob, digest, dim: int, secret: bytes | None) -> np.ndarray | None:
+    """The row's vector, or None when its signature, length or values show it is damaged or not the user's."""
+    if not isinstance(blob, bytes) or len(blob) != 4 * dim or not isinstance(digest, bytes) or secret is None:
         return None
-    if digest != entry_digest(model, bytes(key), blob):
+    if len(digest) != MAC_SIZE or not isinstance(key, bytes) or \
+            not verify(_KIND, model, _row_payload(key, blob), digest, secret):
         return None
     vec = np.frombuffer(blob, dtype=np.float32)
     return vec if np.isfinite(vec).all() else None

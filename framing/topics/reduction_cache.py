@@ -11,21 +11,26 @@ model, setting, seed or library version is a different key: a miss.
 
 Entries live beside the embedding cache (``<embedding.cache_dir>/reductions/``,
 one ``.npy`` file per key, written to a temporary name and renamed into place,
-so a killed run leaves no half entry). Each file starts with a blake2b
-checksum of the array bytes that follow; an entry whose checksum, shape or
-values do not match is recomputed and overwritten, with a
-:class:`~framing.errors.CacheWarning`, never used.
+so a killed run leaves no half entry). Each file starts with a signature of
+the array bytes that follow and of its key: an HMAC-SHA256 with the user's own
+cache key (:mod:`framing.diskcache`), so an entry written by someone else, or
+changed, fails like a damaged one. An entry whose signature, shape or values
+do not match is recomputed and overwritten, with a
+:class:`~framing.errors.CacheWarning`, never used; arrays are read with
+``allow_pickle=False``. A cache folder that is not the user's own is not used.
 
 Examples
 --------
->>> import tempfile
+>>> import os, tempfile
 >>> from sklearn.decomposition import PCA
+>>> os.environ["FRAMING_CACHE_KEY_FILE"] = os.path.join(tempfile.mkdtemp(), "cache.key")
 >>> cache = ReductionCache(tempfile.mkdtemp())
 >>> x = np.random.default_rng(0).normal(size=(20, 6)).astype(np.float32)
 >>> first = CachedReducer(PCA(2, random_state=0), cache).fit_transform(x)
 >>> again = CachedReducer(PCA(2, random_state=0), cache)
 >>> bool(np.array_equal(again.fit_transform(x), first)), again.from_cache_
 (True, True)
+>>> del os.environ["FRAMING_CACHE_KEY_FILE"]
 """
 
 from __future__ import annotations
@@ -41,14 +46,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..diskcache import versions
+from ..diskcache import MAC_SIZE, cache_subdir, sign, trusted_cache_dir, verify, versions
 from ..errors import CacheWarning, NotFittedError
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: signed with the user's cache key
 SUBDIR = "reductions"
-_DIGEST = 16
 _VERSIONED = ("umap-learn", "pynndescent", "numba", "numpy", "scikit-learn")
 
 
@@ -91,15 +95,16 @@ def default_reduction_dir() -> Path:
 
 
 def reduction_cache_from_config(cfg) -> ReductionCache | None:
-    """The cache ``embedding.cache`` / ``embedding.cache_dir`` ask for: ``<cache_dir>/reductions`` (None when off).
+    """The cache ``embedding.cache`` / ``embedding.cache_dir`` ask for: ``<cache_dir>/reductions``.
+
+    None when caching is off, or the folder is not the user's own (with a warning).
 
     >>> from framing.config import EmbeddingConfig
     >>> reduction_cache_from_config(EmbeddingConfig(cache=False)) is None
     True
     """
-    if not cfg.cache:
-        return None
-    return ReductionCache(Path(cfg.cache_dir).expanduser() / SUBDIR if cfg.cache_dir else None)
+    folder = cache_subdir(cfg, SUBDIR)
+    return ReductionCache(folder) if folder is not None else None
 
 
 class ReductionCache:
@@ -113,6 +118,13 @@ class ReductionCache:
 
     def __init__(self, directory: Path | str | None = None):
         self.directory = Path(directory).expanduser() if directory is not None else default_reduction_dir()
+        self._trusted: bool | None = None
+
+    def _usable(self) -> bool:
+        """Whether the folder is the user's own (checked once, with a warning when not)."""
+        if self._trusted is None:
+            self._trusted = trusted_cache_dir(self.directory)
+        return self._trusted
 
     def path(self, key: str) -> Path:
         return self.directory / f"{key}.npy"
@@ -120,28 +132,35 @@ class ReductionCache:
     def get(self, key: str, rows: int) -> np.ndarray | None:
         """The stored array of ``key`` with ``rows`` rows, or None (missing or damaged: removed, with a warning)."""
         path = self.path(key)
+        if not path.exists() or not self._usable():
+            return None
         try:
             blob = path.read_bytes()
         except OSError:
             return None
-        array = _decode(blob, rows)
+        array = _decode(blob, rows, key)
         if array is None:
-            warnings.warn(f"The cached reduction {path} is damaged (checksum, shape or values); it is recomputed "
+            warnings.warn(f"The cached reduction {path} is damaged or not yours (signature, shape or values); it is recomputed "
                           "and overwritten.", CacheWarning, stacklevel=3)
             path.unlink(missing_ok=True)
         return array
 
     def put(self, key: str, array: np.ndarray) -> bool:
         """Store ``array`` under ``key`` atomically; False (with a warning) when the folder cannot be written."""
+        if not self._usable():
+            return False
         buf = io.BytesIO()
         np.save(buf, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
         body = buf.getvalue()
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            mac = sign(SUBDIR, key, body)
+        except ValueError:
+            return False
+        try:
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".npy")
             try:
                 with os.fdopen(fd, "wb") as out:
-                    out.write(_checksum(body) + body)
+                    out.write(mac + body)
                 os.replace(tmp, self.path(key))
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -156,13 +175,9 @@ class ReductionCache:
         return f"ReductionCache({str(self.directory)!r})"
 
 
-def _checksum(body: bytes) -> bytes:
-    return hashlib.blake2b(body, digest_size=_DIGEST).digest()
-
-
-def _decode(blob: bytes, rows: int) -> np.ndarray | None:
-    digest, body = blob[:_DIGEST], blob[_DIGEST:]
-    if len(digest) != _DIGEST or digest != _checksum(body):
+def _decode(blob: bytes, rows: int, key: str) -> np.ndarray | None:
+    mac, body = blob[:MAC_SIZE], blob[MAC_SIZE:]
+    if not verify(SUBDIR, key, body, mac):
         return None
     try:
         array = np.load(io.BytesIO(body), allow_pickle=False)

@@ -14,9 +14,11 @@ from disk: the sentences' topic columns, the ``topics`` and
 model (``topic_model/``, copied into the new run).
 
 Entries live beside the embedding cache (``<embedding.cache_dir>/topics/<key>/``),
-written into a temporary folder and renamed into place; every file's sha256
-is checked when read, and a damaged entry is fitted again and overwritten,
-with a :class:`~framing.errors.CacheWarning`. ``embedding.cache: false`` turns
+written into a temporary folder and renamed into place; ``entry.json`` is
+signed with the user's own cache key (:mod:`framing.diskcache`) and every
+file's sha256 is checked when read, so an entry someone else wrote or changed,
+or a damaged one, is fitted again and overwritten, with a
+:class:`~framing.errors.CacheWarning`. ``embedding.cache: false`` turns
 it off with the other caches.
 """
 
@@ -32,12 +34,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..diskcache import ENTRY_FILE, cache_subdir, code_digest, entry_checksums, folder_written_whole, read_checked_entry, versions
+from ..diskcache import cache_subdir, code_digest, folder_written_whole, read_checked_entry, versions, write_signed_entry
 from ..errors import CacheWarning
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: signed with the user's cache key
 SUBDIR = "topics"
 _VERSIONED = ("bertopic", "hdbscan", "umap-learn", "pynndescent", "numba", "numpy", "scipy", "scikit-learn",
               "pandas", "pyarrow")
@@ -65,7 +67,7 @@ def topic_step_key(clustered: pd.DataFrame, embeddings: np.ndarray, embedder_nam
 
 
 def topic_cache_dir(embedding_cfg) -> Path | None:
-    """``<embedding.cache_dir>/topics``; None when caching is off."""
+    """``<embedding.cache_dir>/topics``; None when caching is off or the folder is not the user's own."""
     return cache_subdir(embedding_cfg, SUBDIR)
 
 
@@ -80,7 +82,7 @@ def _as_lists(df: pd.DataFrame) -> pd.DataFrame:
 def read_entry(folder: Path) -> dict | None:
     """The stored results in ``folder``; None when missing, or damaged (with a warning)."""
     try:
-        entry = read_checked_entry(folder, FORMAT)
+        entry = read_checked_entry(folder, FORMAT, SUBDIR)
         if entry is None:
             return None
         tables = {name: _as_lists(pd.read_parquet(folder / f"{name}.parquet")) for name in _TABLES}
@@ -101,8 +103,7 @@ def write_entry(folder: Path, assign: pd.DataFrame, topics: pd.DataFrame, hierar
                 table.to_parquet(tmp / f"{name}.parquet", index=False)
             if model_dir is not None:
                 shutil.copytree(model_dir, tmp / "topic_model")
-            entry = {"format": FORMAT, "info": info, "sha256": entry_checksums(tmp)}
-            (tmp / ENTRY_FILE).write_text(json.dumps(entry, indent=1, default=str), encoding="utf-8")
-    except OSError as exc:
+            write_signed_entry(tmp, folder.name, SUBDIR, {"format": FORMAT, "info": info})
+    except (OSError, ValueError) as exc:
         warnings.warn(f"Could not store the topics in {folder} ({exc}); the next run fits them again.",
                       CacheWarning, stacklevel=3)

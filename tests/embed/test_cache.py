@@ -90,9 +90,9 @@ def _fill(tmp_path, texts, dim=32):
 def test_wrong_length_blob_is_a_miss_and_is_repaired(tmp_path, corpus):
     _fill(tmp_path, corpus)
     with sqlite3.connect(tmp_path / "embeddings.sqlite3") as db:
-        db.execute("UPDATE embeddings SET vec = ? WHERE key = ?", (b"\x00" * 12, text_key(corpus[0])))
+        db.execute("UPDATE signed_embeddings SET vec = ? WHERE key = ?", (b"\x00" * 12, text_key(corpus[0])))
         nan = np.full(32, np.nan, np.float32).tobytes()
-        db.execute("UPDATE embeddings SET vec = ? WHERE key = ?", (nan, text_key(corpus[2])))
+        db.execute("UPDATE signed_embeddings SET vec = ? WHERE key = ?", (nan, text_key(corpus[2])))
     counting = CountingEmbedder()
     cache = EmbeddingCache(tmp_path)
     with pytest.warns(CacheWarning, match="2 cached embedding.*damaged"):
@@ -107,14 +107,14 @@ def test_a_plausible_but_damaged_vector_is_detected_by_its_checksum(tmp_path, co
     _fill(tmp_path, corpus)
     key = text_key(corpus[1])
     with sqlite3.connect(tmp_path / "embeddings.sqlite3") as db:
-        blob = bytearray(db.execute("SELECT vec FROM embeddings WHERE key = ?", (key,)).fetchone()[0])
+        blob = bytearray(db.execute("SELECT vec FROM signed_embeddings WHERE key = ?", (key,)).fetchone()[0])
         blob[5] ^= 0x01  # one flipped bit in the mantissa
-        db.execute("UPDATE embeddings SET vec = ? WHERE key = ?", (bytes(blob), key))
+        db.execute("UPDATE signed_embeddings SET vec = ? WHERE key = ?", (bytes(blob), key))
     cache = EmbeddingCache(tmp_path)
     n = cache.count()
     assert cache.verify() == (n - 1, 1)
     counting = CountingEmbedder()
-    with pytest.warns(CacheWarning, match="1 cached embedding.*damaged.*checksum"):
+    with pytest.warns(CacheWarning, match="1 cached embedding.*damaged.*signature"):
         vecs, stats = embed_texts(corpus, counting, cache)
     assert counting.encoded == [corpus[1]] and stats.misses == 1
     np.testing.assert_allclose(vecs, HashingEmbedder(32).encode(corpus), atol=1e-6)
