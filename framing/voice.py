@@ -69,6 +69,8 @@ _NEEDS_CLOSER = {  # openers that are often something else: open only when a clo
 _CLITIC = re.compile(r"'(?:t|s|n|k|m|tis|em)\b", re.IGNORECASE)  # Dutch 't, 's, 'n; English 'em, 'tis
 _LINE_END = re.compile(r"[.!?…:][\"”’»)\]]*\s*$")
 _LINE_START = re.compile(r"\s*(?:[“„«‘\"'»]|[-*•·–—]\s|\d{1,3}[.)]\s)")
+# A sentence that is a quote and its attribution only: “…,” he said. / He said: “…”
+_ATTRIBUTED = re.compile(r"^\s*“…”\s*[^“]{0,80}$|^[^“]{0,80}[:,]\s*“…”\W*$")
 _COLON_SPEAKER = re.compile(r"((?:[A-Z][\w’'.-]*\s){0,3}[A-Z][\w’'.-]*)\s*:")
 
 
@@ -96,6 +98,9 @@ def _scan(text: str, a: int, b: int) -> list[tuple[int, int]]:
         n = text[i + 1] if i + 1 < b else " "
         can_open = not n.isspace() and (p.isspace() or p in _OPEN_AFTER)
         can_close = not p.isspace() and (n.isspace() or not n.isalnum())
+        if c == "«" or c == "»":  # French sets guillemets off with spaces: « nous restons »
+            can_open = can_open or (c == "«" and (p.isspace() or p in _OPEN_AFTER))
+            can_close = can_close or (c == "»" and (n.isspace() or not n.isalnum()))
         if can_close and not stack and not spans and c in "”»" and not can_open:
             spans.append((a, i + 1))  # a closing mark alone: the quote ran from the paragraph's start
             continue
@@ -217,10 +222,11 @@ def mark_voices(text: str, spans: Sequence[tuple[int, int]], langs: Sequence[str
             quote_speaker = resolved[best]
         else:
             quote_speaker = speakers[best] if best is not None else None
-        if words and quoted / words >= QUOTE_SHARE:
+        masked = _masked(text, s, e, [(a, b) for a, b, _ in inside])
+        if words and (quoted / words >= QUOTE_SHARE or (quote_speaker and _ATTRIBUTED.search(masked))):
             voice, who = QUOTE, quote_speaker
         else:
-            ok, who = find_reported(_masked(text, s, e, [(a, b) for a, b, _ in inside]), lang) \
+            ok, who = find_reported(masked, lang) \
                 if lang in REPORTED_LANGUAGES else (False, None)
             if not ok and quoted and quote_speaker:
                 ok, who = True, quote_speaker
