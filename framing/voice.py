@@ -28,7 +28,8 @@ not to the outlet. Every sentence gets a ``voice``:
 ``speaker`` is the named subject of the reporting verb or of the attribution
 next to a quote ("Maria Zakharova", "the Pentagon" is given as "Pentagon",
 "premier Rutte"), or None when unknown. A pronoun ("he said") takes the
-named speaker of the last three sentences of its unit, else None. It is a
+named speaker of the last three sentences of its unit, else None ("he",
+"she", "hij" only: "they", "it" and Dutch "ze" stay unknown). It is a
 pattern rule, not a parser: its precision, read on 50 sentences, is in
 ``docs/voice-reading.csv`` and the README.
 
@@ -56,6 +57,8 @@ QUOTE_SHARE = 0.5
 """A sentence is a quote when at least this share of its word characters is inside quotation marks."""
 PRONOUN_REACH = 3
 """A pronoun speaker takes the named speaker of at most this many sentences before it."""
+SINGULAR = frozenset({"he", "she", "hij"})
+"""The pronouns resolved to a name ("they", "it", Dutch "zij"/"ze" may be a group: left unknown)."""
 
 _MARKS = re.compile("[\"'“”„«»‘’‚]")
 _WORD_CHAR = re.compile(r"\w")
@@ -101,7 +104,7 @@ def _scan(text: str, a: int, b: int) -> list[tuple[int, int]]:
         if c == "«" or c == "»":  # French sets guillemets off with spaces: « nous restons »
             can_open = can_open or (c == "«" and (p.isspace() or p in _OPEN_AFTER))
             can_close = can_close or (c == "»" and (n.isspace() or not n.isalnum()))
-        if can_close and not stack and not spans and c in "”»" and not can_open:
+        if can_close and not stack and not spans and not can_open and (c in "”»" or c == '"' and p in ",.!?…"):
             spans.append((a, i + 1))  # a closing mark alone: the quote ran from the paragraph's start
             continue
         if can_close:
@@ -218,7 +221,7 @@ def mark_voices(text: str, spans: Sequence[tuple[int, int]], langs: Sequence[str
         best = max(inside, key=lambda q: _word_chars(text, q[0], q[1]))[2] if inside else None
         if best is not None and speakers[best] and speakers[best].lower() in PRONOUNS:
             if best not in resolved:
-                resolved[best] = _resolve(named, n)
+                resolved[best] = _resolve(named, n) if speakers[best].lower() in SINGULAR else None
             quote_speaker = resolved[best]
         else:
             quote_speaker = speakers[best] if best is not None else None
@@ -233,7 +236,7 @@ def mark_voices(text: str, spans: Sequence[tuple[int, int]], langs: Sequence[str
             voice = REPORTED if ok else OWN
             who = who if ok else None
         if who and who.lower() in PRONOUNS:
-            who = _resolve(named, n)
+            who = _resolve(named, n) if who.lower() in SINGULAR else None
         if who:
             named.append((n, who))
         out.append((voice, who))

@@ -34,13 +34,13 @@ reported reports explained explains argued argues insisted insists warned warns 
 alleged alleges asserted asserts declared declares maintained maintains stressed stresses emphasized emphasised
 emphasizes emphasises wrote writes tweeted tweets admitted admits acknowledged acknowledges vowed vows accused
 accuses urged urges replied replies responded responds commented comments remarked revealed reveals disclosed
-contended contends countered conceded concedes boasted complained complains
+contended contends countered conceded concedes boasted complained complains asked asks
 """.split())
 _NL_VERBS = frozenset("""
 zei zeiden zegt zeggen gezegd verklaarde verklaarden verklaart verklaard meldt meldde meldden gemeld benadrukte
 benadrukt benadrukten beweert beweerde beweerden beweren beweerd schreef schreven schrijft vertelde vertelden vertelt
 waarschuwde waarschuwt waarschuwden ontkende ontkent ontkenden bevestigde bevestigt bevestigden erkende erkent
-tweette twitterde betoogde betoogt reageerde antwoordde concludeerde dreigde eiste eist
+tweette twitterde betoogde betoogt reageerde antwoordde concludeerde dreigde eiste eist vroeg vraagt
 """.split())
 _NL_SAY_THAT = frozenset({"stelt", "stelde", "stelden"})  # also "sets/asks": only before "dat" or ":"
 _NL_LET_KNOW = re.compile(r"\b(liet|laat|lieten|laten)\b(?:\s+\S+){0,3}?\s+weten\b", re.IGNORECASE)
