@@ -97,6 +97,7 @@ def draw(data: str, out: str) -> None:
 
 def score(path: str) -> None:
     df = pd.read_csv(path, keep_default_na=False)
+    df = df.rename(columns={"sentence": "text"})
     for voice, part in df.groupby("predicted_voice", sort=False):
         right = int((part["judgment"] == voice).sum())
         print(f"{voice:9s} precision {right / len(part):.2f} ({right} of {len(part)})")
