@@ -80,8 +80,9 @@ _DETERMINERS = frozenset("the a an de het een this that these those die deze".sp
 _POSSESSIVES = frozenset("my his her their its our your mijn zijn haar hun onze ons jouw uw".split())
 _REFLEXIVE = frozenset("itself himself herself themselves zelf zichzelf".split())
 _AUX = frozenset("have has had heeft hebben hadden".split())
-_AMBIGUOUS = frozenset("states reports claims notes comments tweets remarks replies".split())
-"""Verb forms that are more often nouns: reporting verbs only before "that" or a colon."""
+_AMBIGUOUS = frozenset("states reports claims notes comments tweets remarks replies declared declares".split())
+"""Verb forms that are often nouns or acts ("declared a state of emergency"): reporting verbs only before
+"that" or a colon, or after a comma or quote ("..., he declared")."""
 _TOLD = frozenset("told tells vertelde vertelt".split())
 _CONNECTORS = frozenset("of for to van voor at bij".split())
 _NOT_NAMES = frozenset("""
@@ -189,7 +190,10 @@ def _appositive(tokens: list[str], k: int) -> str | None:
     """"Chris Woods, director of Airwars, told ...": the phrase before the comma that opens the appositive."""
     for c in range(k - 2, max(-1, k - 12), -1):
         if tokens[c].endswith(","):
-            return _after_comma(tokens, c)[1]
+            head = _after_comma(tokens, c)[1]
+            inner = _after_comma(tokens, k - 1)[1]  # "one senator, Arizona's John McCain, said": the name inside
+            named = [w for w in (head, inner) if w and any(_is_cap(x) for x in w.split())]
+            return named[0] if named else head
     return None
 
 
@@ -274,7 +278,8 @@ def find_reported(text: str, lang: str) -> tuple[bool, str | None]:
             _bare(tokens[k + 1]).lower() == "dat" or token.endswith(":"))
         if low not in verbs and not say_that:
             continue
-        if low in _AMBIGUOUS and not (token.endswith(":") or k + 1 < len(tokens) and _bare(tokens[k + 1]).lower() == "that"):
+        if low in _AMBIGUOUS and not (token.endswith((":", ",")) or k + 1 < len(tokens) and _bare(tokens[k + 1]).lower() == "that"
+                                      or k + 2 < len(tokens) and tokens[k + 1].endswith(",")):
             continue
         ok, who = _subject_before(tokens, k)
         if not ok:
@@ -284,7 +289,8 @@ def find_reported(text: str, lang: str) -> tuple[bool, str | None]:
                     prev in _NOT_AFTER and not (lang == "nl" and prev in ("dat", "dit", "het", "zo"))):
                 continue
             who = _phrase_after(tokens, k + 1)
-            if prev_token.endswith(",") and (who is None or low in _TOLD):
+            if prev_token.endswith(",") and (who is None or low in _TOLD or who.lower() in PRONOUNS):
+                # "X, director of Y, told Z" / "McCain, said he should ...": the subject stands before the appositive
                 who = _appositive(tokens, k) or who
             if who is None and prev_token[-1:] not in ",”’\"»":
                 continue

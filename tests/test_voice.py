@@ -50,6 +50,8 @@ def voices(text: str, lang: str = "en", parts: list[str] | None = None) -> list[
     ("Chris Woods, director of Airwars, told Al Jazeera that the strikes were deadly.", "Chris Woods"),
     ("The Russian side noted that many fighters had joined.", "Russian side"),
     ("Syrian lawmaker Ammar al-Asad reportedly told Sputnik that the army would respond.", "Syrian lawmaker Ammar al-Asad"),
+    ("At least one senator, Arizona’s John McCain, said he should drop out.", "Arizona’s John McCain"),
+    ("The army declared that the town was taken.", "army"),
 ])
 def test_english_reported_speech_and_its_speaker(text, speaker):
     assert voices(text) == [(text, "reported", speaker)]
@@ -64,6 +66,7 @@ def test_english_reported_speech_and_its_speaker(text, speaker):
     "The so-called ‘moderate rebels’ attacked the town again this morning and burned the market.",
     "The United States has bombed Raqqa for months.",  # "States" is not the verb "states"
     "Kinshchak also slammed the approach towards alleged chemical attacks.",
+    "Florida Gov. Rick Scott declared a state of emergency on Monday.",  # an act, not speech
 ])
 def test_english_own_words(text):
     assert voices(text) == [(text, "own", None)]
