@@ -82,7 +82,7 @@ _REFLEXIVE = frozenset("itself himself herself themselves zelf zichzelf".split()
 _AUX = frozenset("have has had heeft hebben hadden".split())
 _AMBIGUOUS = frozenset("states reports claims notes comments tweets remarks replies declared declares".split())
 """Verb forms that are often nouns or acts ("declared a state of emergency"): reporting verbs only before
-"that" or a colon, or after a comma or quote ("..., he declared")."""
+"that" or a colon ("declared" also right after a quote or comma: "...,” he declared")."""
 _TOLD = frozenset("told tells vertelde vertelt".split())
 _CONNECTORS = frozenset("of for to van voor at bij".split())
 _NOT_NAMES = frozenset("""
@@ -278,8 +278,9 @@ def find_reported(text: str, lang: str) -> tuple[bool, str | None]:
             _bare(tokens[k + 1]).lower() == "dat" or token.endswith(":"))
         if low not in verbs and not say_that:
             continue
-        if low in _AMBIGUOUS and not (token.endswith((":", ",")) or k + 1 < len(tokens) and _bare(tokens[k + 1]).lower() == "that"
-                                      or k + 2 < len(tokens) and tokens[k + 1].endswith(",")):
+        after_comma = k > 0 and tokens[k - 1][-1:] in ",”\"’"  # "...," he declared / "...," declares X
+        if low in _AMBIGUOUS and not (token.endswith(":") or k + 1 < len(tokens) and _bare(tokens[k + 1]).lower() == "that"
+                                      or low.startswith("declare") and (after_comma or k >= 2 and tokens[k - 2][-1:] in ",”\"’")):
             continue
         ok, who = _subject_before(tokens, k)
         if not ok:

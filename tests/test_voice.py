@@ -67,9 +67,15 @@ def test_english_reported_speech_and_its_speaker(text, speaker):
     "The United States has bombed Raqqa for months.",  # "States" is not the verb "states"
     "Kinshchak also slammed the approach towards alleged chemical attacks.",
     "Florida Gov. Rick Scott declared a state of emergency on Monday.",  # an act, not speech
+    "In the environment involving Mr. Akin’s comments, a decision by Mr. Romney will open his campaign to attacks.",
 ])
 def test_english_own_words(text):
     assert voices(text) == [(text, "own", None)]
+
+
+def test_a_quote_with_its_attribution_is_a_quote():
+    text = "“This carnage stops here,” Trump declared, to loud applause from the crowd in the square."
+    assert voices(text) == [(text, "quote", "Trump")]
 
 
 def test_a_quote_over_several_sentences_with_its_speaker():
