@@ -42,7 +42,7 @@ def test_speakers_are_escaped_and_a_frame_only_in_quotes_is_marked(tables, meta)
     section = _section(page)
     assert SCRIPT not in page and str(escape(SCRIPT)) in section
     # one in the explanation above the table, one beside the frame
-    assert section.count('<span class="mark fragile">quotes only</span>') == 2
+    assert section.count('<span class="mark quotes">quotes only</span>') == 2
     assert "Quotes only" in page.split('<section id="evidence">')[1]
 
 
