@@ -263,47 +263,18 @@ def find_reported(text: str, lang: str) -> tuple[bool, str | None]:
     if lang not in REPORTED_LANGUAGES:
         return False, None
     tokens = _TOKEN.findall(text)
-    verbs, found, speaker = _verbs(lang), False, None
-    for k, token in enumerate(tokens):
-        low = _bare(token).lower()
-        if (lang == "nl" and low in ("volgens", "aldus")) or (
-                lang == "en" and low == "according" and k + 1 < len(tokens) and _bare(tokens[k + 1]).lower() == "to"):
-            at = k + 2 if low == "according" else k + 1
-            who = _phrase_after(tokens, at)
-            nxt = _bare(tokens[at]).lower() if at < len(tokens) else ""
-            if nxt in FIRST_PERSON or nxt in _NOT_SPEAKERS:
-                continue
-            return True, who
-        say_that = lang == "nl" and low in _NL_SAY_THAT and k + 1 < len(tokens) and (
-            _bare(tokens[k + 1]).lower() == "dat" or token.endswith(":"))
-        if low not in verbs and not say_that:
+    found, speaker = False, None
+    for k in range(len(tokens)):
+        hit = _attribution(tokens, k, lang) or _reporting_verb(tokens, k, lang)
+        if hit is None:
             continue
-        after_comma = k > 0 and tokens[k - 1][-1:] in ",”\"’"  # "...," he declared / "...," declares X
-        if low in _AMBIGUOUS and not (token.endswith(":") or k + 1 < len(tokens) and _bare(tokens[k + 1]).lower() == "that"
-                                      or low.startswith("declare") and (after_comma or k >= 2 and tokens[k - 2][-1:] in ",”\"’")):
-            continue
-        ok, who = _subject_before(tokens, k)
-        if not ok:
-            prev_token = tokens[k - 1] if k else ""
-            prev = _bare(prev_token).lower()
-            if prev in FIRST_PERSON or prev in _REFLEXIVE or (
-                    prev in _NOT_AFTER and not (lang == "nl" and prev in ("dat", "dit", "het", "zo"))):
-                continue
-            who = _phrase_after(tokens, k + 1)
-            if prev_token.endswith(",") and (who is None or low in _TOLD or who.lower() in PRONOUNS):
-                # "X, director of Y, told Z" / "McCain, said he should ...": the subject stands before the appositive
-                who = _appositive(tokens, k) or who
-            if who is None and prev_token[-1:] not in ",”’\"»":
-                continue
-            if who is not None and who.lower() in FIRST_PERSON:
-                continue
-        found, speaker = True, speaker or who
+        found, speaker = True, speaker or hit[1]
         if speaker:
             return True, speaker
     if found:
         return True, speaker
-    if lang == "nl" and _NL_LET_KNOW.search(text):
-        m = _NL_LET_KNOW.search(text)
+    m = _NL_LET_KNOW.search(text) if lang == "nl" else None
+    if m:
         before = _TOKEN.findall(text[:m.start()])
         ok, who = _subject_before(before + ["liet"], len(before))
         if not ok:
@@ -311,3 +282,49 @@ def find_reported(text: str, lang: str) -> tuple[bool, str | None]:
         return (who or "").lower() not in FIRST_PERSON, who
     phrases = _EN_PHRASES if lang == "en" else _NL_PHRASES
     return (True, None) if phrases.search(text) else (False, None)
+
+
+def _attribution(tokens: list[str], k: int, lang: str) -> tuple[bool, str | None] | None:
+    """"according to X", "volgens X", "aldus X" at token k: (True, X); None when not one ("volgens mij")."""
+    low = _bare(tokens[k]).lower()
+    if lang == "nl" and low in ("volgens", "aldus"):
+        at = k + 1
+    elif lang == "en" and low == "according" and k + 1 < len(tokens) and _bare(tokens[k + 1]).lower() == "to":
+        at = k + 2
+    else:
+        return None
+    nxt = _bare(tokens[at]).lower() if at < len(tokens) else ""
+    if nxt in FIRST_PERSON or nxt in _NOT_SPEAKERS:
+        return None
+    return True, _phrase_after(tokens, at)
+
+
+def _reporting_verb(tokens: list[str], k: int, lang: str) -> tuple[bool, str | None] | None:
+    """A reporting verb at token k with a subject that is not the writer: (True, speaker or None); else None."""
+    token = tokens[k]
+    low = _bare(token).lower()
+    say_that = lang == "nl" and low in _NL_SAY_THAT and k + 1 < len(tokens) and (
+        _bare(tokens[k + 1]).lower() == "dat" or token.endswith(":"))
+    if low not in _verbs(lang) and not say_that:
+        return None
+    after_quote = k > 0 and tokens[k - 1][-1:] in ",”\"’" or k >= 2 and tokens[k - 2][-1:] in ",”\"’"
+    if low in _AMBIGUOUS and not (token.endswith(":") or k + 1 < len(tokens) and _bare(tokens[k + 1]).lower() == "that"
+                                  or low.startswith("declare") and after_quote):  # "...,” he declared
+        return None
+    ok, who = _subject_before(tokens, k)
+    if ok:
+        return True, who
+    prev_token = tokens[k - 1] if k else ""
+    prev = _bare(prev_token).lower()
+    if prev in FIRST_PERSON or prev in _REFLEXIVE or (
+            prev in _NOT_AFTER and not (lang == "nl" and prev in ("dat", "dit", "het", "zo"))):
+        return None
+    who = _phrase_after(tokens, k + 1)  # "..., said X", Dutch "Dat zei X"
+    if prev_token.endswith(",") and (who is None or low in _TOLD or who.lower() in PRONOUNS):
+        # "X, director of Y, told Z" / "McCain, said he should ...": the subject stands before the appositive
+        who = _appositive(tokens, k) or who
+    if who is None and prev_token[-1:] not in ",”’\"»":
+        return None
+    if who is not None and who.lower() in FIRST_PERSON:
+        return None
+    return True, who
