@@ -51,6 +51,7 @@ import pandas as pd
 from .corpus.langid import UNDETERMINED, LanguageIdentifier, manifest_languages, segmentation_languages, sentence_languages
 from .corpus.model import stable_id
 from .errors import InputError, LanguageWarning
+from .voice import sentence_voices
 
 if TYPE_CHECKING:
     from .config import Config
@@ -318,7 +319,7 @@ def count_word_chars(text: str) -> int:
 
 SENTENCE_COLUMNS = (
     "sentence_id", "doc_id", "page_id", "source", "role", "author", "date",
-    "lang", "lang_confidence", "start", "end", "text", "n_words", "is_fragment",
+    "lang", "lang_confidence", "start", "end", "text", "n_words", "is_fragment", "voice", "speaker",
 )  # fmt: skip
 _COPIED = ("page_id", "source", "role", "author", "date")
 def _unit_texts(documents: pd.DataFrame) -> list[str]:
@@ -390,8 +391,9 @@ def build_sentences(
 
     Returns
     -------
-    sentences : DataFrame of shape (n_sentences, 14)
-        Columns ``SENTENCE_COLUMNS``; ``text == documents.text[start:end]``.
+    sentences : DataFrame of shape (n_sentences, 16)
+        Columns ``SENTENCE_COLUMNS``; ``text == documents.text[start:end]``;
+        ``voice`` (own / quote / reported) and ``speaker`` from :mod:`framing.voice`.
         A unit without text gives one row with ``start == end == 0``,
         ``text == ""`` and ``is_fragment`` True.
     language : Series of str, aligned with ``documents.index``
@@ -416,6 +418,8 @@ def build_sentences(
     langs = [lang for lang, _ in per_sentence]
     confs = [conf for _, conf in per_sentence]
     table = _sentence_table(documents, unit_of, starts, ends, sent_texts, langs, confs, cfg.segment.min_chars)
+    # Who speaks (framing.voice): quotes are paired across sentences, so this reads each unit's whole text.
+    table["voice"], table["speaker"] = sentence_voices(texts, unit_of.tolist(), starts.tolist(), ends.tolist(), langs)
     _warn_undetermined(documents, texts, units)
     unit_lang = pd.Series([u[0] for u in units], index=documents.index, name="language", dtype=object)
     unit_conf = pd.Series([float(u[1]) for u in units], index=documents.index, name="lang_confidence", dtype=float)
@@ -451,5 +455,7 @@ def _sentence_table(documents, unit_of, starts, ends, sent_texts, langs, confs, 
         text=sent_texts,
         n_words=np.fromiter((count_words(t) for t in sent_texts), dtype=np.int64, count=len(sent_texts)),
         is_fragment=np.fromiter((count_word_chars(t) < min_chars for t in sent_texts), dtype=bool, count=len(sent_texts)),
+        voice=None,
+        speaker=None,
     )
     return pd.DataFrame(data, columns=list(SENTENCE_COLUMNS))

@@ -57,8 +57,9 @@ COMPARE_DIVERGENCE = "compare_divergence"
 COMPARE_TIMING = "compare_timing"
 COMPARE_TREND = "compare_trend"
 COMPARE_AUDIENCE = "compare_audience"
+COMPARE_VOICE = "compare_voice"  # frames by who is speaking (framing.compare.voice)
 COMPARE_TABLES = (COMPARE_PREVALENCE, COMPARE_TERMS, COMPARE_DIVERGENCE, COMPARE_TIMING, COMPARE_TREND,
-                  COMPARE_AUDIENCE)
+                  COMPARE_AUDIENCE, COMPARE_VOICE)
 
 _VERSIONED_PACKAGES = (
     "framing", "numpy", "pandas", "pyarrow", "duckdb", "torch", "sentence-transformers",

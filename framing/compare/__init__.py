@@ -10,6 +10,7 @@ these tables.
 - :mod:`.items`: topic and frame counts per document.
 - :mod:`.stats`: bootstrap, cluster-robust tests, Benjamini-Hochberg, JSD, log-odds.
 - :mod:`.prevalence`: ``compare_prevalence``.
+- :mod:`.voice`: ``compare_voice`` (frames by who is speaking: own words, quotes, reported speech).
 - :mod:`.run`: every comparison of a run, and the defaults of ``framing analyze``.
 """
 

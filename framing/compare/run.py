@@ -30,6 +30,7 @@ from .items import ItemCounts, frame_counts, topic_counts
 from .prevalence import check_pair, empty_prevalence, prevalence_table
 from .terms import terms_tables
 from .timing import TIMING_COLUMNS, TREND_COLUMNS, timing_table, trend_table
+from .voice import empty_voice, voice_table
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def compare_tables(tables: Mapping[str, pd.DataFrame], by: str, cfg: CompareConf
     -------
     dict of str to DataFrame
         ``compare_prevalence``, ``compare_terms``, ``compare_divergence``, ``compare_timing``,
-        ``compare_trend``, ``compare_audience``.
+        ``compare_trend``, ``compare_audience``, ``compare_voice``.
     """
     documents = tables.get("documents")
     if documents is None:
@@ -102,7 +103,21 @@ def compare_tables(tables: Mapping[str, pd.DataFrame], by: str, cfg: CompareConf
         store.COMPARE_TIMING: _stack(timing, pd.DataFrame(columns=TIMING_COLUMNS)),
         store.COMPARE_TREND: _stack(trend, pd.DataFrame(columns=TREND_COLUMNS)),
         store.COMPARE_AUDIENCE: _stack(audience, empty_audience()),
+        store.COMPARE_VOICE: _voice(tables, groups, by),
     }.items()}
+
+
+def _voice(tables: Mapping[str, pd.DataFrame], groups: pd.Series, by: str) -> pd.DataFrame:
+    """Frames by voice (``compare_voice``); a run written before sentences had a voice gets it from its texts."""
+    sf = tables.get("sentence_frames")
+    if sf is None or not len(sf):
+        return empty_voice()
+    sentences = tables["sentences"]
+    if not {"voice", "speaker"} <= set(sentences.columns):
+        from ..voice import voice_columns
+
+        sentences = sentences.assign(**voice_columns(tables["documents"], sentences))
+    return voice_table(sentences, sf, groups, by, tables.get("frames"))
 
 
 def tidy(df: pd.DataFrame) -> pd.DataFrame:

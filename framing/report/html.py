@@ -53,10 +53,12 @@ from .data import frame_prevalence
 from .evidence import Quotes
 from .figures import build_figures
 from .plotlyjs import plotlyjs
+from .voice import add_voice_facts, voice_view
 
 logger = logging.getLogger(__name__)
 
-NAV = [("overview", "Overview"), ("frames", "Frames"), ("evidence", "Evidence"), ("compare", "Two sources"),
+NAV = [("overview", "Overview"), ("frames", "Frames"), ("evidence", "Evidence"), ("voice", "Who speaks"),
+       ("compare", "Two sources"),
        ("topics", "Topics"), ("terms", "Terms"), ("audience", "Outlet vs comments"), ("timing", "Who said it first"),
        ("candidates", "Candidate frames"), ("run", "Run")]
 
@@ -205,10 +207,11 @@ def render_report(
     prevalence = frame_prevalence(tables)
     compare = views.side_by_side(tables)
     (plotly_text, plotly_packed), reportjs = _plotlyjs(trace_types(figs, compare)), _reportjs()
-    frames = views.frames(tables, quotes)
+    voice = voice_view(tables)
+    frames = add_voice_facts(views.frames(tables, quotes), voice)
     topics, candidates = views.topics(tables, quotes), views.candidates(tables, quotes)
     contexts = pack_contexts(topics, candidates)
-    nav = [(a, label) for a, label in NAV if a != "evidence" or frames]
+    nav = [(a, label) for a, label in NAV if (a != "evidence" or frames) and (a != "voice" or voice)]
     html = _env().get_template("report.html.j2").render(
         title=title, meta={"corpus": text(meta.get("corpus"))}, csp=_csp([plotly_text, reportjs]),
         plotly_packed=plotly_packed, reportjs=Markup(reportjs),  # noqa: S704 - library code, checked for </script
@@ -219,7 +222,7 @@ def render_report(
         stability=views.stability_summary(tables, meta),
         candidates=candidates, cmp=views.compare_sections(tables),
         intervals=bool(prevalence and prevalence.has_ci), has_comments=_has_comments(tables),
-        run=views.run_facts(meta), nav=nav,
+        run=views.run_facts(meta), nav=nav, voice=voice,
     )
     return html
 
