@@ -205,7 +205,7 @@ def render_report(
     prevalence = frame_prevalence(tables)
     compare = views.side_by_side(tables)
     (plotly_text, plotly_packed), reportjs = _plotlyjs(trace_types(figs, compare)), _reportjs()
-    frames = views.frames(tables, quotes)
+    frames = views.frames(tables, quotes, meta)
     topics, candidates = views.topics(tables, quotes), views.candidates(tables, quotes)
     contexts = pack_contexts(topics, candidates)
     nav = [(a, label) for a, label in NAV if a != "evidence" or frames]
