@@ -11,7 +11,8 @@ cache is used). Then, for each calibration mode:
 - ``corpus``: the corpus-relative settings of before issue 21 (``frames.calibration: corpus``,
   ``frames.document_calibration: mixture``);
 - ``reference``: the defaults (thresholds from the shipped reference sample and the catalog's anchors,
-  the fixed document threshold, a matched sentence required),
+  the fixed document threshold, a matched sentence required);
+- ``reference+near-misses``: the same with ``frames.near_miss_floor: true``,
 
 it prints the catalog-only document macro-F1 on all articles (as ``framing evaluate --level document``),
 and the agreement, per frame, between the decisions on the first ``--subset`` articles analysed alone and
@@ -29,7 +30,9 @@ import numpy as np
 import pandas as pd
 
 MODES = {"corpus": {"calibration": "corpus", "document_calibration": "mixture"},
-         "reference": {"calibration": "reference", "document_calibration": "sentence"}}
+         "reference": {"calibration": "reference", "document_calibration": "sentence"},
+         "reference+near-misses": {"calibration": "reference", "document_calibration": "sentence",
+                                   "near_miss_floor": True}}
 
 
 def subset(corpus, n: int):
@@ -46,7 +49,8 @@ def decide(catalog, corpus, fcfg, seed: int, cache):
 
     m = FrameMatcher(catalog, corpus.embedder, negative_weight=fcfg.negative_weight, seed=seed,
                      calibration=fcfg.calibration, specificity=fcfg.specificity, cache=cache,
-                     exclusive=fcfg.exclusive, reference_quantile=fcfg.reference_quantile)
+                     exclusive=fcfg.exclusive, reference_quantile=fcfg.reference_quantile,
+                     near_miss_floor=fcfg.near_miss_floor)
     m.fit(corpus.sentences, corpus.vectors)
     sf = m.transform(corpus.sentences, corpus.vectors)
     joined = sf.merge(corpus.sentences[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})

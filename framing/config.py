@@ -228,6 +228,9 @@ class FramesConfig(Section):
     reference_quantile: float = Field(0.99, ge=0.5, lt=1.0)
     """With ``calibration: reference``, a sentence threshold never sits below this quantile of the
     reference sentences' scores for the frame in the sentence's language."""
+    near_miss_floor: bool = False
+    """With ``calibration: reference``, a sentence threshold is also never below the midpoint between
+    the frame's near misses (its negatives) and its anchors (off by default: see docs/frames.md)."""
     specificity: float = Field(0.5, ge=0.0)
     """How much a sentence's strength for unrelated frames lowers its strength for a frame."""
     exclusive: bool = True

@@ -320,6 +320,7 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
                            negative_weight=cfg.frames.negative_weight, seed=cfg.seed,
                            calibration=cfg.frames.calibration, specificity=cfg.frames.specificity,
                            exclusive=cfg.frames.exclusive, reference_quantile=cfg.frames.reference_quantile,
+                           near_miss_floor=cfg.frames.near_miss_floor,
                            cache=cache_from_config(cfg.embedding)).fit(scored, vectors)
     sentence_frames = matcher.transform(scored, vectors)
     trained = load_trained_for(paths, embedder, say)

@@ -120,6 +120,12 @@ class FrameMatcher:
     reference_quantile : float
         With ``calibration="reference"``, the share of reference sentences a
         threshold stays above (see REFERENCE_QUANTILE).
+    near_miss_floor : bool
+        With ``calibration="reference"``, a frame's threshold is also never
+        below the midpoint between the typical score of its near misses (the
+        catalog's negatives: sentences on the frame's subject that take no
+        side) and its anchors: a sentence must be nearer a use of the frame
+        than a known non-use on the same subject.
 
     Attributes
     ----------
@@ -141,7 +147,7 @@ class FrameMatcher:
 
     def __init__(self, catalog: FrameCatalog, embedder, threshold="calibrated", negative_weight=0.5,
                  seed=42, top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None,
-                 exclusive=False, reference_quantile=REFERENCE_QUANTILE):
+                 exclusive=False, reference_quantile=REFERENCE_QUANTILE, near_miss_floor=False):
         self.catalog = catalog
         self.embedder = embedder
         self.threshold = threshold
@@ -155,6 +161,7 @@ class FrameMatcher:
         self.cache = cache
         self.exclusive = exclusive
         self.reference_quantile = reference_quantile
+        self.near_miss_floor = near_miss_floor
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Every text the matcher embeds goes through the embedding cache (when one is given)."""
@@ -341,6 +348,13 @@ class FrameMatcher:
             thresholds[:, i] = np.maximum(mid, high[:, i])
             document[i] = mid[-1]
         gap = np.maximum(level[None, :] - background, 1e-6)
+        if self.near_miss_floor:
+            for i, fid in enumerate(self.frame_ids_):
+                near = self._near_miss_level(i)
+                if sources[i] != "reference" or not np.isfinite(near):
+                    continue
+                floor = 0.5 * (1.0 + max((near - background[-1, i]) / gap[-1, i], 0.0))  # strength of the midpoint
+                thresholds[:, i] = np.maximum(thresholds[:, i], background[:, i] + floor * gap[:, i])
         self.thresholds_ = {fid: float(thresholds[-1, i]) for i, fid in enumerate(self.frame_ids_)}
         self.calibration_ = cal.assign(
             threshold=thresholds[-1], source=sources, background=background[-1], reference_high=high[-1],
@@ -351,6 +365,16 @@ class FrameMatcher:
         self.document_strength_ = (document - background[-1]) / gap[-1]
         self.corpus_sentences_ = 0
         self.reference_sentences_ = {lang: int(g.sum()) for lang, g in zip(langs, groups)}
+
+    def _near_miss_level(self, i: int) -> float:
+        """Typical score of frame i's near misses, each scored as a sentence (the others as its near misses)."""
+        A = self.anchor_vectors_[self.anchor_owner_ == i]
+        N = self.negative_vectors_[self.negative_owner_ == i]
+        if not len(N) or not len(A):
+            return float("nan")
+        sn = N @ N.T
+        np.fill_diagonal(sn, -np.inf)
+        return float(np.mean(frame_scores(N @ A.T, sn, self.top_k, self.negative_weight)))
 
     def _language_rows(self, langs, n: int) -> np.ndarray:
         """Row of ``background_`` for each text: its language's, or the last (pooled) row."""

@@ -164,3 +164,14 @@ def test_run_json_and_report_state_the_calibration():
     assert calibration_mode(FramesConfig(calibration="corpus")) == "corpus"
     assert calibration_mode(FramesConfig(document_calibration="mixture")) == "corpus"  # a corpus-relative document threshold
     assert "does not depend" in CALIBRATION_NOTES["reference"] and "move" in CALIBRATION_NOTES["corpus"]
+
+
+def test_near_miss_floor_keeps_thresholds_above_the_frames_own_near_misses(tiny_catalog, embedder):
+    plain = FrameMatcher(tiny_catalog, embedder, calibration="reference").fit()
+    floor = FrameMatcher(tiny_catalog, embedder, calibration="reference", near_miss_floor=True).fit()
+    i = plain.frame_ids_.index("us-there-for-oil")  # the one frame of the tiny catalog with a near miss
+    near = floor._near_miss_level(i)
+    level, background = floor.anchor_level_[i], floor.background_[-1, i]
+    expected = 0.5 * (1 + max((near - background) / (level - background), 0.0))
+    assert floor.strength_thresholds_[-1, i] == pytest.approx(max(plain.strength_thresholds_[-1, i], expected))
+    assert (floor.strength_thresholds_ >= plain.strength_thresholds_ - 1e-12).all()
