@@ -9,6 +9,6 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["framing", "framing.*"]), "framing.configs"],
     package_dir={"framing.configs": "configs"},
-    package_data={"framing": ["py.typed", "report/templates/*", "report/vendor/*"],
+    package_data={"framing": ["py.typed", "report/templates/*", "report/vendor/*", "frames/reference/*.txt"],
                   "framing.configs": ["*.yaml", "frames/*.yaml"]},
 )

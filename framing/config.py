@@ -221,18 +221,28 @@ class FramesConfig(Section):
     """The catalog used when no catalog is named (e.g. news-frames); null matches no frames and says so.
     null by default: news-frames has not yet met its accuracy target (docs/frames.md)."""
     threshold: Literal["calibrated"] | float = "calibrated"
-    calibration: Literal["corpus", "anchors"] = "corpus"
-    """``corpus``: each frame's threshold sits halfway between the corpus's typical score
-    and its anchors' (label-free); ``anchors``: learned from the catalog's anchors alone."""
+    calibration: Literal["reference", "corpus", "anchors"] = "reference"
+    """``reference``: each frame's threshold sits halfway between the typical score of the shipped
+    reference sample of ordinary sentences (per language) and its anchors', and never below the
+    ``reference_quantile`` of the reference's scores: a decision does not move with the rest of the
+    corpus. ``corpus`` (corpus-relative): halfway between the corpus's typical score and its anchors';
+    ``anchors``: learned from the catalog's anchors alone."""
+    reference_quantile: float = Field(0.99, ge=0.5, lt=1.0)
+    """With ``calibration: reference``, a sentence threshold never sits below this quantile of the
+    reference sentences' scores for the frame in the sentence's language."""
+    near_miss_floor: bool = False
+    """With ``calibration: reference``, a sentence threshold is also never below the midpoint between
+    the frame's near misses (its negatives) and its anchors (off by default: see docs/frames.md)."""
     specificity: float = Field(0.5, ge=0.0)
     """How much a sentence's strength for unrelated frames lowers its strength for a frame."""
     exclusive: bool = True
     """A sentence is matched only to the frame it is strongest on (and that frame's family)."""
     document_top_k: int = Field(3, ge=1)
     """A document's score for a frame is the mean strength of its top-k sentences."""
-    document_calibration: Literal["mixture", "sentence"] = "mixture"
-    """``mixture``: a document uses a frame when a two-component mixture of the corpus's document
-    scores puts it in the higher component (label-free); ``sentence``: the sentence threshold."""
+    document_calibration: Literal["sentence", "mixture"] = "sentence"
+    """``sentence``: a document uses a frame when its score reaches the matcher's fixed document
+    threshold; ``mixture`` (corpus-relative): when a two-component mixture of the corpus's document
+    scores puts it in the higher component. Either way at least one of its sentences must match."""
     negative_weight: float = Field(0.5, ge=0.0)
     topic_min_share: float = Field(0.1, ge=0.0, le=1.0)
     """A topic expresses a frame when at least this share of its sentences match it."""

@@ -331,7 +331,9 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
     matcher = FrameMatcher(catalog, embedder, threshold=thresholds or cfg.frames.threshold,
                            negative_weight=cfg.frames.negative_weight, seed=cfg.seed,
                            calibration=cfg.frames.calibration, specificity=cfg.frames.specificity,
-                           exclusive=cfg.frames.exclusive, cache=cache_from_config(cfg.embedding)).fit(scored, vectors)
+                           exclusive=cfg.frames.exclusive, reference_quantile=cfg.frames.reference_quantile,
+                           near_miss_floor=cfg.frames.near_miss_floor,
+                           cache=cache_from_config(cfg.embedding)).fit(scored, vectors)
     sentence_frames = matcher.transform(scored, vectors)
     trained = load_trained_for(paths, embedder, say)
     decisions = trained.predict_documents(scored, vectors) if trained is not None else None
@@ -355,9 +357,18 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
     info = {"catalogs": [str(p) for p in paths], "frames": len(catalog.frames), "matches": matched,
             "document_matches": n_docs,
             "thresholds": {k: round(float(v), 4) for k, v in matcher.thresholds_.items()},
-            "calibration": frame_calibration_info(matcher, rolled.document_frames),
+            "calibration": calibration_mode(cfg.frames),
+            "frame_calibration": frame_calibration_info(matcher, rolled.document_frames),
             "trained": trained.info() if trained is not None else None}
     return tables, info
+
+
+def calibration_mode(frames_cfg) -> str:
+    """``reference`` when every decision is fixed by the catalog and the shipped reference sample;
+    ``corpus`` when a threshold comes from the corpus at hand (decisions move with it); ``anchors``."""
+    if frames_cfg.calibration == "corpus" or frames_cfg.document_calibration == "mixture":
+        return "corpus"
+    return frames_cfg.calibration
 
 
 def frame_calibration_info(matcher, document_frames: pd.DataFrame) -> dict:

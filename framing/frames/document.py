@@ -1,38 +1,46 @@
-"""Document-level frames: a score and a decision for every document and frame.
+"""Document-level frames: a score, a decision and its evidence for every document and frame.
 
-A document uses a frame when several of its sentences are near the frame,
-not when one sentence somewhere crosses the sentence threshold. The
-document's score for a frame is the mean strength of its strongest
-sentences, one per ``SENTENCES_PER_TOP`` (10) sentences and at most
+A document uses a frame only where at least one of its sentences matches the
+frame on its own (passes the sentence decision of
+:class:`framing.frames.FrameMatcher`): those matched sentences are the
+decision's evidence, and no document is matched without one. On top of that
+evidence, the document's score for a frame is the mean strength of its
+strongest sentences, one per ``SENTENCES_PER_TOP`` (10) sentences and at most
 ``top_k`` (a comment of four sentences: its best one; an article of thirty:
-its best three), on the frame's own scale (0 = the
-corpus's typical sentence, 1 = the frame's anchors; see
-:meth:`framing.frames.FrameMatcher.strength`). One stray sentence therefore
-does not make a long article use a frame, while a short comment can.
+its best three), on the frame's own scale (0 = a typical sentence, 1 = the
+frame's anchors; see :meth:`framing.frames.FrameMatcher.strength`), and it
+must reach the document threshold. One stray matched sentence therefore does
+not make a long article use a frame, while a short comment can.
 
-The document threshold is label-free, from the corpus's own distribution of
-document scores (``calibration="mixture"``), fitted separately for documents
-scored by a single sentence (at most ten sentences) and documents scored by
-pooling several (their scores are distributed differently): a two-component Gaussian
-mixture with one shared variance (documents that use the frame and documents
-that do not; Fisher's equal-variance two-class model) is fitted to each
-frame's document scores, and a document is matched when the posterior of the
-higher component is at least 0.5; a document scored by a single sentence (at
-most ten sentences) is matched only if that sentence is itself matched
-(its decision is a sentence decision); ``confidence`` is that posterior. The
-share of documents a frame is found in thus follows the corpus instead of
-being fixed by the catalog's anchors. With fewer than
-``MIN_MIXTURE_DOCUMENTS`` documents in a group the sentence threshold applies instead.
+The document threshold (``calibration``):
+
+- ``sentence`` (the default): the matcher's document threshold, fixed by
+  the catalog and the reference sample (strength 0.5 with reference
+  calibration): a document's decision depends on that document alone.
+- ``mixture`` (corpus-relative): label-free, from the corpus's own
+  distribution of document scores, fitted separately for documents scored
+  by a single sentence (at most ten sentences) and documents scored by
+  pooling several: a two-component Gaussian mixture with one shared variance
+  is fitted to each frame's document scores, and a document is matched when
+  the posterior of the higher component is at least 0.5 (``confidence``).
+  The threshold never sinks below strength 0 (a typical sentence). With
+  fewer than ``MIN_MIXTURE_DOCUMENTS`` documents in a group the sentence
+  threshold applies instead. Decisions then move with the rest of the corpus.
+
+Evidence columns: ``evidence_ids`` lists the matched sentences that carry a
+matched decision, strongest first (at most ``max(top_k, 1)``; empty when the
+document does not use the frame), ``evidence_strengths`` their strengths, and
+``evidence_id`` the first of them (the strongest sentence when not matched).
 
 Examples
 --------
 >>> import pandas as pd
 >>> joined = pd.DataFrame({"doc_id": ["d1"] * 3 + ["d2"] * 3, "sentence_id": list("abcdef"),
 ...                        "frame_id": ["f"] * 6, "score": [.7, .6, .1, .7, .1, .1],
-...                        "strength": [.9, .8, .1, .9, .1, .1], "matched": [1, 1, 0, 1, 0, 0]})
+...                        "strength": [.9, .8, .1, .9, .1, .1], "matched": [1, 1, 0, 0, 0, 0]})
 >>> t = document_frame_table(joined, {"f": 0.5}, top_k=2, calibration="sentence")
->>> t[["doc_id", "score", "matched", "matched_sentences"]].round(2).values.tolist()
-[['d1', 0.9, True, 2], ['d2', 0.9, True, 1]]
+>>> t[["doc_id", "score", "matched", "matched_sentences", "evidence_ids"]].round(2).values.tolist()
+[['d1', 0.9, True, 2, ['a', 'b']], ['d2', 0.9, False, 0, []]]
 """
 
 from __future__ import annotations
@@ -41,7 +49,8 @@ import numpy as np
 import pandas as pd
 
 DOCUMENT_FRAME_COLUMNS = ["doc_id", "frame_id", "score", "matched", "confidence", "threshold", "matched_sentences",
-                          "share", "max_score", "evidence_id", "sentences", "method"]
+                          "share", "max_score", "evidence_id", "evidence_ids", "evidence_strengths", "sentences",
+                          "method"]
 MIN_MIXTURE_DOCUMENTS = 30
 SENTENCES_PER_TOP = 10
 
@@ -100,7 +109,7 @@ def mixture_threshold(scores: np.ndarray, seed: int = 42) -> tuple[float, np.nda
 
 
 def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top_k: int = 3,
-                         calibration: str = "mixture", seed: int = 42) -> pd.DataFrame:
+                         calibration: str = "sentence", seed: int = 42) -> pd.DataFrame:
     """Score and decide every (document, frame) from the document's sentences.
 
     Parameters
@@ -113,19 +122,22 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
         missing): the document threshold when the mixture does not apply.
     top_k : int
         How many of the document's strongest sentences are averaged.
-    calibration : "mixture" or "sentence"
-        ``mixture``: the label-free document threshold of
-        :func:`mixture_threshold` (with at least MIN_MIXTURE_DOCUMENTS
-        documents); ``sentence``: the sentence threshold.
+    calibration : "sentence" or "mixture"
+        ``sentence``: the given thresholds (fixed: a decision depends on its
+        document alone); ``mixture`` (corpus-relative): the label-free
+        document threshold of :func:`mixture_threshold` (with at least
+        MIN_MIXTURE_DOCUMENTS documents), never below strength 0.
     seed : int
 
     Returns
     -------
     DataFrame with DOCUMENT_FRAME_COLUMNS, one row per document and frame:
     score (mean strength of the top_k sentences), matched (score >=
-    threshold), matched_sentences (sentence-level matches), share (of the
-    document's scored sentences), max_score (best sentence score),
-    evidence_id (the strongest sentence), sentences, method ("anchors").
+    threshold and at least one matched sentence), matched_sentences
+    (sentence-level matches), share (of the document's scored sentences),
+    max_score (best sentence score), evidence_id, evidence_ids and
+    evidence_strengths (the matched sentences behind a matched decision,
+    strongest first), sentences, method ("anchors").
     """
     if joined.empty:
         return pd.DataFrame(columns=DOCUMENT_FRAME_COLUMNS)
@@ -135,7 +147,8 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
     agg = grouped.agg(matched_sentences=("matched", "sum"), sentences=("sentence_id", "nunique"),
                       max_score=("score", "max")).reset_index()
     agg["score"] = grouped["_v"].apply(lambda v: _top_k_mean(v, top_k)).to_numpy()
-    best = data.sort_values(["_v", "sentence_id"], ascending=[False, True]).drop_duplicates(["doc_id", "frame_id"])
+    ranked = data.sort_values(["_v", "sentence_id"], ascending=[False, True])
+    best = ranked.drop_duplicates(["doc_id", "frame_id"])
     agg = agg.merge(best[["doc_id", "frame_id", "sentence_id"]].rename(columns={"sentence_id": "evidence_id"}),
                     on=["doc_id", "frame_id"])
     agg["threshold"] = agg["frame_id"].map(lambda f: float(thresholds.get(f, 0.5)))
@@ -152,19 +165,32 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
             if len(x) < MIN_MIXTURE_DOCUMENTS or np.ptp(x) <= 1e-9:
                 continue
             thr, post, _ = mixture_threshold(x, seed)
+            thr = max(thr, 0.0)  # never below a typical sentence, whatever the mixture makes of this corpus
             agg.loc[idx, "threshold"] = thr
             agg.loc[idx, "confidence"] = np.where(x >= thr, post, 1 - post)
             agg.loc[idx, "method"] = "anchors+mixture"
     elif calibration != "sentence":
         raise ValueError(f"The 'calibration' parameter must be 'mixture' or 'sentence'. Got {calibration!r} instead.")
-    # A document scored by a single sentence is decided as that sentence is: it uses the frame only if the
-    # sentence itself is matched (a mixture fitted where the frame is rare, as in a comment section, would
-    # otherwise match short documents whose only evidence is below the sentence threshold). A longer
-    # document's score pools several sentences, and the mixture decides it.
-    agg["matched"] = (agg["score"] >= agg["threshold"]) & ((agg["matched_sentences"] > 0) | ~single)
+    # A decision rests on evidence: at least one of the document's sentences matches the frame on its own
+    # (issue 21: a mixture fitted to a corpus once matched documents without a single matched sentence).
+    agg["matched"] = (agg["score"] >= agg["threshold"]) & (agg["matched_sentences"] > 0)
+    agg = _with_evidence(agg, ranked, max(int(top_k), 1))
     agg["matched_sentences"] = agg["matched_sentences"].astype(int)
     agg["share"] = agg["matched_sentences"] / agg["sentences"]
     return agg[DOCUMENT_FRAME_COLUMNS].sort_values(["doc_id", "frame_id"]).reset_index(drop=True)
+
+
+def _with_evidence(agg: pd.DataFrame, ranked: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Evidence columns: the strongest matched sentences of each matched (document, frame)."""
+    hits = ranked[ranked["matched"]].groupby(["doc_id", "frame_id"], sort=False).head(n)
+    lists = hits.groupby(["doc_id", "frame_id"], sort=False).agg(
+        _ids=("sentence_id", list), _str=("_v", lambda v: [round(float(x), 4) for x in v]))
+    agg = agg.merge(lists.reset_index(), on=["doc_id", "frame_id"], how="left")
+    used = agg["matched"].to_numpy(dtype=bool)
+    agg["evidence_ids"] = [list(i) if u and isinstance(i, list) else [] for i, u in zip(agg["_ids"], used)]
+    agg["evidence_strengths"] = [list(v) if u and isinstance(v, list) else [] for v, u in zip(agg["_str"], used)]
+    agg["evidence_id"] = [ids[0] if ids else e for ids, e in zip(agg["evidence_ids"], agg["evidence_id"])]
+    return agg.drop(columns=["_ids", "_str"])
 
 
 def apply_document_decisions(table: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:

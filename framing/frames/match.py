@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "strength", "matched"]
 FALLBACK_THRESHOLD = 0.5
 MIN_CORPUS_SENTENCES = 20
+REFERENCE_QUANTILE = 0.99
+"""A frame's sentence threshold never sits below this quantile of the reference sentences' scores for it:
+at most about one ordinary sentence in a hundred passes it (chosen, not fitted to any labels)."""
 _CHUNK = 4096
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:()\u2013\u2014]|\s-\s|\.{2,})\s*")
 
@@ -89,8 +92,16 @@ class FrameMatcher:
     clauses : bool
         Also score clause windows of long sentences (see :func:`clause_windows`)
         and keep the best score; needs a ``text`` column in ``transform``.
-    calibration : "corpus" or "anchors"
-        ``corpus`` (label-free): when :meth:`fit` is given the corpus, a frame's
+    calibration : "reference", "corpus" or "anchors"
+        ``reference`` (the default; label-free and independent of the corpus):
+        each frame is placed against the fixed reference sample of ordinary
+        sentences shipped with the package (:mod:`framing.frames.reference`),
+        per language: a sentence's strength is 0 at the reference's median
+        score in its language (the pooled reference for other languages) and
+        1 at the frame's anchors; its threshold is the higher of strength 0.5
+        and the reference's ``reference_quantile`` score. A sentence's
+        decision then depends on that sentence alone.
+        ``corpus`` (corpus-relative): when :meth:`fit` is given the corpus, a frame's
         threshold sits halfway between the corpus's typical score for the frame
         (its median: most sentences do not use a given frame) and the typical
         score of the frame's own anchors (leave-one-out). ``anchors``: the
@@ -106,6 +117,15 @@ class FrameMatcher:
         frames' own scales) and to that frame's family (parent, children,
         siblings), never to unrelated frames at once. Scores and strengths
         of every frame are kept.
+    reference_quantile : float
+        With ``calibration="reference"``, the share of reference sentences a
+        threshold stays above (see REFERENCE_QUANTILE).
+    near_miss_floor : bool
+        With ``calibration="reference"``, a frame's threshold is also never
+        below the midpoint between the typical score of its near misses (the
+        catalog's negatives: sentences on the frame's subject that take no
+        side) and its anchors: a sentence must be nearer a use of the frame
+        than a known non-use on the same subject.
 
     Attributes
     ----------
@@ -115,13 +135,19 @@ class FrameMatcher:
         frame_id, n_anchors, n_negatives, threshold, f_beta, source,
         anchor_level, background, separation.
     anchor_vectors_ : ndarray of shape (n_anchors, dim)
-    anchor_level_, background_ : ndarray of shape (n_frames,)
-        Typical score of the frame's anchors, and of the corpus's sentences.
+    anchor_level_ : ndarray of shape (n_frames,)
+        Typical score of the frame's anchors.
+    languages_ : list of str
+        Languages with a reference row (reference calibration); empty otherwise.
+    background_, strength_thresholds_ : ndarray of shape (n_languages + 1, n_frames)
+        Typical score (reference or corpus median) and sentence threshold on
+        the strength scale, one row per language of ``languages_`` and a last
+        row for every other language (the only row without reference calibration).
     """
 
     def __init__(self, catalog: FrameCatalog, embedder, threshold="calibrated", negative_weight=0.5,
                  seed=42, top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None,
-                 exclusive=False):
+                 exclusive=False, reference_quantile=REFERENCE_QUANTILE, near_miss_floor=False):
         self.catalog = catalog
         self.embedder = embedder
         self.threshold = threshold
@@ -134,6 +160,8 @@ class FrameMatcher:
         self.specificity = specificity
         self.cache = cache
         self.exclusive = exclusive
+        self.reference_quantile = reference_quantile
+        self.near_miss_floor = near_miss_floor
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Every text the matcher embeds goes through the embedding cache (when one is given)."""
@@ -153,8 +181,12 @@ class FrameMatcher:
             labels needed; rows aligned with ``embeddings``.
         embeddings : ndarray of shape (n_sentences, dim), optional
         """
-        if self.calibration not in ("corpus", "anchors"):
-            raise CatalogError(f"The 'calibration' parameter must be 'corpus' or 'anchors'. Got {self.calibration!r} instead.")
+        if self.calibration not in ("reference", "corpus", "anchors"):
+            raise CatalogError(f"The 'calibration' parameter must be 'reference', 'corpus' or 'anchors'. "
+                               f"Got {self.calibration!r} instead.")
+        if not 0.5 <= float(self.reference_quantile) < 1.0:
+            raise CatalogError(f"The 'reference_quantile' parameter must be a number in [0.5, 1). "
+                               f"Got {self.reference_quantile!r} instead.")
         frames = self.catalog.matchable()
         if not frames:
             raise CatalogError(f"Catalog {self.catalog.name!r} has no frame with examples to match.")
@@ -172,7 +204,10 @@ class FrameMatcher:
         self.negative_owner_ = np.asarray(n_owner, dtype=int)
         self.related_ = np.array([self._related(frames, i) for i in range(len(frames))])
         self.thresholds_, self.calibration_ = self._calibrate(frames)
-        self._calibrate_on_corpus(sentences, embeddings)
+        if self.calibration == "reference":
+            self._calibrate_on_reference()
+        else:
+            self._calibrate_on_corpus(sentences, embeddings)
         return self
 
     def _related(self, frames, i: int) -> np.ndarray:
@@ -265,9 +300,89 @@ class FrameMatcher:
         cal = cal.assign(threshold=[self.thresholds_[f] for f in self.frame_ids_], source=sources,
                          background=background, separation=np.where(spread > 0, (level - background) / spread, np.nan))
         self.calibration_ = cal
-        self.anchor_level_, self.background_ = level, np.asarray(background, dtype=float)
-        self.strength_thresholds_ = (cal["threshold"].to_numpy() - self.background_) / gap
+        self.languages_ = []
+        self.anchor_level_, self.background_ = level, np.asarray(background, dtype=float)[None, :]
+        self.strength_thresholds_ = ((cal["threshold"].to_numpy() - self.background_[0]) / gap)[None, :]
+        self.document_strength_ = self.strength_thresholds_[0].copy()
         self.corpus_sentences_ = kept
+
+    def _calibrate_on_reference(self) -> None:
+        """Place each frame against the fixed reference sample, per language (see ``calibration``).
+
+        The reference's texts go through the embedding cache like every text;
+        their scores (clause windows included) give, per language and frame,
+        the background (median), its spread and the ``reference_quantile``
+        score; the last row pools every reference language, for sentences in
+        other languages. Fixed thresholds are kept as given.
+        """
+        from .reference import reference_sentences
+
+        ref = reference_sentences()
+        raw = self._raw_scores(ref, self._encode(ref["text"].tolist()))
+        langs = sorted(ref["lang"].unique())
+        groups = [ref["lang"].to_numpy() == lang for lang in langs] + [np.ones(len(ref), bool)]
+        q = float(self.reference_quantile)
+        background = np.vstack([np.median(raw[g], axis=0) for g in groups])
+        high = np.vstack([np.quantile(raw[g], q, axis=0) for g in groups])
+        spread = 1.4826 * np.median(np.abs(raw - background[-1]), axis=0)
+        cal = self.calibration_
+        level = cal["anchor_level"].to_numpy(dtype=float)
+        fixed = self.threshold if isinstance(self.threshold, dict) else {}
+        sources = cal["source"].tolist()
+        thresholds = np.empty_like(background)
+        document = np.empty(len(level))
+        for i, fid in enumerate(self.frame_ids_):
+            if sources[i] == "fixed" or fid in fixed:
+                thresholds[:, i] = self.thresholds_[fid]
+                document[i] = self.thresholds_[fid]
+                continue
+            if level[i] - background[-1, i] < 0.02:
+                warnings.warn(f"Frame '{fid}': its anchors are no closer to each other than to ordinary sentences "
+                              "(the reference sample); its threshold comes from the anchors alone. Review its examples.",
+                              FrameWarning, stacklevel=3)
+                mid = np.full(len(background), self.thresholds_[fid])
+            else:
+                mid = background[:, i] + 0.5 * (level[i] - background[:, i])
+                sources[i] = "reference"
+            # never below what ordinary sentences of the language score (issue 21: no threshold below the background)
+            thresholds[:, i] = np.maximum(mid, high[:, i])
+            document[i] = mid[-1]
+        gap = np.maximum(level[None, :] - background, 1e-6)
+        if self.near_miss_floor:
+            for i, fid in enumerate(self.frame_ids_):
+                near = self._near_miss_level(i)
+                if sources[i] != "reference" or not np.isfinite(near):
+                    continue
+                floor = 0.5 * (1.0 + max((near - background[-1, i]) / gap[-1, i], 0.0))  # strength of the midpoint
+                thresholds[:, i] = np.maximum(thresholds[:, i], background[:, i] + floor * gap[:, i])
+        self.thresholds_ = {fid: float(thresholds[-1, i]) for i, fid in enumerate(self.frame_ids_)}
+        self.calibration_ = cal.assign(
+            threshold=thresholds[-1], source=sources, background=background[-1], reference_high=high[-1],
+            separation=np.where(spread > 0, (level - background[-1]) / spread, np.nan))
+        self.languages_ = langs
+        self.anchor_level_, self.background_ = level, background
+        self.strength_thresholds_ = (thresholds - background) / gap
+        self.document_strength_ = (document - background[-1]) / gap[-1]
+        self.corpus_sentences_ = 0
+        self.reference_sentences_ = {lang: int(g.sum()) for lang, g in zip(langs, groups)}
+
+    def _near_miss_level(self, i: int) -> float:
+        """Typical score of frame i's near misses, each scored as a sentence (the others as its near misses)."""
+        A = self.anchor_vectors_[self.anchor_owner_ == i]
+        N = self.negative_vectors_[self.negative_owner_ == i]
+        if not len(N) or not len(A):
+            return float("nan")
+        sn = N @ N.T
+        np.fill_diagonal(sn, -np.inf)
+        return float(np.mean(frame_scores(N @ A.T, sn, self.top_k, self.negative_weight)))
+
+    def _language_rows(self, langs, n: int) -> np.ndarray:
+        """Row of ``background_`` for each text: its language's, or the last (pooled) row."""
+        last = len(self.background_) - 1
+        if langs is None or not self.languages_:
+            return np.full(n, last, dtype=int)
+        index = {lang: i for i, lang in enumerate(self.languages_)}
+        return np.array([index.get(str(lang), last) for lang in langs], dtype=int)
 
 
     def _calibrate_one(self, frames, i: int) -> tuple[float, float, str]:
@@ -358,23 +473,28 @@ class FrameMatcher:
             scores = self._clause_max(sentences["text"].to_numpy()[keep], scores)
         return scores
 
-    def strength(self, scores: np.ndarray) -> np.ndarray:
-        """Scores on each frame's own scale: 0 = the corpus's typical sentence, 1 = the frame's anchors.
+    def strength(self, scores: np.ndarray, langs=None) -> np.ndarray:
+        """Scores on each frame's own scale: 0 = a typical sentence, 1 = the frame's anchors.
 
-        With ``specificity`` > 0, a sentence's positive strength for the unrelated
-        frames (their mean) lowers its strength for each frame.
+        The typical sentence is the reference sample's in the text's language
+        (``calibration="reference"``) or the corpus's. With ``specificity`` > 0,
+        a sentence's positive strength for the unrelated frames (their mean)
+        lowers its strength for each frame.
 
         Parameters
         ----------
         scores : ndarray of shape (n_texts, n_frames)
+        langs : sequence of str of length n_texts, optional
+            The texts' languages (the pooled reference when not given).
 
         Returns
         -------
         ndarray of shape (n_texts, n_frames)
         """
         self._check_fitted()
-        gap = np.maximum(self.anchor_level_ - self.background_, 1e-6)
-        rel = (scores - self.background_[None, :]) / gap[None, :]
+        background = self.background_[self._language_rows(langs, len(scores))]
+        gap = np.maximum(self.anchor_level_[None, :] - background, 1e-6)
+        rel = (scores - background) / gap
         if self.specificity <= 0 or rel.shape[1] < 2:
             return rel
         pos = np.maximum(rel, 0.0)
@@ -405,9 +525,10 @@ class FrameMatcher:
         keep = self._kept(sentences, embeddings)
         ids = sentences["sentence_id"].to_numpy()[keep]
         scores = self._raw_scores(sentences, embeddings)
-        strength = self.strength(scores)
+        langs = sentences["lang"].to_numpy()[keep] if "lang" in sentences else None
+        strength = self.strength(scores, langs)
         frame_ids = list(self.frame_ids_)
-        matched = strength >= self.strength_thresholds_[None, :]
+        matched = strength >= self.strength_thresholds_[self._language_rows(langs, len(scores))]
         if self.exclusive and strength.shape[1] > 1 and len(strength):
             # only the strongest frame's family: one sentence does not carry unrelated frames at once
             best = np.argmax(strength, axis=1)
@@ -430,9 +551,15 @@ class FrameMatcher:
         }, columns=SENTENCE_FRAME_COLUMNS)
 
     def document_thresholds(self) -> dict[str, float]:
-        """The strength a document's score must reach, per frame (narratives: their lowest child's)."""
+        """The strength a document's score must reach, per frame (narratives: their lowest child's).
+
+        With reference calibration, strength 0.5 (the midpoint between the
+        reference's typical sentence and the anchors); the document must also
+        hold a matched sentence (:mod:`framing.frames.document`), which carries
+        the language's reference floor.
+        """
         self._check_fitted()
-        out = dict(zip(self.frame_ids_, map(float, self.strength_thresholds_)))
+        out = dict(zip(self.frame_ids_, map(float, self.document_strength_)))
         for parent in self.catalog.frames:
             if not parent.anchors:
                 kids = [out[c.id] for c in self.catalog.children(parent.id) if c.id in out]

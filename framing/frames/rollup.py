@@ -28,13 +28,15 @@ class FrameTables:
 
     frames : one row per catalog frame: counts of matched sentences,
         matched documents (the document-level decision of ``document_frames``)
-        and their sources, and ``evidence_ids`` (best-scoring matched sentence
-        ids, from matched documents first, at most one per document first).
+        and their sources, and ``evidence_ids`` (the passages behind the
+        document decisions first, one per document first, strongest first;
+        then other matched sentences).
     topic_frames : topic, frame_id, share of the topic's sentences matched,
         matched_sentences, mean_score, expresses (bool).
     document_frames : every document and frame: doc_id, frame_id, score,
         matched (the document-level decision), threshold, matched_sentences,
-        share, max_score, evidence_id, sentences, method (see
+        share, max_score, evidence_id, evidence_ids and evidence_strengths
+        (the passages behind a matched decision), sentences, method (see
         :mod:`framing.frames.document`).
     candidates : topics spread over several sources or languages that
         express no catalog frame (see :func:`framing.frames.suggest.find_candidates`).
@@ -54,6 +56,15 @@ def _evidence(matched: pd.DataFrame, n: int) -> list[str]:
     return pd.concat([first, rest])["sentence_id"].head(n).tolist()
 
 
+def _decision_evidence(d: pd.DataFrame | None) -> list[str]:
+    """Passages behind the frame's document decisions: each document's strongest first, by strength."""
+    if d is None or "evidence_ids" not in d or d.empty:
+        return []
+    rows = [(rank, -float(st), sid) for ids, strengths in zip(d["evidence_ids"], d["evidence_strengths"])
+            for rank, (sid, st) in enumerate(zip(list(ids), list(strengths)))]
+    return [sid for _, _, sid in sorted(rows)]
+
+
 def _frames_table(joined: pd.DataFrame, docs: pd.DataFrame, catalog: FrameCatalog, n_evidence: int) -> pd.DataFrame:
     rows = []
     matched = joined[joined["matched"]]
@@ -65,8 +76,10 @@ def _frames_table(joined: pd.DataFrame, docs: pd.DataFrame, catalog: FrameCatalo
         d = doc_groups.get(frame.id)
         in_docs = set(d["doc_id"]) if d is not None else set()
         in_frame_docs = g["doc_id"].isin(in_docs)
-        # evidence from documents that use the frame first: a stray sentence is weaker evidence
-        evidence = _evidence(g[in_frame_docs], n_evidence)
+        # evidence of the document decisions first (the passages that made a document use the frame),
+        # then other matched sentences of those documents, then stray ones: a stray sentence is weaker evidence
+        evidence = _decision_evidence(d)[:n_evidence]
+        evidence += [e for e in _evidence(g[in_frame_docs], n_evidence) if e not in evidence]
         evidence += [e for e in _evidence(g[~in_frame_docs], n_evidence) if e not in evidence]
         sources = joined.loc[joined["doc_id"].isin(in_docs), "source"].dropna().astype(str).unique().tolist()
         rows.append({

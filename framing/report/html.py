@@ -208,7 +208,7 @@ def render_report(
     compare = views.side_by_side(tables)
     (plotly_text, plotly_packed), reportjs = _plotlyjs(trace_types(figs, compare)), _reportjs()
     voice = voice_view(tables)
-    frames = add_voice_facts(views.frames(tables, quotes), voice)
+    frames = add_voice_facts(views.frames(tables, quotes, meta), voice)
     topics, candidates = views.topics(tables, quotes), views.candidates(tables, quotes)
     contexts = pack_contexts(topics, candidates)
     nav = [(a, label) for a, label in NAV if (a != "evidence" or frames) and (a != "voice" or voice)]

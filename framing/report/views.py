@@ -87,8 +87,22 @@ def _topic_summary(meta: Mapping, sents: pd.DataFrame | None) -> dict | None:
             "not_clustered": (len(sents) - clustered) if sents is not None and clustered is not None else None}
 
 
-def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
-    """One entry per catalog frame: label, description, counts, topics expressing it, evidence by language."""
+CALIBRATION_NOTES = {
+    "reference": "fixed: the catalog's anchors against the shipped reference sample of ordinary sentences "
+                 "(run.json frames.calibration = reference); a document's decision does not depend on the "
+                 "rest of the corpus",
+    "corpus": "corpus-relative (run.json frames.calibration = corpus): thresholds follow this corpus, so "
+              "decisions and prevalences move when documents are added or removed",
+    "anchors": "fixed: from the catalog's anchors alone (run.json frames.calibration = anchors)",
+}
+
+
+def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes, meta: Mapping | None = None) -> list[dict]:
+    """One entry per catalog frame: label, description, counts, topics expressing it, evidence by language.
+
+    A document decision's evidence (``document_frames.evidence_ids``) leads the frame's quotes, and
+    the thresholds' calibration (run.json ``frames.calibration``) is stated among the facts.
+    """
     table = get_table(tables, "frames")
     if table is None:
         return []
@@ -117,6 +131,9 @@ def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes) -> list[dict]:
         elif not is_missing(r.get("documents")):
             counts.append(("Documents", int(r["documents"])))
             facts.append(("Documents with a matched sentence", f"{int(r['documents']):,} (frames.documents)"))
+        mode = ((meta or {}).get("frames") or {}).get("calibration") if isinstance((meta or {}).get("frames"), Mapping) else None
+        if isinstance(mode, str):
+            facts.append(("Thresholds", CALIBRATION_NOTES.get(mode, mode)))
         srcs = [text(s) for s in (as_list(r.get("source_names")) or
                                   (as_list(r["sources"]) if isinstance(r.get("sources"), (list, np.ndarray)) else []))]
         if srcs:

@@ -52,5 +52,6 @@ def test_document_frames_is_the_document_count_everywhere(tmp_path):
         assert row.documents == per_frame.get(row.frame_id, 0)
         assert row.documents == by_source.loc[by_source.frame_id == row.frame_id, "documents"].sum()
     meta = json.loads((out / "run.json").read_text())
-    cal = meta["frames"]["calibration"]
-    assert set(cal) == set(frames.frame_id) and all(c["source"] in ("corpus", "calibrated", "fixed") for c in cal.values())
+    assert meta["frames"]["calibration"] == "reference"
+    cal = meta["frames"]["frame_calibration"]
+    assert set(cal) == set(frames.frame_id) and all(c["source"] in ("reference", "calibrated", "fixed") for c in cal.values())
