@@ -387,7 +387,9 @@ def hub_like(spec: str) -> bool:
     return not spec.startswith((".", "/", "~")) and "\\" not in spec and spec.count("/") == 1
 
 
-def check_model_name(spec: str, where: str, cfg=None):
+def check_model_name(spec: str, where: str, cfg=None,
+                     choose: str = "get it yourself and pass --set embedding.model={spec} (or a local folder) "
+                                   "on the command line"):
     """The embedder named by a run folder (``where``: the file and field), found on this machine only.
 
     framing's loaders never download (:func:`framing.embed.sbert.locate_model` reads local files
@@ -405,8 +407,7 @@ def check_model_name(spec: str, where: str, cfg=None):
     except EmbeddingError as exc:
         raise EmbeddingError(
             f"{where} names the embedding model {spec!r}, which is not on this machine ({exc}). framing never "
-            "downloads a model a run folder names. If you trust that model, get it yourself and pass "
-            f"--set embedding.model={spec} (or a local folder) on the command line.") from None
+            f"downloads a model a run folder names. If you trust that model, {choose.format(spec=spec)}.") from None
 
 
 RUN_CANNOT_SET = (("embedding", "cache_dir"), ("output", "dir"))
