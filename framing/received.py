@@ -211,8 +211,7 @@ def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict:
     import pandas as pd
 
     run_dir = Path(run_dir)
-    folder = check_folder(run_dir, "tables")
-    present = sorted(p.name[:-len(".parquet")] for p in folder.iterdir() if p.name.endswith(".parquet"))
+    present = table_names(run_dir)
     if names is not None:
         missing = [n for n in names if n not in present]
         if missing:
@@ -228,6 +227,22 @@ def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict:
                 raise RunStoreError(f"{_where(run_dir, rel)} is not a readable Parquet table ({exc}); the run may "
                                     "be damaged: run the analysis again.") from None
     return out
+
+
+def table_names(run_dir: str | Path) -> list[str]:
+    """The tables in ``RUN/tables/``, after checking that none is a link, a device or a pipe (a RunStoreError)."""
+    run_dir = Path(run_dir)
+    names = []
+    for entry in sorted(check_folder(run_dir, "tables").iterdir()):
+        if not entry.name.endswith(".parquet"):
+            continue
+        mode = os.lstat(entry).st_mode
+        if stat.S_ISLNK(mode):
+            raise _refuse_link(run_dir, f"tables/{entry.name}")
+        if not stat.S_ISREG(mode):
+            raise _refuse_special(run_dir, f"tables/{entry.name}", _kind(mode))
+        names.append(entry.name[:-len(".parquet")])
+    return names
 
 
 def topic_model_files(run_dir: str | Path, folder: str = MODEL_DIR) -> list[str]:

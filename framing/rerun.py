@@ -128,10 +128,11 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     """
     from .pipeline import analyze, run_ingest
 
-    from .received import check_model_name, read_run_json
+    from .received import check_model_name, read_run_json, table_names
 
     run_dir = Path(run_dir)
     meta = read_run_json(run_dir)  # a run may come from someone else: no link followed, a damaged file a clear error
+    table_names(run_dir)  # its tables are compared at the end: a link among them is refused now, before any work
     for key in ("config", "paths", "inputs"):
         if key not in meta:
             raise RunStoreError(f"{run_dir}/run.json has no '{key}': it was not written by framing analyze or ingest.")
