@@ -8,6 +8,11 @@ the parent's thresholds. The result is a new run folder whose run.json
 names its parent (``parent``); it keeps a copy of the topic model, so the
 next week's data can be applied to it in turn.
 
+The parent run is untrusted input (:mod:`framing.received`): no link in it
+is followed, only the files framing writes are copied (inside the new run's
+staged folder, before its run.json), nothing is unpickled or downloaded,
+and its config cannot choose the embedding cache or the output folder.
+
 Examples
 --------
 >>> default_apply_dir("reports/seeds", ["new/week-12"])

@@ -1,8 +1,12 @@
 """The fitted topic model kept in a run folder, for ``framing apply``.
 
 ``RUN/topic_model/`` holds the BERTopic model in its safetensors
-serialization (topics, topic embeddings, c-TF-IDF and config; no pickle, so
-loading it runs no code) and ``framing.json``: the embedder identity the
+serialization (topics, topic embeddings, c-TF-IDF and config; no pickle) and
+``framing.json``. ``framing apply`` reads only ``framing.json`` and the topic
+embeddings, through :mod:`framing.received` (the run may come from someone
+else: no link is followed, a pickle is refused, and ``BERTopic.load``, which
+builds and downloads the embedding model its ``config.json`` names, is never
+called). ``framing.json`` holds the embedder identity the
 topic embeddings live in, the words a sentence needs to be clustered,
 ``min_similarity``, and ``boilerplate``: the lines each source repeated across
 its documents in the fitted corpus (the boilerplate rule,
