@@ -60,7 +60,7 @@ def _check_embedder(cfg: Config, info: dict, parent: Path, model_from_user: bool
         embedder = get_embedder(cfg.embedding.model, cfg.embedding)
     else:  # a name the run chose: found on this machine or refused, never fetched
         embedder = check_model_name(cfg.embedding.model, f"{parent}/{store.TOPIC_MODEL_DIR}/framing.json "
-                                    "('embedder.model')", cfg.embedding)
+                                    "('embedder.model')", cfg.embedding, run_dir=parent)
     saved = info["embedder"].get("name")
     if embedder.name != saved:
         raise EmbeddingError(

@@ -404,7 +404,7 @@ def hub_like(spec: str) -> bool:
 
 def check_model_name(spec: str, where: str, cfg=None,
                      choose: str = "get it yourself and pass --set embedding.model={spec} (or a local folder) "
-                                   "on the command line"):
+                                   "on the command line", run_dir: str | Path | None = None):
     """The embedder named by a run folder (``where``: the file and field), found on this machine only.
 
     framing's loaders never download (:func:`framing.embed.sbert.locate_model` reads local files
@@ -417,6 +417,15 @@ def check_model_name(spec: str, where: str, cfg=None,
     """
     from .embed import get_embedder
 
+    if run_dir is not None and isinstance(spec, str) and spec.strip():
+        # A model folder shipped with the run is the sender's code and weights (its modules.json names classes
+        # to import): never loaded because the run names it.
+        target, inside = Path(spec.strip()).expanduser().resolve(), Path(run_dir).resolve()
+        if target == inside or inside in target.parents:
+            raise EmbeddingError(
+                f"{where} names the embedding model {spec!r}, a folder inside the run folder {run_dir}; framing "
+                "does not load a model that came with a run. If you trust it, pass --set embedding.model=FOLDER "
+                "on the command line.")
     try:
         return get_embedder(spec, cfg)
     except EmbeddingError as exc:

@@ -143,7 +143,7 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     cfg = _config(meta, run_dir)
     if "embedding" in meta and cfg.embedding.model.strip() != "auto":  # a name the run chose: local or refused
         check_model_name(cfg.embedding.model, f"run.json in {run_dir} ('config.embedding.model')", cfg.embedding,
-                         choose="download it yourself, then run the rerun again")
+                         choose="download it yourself, then run the rerun again", run_dir=run_dir)
     out = Path(out) if out else run_dir.parent / f"{run_dir.name}-rerun"
     if out.resolve() == run_dir.resolve():
         raise RunStoreError("A rerun must go to another folder than the run it repeats; give --out.")

@@ -342,6 +342,22 @@ def test_rerun_refuses_a_hub_model_a_received_run_names(received, tmp_path, hub)
     assert hub == [] and not out.exists()
 
 
+@pytest.mark.parametrize("command", ["apply", "rerun"])
+def test_a_model_folder_shipped_inside_the_run_is_not_loaded(received, new_corpus, tmp_path, hub, command):
+    """A sentence-transformers folder names classes to import (modules.json): the sender's code, never loaded."""
+    from framing.embed.sbert import bundled_model_dir
+
+    run, _ = received
+    shutil.copytree(bundled_model_dir(), run / "model")
+    _forge_model_name(run, str(run / "model"))
+    out = tmp_path / "result"
+    args = ["apply", str(run), str(new_corpus)] if command == "apply" else ["rerun", str(run)]
+    _clear_error(runner.invoke(app, [*args, "--out", str(out), "-q"]),
+                 f"names the embedding model '{run / 'model'}', a folder inside the run folder",
+                 "does not load a model that came with a run")
+    assert hub == [] and not out.exists()
+
+
 def test_a_received_run_cannot_choose_the_cache(received, new_corpus, tmp_path, monkeypatch):
     """run.json's embedding.cache_dir names a folder the sender chose: the user's own cache is used instead."""
     run, _ = received
