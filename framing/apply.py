@@ -52,6 +52,23 @@ def _config(meta: dict, info: dict, overrides: Sequence[str], parent: Path) -> C
     return cfg
 
 
+def _checked_parent_meta(meta: dict, parent: Path) -> dict:
+    """The parent's run.json with the parts apply reads checked for shape: a forged one is a clear error."""
+    frames = meta.get("frames")
+    checks = {
+        "topic_model": isinstance(meta.get("topic_model", {}), dict),
+        "frames": frames is None or (isinstance(frames, dict)
+                                     and isinstance(frames.get("catalogs", []), list)
+                                     and all(isinstance(c, str) for c in frames.get("catalogs", []))
+                                     and isinstance(frames.get("thresholds") or {}, dict)),
+    }
+    bad = [k for k, ok in checks.items() if not ok]
+    if bad:
+        raise RunStoreError(f"run.json in {parent}: {', '.join(repr(k) for k in bad)} is not what framing writes "
+                            "there; the run is damaged or was not written by framing analyze.")
+    return meta
+
+
 def _check_embedder(cfg: Config, info: dict, parent: Path, model_from_user: bool):
     from .embed import get_embedder
     from .received import check_model_name
@@ -198,7 +215,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     from .topics.documents import attribute_to_main, document_topics
 
     parent = Path(parent_dir)
-    meta_parent = read_run_json(parent)
+    meta_parent = _checked_parent_meta(read_run_json(parent), parent)
     info = read_topic_model_info(parent)  # the whole topic model checked: no links, no pickles, no damage
     parent_topics = read_tables(parent, ["topics"])["topics"]
     cfg = _config(meta_parent, info, overrides, parent)

@@ -391,6 +391,11 @@ def test_a_forged_run_json_is_one_clear_error(received, new_corpus, tmp_path):
     (run / "run.json").write_text(json.dumps(meta))
     _clear_error(_apply(run, new_corpus, tmp_path / "applied"), f"'config' of run.json in {run}",
                  "topics.min_cluster_size")
+    meta["config"]["topics"]["min_cluster_size"] = 3
+    meta["frames"] = ["/etc/passwd"]
+    (run / "run.json").write_text(json.dumps(meta))
+    _clear_error(_apply(run, new_corpus, tmp_path / "applied"), f"run.json in {run}: 'frames' is not what framing "
+                                                                   "writes there")
     (run / "run.json").write_text("[" * 100_000)
     _clear_error(_apply(run, new_corpus, tmp_path / "applied"), f"run.json in {run} nests its JSON too deeply")
 
