@@ -8,6 +8,11 @@ the parent's thresholds. The result is a new run folder whose run.json
 names its parent (``parent``); it keeps a copy of the topic model, so the
 next week's data can be applied to it in turn.
 
+The parent run is untrusted input (:mod:`framing.received`): no link in it
+is followed, only the files framing writes are copied (inside the new run's
+staged folder, before its run.json), nothing is unpickled or downloaded,
+and its config cannot choose the embedding cache or the output folder.
+
 Examples
 --------
 >>> default_apply_dir("reports/seeds", ["new/week-12"])
@@ -16,8 +21,6 @@ PosixPath('reports/seeds-apply-week-12')
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -37,18 +40,44 @@ def default_apply_dir(parent: str | Path, paths: Sequence[str | Path]) -> Path:
     return parent.parent / f"{parent.name}-apply-{corpus_name(paths)}"
 
 
-def _config(meta: dict, info: dict, overrides: Sequence[str]) -> Config:
-    cfg = Config.model_validate(meta["config"])
+def _config(meta: dict, info: dict, overrides: Sequence[str], parent: Path) -> Config:
+    """The parent's config (without its cache and output folders: :func:`framing.received.run_config`),
+    the parent's embedding model, then the ``--set`` items."""
+    from .received import run_config
+
+    cfg = run_config(meta, parent)
     cfg.embedding.model = info["embedder"]["model"] or cfg.embedding.model
     for item in overrides:
         cfg = apply_mapping(cfg, parse_override(item), f"--set {item}")
     return cfg
 
 
-def _check_embedder(cfg: Config, info: dict, parent: Path):
-    from .embed import get_embedder
+def _checked_parent_meta(meta: dict, parent: Path) -> dict:
+    """The parent's run.json with the parts apply reads checked for shape: a forged one is a clear error."""
+    frames = meta.get("frames")
+    checks = {
+        "topic_model": isinstance(meta.get("topic_model", {}), dict),
+        "frames": frames is None or (isinstance(frames, dict)
+                                     and isinstance(frames.get("catalogs", []), list)
+                                     and all(isinstance(c, str) for c in frames.get("catalogs", []))
+                                     and isinstance(frames.get("thresholds") or {}, dict)),
+    }
+    bad = [k for k, ok in checks.items() if not ok]
+    if bad:
+        raise RunStoreError(f"run.json in {parent}: {', '.join(repr(k) for k in bad)} is not what framing writes "
+                            "there; the run is damaged or was not written by framing analyze.")
+    return meta
 
-    embedder = get_embedder(cfg.embedding.model, cfg.embedding)
+
+def _check_embedder(cfg: Config, info: dict, parent: Path, model_from_user: bool):
+    from .embed import get_embedder
+    from .received import check_model_name
+
+    if model_from_user:
+        embedder = get_embedder(cfg.embedding.model, cfg.embedding)
+    else:  # a name the run chose: found on this machine or refused, never fetched
+        embedder = check_model_name(cfg.embedding.model, f"{parent}/{store.TOPIC_MODEL_DIR}/framing.json "
+                                    "('embedder.model')", cfg.embedding, run_dir=parent)
     saved = info["embedder"].get("name")
     if embedder.name != saved:
         raise EmbeddingError(
@@ -138,18 +167,16 @@ def new_boilerplate(sentences: pd.DataFrame, cfg: Config) -> dict[str, list[str]
     return {k: sorted(v) for k, v in out.items()}
 
 
-def _add_boilerplate(run_dir: Path, learned: dict, new: dict, info: dict) -> None:
-    """The applied run's copy of the model keeps the parent's boilerplate lines and the new batch's, so a
-    chain of applies (week after week) keeps every line learned so far."""
-    from .topic_model import INFO_FILE, boilerplate_record
+def _with_boilerplate(learned: dict, new: dict, info: dict) -> dict:
+    """framing.json of the applied run's copy of the model: the parent's boilerplate lines and the new
+    batch's, so a chain of applies (week after week) keeps every line learned so far."""
+    from .topic_model import boilerplate_record
 
     lines = {k: set(v) for k, v in learned.items()}
     for k, v in new.items():
         lines.setdefault(k, set()).update(v)
     min_documents = (info.get("boilerplate") or {}).get("min_documents")
-    info = {**info, "boilerplate": boilerplate_record(lines, min_documents)}
-    path = run_dir / store.TOPIC_MODEL_DIR / INFO_FILE
-    path.write_text(json.dumps(info, indent=2), encoding="utf-8")
+    return {**info, "boilerplate": boilerplate_record(lines, min_documents)}
 
 
 def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Path | None = None,
@@ -169,6 +196,13 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
         ``section.key=value`` items on top of the parent's config (reading options such as
         ``corpus.fields.text``; a different ``embedding.model`` is refused).
 
+    Notes
+    -----
+    The parent run is read as untrusted data (:mod:`framing.received`): no link in it is
+    followed, nothing in it is unpickled, no model it names is downloaded, and its config
+    cannot choose the embedding cache or the output folder. Its topic model is checked
+    before the new corpus is read and copied into the new run before that run is in place.
+
     Returns
     -------
     RunResult
@@ -176,14 +210,17 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     from .compare import default_comparisons
     from .corpus.ingest import ingest
     from .pipeline import _check_documents, base_meta, embed_step, frame_step, prepare_run_dir, write_run
-    from .topic_model import assign_topics, read_topic_model_info, saved_boilerplate
+    from .received import read_run_json, read_tables
+    from .topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate
     from .topics.documents import attribute_to_main, document_topics
 
     parent = Path(parent_dir)
-    meta_parent = store.read_run_json(parent)
-    info = read_topic_model_info(parent)
-    cfg = _config(meta_parent, info, overrides)
-    _check_embedder(cfg, info, parent)
+    meta_parent = _checked_parent_meta(read_run_json(parent), parent)
+    info = read_topic_model_info(parent)  # the whole topic model checked: no links, no pickles, no damage
+    parent_topics = read_tables(parent, ["topics"])["topics"]
+    cfg = _config(meta_parent, info, overrides, parent)
+    _check_embedder(cfg, info, parent, model_from_user=any(
+        item.split("=", 1)[0].strip() == "embedding.model" for item in overrides))
     run_dir = prepare_run_dir(paths, cfg, out or default_apply_dir(parent, paths))
     if run_dir.resolve() == parent.resolve():
         raise RunStoreError("framing apply writes a new run; give an --out other than the parent run.")
@@ -192,7 +229,6 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     _check_documents(result, paths)
     vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
     sentences = result.sentences
-    parent_topics = store.read_tables(parent, ["topics"])["topics"]
     long_enough = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
     learned = saved_boilerplate(info)
     parent_lines = parent_lines_mask(sentences.text.iloc[rows].astype(str).tolist(),
@@ -234,8 +270,9 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     meta["parent"] = {"run": str(parent.resolve()), "corpus": meta_parent.get("corpus"),
                       "created": meta_parent.get("created")}
     meta["topic_model"] = {**meta_parent.get("topic_model", {}), "applied_from": str(parent.resolve())}
-    done = write_run(run_dir, tables, meta, cfg, say)
-    shutil.copytree(parent / store.TOPIC_MODEL_DIR, Path(run_dir) / store.TOPIC_MODEL_DIR, dirs_exist_ok=True)
-    _add_boilerplate(Path(run_dir), learned, new_boilerplate(sentences.iloc[rows], cfg), info)
+    child_info = _with_boilerplate(learned, new_boilerplate(sentences.iloc[rows], cfg), info)
+    # The model goes into the staged run before run.json: a failed copy (a full disk) leaves no run.
+    done = write_run(run_dir, tables, meta, cfg, say,
+                     extra=lambda tmp: copy_run_topic_model(parent, tmp / store.TOPIC_MODEL_DIR, child_info))
     say(f"{len(sel)} sentences assigned; {outliers:.0%} below the topics' similarity floor (topic -1)")
     return done

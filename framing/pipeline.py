@@ -485,14 +485,16 @@ def _roles(counts: dict) -> str:
 
 
 def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say,
-              log: RunLog | None = None, topic_model: dict | None = None) -> RunResult:
+              log: RunLog | None = None, topic_model: dict | None = None,
+              extra: Callable[[Path], None] | None = None) -> RunResult:
     """Write tables, DuckDB, the topic model, the report and run.json into ``run_dir``, all or nothing.
 
     The run is written into a folder beside ``run_dir`` that replaces it only
     when complete (see :func:`framing.store.staged_run`); run.json is written
     last and holds every warning ``log`` recorded. ``topic_model`` (``model``
     and ``embeddings`` from :func:`topic_step`, or ``info`` already prepared from them) is saved in ``RUN/topic_model/``
-    (BERTopic safetensors + embedder identity) for ``framing apply``.
+    (BERTopic safetensors + embedder identity) for ``framing apply``. ``extra(folder)`` writes a job's own
+    files into the staged folder (apply: the parent's topic model), so they are in place before run.json.
     """
     from .report import write_report
     from .topic_model import copy_topic_model, save_run_topic_model, write_topic_model
@@ -511,6 +513,8 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
             else:
                 meta["topic_model"] = save_run_topic_model(tmp, topic_model["model"], topic_model["embeddings"],
                                                            meta.get("embedding", {}))
+        if extra is not None:
+            extra(tmp)
         if "store" in topic_model:  # a topic-cache miss: keep the results with the model just saved
             saved = tmp / store.TOPIC_MODEL_DIR
             topic_model["store"](saved if saved.is_dir() else None)

@@ -72,8 +72,11 @@ def input_changes(old: list[dict], new: list[dict] | None, cwd: str | None = Non
     return changes
 
 
-def _config(meta: dict) -> Config:
-    cfg = Config.model_validate(meta["config"])
+def _config(meta: dict, run_dir: Path | None = None) -> Config:
+    """run.json's config (without its cache and output folders: :func:`framing.received.run_config`)."""
+    from .received import run_config
+
+    cfg = run_config(meta, run_dir)
     cwd = meta.get("cwd")
     if cwd:  # relative catalog paths were relative to the folder the run started in
         cfg.frames.catalogs = [str(_resolve(c, cwd)) if (Path(cwd) / c).exists() and not Path(c).is_absolute() else c
@@ -87,8 +90,10 @@ ADDED_LATER = {"topic_stability": None, "topics": ("stability", "stable")}
 
 def compare_tables(old_dir: Path, new_tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """For each table: ``identical``, or how it differs from the earlier run's."""
+    from .received import read_tables
+
     out = {}
-    old = store.read_tables(old_dir)
+    old = read_tables(old_dir)
     for name, columns in ADDED_LATER.items():
         if name in old and name not in new_tables and columns is None:
             del old[name]
@@ -123,11 +128,22 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     """
     from .pipeline import analyze, run_ingest
 
+    from .received import check_model_name, read_run_json, table_names
+
     run_dir = Path(run_dir)
-    meta = store.read_run_json(run_dir)
+    meta = read_run_json(run_dir)  # a run may come from someone else: no link followed, a damaged file a clear error
+    table_names(run_dir)  # its tables are compared at the end: a link among them is refused now, before any work
     for key in ("config", "paths", "inputs"):
         if key not in meta:
             raise RunStoreError(f"{run_dir}/run.json has no '{key}': it was not written by framing analyze or ingest.")
+    if not (isinstance(meta["paths"], list) and all(isinstance(p, str) for p in meta["paths"])
+            and isinstance(meta["inputs"], list) and all(isinstance(i, dict) for i in meta["inputs"])):
+        raise RunStoreError(f"{run_dir}/run.json: 'paths' must be a list of paths and 'inputs' a list of objects; "
+                            "it was not written by framing analyze or ingest.")
+    cfg = _config(meta, run_dir)
+    if "embedding" in meta and cfg.embedding.model.strip() != "auto":  # a name the run chose: local or refused
+        check_model_name(cfg.embedding.model, f"run.json in {run_dir} ('config.embedding.model')", cfg.embedding,
+                         choose="download it yourself, then run the rerun again", run_dir=run_dir)
     out = Path(out) if out else run_dir.parent / f"{run_dir.name}-rerun"
     if out.resolve() == run_dir.resolve():
         raise RunStoreError("A rerun must go to another folder than the run it repeats; give --out.")
@@ -142,7 +158,6 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     notes += [f"{pkg} is {now.get(pkg)} now, was {v}" for pkg, v in meta.get("versions", {}).items() if now.get(pkg) != v]
     for note in notes:
         warnings.warn(f"Rerun of {run_dir}: {note}; results may differ.", RerunWarning, stacklevel=2)
-    cfg = _config(meta)
     paths = [_resolve(p, cwd) for p in meta["paths"]]
     command = f"framing rerun {run_dir}"
     if "embedding" in meta:

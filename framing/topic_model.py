@@ -1,8 +1,12 @@
 """The fitted topic model kept in a run folder, for ``framing apply``.
 
 ``RUN/topic_model/`` holds the BERTopic model in its safetensors
-serialization (topics, topic embeddings, c-TF-IDF and config; no pickle, so
-loading it runs no code) and ``framing.json``: the embedder identity the
+serialization (topics, topic embeddings, c-TF-IDF and config; no pickle) and
+``framing.json``. ``framing apply`` reads only ``framing.json`` and the topic
+embeddings, through :mod:`framing.received` (the run may come from someone
+else: no link is followed, a pickle is refused, and ``BERTopic.load``, which
+builds and downloads the embedding model its ``config.json`` names, is never
+called). ``framing.json`` holds the embedder identity the
 topic embeddings live in, the words a sentence needs to be clustered,
 ``min_similarity``, and ``boilerplate``: the lines each source repeated across
 its documents in the fitted corpus (the boilerplate rule,
@@ -26,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -133,15 +138,32 @@ def write_topic_model(run_dir: str | Path, modeler, info: dict) -> dict:
 
 
 def copy_topic_model(run_dir: str | Path, source: str | Path) -> dict:
-    """Copy a topic model saved before (the topic cache's) into ``RUN/topic_model/``; returns run.json's summary."""
+    """Copy a topic model saved before (the topic cache's) into ``RUN/topic_model/``; returns run.json's summary.
+
+    Only the files framing writes are copied, none through a link (:func:`framing.received.copy_topic_model`).
+    """
+    from . import received
+
+    source = Path(source)
     folder = Path(run_dir) / store.TOPIC_MODEL_DIR
     if folder.exists():
         shutil.rmtree(folder)
-    shutil.copytree(source, folder)
-    info = json.loads((folder / INFO_FILE).read_text(encoding="utf-8"))
+    info = _checked_info(received.read_json(source.parent, f"{source.name}/{INFO_FILE}"), source / INFO_FILE)
     info["created"] = store.utc_now()
-    (folder / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
+    received.copy_topic_model(source.parent, folder, folder=source.name,
+                              replace={INFO_FILE: json.dumps(info, indent=2).encode("utf-8")})
     return {"dir": store.TOPIC_MODEL_DIR, **{k: info[k] for k in ("serialization", "embedder", "min_similarity", "topics")}}
+
+
+def copy_run_topic_model(parent_dir: str | Path, dest: str | Path, info: dict) -> None:
+    """Copy the topic model of the run ``parent_dir`` into the folder ``dest`` with ``info`` as its framing.json.
+
+    ``framing apply`` calls it inside the staged folder of the new run, so the model is complete
+    before run.json is in place, and a failed write (a full disk) leaves no run.
+    """
+    from . import received
+
+    received.copy_topic_model(parent_dir, dest, replace={INFO_FILE: json.dumps(info, indent=2).encode("utf-8")})
 
 
 def boilerplate_record(lines: dict, min_documents: int | None) -> dict:
@@ -169,16 +191,42 @@ def saved_boilerplate(info: dict) -> dict[str, frozenset]:
 
 
 def read_topic_model_info(run_dir: str | Path) -> dict:
-    """``RUN/topic_model/framing.json``, or a clear error when the run kept no topic model."""
+    """``RUN/topic_model/framing.json``, or a clear error when the run kept no topic model.
+
+    The run may come from someone else: the whole topic model is checked first
+    (:func:`framing.received.check_topic_model`: no links, no pickles, every JSON file and the
+    topic embeddings readable), so a tampered or damaged model is one RunStoreError naming the file.
+    """
+    from . import received
+
     folder = Path(run_dir) / store.TOPIC_MODEL_DIR
-    path = folder / INFO_FILE
-    if not path.is_file():
+    if not os.path.lexists(folder) or (folder.is_dir() and not os.path.lexists(folder / INFO_FILE)):
         raise RunStoreError(f"Run {run_dir} holds no saved topic model ({store.TOPIC_MODEL_DIR}/): it found no topics, "
                             "its model could not be kept (run.json 'topic_model' says why), or it was made by an "
                             "older framing. Run `framing rerun` on it, then apply to the new run.")
-    info = json.loads(path.read_text(encoding="utf-8"))
+    received.check_topic_model(run_dir)
+    return _checked_info(received.read_json(run_dir, f"{store.TOPIC_MODEL_DIR}/{INFO_FILE}"), folder / INFO_FILE)
+
+
+def _checked_info(info, path: Path) -> dict:
+    """framing.json's content, its format and the fields apply reads checked (a RunStoreError naming the field)."""
+    if not isinstance(info, dict):
+        raise RunStoreError(f"{path} holds a JSON {type(info).__name__}, not an object; rerun the analysis.")
     if info.get("format") != FORMAT:
         raise RunStoreError(f"{path} has format {info.get('format')}; this framing reads format {FORMAT}. Rerun the analysis.")
+    embedder = info.get("embedder")
+    checks = {
+        "embedder": isinstance(embedder, dict) and all(isinstance(embedder.get(k), (str, type(None)))
+                                                       for k in ("model", "name")),
+        "topics": isinstance(info.get("topics"), list) and all(type(t) is int for t in info["topics"]),
+        "row_topics": isinstance(info.get("row_topics"), list) and all(type(t) is int for t in info["row_topics"]),
+        "min_similarity": type(info.get("min_similarity", 0.0)) in (int, float),
+        "min_sentence_words": type(info.get("min_sentence_words")) is int,
+    }
+    bad = [k for k, ok in checks.items() if not ok]
+    if bad:
+        raise RunStoreError(f"{path}: the field(s) {', '.join(repr(k) for k in bad)} are missing or of the wrong type; "
+                            "the topic model is damaged. Rerun the analysis to write it again.")
     return info
 
 
@@ -193,13 +241,17 @@ def assign_topics(run_dir: str | Path, texts: list[str], embeddings: np.ndarray,
     similarity : ndarray of shape (n,), float
         Cosine similarity to the nearest topic embedding.
     """
-    from .topics import load_bertopic
+    from .received import read_topic_embeddings
 
     if not len(texts):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    model = load_bertopic(Path(run_dir) / store.TOPIC_MODEL_DIR)
-    centers = np.asarray(model.topic_embeddings_, dtype=np.float64)
+    # The embeddings only, parsed from the safetensors file: BERTopic.load would build the embedding model
+    # its config.json names (a download) and would unpickle a topic_embeddings.bin.
+    centers = read_topic_embeddings(run_dir)
     row_topics = info.get("row_topics")
+    if centers.shape[1] != np.shape(embeddings)[1]:
+        raise RunStoreError(f"{run_dir}/{store.TOPIC_MODEL_DIR} holds topic embeddings of {centers.shape[1]} dimensions, "
+                            f"but the embedder gives {np.shape(embeddings)[1]}; the model is damaged: rerun the analysis.")
     if row_topics is None or len(row_topics) != len(centers):
         raise RunStoreError(f"{run_dir}/{store.TOPIC_MODEL_DIR} is inconsistent ({len(centers)} topic embeddings, "
                             f"{len(row_topics or [])} topics listed); rerun the analysis.")
