@@ -197,14 +197,9 @@ def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict[str
             f"{run_dir} is not a run folder: it has no {TABLES_DIR}/ folder. "
             "Give the folder that `framing analyze` or `framing ingest` wrote."
         )
-    paths = sorted(tdir.glob("*.parquet"))
-    if names is not None:
-        missing = [n for n in names if not (tdir / f"{n}.parquet").exists()]
-        if missing:
-            raise RunStoreError(f"Run folder {run_dir} has no table(s) {', '.join(missing)}; it has: "
-                                f"{', '.join(p.stem for p in paths) or 'none'}.")
-        paths = [tdir / f"{n}.parquet" for n in names]
-    return {p.stem: pd.read_parquet(p) for p in paths}
+    from .received import read_tables as read_checked  # a run may come from someone else: no link followed
+
+    return read_checked(run_dir, names)
 
 
 def write_duckdb(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> Path:
@@ -239,10 +234,8 @@ def write_run_json(run_dir: str | Path, meta: dict[str, Any]) -> Path:
 
 def read_run_json(run_dir: str | Path) -> dict[str, Any]:
     """Read ``RUN/run.json``."""
-    path = Path(run_dir) / RUN_JSON
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RunStoreError(f"{run_dir} has no {RUN_JSON}; give a folder written by `framing analyze`.") from None
-    except json.JSONDecodeError as exc:
-        raise RunStoreError(f"{path} is not valid JSON (line {exc.lineno}): the run may have been interrupted; run it again.") from None
+    from .received import read_run_json as read_checked  # no link followed, size-limited, damage a clear error
+
+    if not os.path.lexists(Path(run_dir) / RUN_JSON):
+        raise RunStoreError(f"{run_dir} has no {RUN_JSON}; give a folder written by `framing analyze`.")
+    return read_checked(run_dir)
