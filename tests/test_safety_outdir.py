@@ -98,11 +98,18 @@ def test_output_dir_named_by_a_corpus_framing_yaml_cannot_replace_a_folder(tmp_p
     (corpus / "framing.yaml").write_text(f"output:\n  dir: {victim}\n", encoding="utf-8")
     before = snapshot(victim)
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["ingest", str(corpus)])
-    assert result.exit_code == 2, result.output
+    from framing.errors import UntrustedConfigWarning
+
+    # A corpus may not set output.dir: ignored with a warning that names the key, the run goes to reports/NAME
+    with pytest.warns(UntrustedConfigWarning, match="output"):
+        result = runner.invoke(app, ["ingest", str(corpus)])
     assert "Traceback" not in result.output
-    # refused: by the output check (names the folder and --force) or because a corpus may not set output.dir
-    assert (str(victim) in result.output and "--force" in result.output) or "output.dir" in result.output
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reports" / "received" / "run.json").is_file()
+    assert snapshot(victim) == before
+    # Trusted with --config, the folder is still refused: it is not a framing run
+    result = runner.invoke(app, ["ingest", str(corpus), "--config", str(corpus / "framing.yaml")])
+    assert result.exit_code == 2 and str(victim) in result.output and "--force" in result.output, result.output
     assert snapshot(victim) == before
 
 
