@@ -213,7 +213,7 @@ def _id_sentences(labels: pd.DataFrame, level: str, run: Path | None, sentences:
 
 def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | None = None,
                      model: str | None = None, say=lambda _m: None, embedder=None,
-                     sentences: pd.DataFrame | None = None) -> LabelledCorpus:
+                     sentences: pd.DataFrame | None = None, choice: tuple[str, str] | None = None) -> LabelledCorpus:
     """Split, identify languages, choose the model and embed the labelled items as ``analyze`` would.
 
     Parameters
@@ -232,6 +232,8 @@ def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | No
         Use this embedder instead of choosing one.
     sentences : DataFrame, optional
         A run's sentences table (instead of reading ``run``'s).
+    choice : (model, reason), optional
+        The model to use and why, decided by the caller (a trained catalog's embedder).
     """
     from ..embed import cache_from_config, embed_texts, get_embedder, resolve_model
 
@@ -251,6 +253,10 @@ def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | No
                          "(empty or only fragments).")
     if embedder is not None:
         spec, reason = embedder.name, "the embedder given"
+    elif choice is not None:
+        spec, reason = choice
+        say(f"Embedding model: {spec} ({reason})")
+        embedder = get_embedder(spec, cfg.embedding)
     else:
         spec = model or cfg.embedding.model
         if run is not None and model in (None, "auto"):
