@@ -115,8 +115,10 @@ def _prepare_coded(frames, labels, model, run, level, config, set_, trained_mode
 
 
 def _pooling(value: str) -> str:
-    if value not in ("sentences", "mean"):
-        raise CatalogError(f"The '--pooling' option must be sentences or mean. Got {value!r} instead.")
+    from .train import POOLINGS
+
+    if value not in POOLINGS:
+        raise CatalogError(f"The '--pooling' option must be {', '.join(POOLINGS)}. Got {value!r} instead.")
     return value
 
 
@@ -140,8 +142,9 @@ def evaluate_command(
     level: str = LevelOpt,
     cv: int = typer.Option(0, "--cv", min=0, help="k > 1: cross-validate the trained classifier in k folds "
                            "instead of scoring the catalog alone."),
-    pooling: str = typer.Option("sentences", "--pooling", help="With --cv, how coded documents are learned: "
-                                "sentences (from their sentences, top-k pooled) or mean (their mean embedding)."),
+    pooling: str = typer.Option("stacked", "--pooling", help="With --cv, how coded documents are learned: "
+                                "stacked (sentence-score distributions and mean embedding of every frame), "
+                                "sentences (their sentences, top-k pooled) or mean (their mean embedding)."),
     score: str = typer.Option("auto", "--score", help="What decides: anchors (the catalog alone), trained (the "
                               "catalog's saved model, or with --cv a model trained afresh per fold) or both. "
                               "auto: trained when the catalog has a model or --cv is given, else anchors."),
@@ -193,8 +196,9 @@ def train(
     model: str = ModelOpt,
     run: Optional[Path] = RunOpt,
     level: str = LevelOpt,
-    pooling: str = typer.Option("sentences", "--pooling", help="How coded documents are learned: sentences "
-                                "(from their sentences, top-k pooled) or mean (their mean embedding)."),
+    pooling: str = typer.Option("stacked", "--pooling", help="How coded documents are learned: stacked "
+                                "(sentence-score distributions and mean embedding of every frame), sentences "
+                                "(their sentences, top-k pooled) or mean (their mean embedding)."),
     config: Optional[Path] = ConfigOpt,
     set_: Optional[List[str]] = SetOpt,
 ) -> None:

@@ -255,12 +255,13 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
 
 
 def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], n_splits: int = 5,
-                   seed: int = 42, C: float | None = None, pooling: str = "sentences") -> EvaluationResult:
+                   seed: int = 42, C: float | None = None, pooling: str = "stacked") -> EvaluationResult:
     """k-fold cross-validated decisions of the trained per-frame classifier (:mod:`framing.frames.train`).
 
     Folds split items (documents are never split between training and test):
-    coded documents are learned from their sentences with ``pooling="sentences"``
-    (the default, as ``frames train`` does), from their mean embedding with ``"mean"``.
+    coded documents are learned as ``frames train`` learns them (``pooling``:
+    ``"stacked"``, the default, ``"sentences"`` or ``"mean"``; see
+    :func:`framing.frames.train.make_classifier`).
 
     A frame with too few coded examples in a training fold (fewer than 3
     positives or negatives) is not decided in that fold: its items count as
@@ -269,7 +270,7 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     """
     from sklearn.model_selection import StratifiedKFold
 
-    from .train import DEFAULT_C, FrameClassifier, training_matrix
+    from .train import make_classifier, training_matrix
 
     ids = [f.id for f in catalog.matchable()]
     X, groups = training_matrix(corpus, pooling)
@@ -282,13 +283,13 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     for train, test in folds.split(np.zeros(len(Y)), strata if np.bincount(strata).min() >= k else np.zeros(len(Y))):
         if groups is None:
-            model = FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed).fit(X[train], Y[train], ids)
+            model = make_classifier(pooling, corpus.level, seed=seed, C=C).fit(X[train], Y[train], ids)
             decide = (lambda m: m.predict(X[test]))
         else:  # the training documents' sentences, renumbered 0..len(train)-1
             remap = np.full(len(Y), -1)
             remap[train] = np.arange(len(train))
             rows = remap[groups] >= 0
-            model = FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed).fit(
+            model = make_classifier(pooling, corpus.level, seed=seed, C=C).fit(
                 X[rows], Y[train], ids, groups=remap[groups][rows])
             remap_te = np.full(len(Y), -1)
             remap_te[test] = np.arange(len(test))
@@ -297,7 +298,8 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
         if model.frame_ids_:
             cols = [ids.index(f) for f in model.frame_ids_]
             P[np.ix_(test, cols)] = decide(model)
-    how = "document sentences, top-k pooled" if groups is not None else "item embeddings"
+    how = ("item embeddings" if groups is None else "document sentences, top-k pooled" if pooling == "sentences"
+           else "document sentences and mean embeddings, stacked")
     return _result(gold, P, ids, corpus.level, f"trained (logistic regression on {how}), {k}-fold cross-validation",
                    f"{corpus.model}: {corpus.reason}", seed)
 

@@ -362,7 +362,7 @@ def load_trained(path: str | Path) -> TrainedFrames:
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return TrainedFrames(classifier=FrameClassifier.from_dict(data["model"]), level=data["level"],
+        return TrainedFrames(classifier=classifier_from_dict(data["model"]), level=data["level"],
                              embedder=data["embedder"], dim=int(data["dim"]), path=path, meta=data.get("meta") or {},
                              spec=str(data.get("embedder_model") or ""))
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -393,6 +393,35 @@ def load_trained_for(catalog_paths, embedder, say=lambda _m: None) -> TrainedFra
     return trained
 
 
+POOLINGS = ("stacked", "sentences", "mean")
+"""How coded documents are learned: see :func:`make_classifier`."""
+
+
+def make_classifier(pooling: str, level: str, seed: int = 42, C: float | None = None):
+    """The classifier ``frames train`` fits for coded items of ``level`` with ``pooling``.
+
+    ``stacked`` (coded documents): :class:`framing.frames.stacked.StackedFrameClassifier`,
+    sentence-score distributions and the mean embedding of every frame, stacked;
+    ``sentences``: :class:`FrameClassifier` on the documents' sentences, top-k pooled;
+    ``mean``: :class:`FrameClassifier` on the documents' mean embeddings.
+    Coded sentences always get a :class:`FrameClassifier` on their own embeddings.
+    """
+    if pooling == "stacked" and level == "document":
+        from .stacked import StackedFrameClassifier
+
+        return StackedFrameClassifier(C=DEFAULT_C if C is None else C, seed=seed)
+    return FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed)
+
+
+def classifier_from_dict(data: dict):
+    """A classifier saved by ``to_dict``, of the kind it names."""
+    if data.get("kind") == "stacked":
+        from .stacked import StackedFrameClassifier
+
+        return StackedFrameClassifier.from_dict(data)
+    return FrameClassifier.from_dict(data)
+
+
 def training_matrix(corpus, pooling: str = "sentences") -> tuple[np.ndarray, np.ndarray | None]:
     """The rows a classifier is fitted on, and the item of each row (None: one row per item).
 
@@ -400,15 +429,15 @@ def training_matrix(corpus, pooling: str = "sentences") -> tuple[np.ndarray, np.
     embeddings with ``pooling="sentences"``, the normalised mean of them with
     ``pooling="mean"``.
     """
-    if pooling not in ("sentences", "mean"):
-        raise ValueError(f"The 'pooling' parameter must be 'sentences' or 'mean'. Got {pooling!r} instead.")
-    if corpus.level == "document" and pooling == "sentences":
+    if pooling not in POOLINGS:
+        raise ValueError(f"The 'pooling' parameter must be one of {', '.join(POOLINGS)}. Got {pooling!r} instead.")
+    if corpus.level == "document" and pooling in ("sentences", "stacked"):
         return np.asarray(corpus.vectors), corpus.sentences["item"].to_numpy(dtype=int)
     return corpus.item_vectors(), None
 
 
 def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42, C: float = DEFAULT_C,
-                 pooling: str = "sentences", labels_file: str | None = None) -> TrainedFrames:
+                 pooling: str = "stacked", labels_file: str | None = None) -> TrainedFrames:
     """Fit the classifier on a prepared labelled corpus and describe it (not yet saved).
 
     Parameters
@@ -417,8 +446,8 @@ def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42,
     catalog_path : path of the catalog file (the model is saved beside it)
     corpus : LabelledCorpus
     gold : list of set of frame ids, one per item
-    pooling : "sentences" or "mean"
-        How coded documents are learned (see :func:`training_matrix`).
+    pooling : "stacked", "sentences" or "mean"
+        How coded documents are learned (see :func:`make_classifier`).
     labels_file : str, optional
         The coded file, recorded so that a message can give the command that trains the catalog again.
     """
@@ -427,7 +456,7 @@ def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42,
     ids = [f.id for f in catalog.matchable()]
     X, groups = training_matrix(corpus, pooling)
     Y = np.array([[fid in g for fid in ids] for g in gold], dtype=bool).reshape(len(gold), len(ids))
-    classifier = FrameClassifier(C=C, seed=seed).fit(X, Y, ids, groups=groups)
+    classifier = make_classifier(pooling, corpus.level, seed=seed, C=C).fit(X, Y, ids, groups=groups)
     if not classifier.frame_ids_:
         raise CatalogError("No frame has enough coded examples to train on (at least "
                            f"{MIN_CLASS} positives and {MIN_CLASS} negatives each): code more items.")

@@ -177,3 +177,53 @@ def test_coded_corpora_spellings_name_the_catalogs_frames():
                                               {"quality-of-life", "crime-and-punishment"}]
     with pytest.raises(Exception, match="not in the catalog: Quality"):
         resolve_label_ids(pd.DataFrame({"text": ["a"], "frames": [["Quality"]]}), cat)
+
+
+def _documents(n, seed, sentences=30):
+    """Frame a: one passage of a document; frame b: every sentence leans a little (a diffuse frame)."""
+    rng = np.random.default_rng(seed)
+    X, G, Y = [], [], []
+    for i in range(n):
+        local, diffuse = rng.random() < 0.4, rng.random() < 0.4
+        s = rng.normal(size=(sentences, 12))
+        if local:
+            s[rng.integers(sentences), 0] += 4.0
+        if diffuse:
+            s[:, 1] += 0.5
+        X.append(s)
+        G += [i] * sentences
+        Y.append([local, diffuse])
+    return np.vstack(X), np.array(G), np.array(Y)
+
+
+def _f1(P, Y):
+    from framing.frames.evaluate import prf
+
+    return [prf(int((P[:, j] & Y[:, j]).sum()), int((P[:, j] & ~Y[:, j]).sum()), int((~P[:, j] & Y[:, j]).sum()))[2]
+            for j in range(Y.shape[1])]
+
+
+def test_stacked_model_catches_a_diffuse_frame_that_top_k_pooling_misses():
+    from framing.frames.stacked import StackedFrameClassifier
+    from framing.frames.train import FrameClassifier
+
+    X, G, Y = _documents(160, 1)
+    Xt, Gt, Yt = _documents(160, 2)
+    pooled = _f1(FrameClassifier(C=0.01, seed=0).fit(X, Y, ["a", "b"], groups=G).predict(Xt, Gt), Yt)
+    stacked = _f1(StackedFrameClassifier(C=0.01, seed=0).fit(X, Y, ["a", "b"], groups=G).predict(Xt, Gt), Yt)
+    assert stacked[1] >= 0.8 and stacked[1] > pooled[1] + 0.1
+    assert stacked[0] >= pooled[0] - 0.05  # the local frame is not lost
+
+
+def test_stacked_model_is_the_default_and_round_trips_through_the_saved_file(trained_catalog, data_dir):
+    from framing.frames.stacked import StackedFrameClassifier
+
+    trained = load_trained(trained_path(trained_catalog))
+    assert isinstance(trained.classifier, StackedFrameClassifier)
+    labels = read_labels(data_dir / "coded-docs.jsonl")
+    corpus = prepare_labelled(labels, "document", Config(), embedder=FakeEmbedder())
+    cat = load_catalog(trained_catalog)
+    fresh = train_frames(cat, trained_catalog, corpus, resolve_label_ids(labels, cat), seed=1).classifier
+    groups = corpus.sentences["item"].to_numpy()
+    np.testing.assert_allclose(trained.classifier.predict_proba(corpus.vectors, groups),
+                               fresh.predict_proba(corpus.vectors, groups), atol=1e-5)
