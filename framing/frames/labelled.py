@@ -271,3 +271,29 @@ def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | No
     items = pd.DataFrame({"item": np.arange(len(labels)), "frames": labels["frames"].tolist()})
     return LabelledCorpus(items=items, sentences=sents[["sentence_id", "item", "doc_id", "text", "lang"]],
                           vectors=vectors, embedder=embedder, model=spec, reason=reason, level=level)
+
+
+def subset_corpus(corpus: LabelledCorpus, items) -> LabelledCorpus:
+    """The labelled items ``items`` (indices) of a prepared corpus, renumbered ``0 .. len(items) - 1``.
+
+    Sentences and vectors follow their items, so a model can be trained on
+    one part of a coded corpus and checked on another without embedding again.
+
+    Examples
+    --------
+    >>> part = subset_corpus(corpus, [2, 0])          # doctest: +SKIP
+    >>> part.items["item"].tolist()                   # doctest: +SKIP
+    [0, 1]
+    """
+    items = np.asarray(items, dtype=int)
+    remap = np.full(len(corpus.items), -1)
+    remap[items] = np.arange(len(items))
+    new_item = remap[corpus.sentences["item"].to_numpy(dtype=int)]
+    keep = new_item >= 0
+    sents = corpus.sentences.loc[keep].assign(item=new_item[keep])
+    order = np.argsort(sents["item"].to_numpy(), kind="stable")
+    frames = corpus.items["frames"].to_numpy(dtype=object)[items]
+    return LabelledCorpus(items=pd.DataFrame({"item": np.arange(len(items)), "frames": list(frames)}),
+                          sentences=sents.iloc[order].reset_index(drop=True),
+                          vectors=np.asarray(corpus.vectors)[np.flatnonzero(keep)[order]],
+                          embedder=corpus.embedder, model=corpus.model, reason=corpus.reason, level=corpus.level)

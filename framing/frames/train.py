@@ -523,7 +523,8 @@ def _mismatch(trained: TrainedFrames, name: str, model: str, dim: int | None = N
         f"'{embedder_spec(trained)}' ({trained.embedder}, {trained.dim} dimensions), but this run embeds with "
         f"{found}: the model's coefficients do not apply to another model's vectors. Either leave "
         f"embedding.model at auto (a run then uses the catalog's model), or train the catalog for this model "
-        f"first: {retrain_command(trained, model)}")
+        f"first: {retrain_command(trained, model)} (to decide its frames by the anchors alone instead, use a "
+        f"copy of the catalog file without the {trained.path.name} beside it)")
 
 
 def check_trained_embedder(trained: TrainedFrames | None, name: str, model: str, dim: int | None = None) -> None:
