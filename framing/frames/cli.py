@@ -118,7 +118,8 @@ def _pooling(value: str) -> str:
     from .train import POOLINGS
 
     if value not in POOLINGS:
-        raise CatalogError(f"The '--pooling' option must be {', '.join(POOLINGS)}. Got {value!r} instead.")
+        raise CatalogError(f"The '--pooling' option must be {', '.join(POOLINGS[:-1])} or {POOLINGS[-1]}. "
+                           f"Got {value!r} instead.")
     return value
 
 
@@ -163,6 +164,7 @@ def evaluate_command(
         raise CatalogError("The '--cv' option needs at least 2 folds (e.g. --cv 5); 0 scores the catalog alone.")
     if score not in ("auto", "anchors", "trained", "both"):
         raise CatalogError(f"The '--score' option must be auto, anchors, trained or both. Got {score!r} instead.")
+    pooling = _pooling(pooling)
     saved = trained_path(resolve_catalog_path(frames))
     has_model = saved.exists()
     if score == "auto":
@@ -180,7 +182,7 @@ def evaluate_command(
                                          threshold="calibrated" if threshold is None else threshold,
                                          cache=cache_from_config(cfg.embedding)))
     if score in ("trained", "both") and cv:
-        results.append(cross_validate(catalog, corpus, gold, n_splits=cv, seed=cfg.seed, pooling=_pooling(pooling)))
+        results.append(cross_validate(catalog, corpus, gold, n_splits=cv, seed=cfg.seed, pooling=pooling))
     elif score in ("trained", "both"):
         results.append(evaluate_trained(catalog, corpus, gold, load_trained(saved), cfg.frames, seed=cfg.seed,
                                         cache=cache_from_config(cfg.embedding)))

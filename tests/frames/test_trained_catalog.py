@@ -227,3 +227,27 @@ def test_stacked_model_is_the_default_and_round_trips_through_the_saved_file(tra
     groups = corpus.sentences["item"].to_numpy()
     np.testing.assert_allclose(trained.classifier.predict_proba(corpus.vectors, groups),
                                fresh.predict_proba(corpus.vectors, groups), atol=1e-5)
+
+
+def test_news_frames_ships_a_use_model_that_the_wheel_carries():
+    import fnmatch
+    import re
+
+    from framing.frames.catalog import CATALOG_DIR
+    from framing.frames.stacked import StackedFrameClassifier
+
+    catalog = CATALOG_DIR / "news-frames.yaml"
+    path = trained_path(catalog)
+    assert path.is_file() and path.stat().st_size < 400_000
+    trained = load_trained(path)  # plain JSON, no pickle
+    assert embedder_spec(trained) == "use-multilingual" and trained.dim == 512 and trained.level == "document"
+    assert isinstance(trained.classifier, StackedFrameClassifier)
+    assert "climate-frames" in trained.meta["labels_file"]
+    assert set(trained.classifier.frame_ids_) == {f.id for f in load_catalog(catalog).matchable()}
+    setup = (Path(__file__).resolve().parents[2] / "setup.py").read_text()
+    globs = re.search(r'"framing\.configs":\s*\[([^\]]*)\]', setup).group(1)
+    assert any(fnmatch.fnmatch(f"frames/{path.name}", g.strip().strip('"')) for g in globs.split(","))
+    spec, reason = model_for_trained_catalog("auto", [catalog])
+    assert spec == "use-multilingual" and "news-frames" in reason
+    with pytest.raises(CatalogError, match="--model hashing"):
+        model_for_trained_catalog("hashing", [catalog])
