@@ -10,5 +10,5 @@ setup(
     packages=[*find_packages(include=["framing", "framing.*"]), "framing.configs"],
     package_dir={"framing.configs": "configs"},
     package_data={"framing": ["py.typed", "report/templates/*", "report/vendor/*", "frames/reference/*.txt"],
-                  "framing.configs": ["*.yaml", "frames/*.yaml"]},
+                  "framing.configs": ["*.yaml", "frames/*.yaml", "frames/*.trained.json"]},
 )

@@ -87,6 +87,18 @@ def _check_embedder(cfg: Config, info: dict, parent: Path, model_from_user: bool
     return embedder
 
 
+def _check_trained_catalogs(meta_parent: dict, info: dict) -> None:
+    """Stop before any work when a catalog's trained model was fitted on another embedder than the parent run's."""
+    from .frames.catalog import resolve_catalog_path
+    from .frames.train import check_trained_embedder, trained_for_catalogs
+
+    catalogs = (meta_parent.get("frames") or {}).get("catalogs") or []
+    if catalogs:
+        emb = info["embedder"]
+        check_trained_embedder(trained_for_catalogs([resolve_catalog_path(c) for c in catalogs]), emb.get("name"),
+                               emb.get("model") or emb.get("name"), emb.get("dim"))
+
+
 def _topics_table(parent_topics: pd.DataFrame, sentences: pd.DataFrame, n_rep: int) -> pd.DataFrame:
     """The parent's topics (labels, keywords) with this run's sizes, sources and representative sentences."""
     clustered = sentences[sentences.topic >= 0]
@@ -221,6 +233,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     cfg = _config(meta_parent, info, overrides, parent)
     _check_embedder(cfg, info, parent, model_from_user=any(
         item.split("=", 1)[0].strip() == "embedding.model" for item in overrides))
+    _check_trained_catalogs(meta_parent, info)
     run_dir = prepare_run_dir(paths, cfg, out or default_apply_dir(parent, paths))
     if run_dir.resolve() == parent.resolve():
         raise RunStoreError("framing apply writes a new run; give an --out other than the parent run.")

@@ -180,8 +180,12 @@ def _check_paths(paths: Sequence[str | Path]) -> None:
         raise InputError("No input given: name a folder of .txt/.md/.html files or a .jsonl/.json/.csv/.parquet file.")
 
 
-def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool) -> tuple[np.ndarray, np.ndarray, dict, object]:
+def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool,
+               choice: tuple[str, str] | None = None) -> tuple[np.ndarray, np.ndarray, dict, object]:
     """Embed the non-fragment sentences.
+
+    ``choice`` (model, reason) replaces the choice of ``embedding.model``
+    (see :func:`trained_catalog_model`).
 
     Returns
     -------
@@ -196,7 +200,7 @@ def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool) -
     from .embed import cache_from_config, embed_texts, get_embedder, resolve_model
 
     rows = np.flatnonzero(~sentences.is_fragment.to_numpy(dtype=bool))
-    spec, reason = resolve_model(cfg.embedding.model, sentences.lang.iloc[rows].tolist(), cfg.embedding)
+    spec, reason = choice or resolve_model(cfg.embedding.model, sentences.lang.iloc[rows].tolist(), cfg.embedding)
     say(f"Embedding model: {spec} ({reason})")
     embedder = get_embedder(spec, cfg.embedding)
     cache = cache_from_config(cfg.embedding)
@@ -311,6 +315,22 @@ def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndar
     return sentences, topics, info, model
 
 
+def trained_catalog_model(cfg: Config) -> tuple[str, str] | None:
+    """The model the run must embed with because its catalog carries a trained model (before any work).
+
+    With ``embedding.model: auto`` that is the trained model's embedder;
+    a named model that is not it stops the run with the command that trains
+    the catalog for it (:func:`framing.frames.train.model_for_trained_catalog`).
+    """
+    from .frames.catalog import resolve_catalog_path
+    from .frames.train import model_for_trained_catalog
+
+    catalogs = list(cfg.frames.catalogs) or ([cfg.frames.default_catalog] if cfg.frames.default_catalog else [])
+    if not catalogs:
+        return None
+    return model_for_trained_catalog(cfg.embedding.model, [resolve_catalog_path(c) for c in catalogs], cfg.embedding)
+
+
 def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, topics: pd.DataFrame,
                embedder, catalogs: Sequence[str], cfg: Config, say: Say,
                thresholds: dict[str, float] | None = None) -> tuple[dict, dict]:
@@ -418,11 +438,13 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
             cfg.frames.catalogs = list(dict.fromkeys([*cfg.frames.catalogs, *frames]))
         # Everything that can fail without the corpus fails now, not after minutes of embedding.
         check_resources(cfg)
+        choice = trained_catalog_model(cfg)
         log.stage = "ingest"
-        return _analyze(paths, cfg, run_dir, command, say, progress, log)
+        return _analyze(paths, cfg, run_dir, command, say, progress, log, choice=choice)
 
 
-def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog) -> RunResult:
+def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog,
+             choice: tuple[str, str] | None = None) -> RunResult:
     from .compare import default_comparisons
     from .memory import release_memory
     from .topics.documents import document_topics
@@ -435,7 +457,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     say(f"{counts['documents']} documents ({_roles(counts)}), {counts['sentences']} sentences, "
         f"{counts['skipped']} skipped")
     log.stage = "embed"
-    vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
+    vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress, choice=choice)
     release_memory()  # at 140k sentences the embedding stage leaves ~0.2 GiB of freed heap behind
     fitted: dict = {}
     log.stage = "topics"

@@ -85,6 +85,18 @@ class Frame:
         return [t for texts in self.negatives.values() for t in texts]
 
 
+_FILLER_WORDS = {"and", "of"}
+
+
+def spelling_key(name: str) -> tuple[str, ...]:
+    """A frame name's words, lower case, without "and" / "of": how a label file may spell an id.
+
+    >>> spelling_key("Legality_Constitutionality_and_jurisprudence")
+    ('legality', 'constitutionality', 'jurisprudence')
+    """
+    return tuple(w for w in re.split(r"[^0-9a-z]+", str(name).lower()) if w and w not in _FILLER_WORDS)
+
+
 @dataclass(frozen=True)
 class FrameCatalog:
     """An ordered set of frames with unique ids (one file or several merged)."""
@@ -106,11 +118,25 @@ class FrameCatalog:
         raise KeyError(f"No frame {frame_id!r} in catalog {self.name!r}; frames: {', '.join(self.ids)}.")
 
     def resolve_id(self, name: str) -> str | None:
-        """The frame id for a frame id or one of a frame's ``aliases`` (None when neither)."""
+        """The frame id for a frame id or one of a frame's ``aliases`` (None when neither).
+
+        Another spelling of an id or alias is accepted when it names one frame
+        only: case, ``_`` / ``-`` / spaces and the words "and", "of" do not
+        count, so the Media Frames Corpus's ``Quality_of_life`` or
+        ``Legality_Constitutionality_and_jurisprudence`` name ``quality-of-life``
+        and ``legality-constitutionality-jurisprudence``.
+
+        >>> cat = parse_catalog({"frames": [{"id": "quality-of-life", "label": "Q", "description": "d",
+        ...                                  "examples": ["x"]}]})
+        >>> cat.resolve_id("Quality_of_life"), cat.resolve_id("quality")
+        ('quality-of-life', None)
+        """
         for frame in self.frames:
             if name == frame.id or name in frame.aliases:
                 return frame.id
-        return None
+        key = spelling_key(name)
+        found = {frame.id for frame in self.frames if key in {spelling_key(n) for n in (frame.id, *frame.aliases)}}
+        return found.pop() if len(found) == 1 else None
 
     def counters_of(self, frame_id: str) -> list[str]:
         """Ids of the frames that counter ``frame_id``: declared on either side (the relation is symmetric).

@@ -88,25 +88,38 @@ def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by fr
         typer.echo(f"Wrote {text.count('- id: ')} candidate frames to {out}")
 
 
-def _prepare_coded(frames, labels, model, run, level, config, set_):
-    """Catalog, labels and the labelled items prepared like ``framing analyze`` prepares a corpus."""
+def _prepare_coded(frames, labels, model, run, level, config, set_, trained_model: bool = False):
+    """Catalog, labels and the labelled items prepared like ``framing analyze`` prepares a corpus.
+
+    ``trained_model``: the catalog's trained model will score the items, so
+    they are embedded with its embedder (``--model auto``), and a named model
+    that is not it stops here, before any embedding, with the command that
+    re-trains the catalog for it.
+    """
     from ..config import load_config
     from .catalog import resolve_catalog_path
     from .labelled import prepare_labelled, read_labels, resolve_label_ids
+    from .train import model_for_trained_catalog
 
     cfg = load_config([config] if config else [], list(set_ or []))
     path = resolve_catalog_path(frames)
     catalog = load_catalog(path)
     table = read_labels(labels, catalog)
     gold = resolve_label_ids(table, catalog)
+    choice = None
+    if trained_model or (model == "auto" and run is None):
+        choice = model_for_trained_catalog(model if trained_model else "auto", [path], cfg.embedding)
     corpus = prepare_labelled(table, level, cfg, run=run, model=None if model == "auto" else model,
-                              say=lambda m: typer.echo(m, err=True))
+                              say=lambda m: typer.echo(m, err=True), choice=choice)
     return cfg, path, catalog, gold, corpus
 
 
 def _pooling(value: str) -> str:
-    if value not in ("sentences", "mean"):
-        raise CatalogError(f"The '--pooling' option must be sentences or mean. Got {value!r} instead.")
+    from .train import POOLINGS
+
+    if value not in POOLINGS:
+        raise CatalogError(f"The '--pooling' option must be {', '.join(POOLINGS[:-1])} or {POOLINGS[-1]}. "
+                           f"Got {value!r} instead.")
     return value
 
 
@@ -130,28 +143,50 @@ def evaluate_command(
     level: str = LevelOpt,
     cv: int = typer.Option(0, "--cv", min=0, help="k > 1: cross-validate the trained classifier in k folds "
                            "instead of scoring the catalog alone."),
-    pooling: str = typer.Option("sentences", "--pooling", help="With --cv, how coded documents are learned: "
-                                "sentences (from their sentences, top-k pooled) or mean (their mean embedding)."),
+    pooling: str = typer.Option("stacked", "--pooling", help="With --cv, how coded documents are learned: "
+                                "stacked (sentence-score distributions and mean embedding of every frame), "
+                                "sentences (their sentences, top-k pooled) or mean (their mean embedding)."),
+    score: str = typer.Option("auto", "--score", help="What decides: anchors (the catalog alone), trained (the "
+                              "catalog's saved model, or with --cv a model trained afresh per fold) or both. "
+                              "auto: trained when the catalog has a model or --cv is given, else anchors."),
     config: Optional[Path] = ConfigOpt,
     set_: Optional[List[str]] = SetOpt,
 ) -> None:
     """Score frame decisions against human labels: per-frame P/R/F1 with intervals, micro/macro F1."""
-    from .evaluate import cross_validate, evaluate_labelled, format_report
+    from ..embed import cache_from_config
+    from .catalog import resolve_catalog_path
+    from .evaluate import cross_validate, evaluate_labelled, evaluate_trained, format_report
+    from .train import load_trained, trained_path
 
     if level not in ("auto", "sentence", "document"):
         raise CatalogError(f"The '--level' option must be auto, sentence or document. Got {level!r} instead.")
     if cv == 1:
         raise CatalogError("The '--cv' option needs at least 2 folds (e.g. --cv 5); 0 scores the catalog alone.")
-    cfg, _, catalog, gold, corpus = _prepare_coded(frames, labels, model, run, level, config, set_)
-    if cv:
-        result = cross_validate(catalog, corpus, gold, n_splits=cv, seed=cfg.seed, pooling=_pooling(pooling))
-    else:
-        from ..embed import cache_from_config
-
-        result = evaluate_labelled(catalog, corpus, gold, cfg.frames, seed=cfg.seed,
-                                   threshold="calibrated" if threshold is None else threshold,
-                                   cache=cache_from_config(cfg.embedding))
-    typer.echo(format_report(result))
+    if score not in ("auto", "anchors", "trained", "both"):
+        raise CatalogError(f"The '--score' option must be auto, anchors, trained or both. Got {score!r} instead.")
+    pooling = _pooling(pooling)
+    saved = trained_path(resolve_catalog_path(frames))
+    has_model = saved.exists()
+    if score == "auto":
+        score = "trained" if (has_model or cv) else "anchors"
+    saved_model = score in ("trained", "both") and not cv
+    if saved_model and not has_model:
+        raise CatalogError(f"--score {score} needs a trained model, and {frames} has none ({saved} does not exist). "
+                           f"Train one with: framing frames train {frames} --labels CODED, or cross-validate a "
+                           "model trained afresh with --cv 5, or score the catalog alone with --score anchors.")
+    cfg, _, catalog, gold, corpus = _prepare_coded(frames, labels, model, run, level, config, set_,
+                                                   trained_model=saved_model)
+    results = []
+    if score in ("anchors", "both"):
+        results.append(evaluate_labelled(catalog, corpus, gold, cfg.frames, seed=cfg.seed,
+                                         threshold="calibrated" if threshold is None else threshold,
+                                         cache=cache_from_config(cfg.embedding)))
+    if score in ("trained", "both") and cv:
+        results.append(cross_validate(catalog, corpus, gold, n_splits=cv, seed=cfg.seed, pooling=pooling))
+    elif score in ("trained", "both"):
+        results.append(evaluate_trained(catalog, corpus, gold, load_trained(saved), cfg.frames, seed=cfg.seed,
+                                        cache=cache_from_config(cfg.embedding)))
+    typer.echo("\n\n".join(format_report(r) for r in results))
 
 
 @frames_app.command("train")
@@ -163,8 +198,9 @@ def train(
     model: str = ModelOpt,
     run: Optional[Path] = RunOpt,
     level: str = LevelOpt,
-    pooling: str = typer.Option("sentences", "--pooling", help="How coded documents are learned: sentences "
-                                "(from their sentences, top-k pooled) or mean (their mean embedding)."),
+    pooling: str = typer.Option("stacked", "--pooling", help="How coded documents are learned: stacked "
+                                "(sentence-score distributions and mean embedding of every frame), sentences "
+                                "(their sentences, top-k pooled) or mean (their mean embedding)."),
     config: Optional[Path] = ConfigOpt,
     set_: Optional[List[str]] = SetOpt,
 ) -> None:
@@ -173,7 +209,7 @@ def train(
 
     pooling = _pooling(pooling)
     cfg, path, cat, gold, corpus = _prepare_coded(catalog, labels, model, run, level, config, set_)
-    trained = train_frames(cat, path, corpus, gold, seed=cfg.seed, pooling=pooling)
+    trained = train_frames(cat, path, corpus, gold, seed=cfg.seed, pooling=pooling, labels_file=str(labels))
     target, copied = working_copy(path)
     if copied:
         trained = dataclasses.replace(trained, path=trained_path(target))

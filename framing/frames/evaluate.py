@@ -32,6 +32,7 @@ from .labelled import LabelledCorpus, prepare_labelled, read_labels, resolve_lab
 from .match import FrameMatcher
 
 __all__ = ["EvaluationResult", "bootstrap_intervals", "cross_validate", "evaluate_catalog", "evaluate_labelled",
+           "evaluate_trained",
            "format_report", "multilabel_metrics", "prf", "read_labels"]
 
 
@@ -175,6 +176,54 @@ def evaluate_labelled(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[
     The matcher is calibrated on the labelled items' own sentences, without
     their labels (label-free, like on any corpus).
     """
+    P, ids, extra = _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cache)
+    return _result(gold, P, ids, corpus.level, "catalog", f"{corpus.model}: {corpus.reason}", seed, extra)
+
+
+def evaluate_trained(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], trained,
+                     cfg: FramesConfig | None = None, seed: int = 42, cache=None) -> EvaluationResult:
+    """Decide the labelled items with a saved trained model, as ``analyze`` would, and score the decisions.
+
+    The frames the model covers are decided by it (:meth:`TrainedFrames.predict_documents`,
+    each labelled item as one document); the catalog's other frames by the
+    anchors, as in a run. The items should be new to the model: items it was
+    trained on score too high (use ``cross_validate`` for the training data).
+
+    Parameters
+    ----------
+    catalog : FrameCatalog
+    corpus : LabelledCorpus
+        Embedded with the model's embedder (checked).
+    gold : list of set of frame ids, one per item
+    trained : TrainedFrames
+    cfg : FramesConfig, optional
+    seed : int
+
+    Raises
+    ------
+    CatalogError
+        When the items were embedded with another embedder than the model's.
+    """
+    from .train import check_trained_embedder
+
+    check_trained_embedder(trained, corpus.embedder.name, corpus.model, int(corpus.embedder.dim))
+    P, ids, _ = _anchor_decisions(catalog, corpus, gold, cfg, seed, "calibrated", None, cache)
+    P = P.copy()
+    sents = corpus.sentences.assign(doc_id=corpus.sentences["item"].to_numpy(dtype=int))
+    decided = trained.predict_documents(sents, corpus.vectors)
+    table = decided.pivot(index="doc_id", columns="frame_id", values="matched").reindex(index=range(len(gold)))
+    covered = [f for f in trained.classifier.frame_ids_ if f in ids]
+    for fid in covered:
+        P[:, ids.index(fid)] = table[fid].fillna(False).to_numpy(dtype=bool)
+    thresholds = dict(zip(trained.classifier.frame_ids_, trained.classifier.thresholds_))
+    extra = {"method": ["trained" if f in covered else "anchors" for f in ids],
+             "threshold": [float(thresholds[f]) if f in covered else np.nan for f in ids]}
+    how = f"trained model {trained.path.name} ({len(covered)} frames; other frames by the anchors)"
+    return _result(gold, P, ids, corpus.level, how, f"{corpus.model}: {corpus.reason}", seed, extra)
+
+
+def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cache) -> tuple[np.ndarray, list, dict]:
+    """The catalog's own decisions on the items, shape (n_items, n_frames), the frame ids and per-frame extras."""
     cfg = cfg or FramesConfig()
     sents = corpus.sentences
     matcher = matcher or FrameMatcher(catalog, corpus.embedder, threshold=threshold,
@@ -202,16 +251,17 @@ def evaluate_labelled(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[
                  if any(ids[j] in g for g in gold) else (np.nan, np.nan) for j in range(len(ids))]
     extra = {"threshold": used.to_numpy(dtype=float), "suggested_threshold": [s[0] for s in suggested],
              "suggested_f1": [s[1] for s in suggested]}
-    return _result(gold, P, ids, corpus.level, "catalog", f"{corpus.model}: {corpus.reason}", seed, extra)
+    return P, ids, extra
 
 
 def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], n_splits: int = 5,
-                   seed: int = 42, C: float | None = None, pooling: str = "sentences") -> EvaluationResult:
+                   seed: int = 42, C: float | None = None, pooling: str = "stacked") -> EvaluationResult:
     """k-fold cross-validated decisions of the trained per-frame classifier (:mod:`framing.frames.train`).
 
     Folds split items (documents are never split between training and test):
-    coded documents are learned from their sentences with ``pooling="sentences"``
-    (the default, as ``frames train`` does), from their mean embedding with ``"mean"``.
+    coded documents are learned as ``frames train`` learns them (``pooling``:
+    ``"stacked"``, the default, ``"sentences"`` or ``"mean"``; see
+    :func:`framing.frames.train.make_classifier`).
 
     A frame with too few coded examples in a training fold (fewer than 3
     positives or negatives) is not decided in that fold: its items count as
@@ -220,7 +270,7 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     """
     from sklearn.model_selection import StratifiedKFold
 
-    from .train import DEFAULT_C, FrameClassifier, training_matrix
+    from .train import make_classifier, training_matrix
 
     ids = [f.id for f in catalog.matchable()]
     X, groups = training_matrix(corpus, pooling)
@@ -233,13 +283,13 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     for train, test in folds.split(np.zeros(len(Y)), strata if np.bincount(strata).min() >= k else np.zeros(len(Y))):
         if groups is None:
-            model = FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed).fit(X[train], Y[train], ids)
+            model = make_classifier(pooling, corpus.level, seed=seed, C=C).fit(X[train], Y[train], ids)
             decide = (lambda m: m.predict(X[test]))
         else:  # the training documents' sentences, renumbered 0..len(train)-1
             remap = np.full(len(Y), -1)
             remap[train] = np.arange(len(train))
             rows = remap[groups] >= 0
-            model = FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed).fit(
+            model = make_classifier(pooling, corpus.level, seed=seed, C=C).fit(
                 X[rows], Y[train], ids, groups=remap[groups][rows])
             remap_te = np.full(len(Y), -1)
             remap_te[test] = np.arange(len(test))
@@ -248,7 +298,8 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
         if model.frame_ids_:
             cols = [ids.index(f) for f in model.frame_ids_]
             P[np.ix_(test, cols)] = decide(model)
-    how = "document sentences, top-k pooled" if groups is not None else "item embeddings"
+    how = ("item embeddings" if groups is None else "document sentences, top-k pooled" if pooling == "sentences"
+           else "document sentences and mean embeddings, stacked")
     return _result(gold, P, ids, corpus.level, f"trained (logistic regression on {how}), {k}-fold cross-validation",
                    f"{corpus.model}: {corpus.reason}", seed)
 
@@ -286,12 +337,15 @@ def format_report(result: EvaluationResult) -> str:
     lines = [f"{result.n_items} labelled items, {result.level} level, {result.method}",
              f"model: {result.model}" if result.model else "",
              f"{'frame':28} {'sup':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6} {'F1 95% CI':>13}"
-             + (f" {'thr':>6} {'sug.thr':>7} {'sug.F1':>6}" if has_sug else "")]
+             + (f" {'thr':>6} {'sug.thr':>7} {'sug.F1':>6}" if has_sug else "")
+             + ("  by" if "method" in t else "")]
     for _, r in t.iterrows():
         line = (f"{r.frame_id[:28]:28} {r.support:>4} {r.predicted:>4} {r.precision:6.3f} {r.recall:6.3f} "
                 f"{r.f1:6.3f}  [{r.f1_low:.2f}, {r.f1_high:.2f}]")
         if has_sug:
             line += f" {r.threshold:6.3f} {r.suggested_threshold:7.3f} {r.suggested_f1:6.3f}"
+        if "method" in t:
+            line += f"  {r.method}"
         lines.append(line)
     ci = result.intervals or {}
 

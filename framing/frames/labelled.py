@@ -213,7 +213,7 @@ def _id_sentences(labels: pd.DataFrame, level: str, run: Path | None, sentences:
 
 def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | None = None,
                      model: str | None = None, say=lambda _m: None, embedder=None,
-                     sentences: pd.DataFrame | None = None) -> LabelledCorpus:
+                     sentences: pd.DataFrame | None = None, choice: tuple[str, str] | None = None) -> LabelledCorpus:
     """Split, identify languages, choose the model and embed the labelled items as ``analyze`` would.
 
     Parameters
@@ -232,6 +232,8 @@ def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | No
         Use this embedder instead of choosing one.
     sentences : DataFrame, optional
         A run's sentences table (instead of reading ``run``'s).
+    choice : (model, reason), optional
+        The model to use and why, decided by the caller (a trained catalog's embedder).
     """
     from ..embed import cache_from_config, embed_texts, get_embedder, resolve_model
 
@@ -251,6 +253,10 @@ def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | No
                          "(empty or only fragments).")
     if embedder is not None:
         spec, reason = embedder.name, "the embedder given"
+    elif choice is not None:
+        spec, reason = choice
+        say(f"Embedding model: {spec} ({reason})")
+        embedder = get_embedder(spec, cfg.embedding)
     else:
         spec = model or cfg.embedding.model
         if run is not None and model in (None, "auto"):
@@ -265,3 +271,29 @@ def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | No
     items = pd.DataFrame({"item": np.arange(len(labels)), "frames": labels["frames"].tolist()})
     return LabelledCorpus(items=items, sentences=sents[["sentence_id", "item", "doc_id", "text", "lang"]],
                           vectors=vectors, embedder=embedder, model=spec, reason=reason, level=level)
+
+
+def subset_corpus(corpus: LabelledCorpus, items) -> LabelledCorpus:
+    """The labelled items ``items`` (indices) of a prepared corpus, renumbered ``0 .. len(items) - 1``.
+
+    Sentences and vectors follow their items, so a model can be trained on
+    one part of a coded corpus and checked on another without embedding again.
+
+    Examples
+    --------
+    >>> part = subset_corpus(corpus, [2, 0])          # doctest: +SKIP
+    >>> part.items["item"].tolist()                   # doctest: +SKIP
+    [0, 1]
+    """
+    items = np.asarray(items, dtype=int)
+    remap = np.full(len(corpus.items), -1)
+    remap[items] = np.arange(len(items))
+    new_item = remap[corpus.sentences["item"].to_numpy(dtype=int)]
+    keep = new_item >= 0
+    sents = corpus.sentences.loc[keep].assign(item=new_item[keep])
+    order = np.argsort(sents["item"].to_numpy(), kind="stable")
+    frames = corpus.items["frames"].to_numpy(dtype=object)[items]
+    return LabelledCorpus(items=pd.DataFrame({"item": np.arange(len(items)), "frames": list(frames)}),
+                          sentences=sents.iloc[order].reset_index(drop=True),
+                          vectors=np.asarray(corpus.vectors)[np.flatnonzero(keep)[order]],
+                          embedder=corpus.embedder, model=corpus.model, reason=corpus.reason, level=corpus.level)

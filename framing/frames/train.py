@@ -253,10 +253,12 @@ class TrainedFrames:
     dim: int
     path: Path
     meta: dict
+    spec: str = ""
+    """The ``embedding.model`` that gives this embedder (``use-multilingual``, ...); see :func:`embedder_spec`."""
 
     def info(self) -> dict:
         """For run.json."""
-        return {"path": str(self.path), "level": self.level, "embedder": self.embedder,
+        return {"path": str(self.path), "level": self.level, "embedder": self.embedder, "model": embedder_spec(self),
                 "frames": list(self.classifier.frame_ids_), "skipped": self.classifier.skipped_, **self.meta}
 
     def predict_documents(self, sentences: pd.DataFrame, vectors: np.ndarray) -> pd.DataFrame:
@@ -345,7 +347,7 @@ def save_trained(trained: TrainedFrames) -> Path:
     from ..store import _atomic_target
 
     data = {"format": FORMAT_VERSION, "level": trained.level, "embedder": trained.embedder, "dim": trained.dim,
-            "meta": trained.meta, "model": trained.classifier.to_dict()}
+            "embedder_model": embedder_spec(trained), "meta": trained.meta, "model": trained.classifier.to_dict()}
     try:
         with _atomic_target(trained.path) as tmp:
             tmp.write_text(json.dumps(data), encoding="utf-8")
@@ -360,8 +362,9 @@ def load_trained(path: str | Path) -> TrainedFrames:
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return TrainedFrames(classifier=FrameClassifier.from_dict(data["model"]), level=data["level"],
-                             embedder=data["embedder"], dim=int(data["dim"]), path=path, meta=data.get("meta") or {})
+        return TrainedFrames(classifier=classifier_from_dict(data["model"]), level=data["level"],
+                             embedder=data["embedder"], dim=int(data["dim"]), path=path, meta=data.get("meta") or {},
+                             spec=str(data.get("embedder_model") or ""))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CatalogError(f"Trained model {path} cannot be read ({exc}); train it again with "
                            "`framing frames train`, or delete it to use the anchors.") from None
@@ -390,6 +393,35 @@ def load_trained_for(catalog_paths, embedder, say=lambda _m: None) -> TrainedFra
     return trained
 
 
+POOLINGS = ("stacked", "sentences", "mean")
+"""How coded documents are learned: see :func:`make_classifier`."""
+
+
+def make_classifier(pooling: str, level: str, seed: int = 42, C: float | None = None):
+    """The classifier ``frames train`` fits for coded items of ``level`` with ``pooling``.
+
+    ``stacked`` (coded documents): :class:`framing.frames.stacked.StackedFrameClassifier`,
+    sentence-score distributions and the mean embedding of every frame, stacked;
+    ``sentences``: :class:`FrameClassifier` on the documents' sentences, top-k pooled;
+    ``mean``: :class:`FrameClassifier` on the documents' mean embeddings.
+    Coded sentences always get a :class:`FrameClassifier` on their own embeddings.
+    """
+    if pooling == "stacked" and level == "document":
+        from .stacked import StackedFrameClassifier
+
+        return StackedFrameClassifier(C=DEFAULT_C if C is None else C, seed=seed)
+    return FrameClassifier(C=DEFAULT_C if C is None else C, seed=seed)
+
+
+def classifier_from_dict(data: dict):
+    """A classifier saved by ``to_dict``, of the kind it names."""
+    if data.get("kind") == "stacked":
+        from .stacked import StackedFrameClassifier
+
+        return StackedFrameClassifier.from_dict(data)
+    return FrameClassifier.from_dict(data)
+
+
 def training_matrix(corpus, pooling: str = "sentences") -> tuple[np.ndarray, np.ndarray | None]:
     """The rows a classifier is fitted on, and the item of each row (None: one row per item).
 
@@ -397,15 +429,15 @@ def training_matrix(corpus, pooling: str = "sentences") -> tuple[np.ndarray, np.
     embeddings with ``pooling="sentences"``, the normalised mean of them with
     ``pooling="mean"``.
     """
-    if pooling not in ("sentences", "mean"):
-        raise ValueError(f"The 'pooling' parameter must be 'sentences' or 'mean'. Got {pooling!r} instead.")
-    if corpus.level == "document" and pooling == "sentences":
+    if pooling not in POOLINGS:
+        raise ValueError(f"The 'pooling' parameter must be one of {', '.join(POOLINGS)}. Got {pooling!r} instead.")
+    if corpus.level == "document" and pooling in ("sentences", "stacked"):
         return np.asarray(corpus.vectors), corpus.sentences["item"].to_numpy(dtype=int)
     return corpus.item_vectors(), None
 
 
 def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42, C: float = DEFAULT_C,
-                 pooling: str = "sentences") -> TrainedFrames:
+                 pooling: str = "stacked", labels_file: str | None = None) -> TrainedFrames:
     """Fit the classifier on a prepared labelled corpus and describe it (not yet saved).
 
     Parameters
@@ -414,19 +446,139 @@ def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42,
     catalog_path : path of the catalog file (the model is saved beside it)
     corpus : LabelledCorpus
     gold : list of set of frame ids, one per item
-    pooling : "sentences" or "mean"
-        How coded documents are learned (see :func:`training_matrix`).
+    pooling : "stacked", "sentences" or "mean"
+        How coded documents are learned (see :func:`make_classifier`).
+    labels_file : str, optional
+        The coded file, recorded so that a message can give the command that trains the catalog again.
     """
     from ..store import utc_now
 
     ids = [f.id for f in catalog.matchable()]
     X, groups = training_matrix(corpus, pooling)
     Y = np.array([[fid in g for fid in ids] for g in gold], dtype=bool).reshape(len(gold), len(ids))
-    classifier = FrameClassifier(C=C, seed=seed).fit(X, Y, ids, groups=groups)
+    classifier = make_classifier(pooling, corpus.level, seed=seed, C=C).fit(X, Y, ids, groups=groups)
     if not classifier.frame_ids_:
         raise CatalogError("No frame has enough coded examples to train on (at least "
                            f"{MIN_CLASS} positives and {MIN_CLASS} negatives each): code more items.")
     meta = {"catalog": catalog.name, "items": len(gold), "positives": {f: int(Y[:, i].sum()) for i, f in enumerate(ids)},
             "created": utc_now()}
+    if labels_file:
+        meta["labels_file"] = str(labels_file)
     return TrainedFrames(classifier=classifier, level=corpus.level, embedder=corpus.embedder.name,
-                         dim=int(corpus.embedder.dim), path=trained_path(catalog_path), meta=meta)
+                         dim=int(corpus.embedder.dim), path=trained_path(catalog_path), meta=meta, spec=corpus.model)
+
+
+
+# -- the embedder a trained catalog carries ---------------------------------------------------------
+
+def embedder_spec(trained: TrainedFrames) -> str:
+    """The ``embedding.model`` value that loads the embedder a model was trained with.
+
+    Saved with the model since models carry it; for an older file it is read
+    from the embedder's name (``use-multilingual-v3@...`` -> ``use-multilingual``).
+
+    >>> embedder_spec(TrainedFrames(None, "document", "hashing-256-v1", 256, Path("x.trained.json"), {}))
+    'hashing'
+    """
+    if trained.spec:
+        return trained.spec
+    name = trained.embedder
+    if name.startswith("use-multilingual"):
+        return "use-multilingual"
+    if name.startswith("hashing-"):
+        return "hashing"
+    return name.split("@", 1)[0]
+
+
+def catalog_of(trained: TrainedFrames) -> str:
+    """How a user names the model's catalog on the command line: a bundled catalog by its name, else its path."""
+    from . import catalog as catalog_module
+
+    path = trained.path.with_name(trained.path.name[:-len(TRAINED_SUFFIX)] + ".yaml")
+    try:
+        if path.resolve().parent == Path(catalog_module.CATALOG_DIR).resolve():
+            return path.stem
+    except OSError:
+        pass
+    return str(path)
+
+
+def retrain_command(trained: TrainedFrames, model: str) -> str:
+    """The command that trains the catalog of ``trained`` again for the embedder ``model``."""
+    labels = trained.meta.get("labels_file") or "YOUR_CODED_FILE"
+    level = f" --level {trained.level}" if trained.level else ""
+    return f"framing frames train {catalog_of(trained)} --labels {labels}{level} --model {model}"
+
+
+def trained_for_catalogs(catalog_paths) -> TrainedFrames | None:
+    """The trained model beside the first of the catalogs that has one (the one analyze uses), or None."""
+    paths = [trained_path(p) for p in catalog_paths if trained_path(p).exists()]
+    return load_trained(paths[0]) if paths else None
+
+
+def _mismatch(trained: TrainedFrames, name: str, model: str, dim: int | None = None) -> CatalogError:
+    found = f"'{model}' ({name}{'' if dim is None else f', {dim} dimensions'})"
+    return CatalogError(
+        f"The catalog {catalog_of(trained)} has a trained model ({trained.path}) fitted on embeddings of "
+        f"'{embedder_spec(trained)}' ({trained.embedder}, {trained.dim} dimensions), but this run embeds with "
+        f"{found}: the model's coefficients do not apply to another model's vectors. Either leave "
+        f"embedding.model at auto (a run then uses the catalog's model), or train the catalog for this model "
+        f"first: {retrain_command(trained, model)} (to decide its frames by the anchors alone instead, use a "
+        f"copy of the catalog file without the {trained.path.name} beside it)")
+
+
+def check_trained_embedder(trained: TrainedFrames | None, name: str, model: str, dim: int | None = None) -> None:
+    """Raise :class:`CatalogError` (with the command that re-trains) when a run's embedder is not the model's.
+
+    Parameters
+    ----------
+    trained : TrainedFrames or None (nothing to check)
+    name : the run embedder's name (its identity: model, version, weights digest)
+    model : the run's ``embedding.model`` (for the re-training command)
+    dim : the run embedder's dimension, when known
+    """
+    if trained is None:
+        return
+    if name != trained.embedder or (dim is not None and int(dim) != trained.dim):
+        raise _mismatch(trained, name, model, dim)
+
+
+def model_for_trained_catalog(setting: str, catalog_paths, emb_cfg=None) -> tuple[str, str] | None:
+    """The embedding model a run must use because one of its catalogs carries a trained model.
+
+    Called before any work. With ``setting == "auto"`` the run uses the
+    model's own embedder (returned with the reason, for run.json); with a
+    model the user named, that embedder must be the model's, or this raises
+    :class:`CatalogError` giving the command that re-trains the catalog for
+    the named model. None: no catalog has a trained model (or the named
+    model is the model's), and the usual choice applies.
+
+    Parameters
+    ----------
+    setting : str
+        ``embedding.model`` of the run.
+    catalog_paths : sequence of path
+        The run's catalog files, resolved.
+    emb_cfg : EmbeddingConfig, optional
+
+    Raises
+    ------
+    CatalogError
+        A named model that is not the trained model's, or an installed
+        version of the model's embedder that differs from the one it was trained with.
+    EmbeddingError
+        The model's embedder cannot be loaded.
+    """
+    from ..embed import get_embedder
+
+    trained = trained_for_catalogs(catalog_paths)
+    if trained is None:
+        return None
+    setting = (setting or "auto").strip()
+    spec = embedder_spec(trained) if setting == "auto" else setting
+    embedder = get_embedder(spec, emb_cfg)
+    check_trained_embedder(trained, embedder.name, spec, int(embedder.dim))
+    if setting != "auto":
+        return None
+    return spec, (f"the catalog {catalog_of(trained)} carries a model trained on {spec} embeddings "
+                  f"({trained.path.name}), so embedding.model: auto uses that model")

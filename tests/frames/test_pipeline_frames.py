@@ -28,11 +28,11 @@ def test_no_catalog_is_said_on_the_command_line_and_in_run_json(tmp_path):
 def test_default_catalog_applies_when_none_is_named(tmp_path):
     out = tmp_path / "run"
     res = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), *FAST,
-                              "--set", "frames.default_catalog=news-frames"])
+                              "--set", "frames.default_catalog=policy-frames"])
     assert res.exit_code == 0, res.output
-    assert "applying the default catalog 'news-frames'" in res.output
+    assert "applying the default catalog 'policy-frames'" in res.output
     meta = json.loads((out / "run.json").read_text())
-    assert meta["frames"]["catalogs"][0].endswith("news-frames.yaml")
+    assert meta["frames"]["catalogs"][0].endswith("policy-frames.yaml")
 
 
 def test_document_frames_is_the_document_count_everywhere(tmp_path):
