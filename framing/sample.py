@@ -289,3 +289,13 @@ def write_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str 
               "strata": sample.groupby(["stratum", "source"]).size().rename("items").reset_index().to_dict("records")}
     (folder / SAMPLE_JSON).write_text(json.dumps(design, indent=1, default=str), encoding="utf-8")
     return folder
+
+
+def draw_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str = "sentence", *,
+           strategy: str = "frame", out: str | Path | None = None, seed: int | None = None) -> Path:
+    """The Python API of ``framing sample``: draw and write a sample; returns its folder (see :func:`write_sample`).
+
+    >>> folder = framing.draw_sample("reports/seeds", strategy="stratified", n=20)  # doctest: +SKIP
+    """
+    return write_sample(run_dir, by, n, unit, out, seed, None, strategy)
+

@@ -275,3 +275,13 @@ def validation_text(row: dict | None, unit_word: str = "coded") -> str:
     noun = "sentences" if row.get("level") == "sentence" else "documents"
     return (f"{row['precision']:.2f} [{row['precision_low']:.2f}, {row['precision_high']:.2f}], "
             f"{int(row['precision_n'])} coded {noun}")
+
+
+def validate(run_dir: str | Path, coded: str | Path, sample: str | Path | None = None) -> pd.DataFrame:
+    """The Python API of ``framing validate``: see :func:`validate_run`.
+
+    >>> table = framing.validate("reports/seeds", "reports/seeds/samples/stratified-sentence/sample.csv")  # doctest: +SKIP
+    >>> table[["frame_id", "precision", "precision_low", "precision_high", "precision_n"]]  # doctest: +SKIP
+    """
+    return validate_run(run_dir, coded, sample)
+

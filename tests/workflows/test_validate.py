@@ -146,3 +146,15 @@ def test_sample_by_frame_works_on_a_run_with_the_default_catalog(tiny_run, tmp_p
     result = runner.invoke(app, ["sample", str(run), "--by", "frame", "--n", "2", "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "s" / "codebook.md").is_file()
+
+
+def test_python_api_samples_and_validates(tiny_run, tmp_path):
+    import framing
+
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run.run_dir, run)
+    folder = framing.draw_sample(run, strategy="stratified", n=4, out=tmp_path / "api")
+    _fill(folder / "sample.csv", lambda r: "none")  # a coder who rejects every match
+    table = framing.validate(run, folder / "sample.csv")
+    assert set(table.columns) >= {"frame_id", "precision", "precision_low", "precision_high", "recall"}
+    assert (table.loc[table.precision_n > 0, "precision"] == 0.0).all()
