@@ -35,6 +35,8 @@ _EXPORTS = {
     "topic_prevalence": "framing.compare",
     "load_catalog": "framing.frames",
     "FrameMatcher": "framing.frames",
+    "validate": "framing.frames.validate",
+    "draw_sample": "framing.sample",
     "read_tables": "framing.store",
     "read_run_json": "framing.store",
     "write_report": "framing.report",

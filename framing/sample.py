@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from . import store
-from .errors import InputError, RunStoreError
+from .errors import CatalogError, InputError, RunStoreError
+from .frames.designs import check_strategy, design_sample
 from .labels import NONE_CHOICE, codebook, label_config
 from .spreadsheet import write_csv
 
@@ -39,6 +40,7 @@ TASKS_JSON = "label-studio-tasks.json"
 CONFIG_XML = "label-studio-config.xml"
 CODEBOOK_MD = "codebook.md"
 SAMPLE_JSON = "sample.json"
+DESIGN_CSV = "design.csv"  # --strategy stratified / uncertain: every draw (item, frame, band, weight)
 
 
 def allocate(available: list[int], n: int) -> list[int]:
@@ -143,13 +145,27 @@ def _context(sents: pd.DataFrame) -> pd.DataFrame:
                          "context_before": grouped.shift(1).fillna(""), "context_after": grouped.shift(-1).fillna("")})
 
 
-def build_sample(tables: dict, by: str = "frame", n: int = 50, unit: str = "sentence", seed: int = 42) -> pd.DataFrame:
-    """The sample as a table, one row per item to code (see the module docstring for the design)."""
+def build_sample(tables: dict, by: str = "frame", n: int = 50, unit: str = "sentence", seed: int = 42,
+                 strategy: str = "frame", meta: dict | None = None) -> pd.DataFrame:
+    """The sample as a table, one row per item to code (see the module docstring for the design).
+
+    ``strategy`` ``stratified`` or ``uncertain`` draws per frame by score band or nearest the
+    decision (:mod:`framing.frames.designs`); the draws are in ``sample.attrs["design"]``.
+    """
     if by not in ("frame", "topic"):
         raise InputError(f"The '--by' option must be frame or topic. Got {by!r} instead.")
     if unit not in ("sentence", "document"):
         raise InputError(f"The '--unit' option must be sentence or document. Got {unit!r} instead.")
-    drawn = draw(_members(tables, by, unit), n, seed)
+    design = None
+    if check_strategy(strategy) != "frame":
+        if by != "frame":
+            raise InputError(f"--strategy {strategy} draws by frame score; it cannot be combined with --by {by}.")
+        items = tables["sentences"] if unit == "sentence" else tables["documents"]
+        key = "sentence_id" if unit == "sentence" else "doc_id"
+        sources = pd.Series(items.source.to_numpy(object), index=items[key].astype(str))
+        drawn, design = design_sample(tables, meta or {}, strategy, n, unit, seed, sources)
+    else:
+        drawn = draw(_members(tables, by, unit), n, seed)
     if not len(drawn):
         raise InputError(f"Nothing to sample by {by}: the run has no {unit}s in any {by}.")
     sents, docs = tables["sentences"], tables["documents"]
@@ -169,6 +185,9 @@ def build_sample(tables: dict, by: str = "frame", n: int = 50, unit: str = "sent
     out["stratum_label"] = out.stratum.map(_stratum_labels(tables, by)).fillna(out.stratum)
     out["predicted_frames"] = _predicted(tables, out, unit)
     out["frames"] = ""  # for coders working in the CSV: frame ids separated by ';', or none
+    if "band" in out:  # after the columns coders read
+        out.insert(len(out.columns) - 1, "band", out.pop("band"))
+    out.attrs["design"] = design
     return out
 
 
@@ -190,8 +209,10 @@ def _predicted(tables: dict, out: pd.DataFrame, unit: str) -> list[str]:
     if unit == "sentence":
         by_item = matched.groupby("sentence_id").frame_id.agg(lambda s: ";".join(sorted(s)))
         return [by_item.get(i, "") for i in out.sentence_id]
-    docs = matched.merge(tables["sentences"][["sentence_id", "doc_id"]], on="sentence_id")
-    by_doc = docs.groupby("doc_id").frame_id.agg(lambda s: ";".join(sorted(set(s))))
+    # A document's prediction is the document-level decision every count uses (document_frames.matched),
+    # not "some sentence matched": a coder is scored against what the run says of the document.
+    docs = _document_frames(tables, matched)
+    by_doc = docs.groupby("item").stratum.agg(lambda s: ";".join(sorted(set(map(str, s)))))
     return [by_doc.get(i, "") for i in out.doc_id]
 
 
@@ -213,9 +234,30 @@ def label_studio_tasks(sample: pd.DataFrame) -> list[dict]:
     return tasks
 
 
+def run_catalogs(meta: dict) -> list[str]:
+    """The catalogs a run matched: the ones it used (run.json ``frames.catalogs``, which include a default
+    catalog such as news-frames), else the configured ones. A path that is not on this machine (a run
+    made elsewhere) falls back to the bundled catalog of that name.
+    """
+    from .frames.catalog import resolve_catalog_path
+
+    used = (meta.get("frames") or {}).get("catalogs") or meta.get("config", {}).get("frames", {}).get("catalogs", [])
+    names = []
+    for c in used:
+        if Path(str(c)).is_file():
+            names.append(str(c))
+            continue
+        try:
+            resolve_catalog_path(Path(str(c)).stem)
+            names.append(Path(str(c)).stem)
+        except CatalogError:  # a catalog this machine lacks: kept as named, so loading it says which
+            names.append(str(c))
+    return names
+
+
 def write_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str = "sentence",
                  out: str | Path | None = None, seed: int | None = None, catalogs: list[str] | None = None,
-                 raw: bool = False) -> Path:
+                 strategy: str = "frame", raw: bool = False) -> Path:
     """Draw the sample and write it with its Label Studio project and codebook; returns the folder.
 
     Files: ``sample.csv``, ``label-studio-tasks.json``, ``label-studio-config.xml``, ``codebook.md``
@@ -230,21 +272,34 @@ def write_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str 
     meta = store.read_run_json(run_dir)
     tables = store.read_tables(run_dir)
     seed = int(meta.get("seed", 42) if seed is None else seed)
-    sample = build_sample(tables, by, n, unit, seed)
-    names = list(catalogs or meta.get("config", {}).get("frames", {}).get("catalogs", []))
+    sample = build_sample(tables, by, n, unit, seed, strategy, meta)
+    names = list(catalogs or run_catalogs(meta))
     catalog = load_catalogs([resolve_catalog_path(c) for c in names]) if names else None
     if by == "frame" and catalog is None:
         raise RunStoreError(f"Run {run_dir} names no frame catalog; pass --frames CATALOG to sample by frame.")
-    folder = Path(out) if out else run_dir / store.SAMPLES_DIR / f"{by}-{unit}"
+    folder = Path(out) if out else run_dir / store.SAMPLES_DIR / (
+        f"{by}-{unit}" if strategy == "frame" else f"{strategy}-{unit}")
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(sample, folder / SAMPLE_CSV, raw=raw)
+    if sample.attrs.get("design") is not None:  # item ids and bands only: no corpus text
+        sample.attrs["design"].to_csv(folder / DESIGN_CSV, index=False)
     (folder / TASKS_JSON).write_text(json.dumps(label_studio_tasks(sample), ensure_ascii=False, indent=1, default=str),
                                      encoding="utf-8")
     (folder / CONFIG_XML).write_text(label_config(catalog, topics=by == "topic"), encoding="utf-8")
     if catalog is not None:
         (folder / CODEBOOK_MD).write_text(codebook(catalog, f"Codebook: {catalog.name}"), encoding="utf-8")
-    design = {"run": str(run_dir), "by": by, "unit": unit, "n_per_stratum": n, "seed": seed,
+    design = {"run": str(run_dir), "by": by, "unit": unit, "strategy": strategy, "n_per_stratum": n, "seed": seed,
               "catalogs": [str(c) for c in names], "items": len(sample),
               "strata": sample.groupby(["stratum", "source"]).size().rename("items").reset_index().to_dict("records")}
     (folder / SAMPLE_JSON).write_text(json.dumps(design, indent=1, default=str), encoding="utf-8")
     return folder
+
+
+def draw_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str = "sentence", *,
+           strategy: str = "frame", out: str | Path | None = None, seed: int | None = None) -> Path:
+    """The Python API of ``framing sample``: draw and write a sample; returns its folder (see :func:`write_sample`).
+
+    >>> folder = framing.draw_sample("reports/seeds", strategy="stratified", n=20)  # doctest: +SKIP
+    """
+    return write_sample(run_dir, by, n, unit, out, seed, None, strategy)
+

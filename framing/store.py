@@ -58,6 +58,7 @@ COMPARE_TIMING = "compare_timing"
 COMPARE_TREND = "compare_trend"
 COMPARE_AUDIENCE = "compare_audience"
 COMPARE_VOICE = "compare_voice"  # frames by who is speaking (framing.compare.voice)
+FRAME_VALIDATION = "frame_validation"  # framing validate: each frame's precision and recall from coded samples
 COMPARE_TABLES = (COMPARE_PREVALENCE, COMPARE_TERMS, COMPARE_DIVERGENCE, COMPARE_TIMING, COMPARE_TREND,
                   COMPARE_AUDIENCE, COMPARE_VOICE)
 

@@ -43,7 +43,13 @@ def sample_command(
     by: str = typer.Option("frame", "--by", help="Stratify by frame or topic (and source)."),
     n: int = typer.Option(50, "--n", "-n", help="Items per frame or topic, spread over sources."),
     unit: str = typer.Option("sentence", "--unit", help="Code sentences or documents."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to write (default RUN_DIR/samples/BY-UNIT/)."),
+    strategy: str = typer.Option(
+        "frame", "--strategy",
+        help="frame: strata of frame and source (default); stratified: per frame by score band, to estimate "
+             "precision and recall (framing validate); uncertain: per frame the items nearest the decision, "
+             "to train (active learning)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                       help="Folder to write (default RUN_DIR/samples/BY-UNIT/ or STRATEGY-UNIT/)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the draw (default: the run's seed)."),
     frames: Optional[List[str]] = typer.Option(None, "--frames", "-f",
                                                help="Catalog for the labelling config (default: the run's catalogs)."),
@@ -61,8 +67,10 @@ def sample_command(
     if label_studio and not os.environ.get(TOKEN_ENV):  # before drawing anything
         raise LabelStudioError(f"--label-studio needs your Label Studio access token in ${TOKEN_ENV} "
                                "(Label Studio: Account & Settings).")
-    folder = write_sample(run_dir, by, n, unit, out, seed, frames or None, raw=raw)
-    _say(f"Wrote {folder}: sample.csv, label-studio-tasks.json, label-studio-config.xml, codebook.md, sample.json")
+    folder = write_sample(run_dir, by, n, unit, out, seed, frames or None, strategy, raw=raw)
+    extra = ", design.csv" if strategy != "frame" else ""
+    _say(f"Wrote {folder}: sample.csv{extra}, label-studio-tasks.json, label-studio-config.xml, codebook.md, "
+         "sample.json")
     if label_studio:
         project = push_sample(folder, label_studio, os.environ.get(TOKEN_ENV, ""))
         _say(f"Created Label Studio project {project['project_id']} with {project['tasks']} tasks: {project['url']}")
@@ -132,6 +140,26 @@ def apply_command(
     _say(f"Report: {result.run_dir / 'report.html'} (parent: {run_dir})")
 
 
+@user_errors
+def validate_command(
+    run_dir: Path = RunDirArg,
+    coded: Path = typer.Option(..., "--coded", help="The sample's sample.csv with its 'frames' column filled in, "
+                                                    "or Label Studio's JSON export."),
+    sample: Optional[Path] = typer.Option(None, "--sample", help="The folder framing sample wrote "
+                                                                 "(default: the coded file's folder)."),
+) -> None:
+    """Estimate each frame's precision and recall on the run from a coded sample; the report shows them."""
+    from .frames.validate import validate_run, validation_text
+
+    table = validate_run(run_dir, coded, sample)
+    for row in table.to_dict("records"):
+        recall = ("recall not estimated (no coded item has the frame)" if row["recall_n"] == 0 else
+                  f"recall {row['recall']:.2f} [{row['recall_low']:.2f}, {row['recall_high']:.2f}] "
+                  f"({row['recall_n']} coded with it)")
+        _say(f"{row['frame_id']}: precision {validation_text(row)}; {recall}")
+    _say(f"Wrote {run_dir}/tables/frame_validation.parquet and rebuilt the report.")
+
+
 def register(app: typer.Typer) -> None:
     """Add the workflow commands to the main command line."""
     app.command("export", help="Export a run's tables as tidy csv, jsonl, parquet or xlsx.")(export_command)
@@ -139,3 +167,4 @@ def register(app: typer.Typer) -> None:
     app.command("stability", help="Refit topics with several seeds; mark stable and fragile topics.")(stability_command)
     app.command("apply", help="Apply a run's topics and frames to new documents (no refitting).")(apply_command)
     app.command("sample", help="Draw a stratified sample for human coding (CSV + Label Studio).")(sample_command)
+    app.command("validate", help="Estimate each frame's precision and recall from a coded sample.")(validate_command)

@@ -108,7 +108,9 @@ def _read_table(path: Path, catalog=None) -> tuple[pd.DataFrame, int]:
                 except json.JSONDecodeError as exc:
                     raise InputError(f"Label file {path}, line {n}: not valid JSON ({exc.msg}).") from None
         return pd.DataFrame.from_records(records), 1
-    return pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False, on_bad_lines="error"), 2
+    from ..spreadsheet import read_csv  # a coded sample.csv: the ' framing put before = + - @ is taken off
+
+    return read_csv(path, dtype=str, keep_default_na=False, index_col=False, on_bad_lines="error"), 2
 
 
 def read_labels(path: str | Path, catalog=None) -> pd.DataFrame:

@@ -113,6 +113,7 @@ def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes, meta: Mapping | N
     languages = language_order(tables)
     names = topic_names(get_table(tables, "topics"))
     leaders, firsts = _frame_leaders(tables), _frame_firsts(tables)
+    validated = _validation(tables)
     out = []
     for r in table.to_dict("records"):
         fid = text(r["frame_id"])
@@ -143,8 +144,21 @@ def frames(tables: Mapping[str, pd.DataFrame], quotes: Quotes, meta: Mapping | N
             facts.append(("Expressed by topics", ", ".join(names.get(x, str(x)) for x in t) or "none"))
         out.append({"id": fid, "label": text(r.get("label")), "description": text(r.get("description")),
                     "facts": facts, "counts": counts, "sources": srcs, "leader": leaders.get(fid),
-                    "first": firsts.get(fid), "evidence": frame_evidence(by_frame.get(fid, sf.iloc[0:0] if sf is not None else None), quotes,
+                    "first": firsts.get(fid), "validation": validated.get(fid), "evidence": frame_evidence(by_frame.get(fid, sf.iloc[0:0] if sf is not None else None), quotes,
                                                 as_ids(r.get("evidence_ids")), languages)})
+    return out
+
+
+def _validation(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Per frame, its validated precision from ``frame_validation`` (one text per level), else nothing."""
+    from ..frames.validate import validation_text
+
+    table = get_table(tables, "frame_validation")
+    if table is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for row in table.sort_values(["frame_id", "level"]).to_dict("records"):
+        out.setdefault(text(row["frame_id"]), []).append(validation_text(row))
     return out
 
 

@@ -1,0 +1,128 @@
+"""The coding loop's learning curve: macro-F1 after 50, 100 and 200 coded articles, active against random sampling.
+
+The coder is simulated from a labelled corpus's own labels (climate-frames by
+default): a held-out third of the articles is the test set; the rest is the
+pool the coder draws from. Both strategies start from the same 20 random
+articles; then, in batches of 10, *random* codes articles drawn at random and
+*active* codes the articles whose predicted probability lies nearest the
+classifier's decision for some frame (uncertainty sampling, as
+``framing sample --strategy uncertain`` draws them: the smallest margin
+over frames). After each batch the frame classifier
+(:class:`framing.frames.train.FrameClassifier`, the one ``framing frames
+train`` fits) is refitted on the coded articles and scored on the test set.
+Repeated over several seeds; the mean and the spread are printed.
+
+Run::
+
+    python benchmarks/frames_learning_curve.py ../shared/data/climate-frames/articles.jsonl --frames news-frames
+
+Nothing here is tuned to the labels: the batch size, the seed set and the
+classifier's settings are the defaults of the commands a user runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+
+from framing.config import load_config
+from framing.frames.catalog import load_catalog
+from framing.frames.evaluate import multilabel_metrics
+from framing.frames.labelled import prepare_labelled, read_labels, resolve_label_ids
+from framing.frames.train import FrameClassifier, top_k_pool
+
+CHECKPOINTS = (50, 100, 200)
+START, BATCH = 20, 10
+
+
+def _proba(clf: FrameClassifier, Z_rows: np.ndarray, owner: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Pooled document probabilities, one column per frame of ``clf`` (items in ``items`` order)."""
+    out = np.zeros((len(items), len(clf.frame_ids_)))
+    rows = np.isin(owner, items)
+    Z = (Z_rows[rows] - clf.mean_) / clf.scale_
+    logits = Z @ clf.coef_.T + clf.intercept_
+    p = 1.0 / (1.0 + np.exp(-logits))
+    for j in range(len(clf.frame_ids_)):
+        out[:, j] = top_k_pool(p[:, j], owner[rows], items, clf.top_k)
+    return out
+
+
+def _fit(X, owner, Y, ids, coded, seed):
+    sel = np.isin(owner, coded)
+    remap = {item: k for k, item in enumerate(coded)}
+    groups = np.array([remap[o] for o in owner[sel]])
+    return FrameClassifier(seed=seed).fit(X[sel], Y[coded], ids, groups=groups)
+
+
+def _score(clf, X, owner, Y, ids, test) -> float:
+    pred = np.zeros((len(test), len(ids)), dtype=bool)
+    if clf.frame_ids_:
+        P = _proba(clf, X, owner, test)
+        cols = [ids.index(f) for f in clf.frame_ids_]
+        pred[:, cols] = P >= clf.thresholds_
+    gold = [{ids[j] for j in np.flatnonzero(Y[i])} for i in test]
+    predicted = [{ids[j] for j in np.flatnonzero(pred[k])} for k in range(len(test))]
+    return multilabel_metrics(gold, predicted, ids)[1]["macro_f1"]
+
+
+def curve(X, owner, Y, ids, pool, test, strategy: str, seed: int) -> dict[int, float]:
+    rng = np.random.default_rng([seed, 7])
+    coded = list(rng.choice(pool, size=START, replace=False))
+    out = {}
+    while len(coded) <= max(CHECKPOINTS):
+        # random draws do not depend on the model: it is fitted only where it is scored
+        clf = _fit(X, owner, Y, ids, np.array(coded), seed) if strategy == "active" or len(coded) in CHECKPOINTS else None
+        if len(coded) in CHECKPOINTS:
+            out[len(coded)] = _score(clf, X, owner, Y, ids, test)
+        rest = np.array([i for i in pool if i not in set(coded)])
+        if strategy == "active" and clf.frame_ids_:
+            margin = np.abs(_proba(clf, X, owner, rest) - clf.thresholds_).min(axis=1)
+            tie = rng.random(len(rest))
+            take = rest[np.lexsort((tie, margin))[:BATCH]]
+        else:
+            take = rng.choice(rest, size=BATCH, replace=False)
+        coded += list(take)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("labels", help="A labelled corpus (JSONL with text and frames), e.g. climate-frames.")
+    ap.add_argument("--frames", default="news-frames", help="The catalog whose frames the labels name.")
+    ap.add_argument("--seeds", type=int, default=3, help="Repetitions (seeds 0, 1, ...).")
+    ap.add_argument("--set", dest="overrides", action="append", default=[], help="Config overrides (key=value).")
+    args = ap.parse_args()
+    cfg = load_config(overrides=args.overrides)
+    catalog = load_catalog(args.frames)
+    labels = read_labels(args.labels, catalog)
+    t0 = time.perf_counter()
+    corpus = prepare_labelled(labels, "document", cfg, say=print)
+    print(f"Embedded {len(corpus.sentences)} sentences of {len(labels)} articles in {time.perf_counter() - t0:.0f} s")
+    ids = [f.id for f in catalog.matchable()]
+    gold = resolve_label_ids(labels, catalog)
+    Y = np.array([[f in g for f in ids] for g in gold], dtype=bool)
+    X = np.asarray(corpus.vectors, dtype=np.float64)
+    owner = corpus.sentences["item"].to_numpy(int)
+    rows = []
+    for seed in range(args.seeds):
+        order = np.random.default_rng([seed, 1]).permutation(len(labels))
+        test, pool = np.sort(order[: len(labels) // 3]), np.sort(order[len(labels) // 3:])
+        for strategy in ("random", "active"):
+            t1 = time.perf_counter()
+            for n, f1 in curve(X, owner, Y, ids, pool, test, strategy, seed).items():
+                rows.append({"seed": seed, "strategy": strategy, "coded": n, "macro_f1": f1})
+            print(f"seed {seed} {strategy}: {time.perf_counter() - t1:.0f} s", flush=True)
+    df = pd.DataFrame(rows)
+    table = df.groupby(["coded", "strategy"]).macro_f1.agg(["mean", "min", "max"]).round(3).unstack("strategy")
+    print(f"\nMacro-F1 on the held-out third ({len(labels) // 3} articles), {args.seeds} seeds: mean [min, max]")
+    for n in CHECKPOINTS:
+        cells = [f"{s}: {table.loc[n, ('mean', s)]:.3f} [{table.loc[n, ('min', s)]:.3f}, {table.loc[n, ('max', s)]:.3f}]"
+                 for s in ("random", "active")]
+        print(f"  {n:>3} coded articles   " + "   ".join(cells))
+
+
+if __name__ == "__main__":
+    main()
