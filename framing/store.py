@@ -55,6 +55,8 @@ COMPARE_DIVERGENCE = "compare_divergence"
 COMPARE_TIMING = "compare_timing"
 COMPARE_TREND = "compare_trend"
 COMPARE_AUDIENCE = "compare_audience"
+REUSE = "reuse"  # reprinted passages and documents (framing.compare.reuse)
+REUSE_SOURCES = "reuse_sources"  # per pair of sources, what the second reprinted of the first
 COMPARE_TABLES = (COMPARE_PREVALENCE, COMPARE_TERMS, COMPARE_DIVERGENCE, COMPARE_TIMING, COMPARE_TREND,
                   COMPARE_AUDIENCE)
 

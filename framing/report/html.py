@@ -48,6 +48,7 @@ from plotly.io.json import to_json_plotly
 
 from ..errors import ReportError
 from . import views
+from .reuse_view import reuse_section, without_reprints
 from .common import get_table, text
 from .data import frame_prevalence
 from .evidence import Quotes
@@ -58,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 NAV = [("overview", "Overview"), ("frames", "Frames"), ("evidence", "Evidence"), ("compare", "Two sources"),
        ("topics", "Topics"), ("terms", "Terms"), ("audience", "Outlet vs comments"), ("timing", "Who said it first"),
-       ("candidates", "Candidate frames"), ("run", "Run")]
+       ("reuse", "Reprints"), ("candidates", "Candidate frames"), ("run", "Run")]
 
 
 @functools.lru_cache(maxsize=1)
@@ -203,12 +204,16 @@ def render_report(
     figs = build_figures(tables, seed=seed, max_points=max_points)
     quotes = Quotes(tables)
     prevalence = frame_prevalence(tables)
-    compare = views.side_by_side(tables)
+    reprints = ((meta.get("config") or {}).get("compare") or {}).get("reprints", "once")
+    shown = without_reprints(tables) if reprints == "once" else tables  # evidence: a reprinted passage once
+    compare = views.side_by_side(shown)
     (plotly_text, plotly_packed), reportjs = _plotlyjs(trace_types(figs, compare)), _reportjs()
-    frames = views.frames(tables, quotes)
+    frames = views.frames(shown, quotes)
     topics, candidates = views.topics(tables, quotes), views.candidates(tables, quotes)
     contexts = pack_contexts(topics, candidates)
     nav = [(a, label) for a, label in NAV if a != "evidence" or frames]
+    if get_table(tables, "reuse") is None:
+        nav = [(a, label) for a, label in nav if a != "reuse"]
     html = _env().get_template("report.html.j2").render(
         title=title, meta={"corpus": text(meta.get("corpus"))}, csp=_csp([plotly_text, reportjs]),
         plotly_packed=plotly_packed, reportjs=Markup(reportjs),  # noqa: S704 - library code, checked for </script
@@ -219,7 +224,7 @@ def render_report(
         stability=views.stability_summary(tables, meta),
         candidates=candidates, cmp=views.compare_sections(tables),
         intervals=bool(prevalence and prevalence.has_ci), has_comments=_has_comments(tables),
-        run=views.run_facts(meta), nav=nav,
+        run=views.run_facts(meta), nav=nav, reuse=reuse_section(tables, quotes), reprints=reprints,
     )
     return html
 
