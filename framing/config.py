@@ -269,6 +269,13 @@ class CompareConfig(Section):
     """Dirichlet prior of the log-odds: this times each term's count in the compared sentences."""
     terms_by_frame: bool = True
     """Also find distinctive terms within each frame's matched sentences."""
+    reprints: Literal["once", "raw"] = "once"
+    """``once``: a passage reprinted in other documents counts once, where it first appeared (the ``reuse``
+    table); ``raw``: every copy counts."""
+    reuse_min_words: int = Field(8, ge=3)
+    """Sentences shorter than this are never counted as reprints (short sentences repeat by chance)."""
+    reuse_threshold: float = Field(0.8, gt=0.0, le=1.0)
+    """Jaccard similarity of word shingles from which two passages or documents are copies (1.0: identical)."""
 
 
 class ReportConfig(Section):

@@ -59,6 +59,8 @@ COMPARE_TREND = "compare_trend"
 COMPARE_AUDIENCE = "compare_audience"
 COMPARE_VOICE = "compare_voice"  # frames by who is speaking (framing.compare.voice)
 FRAME_VALIDATION = "frame_validation"  # framing validate: each frame's precision and recall from coded samples
+REUSE = "reuse"  # reprinted passages and documents (framing.compare.reuse)
+REUSE_SOURCES = "reuse_sources"  # per pair of sources, what the second reprinted of the first
 COMPARE_TABLES = (COMPARE_PREVALENCE, COMPARE_TERMS, COMPARE_DIVERGENCE, COMPARE_TIMING, COMPARE_TREND,
                   COMPARE_AUDIENCE, COMPARE_VOICE)
 

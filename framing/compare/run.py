@@ -28,6 +28,7 @@ from .divergence import DIVERGENCE_COLUMNS, divergence_table
 from .groups import document_groups
 from .items import ItemCounts, frame_counts, topic_counts
 from .prevalence import check_pair, empty_prevalence, prevalence_table
+from .reuse import find_reuse, reprint_sentences, reuse_sources
 from .terms import terms_tables
 from .timing import TIMING_COLUMNS, TREND_COLUMNS, timing_table, trend_table
 from .voice import empty_voice, voice_table
@@ -51,6 +52,32 @@ def item_counts(tables: Mapping[str, pd.DataFrame]) -> list[ItemCounts]:
     if sf is not None and len(sf):
         out.append(frame_counts(sentences, sf, tables.get("frames"), tables.get("document_frames")))
     return out
+
+
+def counted_tables(tables: Mapping[str, pd.DataFrame], cfg: CompareConfig) -> Mapping[str, pd.DataFrame]:
+    """The tables the counts read: with ``reprints: once``, without the sentences that copy a passage first
+    seen in another document (the ``reuse`` table)."""
+    reuse, sentences = tables.get(store.REUSE), tables.get("sentences")
+    if cfg.reprints == "raw" or reuse is None or sentences is None or not len(reuse):
+        return tables
+    copies = reprint_sentences(reuse, sentences)
+    if not copies.any():
+        return tables
+    return {**tables, "sentences": sentences[~copies.to_numpy()]}
+
+
+def reuse_tables(tables: Mapping[str, pd.DataFrame], cfg: CompareConfig, say=lambda _m: None) -> dict[str, pd.DataFrame]:
+    """The ``reuse`` and ``reuse_sources`` tables of a run's documents and sentences."""
+    documents, sentences = tables.get("documents"), tables.get("sentences")
+    if documents is None or sentences is None:
+        return {}
+    reuse = find_reuse(documents, sentences, cfg.reuse_min_words, cfg.reuse_threshold)
+    if len(reuse):
+        copies = reuse[~reuse.is_first]
+        say(f"Reprints: {copies[copies.kind == 'passage'].sentence_id.nunique()} sentences and "
+            f"{copies[copies.kind == 'document'].doc_id.nunique()} documents copy a text first seen elsewhere"
+            + (" (counted once)" if cfg.reprints == "once" else " (counted as they are: compare.reprints raw)"))
+    return {store.REUSE: reuse, store.REUSE_SOURCES: reuse_sources(reuse)}
 
 
 def compare_tables(tables: Mapping[str, pd.DataFrame], by: str, cfg: CompareConfig, seed: int,
@@ -86,6 +113,7 @@ def compare_tables(tables: Mapping[str, pd.DataFrame], by: str, cfg: CompareConf
         raise InputError("The run has no documents table; give a folder written by `framing analyze`.")
     groups = document_groups(documents, by)
     check_pair(sorted(set(groups)), a, b, by)
+    tables = counted_tables(tables, cfg)
     counts = item_counts(tables)
     dates = pd.Series(documents["date"].to_numpy(object) if "date" in documents.columns else None,
                       index=documents["doc_id"].astype(str).to_numpy())
@@ -159,6 +187,8 @@ def default_comparisons(tables: Mapping[str, pd.DataFrame], cfg: CompareConfig, 
     those numbers (the report reads them); a single group has nothing to
     diverge from, so it gets no divergence or terms rows.
     """
+    reuse = reuse_tables(tables, cfg, say) if store.REUSE not in tables else {}
+    tables = {**tables, **reuse}
     documents = tables["documents"]
     results = []
     for k, by in enumerate(cfg.by):
@@ -176,7 +206,7 @@ def default_comparisons(tables: Mapping[str, pd.DataFrame], cfg: CompareConfig, 
             out[store.COMPARE_DIVERGENCE] = out[store.COMPARE_DIVERGENCE].iloc[0:0]
             out[store.COMPARE_TERMS] = out[store.COMPARE_TERMS].iloc[0:0]
         results.append(out)
-    return merge_comparisons({}, *results)
+    return {**merge_comparisons({}, *results), **reuse}
 
 
 def merge_comparisons(old: Mapping[str, pd.DataFrame], *new: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

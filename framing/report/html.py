@@ -48,6 +48,7 @@ from plotly.io.json import to_json_plotly
 
 from ..errors import ReportError
 from . import views
+from .reuse_view import reuse_section, without_reprints
 from .common import get_table, text
 from .data import frame_prevalence
 from .evidence import Quotes
@@ -60,7 +61,7 @@ logger = logging.getLogger(__name__)
 NAV = [("overview", "Overview"), ("frames", "Frames"), ("evidence", "Evidence"), ("voice", "Who speaks"),
        ("compare", "Two sources"),
        ("topics", "Topics"), ("terms", "Terms"), ("audience", "Outlet vs comments"), ("timing", "Who said it first"),
-       ("candidates", "Candidate frames"), ("run", "Run")]
+       ("reuse", "Reprints"), ("candidates", "Candidate frames"), ("run", "Run")]
 
 
 @functools.lru_cache(maxsize=1)
@@ -205,13 +206,17 @@ def render_report(
     figs = build_figures(tables, seed=seed, max_points=max_points)
     quotes = Quotes(tables)
     prevalence = frame_prevalence(tables)
-    compare = views.side_by_side(tables)
+    reprints = ((meta.get("config") or {}).get("compare") or {}).get("reprints", "once")
+    shown = without_reprints(tables) if reprints == "once" else tables  # evidence: a reprinted passage once
+    compare = views.side_by_side(shown)
     (plotly_text, plotly_packed), reportjs = _plotlyjs(trace_types(figs, compare)), _reportjs()
     voice = voice_view(tables)
-    frames = add_voice_facts(views.frames(tables, quotes, meta), voice)
+    frames = add_voice_facts(views.frames(shown, quotes, meta), voice)
     topics, candidates = views.topics(tables, quotes), views.candidates(tables, quotes)
     contexts = pack_contexts(topics, candidates)
     nav = [(a, label) for a, label in NAV if (a != "evidence" or frames) and (a != "voice" or voice)]
+    if get_table(tables, "reuse") is None:
+        nav = [(a, label) for a, label in nav if a != "reuse"]
     html = _env().get_template("report.html.j2").render(
         title=title, meta={"corpus": text(meta.get("corpus"))}, csp=_csp([plotly_text, reportjs]),
         plotly_packed=plotly_packed, reportjs=Markup(reportjs),  # noqa: S704 - library code, checked for </script
@@ -222,7 +227,7 @@ def render_report(
         stability=views.stability_summary(tables, meta),
         candidates=candidates, cmp=views.compare_sections(tables),
         intervals=bool(prevalence and prevalence.has_ci), has_comments=_has_comments(tables),
-        run=views.run_facts(meta), nav=nav, voice=voice,
+        run=views.run_facts(meta), nav=nav, voice=voice, reuse=reuse_section(tables, quotes), reprints=reprints,
     )
     return html
 
