@@ -21,6 +21,8 @@ PosixPath('reports/seeds-apply-week-12')
 
 from __future__ import annotations
 
+import warnings
+
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -29,7 +31,7 @@ import pandas as pd
 
 from . import store
 from .config import Config, apply_mapping, parse_override
-from .errors import EmbeddingError, RunStoreError
+from .errors import EmbeddingError, LanguageWarning, RunStoreError
 
 
 def default_apply_dir(parent: str | Path, paths: Sequence[str | Path]) -> Path:
@@ -85,6 +87,33 @@ def _check_embedder(cfg: Config, info: dict, parent: Path, model_from_user: bool
             f"(embedding.model={cfg.embedding.model}). Topics and frames can only be applied with the same embedder: "
             f"drop the --set embedding.model override, install the model the run used, or analyze the new data afresh.")
     return embedder
+
+
+def language_mismatch(meta_parent: dict, sentences: pd.DataFrame, min_share: float = 0.1) -> str | None:
+    """A warning when the new documents are in a language the parent run's topics were not fitted on.
+
+    Languages holding at least ``min_share`` of the new sentences are compared with the parent's
+    (run.json ``counts.languages``, languages of at least 1% of its sentences); the topics' keywords
+    and labels are in the parent's languages, and a multilingual model places other languages less
+    well. None when every main language of the new documents was in the parent run.
+
+    >>> language_mismatch({"counts": {"languages": {"nl": 900}}}, pd.DataFrame({"lang": ["en"] * 5}))[:59]
+    'The topic model was fitted on nl sentences; these documents'
+    """
+    counts = ((meta_parent.get("counts") or {}).get("languages") or {})
+    total = sum(int(v) for v in counts.values() if isinstance(v, (int, float))) or 0
+    fitted = {str(k) for k, v in counts.items() if total and isinstance(v, (int, float)) and v / total >= 0.01}
+    if not fitted or "lang" not in sentences.columns or not len(sentences):
+        return None
+    shares = sentences["lang"].astype(str).value_counts(normalize=True)
+    new = [f"{lang} ({share:.0%})" for lang, share in shares.items()
+           if share >= min_share and lang not in fitted and lang not in ("und", "None", "nan")]
+    if not new:
+        return None
+    return (f"The topic model was fitted on {', '.join(sorted(fitted))} sentences; these documents are in "
+            f"{', '.join(new)}. Their topics will carry the parent's keywords and labels in "
+            f"{', '.join(sorted(fitted))}, and a topic model places a language it was not fitted on less well: "
+            "check the assignments, or analyze these documents on their own.")
 
 
 def _check_trained_catalogs(meta_parent: dict, info: dict) -> None:
@@ -220,72 +249,78 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     RunResult
     """
     from .compare import default_comparisons
+    from .runlog import RunLog
     from .corpus.ingest import ingest
     from .pipeline import _check_documents, base_meta, embed_step, frame_step, prepare_run_dir, write_run
     from .received import read_run_json, read_tables
     from .topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate
     from .topics.documents import attribute_to_main, document_topics
 
-    parent = Path(parent_dir)
-    meta_parent = _checked_parent_meta(read_run_json(parent), parent)
-    info = read_topic_model_info(parent)  # the whole topic model checked: no links, no pickles, no damage
-    parent_topics = read_tables(parent, ["topics"])["topics"]
-    cfg = _config(meta_parent, info, overrides, parent)
-    _check_embedder(cfg, info, parent, model_from_user=any(
-        item.split("=", 1)[0].strip() == "embedding.model" for item in overrides))
-    _check_trained_catalogs(meta_parent, info)
-    run_dir = prepare_run_dir(paths, cfg, out or default_apply_dir(parent, paths))
-    if run_dir.resolve() == parent.resolve():
-        raise RunStoreError("framing apply writes a new run; give an --out other than the parent run.")
-    say(f"Reading {', '.join(map(str, paths))}")
-    result = ingest(paths, cfg, progress=progress)
-    _check_documents(result, paths)
-    vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
-    sentences = result.sentences
-    long_enough = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
-    learned = saved_boilerplate(info)
-    parent_lines = parent_lines_mask(sentences.text.iloc[rows].astype(str).tolist(),
-                                     sentences.source.iloc[rows].tolist() if "source" in sentences.columns else None,
-                                     learned)
-    filler = (new_filler(sentences.iloc[rows], cfg, parent_topics) | parent_lines) & long_enough
-    from_parent = parent_lines & long_enough
-    keep = long_enough & ~filler
-    sel = rows[keep]
-    say(f"Assigning {len(sel)} sentences to the {len(info['topics'])} topics of {parent} (no refitting; "
-        f"{int(filler.sum())} filler sentences stay unclustered, as in analyze, {int(from_parent.sum())} of them "
-        "boilerplate lines of the parent run)")
-    topic = np.full(len(sentences), -1, dtype=np.int64)
-    prob = np.zeros(len(sentences))
-    topic[sel], prob[sel] = assign_topics(parent, sentences.text.iloc[sel].tolist(), vectors[keep], info)
-    if cfg.topics.filler_topic == "document":  # as analyze does: filler takes its document's main topic
-        mask = np.zeros(len(sentences), dtype=bool)
-        mask[rows[filler]] = True
-        topic = attribute_to_main(sentences.doc_id.to_numpy(object), topic, mask, prob)
-    sentences = sentences.assign(topic=topic, topic_prob=np.where(topic >= 0, prob, 0.0),
-                                 map_x=np.nan, map_y=np.nan)
-    topics = _topics_table(parent_topics, sentences, cfg.topics.n_representative)
-    tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
-              "document_topics": document_topics(sentences)}
-    meta = base_meta(paths, cfg, result, f"framing apply {parent} {' '.join(map(str, paths))}")
-    outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
-    meta.update(embedding=emb_info, topics={"clustered": int(len(sel)), "topics": len(info["topics"]),
-                                            "outlier_share": round(outliers, 4), "filler": int(filler.sum()),
-                                            "parent_boilerplate": int(from_parent.sum()),
-                                            "applied_from": str(parent)})
-    frames_parent = meta_parent.get("frames")
-    if frames_parent and not frames_parent.get("catalogs"):  # the parent matched no frames: neither does its child
-        meta["frames"] = {"catalogs": [], "note": f"The parent run {parent} matched no frames, so this run has none."}
-    elif frames_parent:
-        frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, frames_parent["catalogs"],
-                                                  cfg, say, thresholds=frames_parent.get("thresholds"))
-        tables.update(frame_tables)
-    tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say))
-    meta["parent"] = {"run": str(parent.resolve()), "corpus": meta_parent.get("corpus"),
-                      "created": meta_parent.get("created")}
-    meta["topic_model"] = {**meta_parent.get("topic_model", {}), "applied_from": str(parent.resolve())}
-    child_info = _with_boilerplate(learned, new_boilerplate(sentences.iloc[rows], cfg), info)
-    # The model goes into the staged run before run.json: a failed copy (a full disk) leaves no run.
-    done = write_run(run_dir, tables, meta, cfg, say,
-                     extra=lambda tmp: copy_run_topic_model(parent, tmp / store.TOPIC_MODEL_DIR, child_info))
-    say(f"{len(sel)} sentences assigned; {outliers:.0%} below the topics' similarity floor (topic -1)")
-    return done
+    with RunLog() as log:  # every warning of the run into run.json, and to the terminal as usual
+        log.stage = "apply"
+        parent = Path(parent_dir)
+        meta_parent = _checked_parent_meta(read_run_json(parent), parent)
+        info = read_topic_model_info(parent)  # the whole topic model checked: no links, no pickles, no damage
+        parent_topics = read_tables(parent, ["topics"])["topics"]
+        cfg = _config(meta_parent, info, overrides, parent)
+        _check_embedder(cfg, info, parent, model_from_user=any(
+            item.split("=", 1)[0].strip() == "embedding.model" for item in overrides))
+        _check_trained_catalogs(meta_parent, info)
+        run_dir = prepare_run_dir(paths, cfg, out or default_apply_dir(parent, paths))
+        if run_dir.resolve() == parent.resolve():
+            raise RunStoreError("framing apply writes a new run; give an --out other than the parent run.")
+        say(f"Reading {', '.join(map(str, paths))}")
+        result = ingest(paths, cfg, progress=progress)
+        _check_documents(result, paths)
+        language_note = language_mismatch(meta_parent, result.sentences)
+        if language_note:
+            warnings.warn(language_note, LanguageWarning, stacklevel=2)
+        vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
+        sentences = result.sentences
+        long_enough = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
+        learned = saved_boilerplate(info)
+        parent_lines = parent_lines_mask(sentences.text.iloc[rows].astype(str).tolist(),
+                                         sentences.source.iloc[rows].tolist() if "source" in sentences.columns else None,
+                                         learned)
+        filler = (new_filler(sentences.iloc[rows], cfg, parent_topics) | parent_lines) & long_enough
+        from_parent = parent_lines & long_enough
+        keep = long_enough & ~filler
+        sel = rows[keep]
+        say(f"Assigning {len(sel)} sentences to the {len(info['topics'])} topics of {parent} (no refitting; "
+            f"{int(filler.sum())} filler sentences stay unclustered, as in analyze, {int(from_parent.sum())} of them "
+            "boilerplate lines of the parent run)")
+        topic = np.full(len(sentences), -1, dtype=np.int64)
+        prob = np.zeros(len(sentences))
+        topic[sel], prob[sel] = assign_topics(parent, sentences.text.iloc[sel].tolist(), vectors[keep], info)
+        if cfg.topics.filler_topic == "document":  # as analyze does: filler takes its document's main topic
+            mask = np.zeros(len(sentences), dtype=bool)
+            mask[rows[filler]] = True
+            topic = attribute_to_main(sentences.doc_id.to_numpy(object), topic, mask, prob)
+        sentences = sentences.assign(topic=topic, topic_prob=np.where(topic >= 0, prob, 0.0),
+                                     map_x=np.nan, map_y=np.nan)
+        topics = _topics_table(parent_topics, sentences, cfg.topics.n_representative)
+        tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
+                  "document_topics": document_topics(sentences)}
+        meta = base_meta(paths, cfg, result, f"framing apply {parent} {' '.join(map(str, paths))}")
+        outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
+        meta.update(embedding=emb_info, topics={"clustered": int(len(sel)), "topics": len(info["topics"]),
+                                                "outlier_share": round(outliers, 4), "filler": int(filler.sum()),
+                                                "parent_boilerplate": int(from_parent.sum()),
+                                                "applied_from": str(parent)})
+        frames_parent = meta_parent.get("frames")
+        if frames_parent and not frames_parent.get("catalogs"):  # the parent matched no frames: neither does its child
+            meta["frames"] = {"catalogs": [], "note": f"The parent run {parent} matched no frames, so this run has none."}
+        elif frames_parent:
+            frame_tables, meta["frames"] = frame_step(sentences, vectors, rows, topics, embedder, frames_parent["catalogs"],
+                                                      cfg, say, thresholds=frames_parent.get("thresholds"))
+            tables.update(frame_tables)
+        tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say))
+        meta["parent"] = {"run": str(parent.resolve()), "corpus": meta_parent.get("corpus"),
+                          "created": meta_parent.get("created")}
+        meta["topic_model"] = {**meta_parent.get("topic_model", {}), "applied_from": str(parent.resolve())}
+        child_info = _with_boilerplate(learned, new_boilerplate(sentences.iloc[rows], cfg), info)
+        # The model goes into the staged run before run.json: a failed copy (a full disk) leaves no run.
+        done = write_run(run_dir, tables, meta, cfg, say, log=log,
+                         extra=lambda tmp: copy_run_topic_model(parent, tmp / store.TOPIC_MODEL_DIR, child_info))
+        say(f"{len(sel)} sentences assigned; {outliers:.0%} below the topics' similarity floor (topic -1)")
+        return done
