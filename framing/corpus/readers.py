@@ -6,6 +6,11 @@ every input file with its sha256. Nothing is dropped silently: a file with
 an extension that is not read, an empty file, a bad record and a manifest
 row without its file each become a ``Skipped`` entry.
 
+Symbolic links inside a folder, to files or to folders, are not followed:
+each is a ``Skipped`` entry (a corpus someone sends you must not read
+files elsewhere on your disk). A path named directly is read even if it is
+a link.
+
 Paths in page ids are relative to the parent of the input argument
 (``seeds/000.txt`` for the input ``/any/where/seeds``), so ids do not
 depend on where the corpus lives.
@@ -24,7 +29,7 @@ from pathlib import Path
 
 from ..config import CorpusConfig
 from ..errors import InputError, InputWarning
-from .encoding import decode_bytes
+from .encoding import CHAOS_WARN, chaos, decode_bytes, legacy_decoded, non_text_reason
 from .html import html_to_text
 from .manifest import MANIFEST_NAMES, Manifest, find_manifest, read_manifest
 from .model import EXTRA_KEY, InputFile, Page, Skipped, stable_id
@@ -36,6 +41,8 @@ logger = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + tuple(RECORD_FORMATS)
+LINK_REASON = "symbolic link: not followed; give the target's path to read it"
+FOLDER_LINK_REASON = "symbolic link to a folder: not followed; give the target's path to read it"
 
 
 @dataclass(frozen=True)
@@ -85,14 +92,25 @@ def _dotted(extension: str) -> str:
     return extension if extension.startswith(".") else f".{extension}"
 
 
-def _walk(folder: Path, recursive: bool) -> list[str]:
-    """Posix paths of the non-hidden files under ``folder``, sorted."""
-    found = []
+def _walk(folder: Path, recursive: bool) -> tuple[list[str], dict[str, str]]:
+    """Posix paths of the non-hidden files under ``folder``, sorted; and the symbolic links met, with why.
+
+    Links are not followed, to files or to folders (links to folders only count when ``recursive``).
+    """
+    found, links = [], {}
     for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")] if recursive else []
         base = Path(root).relative_to(folder)
-        found.extend((base / name).as_posix() for name in files if not name.startswith("."))
-    return sorted(found)
+        visible = [d for d in dirs if not d.startswith(".")] if recursive else []
+        links.update({(base / d).as_posix(): FOLDER_LINK_REASON for d in visible if os.path.islink(os.path.join(root, d))})
+        dirs[:] = [d for d in visible if not os.path.islink(os.path.join(root, d))]
+        for name in files:
+            if name.startswith("."):
+                continue
+            if os.path.islink(os.path.join(root, name)):
+                links[(base / name).as_posix()] = LINK_REASON
+            else:
+                found.append((base / name).as_posix())
+    return sorted(found), dict(sorted(links.items()))
 
 
 def _text_meta(src: _Source, raw: dict | None, cfg: CorpusConfig) -> dict:
@@ -139,6 +157,12 @@ def _read_document(src: _Source, raw_meta: dict | None, cfg: CorpusConfig, acc: 
         acc.skipped.append(Skipped(src.shown, "binary file (NUL bytes), not text; convert it to .txt or .html first"))
         acc.inputs.append(InputFile(src.shown, _sha(data), fmt, 0))
         return
+    if (why := non_text_reason(text)) is not None:
+        # Random or compressed bytes without a NUL still decode (latin-1 takes any byte): as garbage sentences.
+        acc.skipped.append(Skipped(src.shown, why))
+        acc.inputs.append(InputFile(src.shown, _sha(data), fmt, 0))
+        warnings.warn(f"{src.shown} is {why}; it is skipped.", InputWarning, stacklevel=3)
+        return
     meta = _text_meta(src, raw_meta, cfg)
     markup = None
     if suffix in HTML_SUFFIXES:
@@ -146,6 +170,10 @@ def _read_document(src: _Source, raw_meta: dict | None, cfg: CorpusConfig, acc: 
         text, html_meta = html_to_text(text)
         meta = merge_meta(meta, build_meta(html_meta, date_source="inferred", where=src.shown))
     acc.inputs.append(InputFile(src.shown, _sha(data), fmt, 1))
+    if legacy_decoded(encoding) and (measure := chaos(text)) >= CHAOS_WARN:
+        warnings.warn(f"{src.shown} was decoded as {encoding}, but its text reads as garbled (chaos {measure:.2f}; "
+                      "clean text stays below 0.05): if it is text in another encoding, add that encoding to "
+                      "corpus.encodings (cp1250, cp1251 ...) or save the file as UTF-8.", InputWarning, stacklevel=3)
     if not text.strip():
         acc.skipped.append(Skipped(src.shown, "empty file" if fmt != "html" else "no text in HTML page"))
         return
@@ -163,7 +191,9 @@ def _report_unmatched(manifest: Manifest, folder: Path, used: set, acc: _Acc) ->
         if key in used:
             continue
         exists = (folder / key).is_file()
-        if not (folder / key).resolve().is_relative_to(folder.resolve()):
+        if (folder / key).is_symlink():
+            why = "it is a symbolic link, which is not followed"
+        elif not (folder / key).resolve().is_relative_to(folder.resolve()):
             why = "that path is outside the corpus folder, so it is not read"
         elif exists:
             why = "the file is not read (hidden or extension not in corpus.extensions)"
@@ -184,7 +214,13 @@ def _read_folder(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, 
         _manifest_input(manifest, (folder / manifest.path.name).as_posix(), acc)
     elif manifest is not None:
         _manifest_input(manifest, manifest.path.as_posix(), acc)
-    files = _walk(folder, cfg.recursive)
+    files, links = _walk(folder, cfg.recursive)
+    for rel, why in links.items():
+        acc.skipped.append(Skipped((folder / rel).as_posix(), why))
+    if links:
+        first = next(iter(links))
+        warnings.warn(f"{folder.as_posix()}: {len(links)} symbolic link(s) not followed (first: {first}); give a "
+                      "link's target path as an input to read it.", InputWarning, stacklevel=3)
     names = Counter(rel.rsplit("/", 1)[-1] for rel in files)
     unique = {name for name, n in names.items() if n == 1}
     extensions = {_dotted(e) for e in cfg.extensions}
