@@ -186,7 +186,8 @@ def _manifest_input(manifest: Manifest, shown: str, acc: _Acc) -> None:
         acc.inputs.append(InputFile(shown, manifest.sha256, "manifest", len(manifest.rows)))
 
 
-def _report_unmatched(manifest: Manifest, folder: Path, used: set, acc: _Acc) -> None:
+def _report_unmatched(manifest: Manifest, folder: Path, used: set, acc: _Acc, shown: Path | None = None) -> None:
+    shown = folder if shown is None else shown
     for key, (label, _) in manifest.rows.items():
         if key in used:
             continue
@@ -199,27 +200,32 @@ def _report_unmatched(manifest: Manifest, folder: Path, used: set, acc: _Acc) ->
             why = "the file is not read (hidden or extension not in corpus.extensions)"
         else:
             why = "the file does not exist"
-        item = (folder / key).as_posix()
+        item = (shown / key).as_posix()
         acc.skipped.append(Skipped(item, f"listed in manifest {manifest.path.name} ({label}) but {why}"))
-        warnings.warn(f"Manifest {manifest.path} {label} names {key}, but {why} in {folder.as_posix()}.", InputWarning, stacklevel=4)
+        warnings.warn(f"Manifest {manifest.path} {label} names {key}, but {why} in {shown.as_posix()}.", InputWarning, stacklevel=4)
 
 
-def _read_folder(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, acc: _Acc) -> set:
-    """Read a folder; return the explicit manifest's keys it used."""
-    folder = Path(arg)
+def _read_folder(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, acc: _Acc, real: Path | None = None) -> set:
+    """Read a folder; return the explicit manifest's keys it used.
+
+    ``real`` is where the folder is read from when that is not ``arg`` (a rerun reads ``arg`` relative to the
+    folder the run started in); names shown and recorded keep ``arg`` as given.
+    """
+    shown_folder = Path(arg)
+    folder = Path(real) if real is not None else shown_folder
     base = folder.resolve().name
     manifest = explicit or (read_manifest(found, cfg.encodings, cfg.fields.keep) if (found := find_manifest(folder)) else None)
     manifest_path = manifest.path.resolve() if manifest else None
     if manifest is not None and manifest.path.resolve().parent == folder.resolve():
-        _manifest_input(manifest, (folder / manifest.path.name).as_posix(), acc)
+        _manifest_input(manifest, (shown_folder / manifest.path.name).as_posix(), acc)
     elif manifest is not None:
         _manifest_input(manifest, manifest.path.as_posix(), acc)
     files, links = _walk(folder, cfg.recursive)
     for rel, why in links.items():
-        acc.skipped.append(Skipped((folder / rel).as_posix(), why))
+        acc.skipped.append(Skipped((shown_folder / rel).as_posix(), why))
     if links:
         first = next(iter(links))
-        warnings.warn(f"{folder.as_posix()}: {len(links)} symbolic link(s) not followed (first: {first}); give a "
+        warnings.warn(f"{shown_folder.as_posix()}: {len(links)} symbolic link(s) not followed (first: {first}); give a "
                       "link's target path as an input to read it.", InputWarning, stacklevel=3)
     names = Counter(rel.rsplit("/", 1)[-1] for rel in files)
     unique = {name for name, n in names.items() if n == 1}
@@ -229,7 +235,7 @@ def _read_folder(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, 
         path = folder / rel
         if rel in MANIFEST_NAMES or path.resolve() == manifest_path:
             continue
-        shown = path.as_posix()
+        shown = (shown_folder / rel).as_posix()
         if path.suffix.lower() not in extensions:
             acc.skipped.append(Skipped(shown, f"unsupported extension (corpus.extensions: {', '.join(cfg.extensions)})"))
             continue
@@ -240,7 +246,7 @@ def _read_folder(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, 
         src = _Source(path, f"{base}/{rel}", shown, parts[0] if len(parts) > 1 else None)
         _read_document(src, row[1] if row else None, cfg, acc)
     if manifest is not None and explicit is None:
-        _report_unmatched(manifest, folder, used, acc)
+        _report_unmatched(manifest, folder, used, acc, shown_folder)
     return used
 
 
@@ -252,8 +258,8 @@ def _key_for(path: Path, manifest: Manifest) -> str:
         return path.name
 
 
-def _read_file(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, acc: _Acc) -> None:
-    path = Path(arg)
+def _read_file(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, acc: _Acc, real: Path | None = None) -> None:
+    path = Path(real) if real is not None else Path(arg)
     suffix = path.suffix.lower()
     supported = sorted(set(SUPPORTED) | {_dotted(e) for e in cfg.extensions})
     if path.name in MANIFEST_NAMES:
@@ -268,10 +274,20 @@ def _read_file(arg: str | Path, cfg: CorpusConfig, explicit: Manifest | None, ac
         row = manifest.lookup(_key_for(path, manifest), {path.name}) if manifest else None
         if row and manifest is not None:
             _manifest_input(manifest, manifest.path.as_posix(), acc)
-    _read_document(_Source(path, path.resolve().name, path.as_posix(), None), row[1] if row else None, cfg, acc)
+    _read_document(_Source(path, path.resolve().name, Path(arg).as_posix(), None), row[1] if row else None, cfg, acc)
 
 
-def read_inputs(paths: Sequence[str | Path] | str | Path, cfg: CorpusConfig) -> ReadResult:
+def located(path: str | Path, base: str | Path | None) -> Path:
+    """Where ``path`` is read from: relative to ``base`` when it is relative and ``base`` is given.
+
+    >>> located("seeds", "/data").as_posix(), located("/abs/seeds", "/data").as_posix(), located("seeds", None).as_posix()
+    ('/data/seeds', '/abs/seeds', 'seeds')
+    """
+    path = Path(path)
+    return path if base is None or path.is_absolute() else Path(base) / path
+
+
+def read_inputs(paths: Sequence[str | Path] | str | Path, cfg: CorpusConfig, base: str | Path | None = None) -> ReadResult:
     """Read folders and files into pages.
 
     Parameters
@@ -282,6 +298,10 @@ def read_inputs(paths: Sequence[str | Path] | str | Path, cfg: CorpusConfig) -> 
         ``.json``, ``.csv`` or ``.parquet`` files.
     cfg : CorpusConfig
         Field mapping, manifest, extensions, encodings, default source.
+    base : str or Path, optional
+        The folder relative paths (and a relative ``corpus.manifest``) are read from; default the
+        working directory. Paths in pages, skipped items and inputs stay as given, so a rerun from
+        elsewhere (``framing rerun``) records the same ``documents.file`` as the run it repeats.
 
     Returns
     -------
@@ -305,24 +325,25 @@ def read_inputs(paths: Sequence[str | Path] | str | Path, cfg: CorpusConfig) -> 
     if isinstance(paths, (str, Path)):
         paths = [paths]
     for arg in paths:
-        if not Path(arg).exists():
+        if not located(arg, base).exists():
             raise InputError(
                 f"{arg} does not exist; give a folder or a {'/'.join(SUPPORTED)} file."
             )
     explicit = None
     if cfg.manifest:
-        if not Path(cfg.manifest).is_file():
+        if not located(cfg.manifest, base).is_file():
             raise InputError(f"Manifest {cfg.manifest} (corpus.manifest) does not exist. Fix the path or unset it.")
-        explicit = read_manifest(cfg.manifest, cfg.encodings, cfg.fields.keep)
+        explicit = read_manifest(located(cfg.manifest, base), cfg.encodings, cfg.fields.keep)
     acc = _Acc()
     used: set = set()
-    folders = [Path(a) for a in paths if Path(a).is_dir()]
+    folders = [Path(a) for a in paths if located(a, base).is_dir()]
     for arg in paths:
-        if Path(arg).is_dir():
-            used |= _read_folder(arg, cfg, explicit, acc)
+        real = located(arg, base) if base is not None else None
+        if located(arg, base).is_dir():
+            used |= _read_folder(arg, cfg, explicit, acc, real)
         else:
-            _read_file(arg, cfg, explicit, acc)
+            _read_file(arg, cfg, explicit, acc, real)
     if explicit is not None and folders:
-        _report_unmatched(explicit, folders[0], used, acc)
+        _report_unmatched(explicit, located(folders[0], base), used, acc, folders[0])
     logger.info("Read %d pages from %d files; skipped %d items.", len(acc.pages), len(acc.inputs), len(acc.skipped))
     return ReadResult(acc.pages, acc.skipped, acc.inputs)
