@@ -227,3 +227,83 @@ def test_rerun_from_elsewhere_records_the_same_documents_table(tmp_path, monkeyp
     assert [i["path"] for i in again.meta["inputs"]] == [i["path"] for i in first.meta["inputs"]]
     assert again.meta["paths"] == ["corpus"] and again.meta["cwd"] == str(work)
     assert not (elsewhere / "corpus").exists()
+
+
+# 5. Copies of a sentence are clustered once
+
+
+def _topic_input(texts, files=()):
+    from framing.embed import get_embedder
+
+    cfg = load_config(list(files), overrides=["embedding.model=hashing", "topics.reducer=pca", "topics.min_cluster_size=5",
+                                              "topics.n_components=10"])
+    vectors = get_embedder("hashing", cfg.embedding).encode(texts)
+    return cfg, np.asarray(vectors, dtype=np.float32)
+
+
+def _fit(cfg, texts, vectors, docs, langs=None, sources=None):
+    from framing.topics import TopicModeler
+
+    return TopicModeler(cfg.topics, seed=cfg.seed).fit(texts, vectors, langs or ["en"] * len(texts),
+                                                       [f"s{i}" for i in range(len(texts))], doc_ids=docs,
+                                                       sources=sources or ["one"] * len(texts))
+
+
+def test_copies_of_a_sentence_are_clustered_once_and_share_its_topic(monkeypatch):
+    from framing.topics.lean_import import import_bertopic
+
+    subjects = ["rocket attack on the military base", "vaccine trial results for the new dose",
+                "election ballots counted in the swing state"]
+    words = "today officials said reports confirm analysts expect residents describe".split()
+    distinct = [f"The {subjects[i % 3]} {words[i % len(words)]} number {i} {words[(i * 7) % len(words)]}."
+                for i in range(90)]
+    copy = distinct[0]
+    texts = distinct + [copy] * 400
+    docs = [f"d{i % 30}" for i in range(len(distinct))] + [f"d{i % 30}" for i in range(400)]
+    cfg, vectors = _topic_input(texts)
+    BERTopic = import_bertopic().BERTopic
+    seen = []
+    fit_transform = BERTopic.fit_transform
+
+    def spy(self, documents, *args, **kwargs):
+        seen.append(len(documents))
+        return fit_transform(self, documents, *args, **kwargs)
+
+    monkeypatch.setattr(BERTopic, "fit_transform", spy)
+    model = _fit(cfg, texts, vectors, docs)
+    assert seen == [len(distinct)]  # not 490 points
+    copies = model.labels_[[0, *range(len(distinct), len(texts))]]
+    assert len(set(copies.tolist())) == 1 and copies[0] >= 0
+    assert len(set(model.probs_[[0, *range(len(distinct), len(texts))]].tolist())) == 1
+    assert len(np.unique(model.coords_[[0, *range(len(distinct), len(texts))]], axis=0)) == 1
+    size = model.topics_.set_index("topic").loc[int(copies[0]), "size"]
+    assert size >= 401  # every copy counts in its topic's size
+
+
+def test_a_corpus_without_copies_gets_the_same_topics_as_when_every_row_was_clustered(monkeypatch):
+    import framing.topics.model as topic_model
+    from framing.corpus.ingest import ingest
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    cfg = load_config([seeds / "framing.yaml"], overrides=["embedding.cache=false"])
+    sentences = ingest([seeds], cfg).sentences
+    sentences = sentences[~sentences.is_fragment & (sentences.n_words >= 3)].reset_index(drop=True)
+    assert not sentences.text.duplicated().any()
+    texts = sentences.text.tolist()
+    cfg, vectors = _topic_input(texts, [seeds / "framing.yaml"])
+    args = (sentences.doc_id.tolist(), sentences.lang.tolist(), sentences.source.tolist())
+    now = _fit(cfg, texts, vectors, *args)
+    monkeypatch.setattr(topic_model, "distinct_rows", lambda t, e: (np.arange(len(t)), np.arange(len(t))))
+    every_row = _fit(cfg, texts, vectors, *args)
+    assert len(now.topics_) >= 5 and now.unanchored_  # several topics, and the document rules had work
+    pd.testing.assert_frame_equal(now.topics_, every_row.topics_)
+    np.testing.assert_array_equal(now.labels_, every_row.labels_)
+    np.testing.assert_array_equal(now.coords_, every_row.coords_)
+
+
+def test_the_same_text_with_another_embedding_is_a_point_of_its_own():
+    from framing.topics.model import distinct_rows
+
+    emb = np.array([[1, 0], [0, 1], [1, 0], [0, 2], [0, 1]], dtype=np.float32)
+    first, inverse = distinct_rows(["a", "b", "a", "b", "b"], emb)
+    assert first.tolist() == [0, 1, 3] and inverse.tolist() == [0, 1, 0, 2, 1]
