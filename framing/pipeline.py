@@ -99,15 +99,16 @@ def _skipped_dicts(result: IngestResult) -> list[dict]:
     return [{"item": s.item, "reason": s.reason, "stage": s.stage} for s in result.skipped]
 
 
-def base_meta(paths: Sequence[str | Path], cfg: Config, result: IngestResult, command: str) -> dict:
-    """The part of run.json every job writes."""
+def base_meta(paths: Sequence[str | Path], cfg: Config, result: IngestResult, command: str,
+              base: str | Path | None = None) -> dict:
+    """The part of run.json every job writes; ``cwd`` is ``base`` when the paths were read relative to it."""
     return {
-        "corpus": corpus_name(paths),
+        "corpus": corpus_name([Path(base) / p if base else p for p in paths]),
         "created": store.utc_now(),
         "command": command,
         "seed": cfg.seed,
         "paths": [str(p) for p in paths],
-        "cwd": str(Path.cwd()),  # relative paths above are relative to it (framing rerun)
+        "cwd": str(base or Path.cwd()),  # relative paths above are relative to it (framing rerun)
         "inputs": [vars(i) for i in result.inputs],
         "counts": result.counts(),
         "skipped": _skipped_dicts(result),
@@ -118,20 +119,21 @@ def base_meta(paths: Sequence[str | Path], cfg: Config, result: IngestResult, co
 
 def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
                command: str = "framing ingest", say: Say = _quiet, progress: bool = False,
-               warn: Say | None = None) -> RunResult:
+               warn: Say | None = None, base: str | Path | None = None) -> RunResult:
     """Ingest and write ``documents`` and ``sentences`` with run.json.
 
     ``warn`` receives one line per warning (None: Python shows them); every
-    warning is also recorded in run.json's ``warnings``.
+    warning is also recorded in run.json's ``warnings``. ``base``: the folder relative
+    paths are read from (``framing rerun``), see :func:`framing.corpus.ingest.ingest`.
     """
     with RunLog(echo=warn) as log:
         run_dir = prepare_run_dir(paths, cfg, out)
         log.stage = "ingest"
         say(f"Reading {', '.join(map(str, paths))}")
-        result = ingest(paths, cfg, progress=progress)
+        result = ingest(paths, cfg, progress=progress, base=base)
         _check_documents(result, paths)
         tables = {"documents": result.documents, "sentences": result.sentences}
-        meta = base_meta(paths, cfg, result, command)
+        meta = base_meta(paths, cfg, result, command, base)
         log.stage = "write"
         with store.staged_run(run_dir) as tmp:
             store.write_tables(tmp, tables)
@@ -411,7 +413,8 @@ def frame_calibration_info(matcher, document_frames: pd.DataFrame) -> dict:
 
 def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
             frames: Sequence[str] | None = None, command: str = "framing analyze",
-            say: Say = _quiet, progress: bool = False, warn: Say | None = None) -> RunResult:
+            say: Say = _quiet, progress: bool = False, warn: Say | None = None,
+            base: str | Path | None = None) -> RunResult:
     """Ingest, embed, cluster topics, match frames, and write the run folder with its report.
 
     Parameters
@@ -425,6 +428,8 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
     warn : callable, optional
         Receives one line per warning (None: Python shows them). Every warning
         is recorded in run.json's ``warnings`` with its stage.
+    base : str or Path, optional
+        The folder relative ``paths`` are read from (``framing rerun``); recorded paths stay as given.
 
     Returns
     -------
@@ -440,18 +445,18 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
         check_resources(cfg)
         choice = trained_catalog_model(cfg)
         log.stage = "ingest"
-        return _analyze(paths, cfg, run_dir, command, say, progress, log, choice=choice)
+        return _analyze(paths, cfg, run_dir, command, say, progress, log, base, choice=choice)
 
 
 def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog,
-             choice: tuple[str, str] | None = None) -> RunResult:
+             base: str | Path | None = None, choice: tuple[str, str] | None = None) -> RunResult:
     from .compare import default_comparisons
     from .memory import release_memory
     from .topics.documents import document_topics
 
     catalogs = list(cfg.frames.catalogs)
     say(f"Reading {', '.join(map(str, paths))}")
-    result = ingest(paths, cfg, progress=progress)
+    result = ingest(paths, cfg, progress=progress, base=base)
     _check_documents(result, paths)
     counts = result.counts()
     say(f"{counts['documents']} documents ({_roles(counts)}), {counts['sentences']} sentences, "
@@ -469,7 +474,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
               "document_topics": document_topics(sentences)}
     if cfg.topics.hierarchy and "hierarchy" in fitted:
         tables["topic_hierarchy"] = fitted["hierarchy"]
-    meta = base_meta(paths, cfg, result, command)
+    meta = base_meta(paths, cfg, result, command, base)
     meta.update(embedding=emb_info, topics=topic_info)
     if not catalogs and cfg.frames.default_catalog:
         catalogs = [cfg.frames.default_catalog]

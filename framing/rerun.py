@@ -61,8 +61,9 @@ def input_changes(old: list[dict], new: list[dict] | None, cwd: str | None = Non
             elif item.get("sha256") and _sha256(path) != item["sha256"]:
                 changes.append({"path": item.get("path"), "change": "changed"})
         return changes
+    # The new run read its relative paths from the same folder (``cwd``) as the earlier one.
     before = {str(_resolve(str(i["path"]), cwd)): i.get("sha256") for i in old}
-    after = {str(Path(i["path"])): i.get("sha256") for i in new}
+    after = {str(_resolve(str(i["path"]), cwd)): i.get("sha256") for i in new}
     for path, sha in after.items():
         if path not in before:
             changes.append({"path": path, "change": "new"})
@@ -158,17 +159,20 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     notes += [f"{pkg} is {now.get(pkg)} now, was {v}" for pkg, v in meta.get("versions", {}).items() if now.get(pkg) != v]
     for note in notes:
         warnings.warn(f"Rerun of {run_dir}: {note}; results may differ.", RerunWarning, stacklevel=2)
-    paths = [_resolve(p, cwd) for p in meta["paths"]]
+    # The paths as the run recorded them, read relative to the folder it started in: documents.file,
+    # the inputs and the skipped items then name the files as the earlier run did.
+    paths = list(meta["paths"])
+    base = cwd if cwd and any(_resolve(p, cwd) != Path(p) for p in paths) else None
     command = f"framing rerun {run_dir}"
     if "embedding" in meta:
-        result = analyze(paths, cfg, out, command=command, say=say, progress=progress)
+        result = analyze(paths, cfg, out, command=command, say=say, progress=progress, base=base)
         old_model, new_model = meta["embedding"].get("name"), result.meta.get("embedding", {}).get("name")
         if old_model != new_model:
             note = f"the embedding model is {new_model} now, was {old_model}"
             notes.append(note)
             warnings.warn(f"Rerun of {run_dir}: {note}; results may differ.", RerunWarning, stacklevel=2)
     else:
-        result = run_ingest(paths, cfg, out, command=command, say=say, progress=progress)
+        result = run_ingest(paths, cfg, out, command=command, say=say, progress=progress, base=base)
     new_meta = store.read_run_json(result.run_dir)
     new_meta["rerun"] = {
         "of": str(run_dir.resolve()), "created": meta.get("created"),

@@ -27,6 +27,7 @@ converted) and is in Unicode NFC; nothing else is changed.
 from __future__ import annotations
 
 import codecs
+import re
 import logging
 import unicodedata
 from collections.abc import Sequence
@@ -191,3 +192,64 @@ def decode_bytes(data: bytes, candidates: Sequence[str]) -> tuple[str, str]:
             logger.warning("No candidate encoding decodes the input; used %s.", found[1])
     text, encoding = found
     return normalize_text(text), encoding
+
+
+# C0 controls other than tab and the line/page breaks, DEL, C1 controls and U+FFFD: none of them occurs
+# in text, so many of them mean the bytes were not text (or were decoded with the wrong encoding).
+_NON_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+_SPACE = re.compile(r"[ \t\n\r\f\v]")
+MAX_NON_TEXT_SHARE = 0.05
+"""Above this share of control or replacement characters (among the non-space ones) a file or record is not text."""
+MIN_NON_TEXT = 3
+"""...and at least this many of them, so that one stray control character in a short record is not enough."""
+CHAOS_WARN = 0.5
+"""charset-normalizer's chaos measure of text decoded with a legacy encoding above which a file is warned about."""
+_CHAOS_SAMPLE = 100_000
+
+
+def non_text_share(text: str) -> tuple[int, float]:
+    """How many control or U+FFFD replacement characters ``text`` holds, and their share of its non-space characters.
+
+    >>> non_text_share("Plain text.\\n")
+    (0, 0.0)
+    >>> non_text_share("\\x01\\x02\\x03ab")
+    (3, 0.6)
+    """
+    count = len(_NON_TEXT.findall(text))
+    if not count:
+        return 0, 0.0
+    visible = len(text) - len(_SPACE.findall(text))
+    return count, count / max(visible, 1)
+
+
+def non_text_reason(text: str) -> str | None:
+    """Why ``text`` is not text (a binary or undecodable file), or None when it reads as text.
+
+    >>> non_text_reason("The troops left the base.") is None
+    True
+    >>> non_text_reason("\\x8b\\x08\\x1f\\x02x\\x9c\\x13\\x10")
+    'not text: 7 of 8 characters (88%) are control or undecodable characters (a binary or compressed file?); convert it to text first'
+    """
+    count, share = non_text_share(text)
+    if count < MIN_NON_TEXT or share <= MAX_NON_TEXT_SHARE:
+        return None
+    visible = len(text) - len(_SPACE.findall(text))
+    return (f"not text: {count} of {visible} characters ({share:.0%}) are control or undecodable characters "
+            "(a binary or compressed file?); convert it to text first")
+
+
+def chaos(text: str) -> float:
+    """charset-normalizer's chaos measure ("mess ratio") of the text's first 100,000 characters; 0 for clean text.
+
+    Text decoded with the wrong legacy encoding (Russian cp1251 bytes read as cp1252, say) scores about 1 or
+    more; text in the right encoding stays below 0.05.
+    """
+    from charset_normalizer.md import mess_ratio
+
+    return float(mess_ratio(text[:_CHAOS_SAMPLE], maximum_threshold=1.0)) if text else 0.0
+
+
+def legacy_decoded(encoding: str) -> bool:
+    """True when ``encoding`` (as :func:`decode_bytes` reports it) is not UTF-8/16/32: a guess that can be wrong."""
+    return not any(encoding.startswith(u) and "+" not in encoding for u in ("utf-8", "utf-16", "utf-32")) \
+        or encoding == "utf-8-replace"

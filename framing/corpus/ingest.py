@@ -213,7 +213,7 @@ def _input_source(page):
     return None
 
 
-def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> IngestResult:
+def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False, base: str | Path | None = None) -> IngestResult:
     """Read inputs, split pages into units, identify languages, split sentences.
 
     Parameters
@@ -224,6 +224,9 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     cfg : Config
     progress : bool
         Show progress bars on the long steps.
+    base : str or Path, optional
+        The folder relative ``paths`` are read from (default: the working directory); the paths
+        recorded (``documents.file``, inputs, skipped) stay as given.
 
     Returns
     -------
@@ -233,11 +236,11 @@ def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False) -> 
     from .ingest_cache import cached_split
     from .inputmap import input_offsets
     from .langid import LanguageIdentifier
-    from .readers import read_inputs
+    from .readers import located, read_inputs
 
-    read = read_inputs(paths, cfg.corpus)
-    corpus_configs = {(Path(p) / CORPUS_CONFIG_NAME).resolve() for p in paths}
-    skipped = [s for s in read.skipped if Path(s.item).resolve() not in corpus_configs]
+    read = read_inputs(paths, cfg.corpus, base=base)
+    corpus_configs = {(located(p, base) / CORPUS_CONFIG_NAME).resolve() for p in paths}
+    skipped = [s for s in read.skipped if located(s.item, base).resolve() not in corpus_configs]
 
     def split():
         docs, split_skipped = documents_table(read.pages, cfg)

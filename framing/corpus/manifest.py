@@ -66,10 +66,10 @@ class Manifest:
 
 
 def find_manifest(folder: Path) -> Path | None:
-    """``manifest.csv|jsonl|yaml|yml`` directly inside ``folder``, if any."""
+    """``manifest.csv|jsonl|yaml|yml`` directly inside ``folder``, if any; a symbolic link is not followed."""
     for name in MANIFEST_NAMES:
         candidate = folder / name
-        if candidate.is_file():
+        if candidate.is_file() and not candidate.is_symlink():
             return candidate
     return None
 
@@ -105,6 +105,9 @@ def _jsonl_rows(text: str, path: Path) -> tuple[list[str], list[tuple[str, dict]
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"Manifest {path} line {number} is not valid JSON ({exc.msg}). Fix or remove that line.") from None
+        except RecursionError:
+            raise InputError(f"Manifest {path} line {number} is nested too deeply for the JSON reader (more than "
+                             "about 1,000 levels of [ and {). A manifest row is a flat object: fix or remove that line.") from None
         if not isinstance(row, dict):
             raise InputError(f"Manifest {path} line {number} must be a JSON object with a 'file' key.")
         columns.update(dict.fromkeys(row))
@@ -117,6 +120,11 @@ def _yaml_rows(text: str, path: Path) -> tuple[list[str], list[tuple[str, dict]]
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(f"Manifest {path} is not valid YAML: {exc}") from None
+    except RecursionError:
+        line = next((i for i, row in enumerate(text.split("\n"), start=1) if row.count("[") + row.count("{") > 100), None)
+        where = f" (line {line})" if line else ""
+        raise InputError(f"Manifest {path} is nested too deeply for the YAML reader{where}. A manifest is a list of "
+                         "flat mappings: fix or remove that entry.") from None
     if isinstance(data, dict):
         items = [dict(v or {}, file=k) if isinstance(v, dict) or v is None else None for k, v in data.items()]
     elif isinstance(data, list):
@@ -170,6 +178,11 @@ def read_manifest(path: str | Path, candidates: list[str] | None = None, keep: S
     except OSError as exc:
         raise InputError(f"Cannot read manifest {path}: {exc.strerror}. Check corpus.manifest.") from None
     text, _ = decode_bytes(data, candidates or ["cp1252", "latin-1"])
+    if "\x00" in text:
+        lines = [str(i) for i, row in enumerate(text.split("\n"), start=1) if "\x00" in row]
+        warnings.warn(f"Manifest {path}: NUL characters on line(s) {', '.join(lines[:5])} were removed; a NUL does "
+                      "not occur in text, so check how the file was exported.", InputWarning, stacklevel=2)
+        text = text.replace("\x00", "")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         columns, rows = _csv_rows(text)

@@ -13,28 +13,39 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import CorpusConfig, FieldMapping
 from ..errors import FieldMappingError, InputError, InputWarning
-from .encoding import decode_bytes, normalize_text
+from .encoding import CHAOS_WARN, chaos, decode_bytes, legacy_decoded, non_text_reason, normalize_text
 from .manifest import sniff_delimiter
 from .model import EXTRA_KEY, Page, Skipped, stable_id
 from .read_meta import build_meta, extra_fields
 
 RECORD_FORMATS = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
 _MISSING = object()
+DEEP_JSON = 500
+"""Nesting depth named in the error for a .json file too deeply nested to parse (the reader stops near 1,000)."""
+TOO_DEEP = ("nested too deeply for the JSON reader (more than about 1,000 levels of [ and {); "
+            "flatten the record or remove it")
 
 
 @dataclass(frozen=True)
 class RawRecords:
-    """Records of one file before mapping: (label, record or None, error)."""
+    """Records of one file before mapping: (label, record or None, error).
+
+    ``lines`` gives a CSV row's line(s) in the file (``row 3`` -> ``line 4``); ``nul`` says whether
+    the file may hold NUL characters in its values.
+    """
 
     items: list[tuple[str, dict | None, str | None]]
     encoding: str
+    lines: dict = field(default_factory=dict)
+    nul: bool = True
 
 
 def _load_jsonl(text: str) -> list[tuple[str, dict | None, str | None]]:
@@ -47,6 +58,9 @@ def _load_jsonl(text: str) -> list[tuple[str, dict | None, str | None]]:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             items.append((label, None, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        except RecursionError:
+            items.append((label, None, TOO_DEEP))
             continue
         if isinstance(value, dict):
             items.append((label, value, None))
@@ -63,6 +77,12 @@ def _load_json(text: str, path: Path, text_field: str) -> list[tuple[str, dict |
             f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}). "
             "A .json input must hold a list of records; use .jsonl for one record per line."
         ) from None
+    except RecursionError:
+        raise InputError(
+            f"{path} is nested too deeply to read: more than {DEEP_JSON} levels of [ and {{ from line "
+            f"{deep_line(text, DEEP_JSON)} on (the JSON reader stops near 1,000). A .json input must hold a list "
+            "of records; flatten that record or remove it."
+        ) from None
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
         if _lookup(data, text_field) is not _MISSING or len(lists) != 1:
@@ -77,7 +97,32 @@ def _load_json(text: str, path: Path, text_field: str) -> list[tuple[str, dict |
     ]
 
 
-def _load_csv(text: str) -> list[tuple[str, dict | None, str | None]]:
+_JSON_TOKEN = re.compile(r'[\[\]{}\n]|"(?:[^"\\\n]|\\.)*"')
+
+
+def deep_line(text: str, limit: int) -> int:
+    """The line (from 1) where the nesting of ``[`` and ``{`` in JSON ``text`` first exceeds ``limit``; 0 if never.
+
+    Brackets inside strings do not count.
+
+    >>> deep_line('{"a": "[[[["}\\n[[[1]]]', 2)
+    2
+    """
+    depth, line = 0, 1
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token == "\n":
+            line += 1
+        elif token in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif token in "]}":
+            depth -= 1
+    return 0
+
+
+def _load_csv(text: str, lines_of: dict | None = None) -> list[tuple[str, dict | None, str | None]]:
     """Rows as records, labelled ``row N`` (blank lines not counted).
 
     Quoting is read strictly, so an unbalanced quote does not silently swallow
@@ -109,6 +154,8 @@ def _load_csv(text: str) -> list[tuple[str, dict | None, str | None]]:
         if not row:
             continue
         label = f"row {len(items) + 1}"
+        if lines_of is not None:
+            lines_of[label] = lines
         if len(row) > len(header):
             items.append((label, None, f"{len(row)} fields but the header has {len(header)} ({lines}); "
                           f"quote values that contain {delimiter!r}"))
@@ -133,6 +180,11 @@ def load_records(path: Path, data: bytes, cfg: CorpusConfig) -> RawRecords:
     if fmt == "parquet":
         return RawRecords(_load_parquet(path), "utf-8")
     text, encoding = decode_bytes(data, cfg.encodings)
+    if legacy_decoded(encoding) and (measure := chaos(text)) >= CHAOS_WARN:
+        warnings.warn(f"{path} was decoded as {encoding}, but its text reads as garbled (chaos {measure:.2f}; clean "
+                      "text stays below 0.05): if it is text in another encoding, add that encoding to "
+                      "corpus.encodings (cp1250, cp1251 ...) or save the file as UTF-8.", InputWarning, stacklevel=3)
+    lines: dict = {}
     if fmt == "jsonl":
         items = _load_jsonl(text)
         if items and all(rec is None for _, rec, _ in items):
@@ -140,8 +192,9 @@ def load_records(path: Path, data: bytes, cfg: CorpusConfig) -> RawRecords:
     elif fmt == "json":
         items = _load_json(text, path, cfg.fields.text)
     else:
-        items = _load_csv(text)
-    return RawRecords(items, encoding)
+        items = _load_csv(text, lines)
+    # A NUL is a raw byte in CSV and the escape \u0000 in JSON; without either no value holds one.
+    return RawRecords(items, encoding, lines, nul="\x00" in text or "\\u0000" in text.lower())
 
 
 def _lookup(record: dict, name: str) -> Any:
@@ -174,6 +227,28 @@ def join_text(value: Any) -> str | None:
         elif item is not None:
             return None
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def remove_nul(record: dict) -> int:
+    """Remove NUL characters from every string in ``record`` (nested values included); return how many.
+
+    >>> rec = {"text": "a\\x00b", "tags": ["x\\x00"], "n": 1}
+    >>> remove_nul(rec), rec
+    (2, {'text': 'ab', 'tags': ['x'], 'n': 1})
+    """
+    removed, stack = 0, [record]
+    while stack:  # not recursive: a record may be nested hundreds of levels deep
+        node = stack.pop()
+        keys = list(node) if isinstance(node, dict) else range(len(node))
+        for key in keys:
+            value = node[key]
+            if isinstance(value, str):
+                if "\x00" in value:
+                    removed += value.count("\x00")
+                    node[key] = value.replace("\x00", "")
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+    return removed
 
 
 def check_mapping(path: Path, records: list[dict], fields: FieldMapping) -> None:
@@ -231,24 +306,40 @@ def read_record_file(path: Path, data: bytes, rel: str, shown: str, cfg: CorpusC
     check_mapping(path, records, cfg.fields)
     fields = cfg.fields.mapped()
     used = {str(n).split(".")[0] for n in fields.values() if n is not None}
-    pages, skipped, bad_dates = [], [], []
+    pages, skipped, bad_dates, with_nul = [], [], [], []
     for label, rec, error in raw.items:
         item = f"{shown} {label}"
         if rec is None:
             skipped.append(Skipped(item, error or "unreadable record"))
             continue
+        removed = remove_nul(rec) if raw.nul else 0
+        if removed:
+            with_nul.append(f"{label} ({raw.lines[label]})" if label in raw.lines else label)
         value = _lookup(rec, cfg.fields.text)
         text = join_text(value) if value is not _MISSING else None
         text = normalize_text(text) if text else text
         if not text or not text.strip():
             skipped.append(Skipped(item, _reason(value, cfg.fields.text)))
             continue
-        values = {k: _lookup(rec, n) for k, n in fields.items() if n is not None and k != "text"}
-        meta = build_meta({k: v for k, v in values.items() if v is not _MISSING}, bad_dates=bad_dates)
+        if (why := non_text_reason(text)) is not None:
+            skipped.append(Skipped(item, f"field '{cfg.fields.text}' is {why}"))
+            continue
+        try:
+            values = {k: _lookup(rec, n) for k, n in fields.items() if n is not None and k != "text"}
+            meta = build_meta({k: v for k, v in values.items() if v is not _MISSING}, bad_dates=bad_dates)
+            meta[EXTRA_KEY] = extra_fields(rec, used, cfg.fields.keep)
+        except RecursionError:  # a value nested too deeply for cleaning
+            skipped.append(Skipped(item, TOO_DEEP))
+            continue
         meta["source"] = meta["source"] or cfg.default_source or path.stem
-        meta[EXTRA_KEY] = extra_fields(rec, used, cfg.fields.keep)
-        pages.append(Page(stable_id(rel, label, text), shown, label, text, raw.encoding, meta))
+        # Without its NULs the text is no longer the field as given: no offsets into it.
+        pages.append(Page(stable_id(rel, label, text), shown, label, text, raw.encoding, meta, text_is_input=not removed))
     _warn_duplicate_ids(pages, shown)
+    if with_nul:
+        warnings.warn(
+            f"{shown}: {len(with_nul)} record(s) held NUL characters, which were removed (first: "
+            f"{', '.join(with_nul[:3])}); a NUL does not occur in text, so check how the file was exported. "
+            "Offsets into these records' text are not given.", InputWarning, stacklevel=3)
     if bad_dates:
         warnings.warn(
             f"{shown}: {len(bad_dates)} dates do not parse to a day (first: {bad_dates[0]!r}); "

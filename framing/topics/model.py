@@ -83,6 +83,56 @@ def _reindex_topic_embeddings(model, before: np.ndarray, after: np.ndarray, orde
     model.topic_embeddings_ = np.vstack(rows) if rows else old[:0]
 
 
+def distinct_rows(texts: Sequence[str], embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct (text, embedding) pair, in input order, and each row's pair.
+
+    Returns
+    -------
+    first : ndarray of shape (n_distinct,), int
+        Rows of the first occurrence of each pair, ascending: ``texts[first]`` keep their order.
+    inverse : ndarray of shape (n_rows,), int
+        For each row, its pair's position in ``first`` (``first[inverse[i]]`` has row ``i``'s text and
+        embedding).
+
+    Examples
+    --------
+    >>> emb = np.array([[1.0], [2.0], [1.0], [3.0]], dtype=np.float32)
+    >>> first, inverse = distinct_rows(["a", "b", "a", "a"], emb)
+    >>> first.tolist(), inverse.tolist()
+    ([0, 1, 3], [0, 1, 0, 2])
+    """
+    n = len(texts)
+    index: dict = {}
+    first: list[int] = []
+    group = np.empty(n, dtype=np.int64)
+    for i, text in enumerate(texts):
+        g = index.get(text)
+        if g is None:
+            g = index[text] = len(first)
+            first.append(i)
+        group[i] = g
+    if len(first) == n:
+        return np.arange(n, dtype=np.int64), group
+    # The same text with another embedding (a contextual embedder) is a point of its own. Only the
+    # copies are compared: no second (n, dim) array at 140k sentences.
+    copies = np.flatnonzero(np.asarray(first, dtype=np.int64)[group] != np.arange(n))
+    origin = np.asarray(first, dtype=np.int64)[group[copies]]
+    differs = copies[~(embeddings[copies] == embeddings[origin]).all(axis=1)]
+    if len(differs):
+        extra: dict = {}
+        for i in differs.tolist():
+            key = (int(group[i]), embeddings[i].tobytes())
+            if key not in extra:
+                extra[key] = len(first)
+                first.append(i)
+            group[i] = extra[key]
+    first_arr = np.asarray(first, dtype=np.int64)
+    order = np.argsort(first_arr, kind="stable")  # input order, so a corpus without copies is fitted as before
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first_arr[order], rank[group]
+
+
 def representative_rows(members: np.ndarray, embeddings: np.ndarray, k: int) -> list[int]:
     """Row indices of the ``k`` members closest (cosine) to their centroid, closest first."""
     vectors = embeddings[members]
@@ -343,13 +393,19 @@ class TopicModeler:
         self.quality_ = quality_summary(self.topics_.keywords.tolist(), [texts[i] for i in rows], top_n=cfg.top_n_words)
         self.quality_["ctfidf_coherence_npmi"] = quality_summary(
             self.topics_.ctfidf_keywords.tolist(), [texts[i] for i in rows], top_n=cfg.top_n_words)["coherence_npmi"]
-        self.coords_ = self._map_coords(embeddings)
+        self.coords_ = self._map_coords(embeddings, texts)
         return self
 
     def _fit_topics(self, texts: list[str], embeddings: np.ndarray, rows: np.ndarray, doc_ids: np.ndarray) -> None:
-        docs = [texts[i] for i in rows]
-        emb = embeddings[rows]
-        self.params_ = resolve_params(self.config, len(rows))
+        # Each distinct sentence is clustered once and its topic given to every copy: 100,000 copies of one
+        # sentence took minutes as 100,000 points (issue 19). The document rules count every copy's document.
+        first, inverse = distinct_rows([texts[i] for i in rows], embeddings[rows])
+        if len(first) < len(rows):
+            logger.info("Clustering %d distinct sentences of %d (copies get their topic)", len(first), len(rows))
+        unique = rows[first]
+        docs = [texts[i] for i in unique]
+        emb = embeddings[unique]
+        self.params_ = resolve_params(self.config, len(unique))
         model = _build_bertopic(self.config, self.params_, self.seed, self.stop_words_, emb.shape, self.encode,
                                 self.reduction_cache)
         try:
@@ -365,32 +421,38 @@ class TopicModeler:
                 "sentences hold only function words. Set topics.stop_words=none or add text."
             ) from exc
         topics = np.asarray(topics, dtype=np.int64)
-        probs = np.zeros(len(rows)) if probs is None else np.asarray(probs, dtype=np.float64).reshape(len(rows), -1).max(axis=1)
-        self.outliers_ = int((topics < 0).sum())
+        probs = np.zeros(len(unique)) if probs is None else np.asarray(probs, dtype=np.float64).reshape(len(unique), -1).max(axis=1)
+        self.outliers_ = int((topics[inverse] < 0).sum())
         if (topics < 0).all():
             warnings.warn(
                 f"HDBSCAN found no topic among {len(rows)} sentences; every sentence gets topic -1. "
                 "Lower topics.min_cluster_size or add text.", TopicWarning, stacklevel=3,
             )
         else:
-            topics = self._merge_by_documents(model, docs, doc_ids, topics)
+            topics = self._merge_by_documents(model, docs, doc_ids, topics, inverse)
             self._transform_map_ = {int(t): int(t) for t in set(topics.tolist()) if t >= 0}
-            topics = self._drop_narrow_topics(model, docs, doc_ids, topics)
-            topics = self._drop_unanchored_topics(model, docs, doc_ids, topics, probs)
+            topics = self._drop_narrow_topics(model, docs, doc_ids, topics, inverse)
+            topics = self._drop_unanchored_topics(model, docs, doc_ids, topics, probs, inverse)
             if self.config.reduce_outliers and (topics < 0).any():
                 topics = self._reduce_outliers(model, docs, emb, topics)
-        self.labels_[rows] = topics
-        self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)
+        self.labels_[rows] = topics[inverse]
+        self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)[inverse]
         self.model_ = model
         if self.config.hierarchy:
             self.hierarchy_ = topic_hierarchy(model, docs)
 
-    def _merge_by_documents(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray) -> np.ndarray:
-        """Merge topics told together in the same documents (BERTopic's merge_topics keeps the mapping)."""
+    def _merge_by_documents(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
+                            inverse: np.ndarray) -> np.ndarray:
+        """Merge topics told together in the same documents (BERTopic's merge_topics keeps the mapping).
+
+        ``docs`` and ``topics`` are the distinct sentences BERTopic fitted; ``doc_ids`` has one entry per
+        sentence, whose distinct sentence is ``inverse`` (so every copy's document counts).
+        """
         if self.config.merge_similarity is None:
             self.merged_ = []
             return topics
-        groups = cooccurrence_groups(doc_ids, topics, self.config.merge_similarity, self.config.merge_min_documents)
+        groups = cooccurrence_groups(doc_ids, topics[inverse], self.config.merge_similarity,
+                                     self.config.merge_min_documents)
         self.merged_ = groups
         if not groups:
             return topics
@@ -400,13 +462,14 @@ class TopicModeler:
             model.merge_topics(docs, groups)
         return np.asarray(model.topics_, dtype=np.int64)
 
-    def _drop_narrow_topics(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray) -> np.ndarray:
+    def _drop_narrow_topics(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
+                            inverse: np.ndarray) -> np.ndarray:
         """Topics told by fewer than ``min_topic_documents`` documents become -1 (BERTopic's update_topics)."""
         self.dropped_ = 0
         need = self.config.min_topic_documents
         if need <= 1 or len(set(doc_ids.tolist())) < need:
             return topics
-        frame = pd.DataFrame({"doc": doc_ids, "topic": topics})
+        frame = pd.DataFrame({"doc": doc_ids, "topic": topics[inverse]})
         spread = frame[frame.topic >= 0].groupby("topic").doc.nunique()
         narrow = spread.index[spread < need]
         if len(narrow) == 0 or len(narrow) == len(spread):
@@ -414,25 +477,26 @@ class TopicModeler:
         new = self._drop_topics(model, docs, topics, {int(t) for t in narrow})
         self.dropped_ = int(len(narrow))
         logger.info("%d topics told by fewer than %d documents left unclustered (%d sentences)",
-                    len(narrow), need, int(((topics >= 0) & (new < 0)).sum()))
+                    len(narrow), need, int(((topics >= 0) & (new < 0))[inverse].sum()))
         return new
 
     def _drop_unanchored_topics(self, model, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
-                                probs: np.ndarray) -> np.ndarray:
+                                probs: np.ndarray, inverse: np.ndarray) -> np.ndarray:
         """Topics no document is about become -1 (:func:`~framing.topics.documents.unanchored_topics`)."""
         cfg = self.config
         if cfg.min_main_documents <= 1 and cfg.min_anchored_share <= 0:
             return topics
         if cfg.min_main_documents > 1 and len(set(doc_ids.tolist())) < cfg.min_main_documents:
             return topics
-        reasons = unanchored_topics(doc_ids, topics, probs, cfg.min_main_documents, cfg.min_anchored_share)
+        reasons = unanchored_topics(doc_ids, topics[inverse], probs[inverse], cfg.min_main_documents,
+                                    cfg.min_anchored_share)
         if not reasons or len(reasons) == len(set(topics[topics >= 0].tolist())):
             return topics  # never leave a corpus without topics: then the rule says nothing
         # Keyed by the topic's keywords before it is dropped: the numbers change when topics are renumbered.
         self.unanchored_ = {", ".join(w for w, _ in (model.get_topic(t) or [])[:3]): r for t, r in reasons.items()}
         new = self._drop_topics(model, docs, topics, set(reasons))
         logger.info("%d topics that no document is about left unclustered (%d sentences)",
-                    len(reasons), int(((topics >= 0) & (new < 0)).sum()))
+                    len(reasons), int(((topics >= 0) & (new < 0))[inverse].sum()))
         return new
 
     def _drop_topics(self, model, docs: list[str], topics: np.ndarray, drop: set[int]) -> np.ndarray:
@@ -515,7 +579,12 @@ class TopicModeler:
                                                                   self.config.top_n_words)] if len(table) else []
         return table.astype({"topic": "int64", "size": "int64", "coherence": "float64"})
 
-    def _map_coords(self, embeddings: np.ndarray) -> np.ndarray:
+    def _map_coords(self, embeddings: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        if texts is not None:
+            # Copies of a sentence sit at one point of the map: project each distinct sentence once.
+            first, inverse = distinct_rows(texts, embeddings)
+            if len(first) < len(embeddings):
+                return self._map_coords(embeddings[first])[inverse]
         n = len(embeddings)
         if n < 4:
             # Too few points for a projection: spread them on a line, deterministic.

@@ -67,7 +67,7 @@ def _records() -> list[dict]:
     return recs
 
 
-FAST = ["embedding.model=hashing", "embedding.cache=false", "topics.reducer=pca", "topics.min_cluster_size=3",
+FAST = ["embedding.model=hashing", "embedding.cache=false", "topics.reducer=pca", "topics.min_cluster_size=2",
         "topics.n_neighbors=5"]
 
 
