@@ -72,8 +72,24 @@ def default_run_dir(paths: Sequence[str | Path], cfg: Config) -> Path:
 
 
 def corpus_config_files(paths: Sequence[str | Path]) -> list[Path]:
-    """``framing.yaml`` files inside the input folders (corpus-level overrides)."""
-    return [Path(p) / CORPUS_CONFIG_NAME for p in paths if (Path(p) / CORPUS_CONFIG_NAME).is_file()]
+    """``framing.yaml`` files inside the input folders (corpus-level overrides).
+
+    A ``framing.yaml`` that is a symbolic link is not read (links inside a corpus are never
+    followed), with an :class:`~framing.errors.InputWarning`; pass its target with ``--config``.
+    """
+    import warnings
+
+    from .errors import InputWarning
+
+    found = []
+    for p in paths:
+        path = Path(p) / CORPUS_CONFIG_NAME
+        if path.is_symlink():
+            warnings.warn(f"{path} is a symbolic link: not followed (links inside a corpus are never read); "
+                          "pass the file it points to with --config to use it.", InputWarning, stacklevel=2)
+        elif path.is_file():
+            found.append(path)
+    return found
 
 
 def _same_file(a: Path, b: str | Path) -> bool:

@@ -307,3 +307,15 @@ def test_the_same_text_with_another_embedding_is_a_point_of_its_own():
     emb = np.array([[1, 0], [0, 1], [1, 0], [0, 2], [0, 1]], dtype=np.float32)
     first, inverse = distinct_rows(["a", "b", "a", "b", "b"], emb)
     assert first.tolist() == [0, 1, 3] and inverse.tolist() == [0, 1, 0, 2, 1]
+
+
+def test_a_corpus_framing_yaml_that_is_a_link_is_not_read(tmp_path):
+    from framing.errors import InputWarning
+    from framing.pipeline import corpus_config_files
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "elsewhere.yaml").write_text("seed: 7\n", encoding="utf-8")
+    (corpus / "framing.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    with pytest.warns(InputWarning, match="symbolic link: not followed"):
+        assert corpus_config_files([corpus]) == []
