@@ -21,6 +21,9 @@ from .catalog import FrameCatalog
 
 logger = logging.getLogger(__name__)
 
+# The least distance (cosine) between a frame's anchors and the typical sentence that can be told apart: below it,
+# in a language where the anchors stand no higher than ordinary text, a strength would divide by almost nothing.
+MIN_GAP = 0.02
 SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "strength", "matched"]
 FALLBACK_THRESHOLD = 0.5
 MIN_CORPUS_SENTENCES = 20
@@ -336,7 +339,7 @@ class FrameMatcher:
                 thresholds[:, i] = self.thresholds_[fid]
                 document[i] = self.thresholds_[fid]
                 continue
-            if level[i] - background[-1, i] < 0.02:
+            if level[i] - background[-1, i] < MIN_GAP:
                 warnings.warn(f"Frame '{fid}': its anchors are no closer to each other than to ordinary sentences "
                               "(the reference sample); its threshold comes from the anchors alone. Review its examples.",
                               FrameWarning, stacklevel=3)
@@ -347,7 +350,7 @@ class FrameMatcher:
             # never below what ordinary sentences of the language score (issue 21: no threshold below the background)
             thresholds[:, i] = np.maximum(mid, high[:, i])
             document[i] = mid[-1]
-        gap = np.maximum(level[None, :] - background, 1e-6)
+        gap = np.maximum(level[None, :] - background, MIN_GAP)
         if self.near_miss_floor:
             for i, fid in enumerate(self.frame_ids_):
                 near = self._near_miss_level(i)
@@ -493,7 +496,7 @@ class FrameMatcher:
         """
         self._check_fitted()
         background = self.background_[self._language_rows(langs, len(scores))]
-        gap = np.maximum(self.anchor_level_[None, :] - background, 1e-6)
+        gap = np.maximum(self.anchor_level_[None, :] - background, MIN_GAP)
         rel = (scores - background) / gap
         if self.specificity <= 0 or rel.shape[1] < 2:
             return rel

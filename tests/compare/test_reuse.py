@@ -79,7 +79,7 @@ def test_undated_copies_come_after_dated_ones():
 
 def test_reprints_count_once_in_prevalence_unless_raw():
     documents, sentences = _corpus()
-    sentences = sentences.assign(topic=0, is_fragment=False)
+    sentences = sentences.assign(topic=0, is_fragment=False, voice="own", speaker="")
     wire_ids = set(sentences.sentence_id[sentences.text.str.contains("convoy")])
     sf = pd.DataFrame({"sentence_id": sentences.sentence_id, "frame_id": "convoy",
                        "matched": sentences.sentence_id.isin(wire_ids), "score": 0.5})
