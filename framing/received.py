@@ -99,6 +99,14 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def _unlinked_mode(run_dir: Path, rel: str, path: Path) -> int:
+    """``lstat`` mode of ``path`` (``run_dir/rel``); a symbolic link is a RunStoreError naming it."""
+    mode = os.lstat(path).st_mode
+    if stat.S_ISLNK(mode):
+        raise _refuse_link(run_dir, rel)
+    return mode
+
+
 def check_folder(run_dir: str | Path, rel: str) -> Path:
     """``run_dir / rel`` after checking that it and every folder on the way is a real folder, not a link.
 
@@ -111,11 +119,9 @@ def check_folder(run_dir: str | Path, rel: str) -> Path:
         here = here / part
         sub = "/".join(_parts(rel)[:i + 1])
         try:
-            mode = os.lstat(here).st_mode
+            mode = _unlinked_mode(run_dir, sub, here)
         except FileNotFoundError:
             raise RunStoreError(f"{run_dir} has no {sub}/ folder; give a folder written by `framing analyze`.") from None
-        if stat.S_ISLNK(mode):
-            raise _refuse_link(run_dir, sub)
         if not stat.S_ISDIR(mode):
             raise RunStoreError(f"{_where(run_dir, sub)} is not a folder; give a folder written by `framing analyze`.")
     return here
@@ -143,11 +149,9 @@ def open_file(run_dir: str | Path, rel: str, limit: int | None = None) -> io.Buf
     path = run_dir.joinpath(*parts)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        mode = os.lstat(path).st_mode
+        mode = _unlinked_mode(run_dir, rel, path)
     except FileNotFoundError:
         raise RunStoreError(f"{run_dir} has no {rel}; give a folder written by `framing analyze`.") from None
-    if stat.S_ISLNK(mode):
-        raise _refuse_link(run_dir, rel)
     if not stat.S_ISREG(mode):  # checked before opening: opening a FIFO or a device can block or have effects
         raise _refuse_special(run_dir, rel, _kind(mode))
     try:
@@ -236,9 +240,7 @@ def table_names(run_dir: str | Path) -> list[str]:
     for entry in sorted(check_folder(run_dir, "tables").iterdir()):
         if not entry.name.endswith(".parquet"):
             continue
-        mode = os.lstat(entry).st_mode
-        if stat.S_ISLNK(mode):
-            raise _refuse_link(run_dir, f"tables/{entry.name}")
+        mode = _unlinked_mode(run_dir, f"tables/{entry.name}", entry)
         if not stat.S_ISREG(mode):
             raise _refuse_special(run_dir, f"tables/{entry.name}", _kind(mode))
         names.append(entry.name[:-len(".parquet")])
@@ -256,9 +258,7 @@ def topic_model_files(run_dir: str | Path, folder: str = MODEL_DIR) -> list[str]
     found = []
     for entry in sorted(check_folder(run_dir, folder).iterdir()):
         rel = f"{folder}/{entry.name}"
-        mode = os.lstat(entry).st_mode
-        if stat.S_ISLNK(mode):
-            raise _refuse_link(run_dir, rel)
+        mode = _unlinked_mode(run_dir, rel, entry)
         if entry.name.lower().endswith(PICKLE_SUFFIXES):
             raise RunStoreError(
                 f"{_where(run_dir, rel)} is a pickle or torch file; loading one can run any code, so framing never "

@@ -128,19 +128,17 @@ def _rows(kind: str, groups: list[list[int]], items: pd.DataFrame, rank: pd.Seri
         first = part.iloc[0]
         first_words = set(_shingles(first.words, 3))
         n_docs, n_sources = part.doc_id.nunique(), info.loc[part.doc_id.unique(), "source"].astype(str).nunique()
-        seen_docs = set()
-        for k, r in enumerate(part.itertuples()):
+        for r in part.itertuples():
             other = set(_shingles(r.words, 3))
             sim = len(first_words & other) / max(1, len(first_words | other))
             rows.append({"reuse_id": f"{kind[0]}{start + n}", "kind": kind, "doc_id": r.doc_id,
                          "sentence_id": getattr(r, "sentence_id", None), "source": info.at[r.doc_id, "source"],
                          "date": info.at[r.doc_id, "date"] if "date" in info else None,
-                         "is_first": k == 0 or r.doc_id in seen_docs and r.doc_id == first.doc_id,
+                         "is_first": r.doc_id == first.doc_id,  # a repeat inside the first document copies nothing
                          "first_doc_id": first.doc_id, "first_source": info.at[first.doc_id, "source"],
                          "first_date": info.at[first.doc_id, "date"] if "date" in info else None,
                          "similarity": round(sim, 4), "n_documents": n_docs, "n_sources": n_sources,
                          "text": str(r.text)[:500]})
-            seen_docs.add(r.doc_id)
     return rows
 
 
