@@ -48,6 +48,13 @@ class RunStoreError(FramingError):
     """A run folder cannot be written or read."""
 
 
+class RegistryError(FramingError, KeyError):
+    """An unknown or clashing name in one of the registries (frame scorers, reducers, report sections)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 class ReportError(FramingError):
     """A table given to the report lacks columns it needs, or the report cannot be written."""
 
