@@ -48,13 +48,14 @@ RUNS = ("seeds", "basil")
 # run.json keys whose values name the moment, the machine or the folder of one run.
 VOLATILE = {"created", "started", "finished", "elapsed", "elapsed_s", "seconds", "timings", "time", "duration_s",
             "versions", "python", "platform", "out", "output_dir", "dir", "path", "input", "inputs", "cache_dir",
-            "run_id", "host", "memory", "peak_memory_mb", "rss_mb", "stages_s", "wall_s"}
+            "run_id", "host", "memory", "peak_memory_mb", "rss_mb", "stages_s", "wall_s",
+            "command", "paths", "stage_seconds", "hits", "misses", "hit_share"}
 
 
 def _basil_corpus(dest: Path) -> Path:
     if not BASIL.exists():
         sys.exit(f"{BASIL} not found: BASIL is read from ../shared/data/basil.")
-    out = dest / "basil_corpus" / "basil.jsonl"
+    out = dest / "corpus_basil" / "basil.jsonl"  # the folder name is the run's name
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for line in BASIL.read_text(encoding="utf-8").splitlines():
@@ -69,7 +70,7 @@ def _basil_corpus(dest: Path) -> Path:
 def run(dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     cli = [sys.executable, "-c", "from framing.cli import main; main()", "analyze"]
-    jobs = {"seeds": [str(ROOT / "seeds")], "basil": [str(_basil_corpus(dest)), "--frames", "news-frames"]}
+    jobs = {"seeds": ["seeds/"], "basil": [str(_basil_corpus(dest)), "--frames", "news-frames"]}
     for name, args in jobs.items():
         print(f"analyze {name} -> {dest / name}", flush=True)
         subprocess.run([*cli, *args, "--out", str(dest / name)], check=True, cwd=ROOT)
@@ -95,12 +96,24 @@ def _tables(a: Path, b: Path) -> list[str]:
     for name in sorted(set(names_a) & set(names_b)):
         if not name.endswith(".parquet"):
             continue
-        ta, tb = pd.read_parquet(a / "tables" / name), pd.read_parquet(b / "tables" / name)
+        ta, tb = (_corpus_relative(pd.read_parquet(p / "tables" / name)) for p in (a, b))
         try:
             pd.testing.assert_frame_equal(ta, tb, check_exact=True)
         except AssertionError as exc:
             diffs.append(f"{name}: {str(exc).strip().splitlines()[0]} ...")
     return diffs
+
+
+_CORPUS_DIR = re.compile(r"(?:/[^\s\"'<>]*?/)?(?:seeds|corpus_basil)/")
+
+
+def _corpus_relative(table: pd.DataFrame) -> pd.DataFrame:
+    """Input paths (``file``) relative to the corpus folder: each checkout reads seeds/ from its own place."""
+    if "file" in table.columns:
+        table = table.copy()
+        table["file"] = table["file"].astype("string").str.replace(_CORPUS_DIR.pattern, "<corpus>/",
+                                                                  regex=True).astype(table["file"].dtype)
+    return table
 
 
 _JSON_BLOCK = re.compile(r'<script type="application/(?:json|octet-stream)"[^>]*>(.*?)</script>', re.S)
@@ -137,6 +150,8 @@ def _report(a: Path, b: Path, masks: list[str]) -> list[str]:
 def _masked_text(text: str, masks: list[str]) -> str:
     for m in masks:
         text = text.replace(m, "<run>")
+    text = _CORPUS_DIR.sub("<corpus>/", text)
+    text = re.sub(r"cache \d+ hits, \d+ misses", "cache <hits>", text)
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?", "<time>", text)
     return re.sub(r"framing \d+\.\d+[\w.+-]*", "framing <version>", text)
 
