@@ -250,7 +250,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     """
     from .compare import default_comparisons
     from .runlog import RunLog
-    from .corpus.ingest import ingest
+    from .segment.step import ingest
     from .pipeline import _check_documents, base_meta, embed_step, frame_step, prepare_run_dir, write_run
     from .received import read_run_json, read_tables
     from .topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate

@@ -26,7 +26,8 @@ import pandas as pd
 
 from . import store
 from .config import Config, config_to_dict, load_config
-from .corpus.ingest import CORPUS_CONFIG_NAME, IngestResult, ingest
+from .corpus.ingest import CORPUS_CONFIG_NAME, IngestResult
+from .segment.step import ingest
 from .errors import InputError
 from .runlog import RunLog
 
@@ -140,7 +141,7 @@ def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None 
 
     ``warn`` receives one line per warning (None: Python shows them); every
     warning is also recorded in run.json's ``warnings``. ``base``: the folder relative
-    paths are read from (``framing rerun``), see :func:`framing.corpus.ingest.ingest`.
+    paths are read from (``framing rerun``), see :func:`framing.segment.step.ingest`.
     """
     with RunLog(echo=warn) as log:
         run_dir = prepare_run_dir(paths, cfg, out)

@@ -416,8 +416,8 @@ def _progress(total: int, enabled: bool):
 
 
 def _encoded_batches(embedder: Embedder, batches: list[list[str]]):
-    """``(i, embedder.encode(batches[i]))`` for every batch: on the active Dask cluster (framing.cluster), else here in order."""
-    from ..cluster import map_batches
+    """``(i, embedder.encode(batches[i]))`` for every batch: on the active Dask cluster (framing.parallel), else here in order."""
+    from ..parallel import map_batches
 
     distributed = map_batches(embedder, batches)
     if distributed is not None:
