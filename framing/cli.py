@@ -125,7 +125,7 @@ def ingest(
 
     Writes tables/documents.parquet, tables/sentences.parquet and run.json.
     """
-    from .cluster import use_scheduler
+    from .parallel import use_scheduler
     from .jobs.common import command_line
     from .jobs.ingest import run_ingest
     from .store import allow_replacing
@@ -160,7 +160,7 @@ def analyze(
 
     Writes the run folder: tables/*.parquet, framing.duckdb, run.json and report.html.
     """
-    from .cluster import use_scheduler
+    from .parallel import use_scheduler
     from .jobs.analyze import analyze as run_analyze
     from .jobs.common import command_line
     from .store import allow_replacing

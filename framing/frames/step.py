@@ -50,7 +50,7 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
     say(f"Matching {len(catalog.frames)} frames from {', '.join(p.name for p in paths)}")
     scored = sentences.iloc[rows].reset_index(drop=True)
     matcher = FrameMatcher(catalog, embedder, threshold=thresholds or cfg.frames.threshold,
-                           negative_weight=cfg.frames.negative_weight, seed=cfg.seed,
+                           negative_weight=cfg.frames.negative_weight,
                            calibration=cfg.frames.calibration, specificity=cfg.frames.specificity,
                            exclusive=cfg.frames.exclusive, reference_quantile=cfg.frames.reference_quantile,
                            near_miss_floor=cfg.frames.near_miss_floor,

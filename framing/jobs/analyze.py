@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..config import Config
-from ..corpus.ingest import ingest
+from ..segment.step import ingest
 from ..embed.step import embed_step
 from ..frames.step import frame_step, trained_catalog_model
 from ..runlog import RunLog

@@ -250,7 +250,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     """
     from ..compare import default_comparisons
     from ..runlog import RunLog
-    from ..corpus.ingest import ingest
+    from ..segment.step import ingest
     from ..embed.step import embed_step
     from ..frames.step import frame_step
     from .common import base_meta, check_documents, prepare_run_dir
