@@ -205,8 +205,8 @@ def test_ordinary_corpora_are_not_called_binary(tmp_path):
 
 
 def test_rerun_from_elsewhere_records_the_same_documents_table(tmp_path, monkeypatch):
-    from framing.pipeline import run_ingest
-    from framing.rerun import rerun
+    from framing.jobs.ingest import run_ingest
+    from framing.jobs.rerun import rerun
     from framing.store import read_tables
 
     work = tmp_path / "project"
@@ -311,7 +311,7 @@ def test_the_same_text_with_another_embedding_is_a_point_of_its_own():
 
 def test_a_corpus_framing_yaml_that_is_a_link_is_not_read(tmp_path):
     from framing.errors import InputWarning
-    from framing.pipeline import corpus_config_files
+    from framing.jobs.common import corpus_config_files
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -175,7 +175,7 @@ def test_build_sentences_adds_voice_and_speaker_per_unit():
 
 
 def test_ingested_tiny_run_has_the_voice_columns(tmp_path):
-    from framing.pipeline import run_ingest
+    from framing.jobs.ingest import run_ingest
 
     tables = run_ingest([TINY], load_config(), tmp_path / "run").tables
     sents = tables["sentences"]

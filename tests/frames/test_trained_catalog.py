@@ -82,7 +82,7 @@ def test_analyze_with_another_named_model_stops_before_reading(tmp_path, trained
     def never(*_a, **_k):
         raise AssertionError("the corpus was read before the model was checked")
 
-    monkeypatch.setattr("framing.pipeline.ingest", never)
+    monkeypatch.setattr("framing.jobs.analyze.ingest", never)
     out = tmp_path / "run"
     res = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), "--frames", str(trained_catalog), *FAST,
                               "--set", "embedding.model=hashing"])
