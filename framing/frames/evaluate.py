@@ -19,12 +19,15 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ..compare.stats import bootstrap_sums
 from ..config import FramesConfig
+from ..errors import RegistryError
 from .calibrate import best_threshold
 from .catalog import FrameCatalog
 from .document import document_frame_table
@@ -32,7 +35,7 @@ from .labelled import LabelledCorpus, prepare_labelled, read_labels, resolve_lab
 from .match import FrameMatcher
 
 __all__ = ["EvaluationResult", "bootstrap_intervals", "cross_validate", "evaluate_catalog", "evaluate_labelled",
-           "evaluate_trained",
+           "evaluate_scorers", "evaluate_trained", "scorer_names",
            "format_report", "multilabel_metrics", "prf", "read_labels"]
 
 
@@ -129,23 +132,20 @@ def bootstrap_intervals(Y: np.ndarray, P: np.ndarray, n_boot: int = 1000, seed: 
     ([[1.0, 1.0], [1.0, 1.0]], (1.0, 1.0))
     """
     Y, P = np.asarray(Y, bool), np.asarray(P, bool)
-    n = len(Y)
-    rng = np.random.default_rng(seed)
     tp_i, fp_i, fn_i = (Y & P).astype(int), (~Y & P).astype(int), (Y & ~P).astype(int)
-    f1s, micro_p, micro_r, micro_f, macro = [], [], [], [], []
-    for _ in range(n_boot):
-        idx = rng.integers(0, n, n)
-        tp, fp, fn = tp_i[idx].sum(0), fp_i[idx].sum(0), fn_i[idx].sum(0)
-        f = _f1(tp, fp, fn)
-        active = (tp + fn + fp) > 0
-        f1s.append(np.where(active, f, np.nan))  # a frame absent from a resample has no F1 there
-        macro.append(f[active].mean() if active.any() else 0.0)
-        p, r, mf = prf(int(tp.sum()), int(fp.sum()), int(fn.sum()))
+    # counts are whole numbers: the float replicate sums are exact
+    tp, fp, fn = bootstrap_sums(tp_i, fp_i, fn_i, n_boot=n_boot, rng=np.random.default_rng(seed))
+    f = _f1(tp, fp, fn)
+    active = (tp + fn + fp) > 0
+    f1s = np.where(active, f, np.nan)  # a frame absent from a resample has no F1 there
+    macro, micro_p, micro_r, micro_f = [], [], [], []
+    for b in range(n_boot):
+        macro.append(f[b, active[b]].mean() if active[b].any() else 0.0)
+        p, r, mf = prf(int(tp[b].sum()), int(fp[b].sum()), int(fn[b].sum()))
         micro_p.append(p)
         micro_r.append(r)
         micro_f.append(mf)
     q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
-    f1s = np.asarray(f1s)
     per_frame = np.full((f1s.shape[1], 2), np.nan)
     seen = ~np.isnan(f1s).all(axis=0)
     per_frame[seen] = np.nanpercentile(f1s[:, seen], q, axis=0).T
@@ -227,7 +227,7 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
     cfg = cfg or FramesConfig()
     sents = corpus.sentences
     matcher = matcher or FrameMatcher(catalog, corpus.embedder, threshold=threshold,
-                                      negative_weight=cfg.negative_weight, seed=seed, calibration=cfg.calibration,
+                                      negative_weight=cfg.negative_weight, calibration=cfg.calibration,
                                       specificity=cfg.specificity, cache=cache, exclusive=cfg.exclusive).fit(sents, corpus.vectors)
     sf = matcher.transform(sents, corpus.vectors)
     ids = list(dict.fromkeys(sf["frame_id"]))
@@ -328,6 +328,40 @@ def evaluate_catalog(catalog: FrameCatalog, labels: pd.DataFrame, embedder, leve
     gold = resolve_label_ids(labels, catalog)
     corpus = prepare_labelled(labels, level, cfg, run=run, embedder=embedder, sentences=sentences)
     return evaluate_labelled(catalog, corpus, gold, cfg.frames, seed=cfg.seed, threshold=threshold, matcher=matcher)
+
+
+def scorer_names(score: str, has_model: bool, cv: int) -> list[str]:
+    """The registered frame scorers ``--score`` asks for, in order (:data:`framing.frames.scorers.FRAME_SCORERS`).
+
+    ``auto``: ``trained`` when the catalog has a saved model or ``cv`` is given, else ``anchors``;
+    ``both``: ``anchors`` then ``trained``; otherwise one name or several joined by commas. An
+    unknown name raises :class:`~framing.errors.RegistryError` with the registered names.
+
+    >>> scorer_names("both", has_model=False, cv=0), scorer_names("auto", has_model=False, cv=5)
+    (['anchors', 'trained'], ['trained'])
+    """
+    from .scorers import FRAME_SCORERS
+
+    if score == "auto":
+        names = ["trained" if (has_model or cv) else "anchors"]
+    elif score == "both":
+        names = ["anchors", "trained"]
+    else:
+        names = [n.strip() for n in score.split(",") if n.strip()]
+    unknown = [name for name in names if name not in FRAME_SCORERS]
+    if unknown or not names:
+        close = difflib.get_close_matches(unknown[0], FRAME_SCORERS.names(), n=1) if unknown else []
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise RegistryError(f"The '--score' option must be auto, both or registered frame scorers "
+                            f"({', '.join(FRAME_SCORERS.names())}), joined by commas. Got {score!r} instead.{hint}")
+    return names
+
+
+def evaluate_scorers(names: list[str], inp) -> list[EvaluationResult]:
+    """Score the decisions of each named frame scorer against the labels of ``inp`` (an ``EvaluationInput``)."""
+    from .scorers import FRAME_SCORERS
+
+    return [FRAME_SCORERS.get(name)().evaluate(inp) for name in names]
 
 
 def format_report(result: EvaluationResult) -> str:

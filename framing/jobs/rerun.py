@@ -22,9 +22,9 @@ from typing import Callable
 
 import pandas as pd
 
-from . import store
-from .config import Config
-from .errors import InputWarning, RunStoreError
+from .. import store
+from ..config import Config
+from ..errors import InputWarning, RunStoreError
 
 
 class RerunWarning(InputWarning):
@@ -75,7 +75,7 @@ def input_changes(old: list[dict], new: list[dict] | None, cwd: str | None = Non
 
 def _config(meta: dict, run_dir: Path | None = None) -> Config:
     """run.json's config (without its cache and output folders: :func:`framing.received.run_config`)."""
-    from .received import run_config
+    from ..received import run_config
 
     cfg = run_config(meta, run_dir)
     cwd = meta.get("cwd")
@@ -91,7 +91,7 @@ ADDED_LATER = {"topic_stability": None, "topics": ("stability", "stable")}
 
 def compare_tables(old_dir: Path, new_tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """For each table: ``identical``, or how it differs from the earlier run's."""
-    from .received import read_tables
+    from ..received import read_tables
 
     out = {}
     old = read_tables(old_dir)
@@ -127,9 +127,10 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
         Its run.json has ``rerun``: the earlier run, input changes, model and version differences,
         and which tables are identical.
     """
-    from .pipeline import analyze, run_ingest
+    from .analyze import analyze
+    from .ingest import run_ingest
 
-    from .received import check_model_name, read_run_json, table_names
+    from ..received import check_model_name, read_run_json, table_names
 
     run_dir = Path(run_dir)
     meta = read_run_json(run_dir)  # a run may come from someone else: no link followed, a damaged file a clear error

@@ -29,11 +29,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import store
-from .errors import CatalogError, InputError, RunStoreError
-from .frames.designs import check_strategy, design_sample
-from .labels import NONE_CHOICE, codebook, label_config
-from .spreadsheet import write_csv
+from .. import store
+from ..errors import CatalogError, InputError, RunStoreError
+from ..frames.designs import check_strategy, design_sample
+from ..labels import NONE_CHOICE, codebook, label_config
+from ..spreadsheet import write_csv
 
 SAMPLE_CSV = "sample.csv"
 TASKS_JSON = "label-studio-tasks.json"
@@ -239,7 +239,7 @@ def run_catalogs(meta: dict) -> list[str]:
     catalog such as news-frames), else the configured ones. A path that is not on this machine (a run
     made elsewhere) falls back to the bundled catalog of that name.
     """
-    from .frames.catalog import resolve_catalog_path
+    from ..frames.catalog import resolve_catalog_path
 
     used = (meta.get("frames") or {}).get("catalogs") or meta.get("config", {}).get("frames", {}).get("catalogs", [])
     names = []
@@ -266,7 +266,7 @@ def write_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str 
     carriage return gets a ``'`` in front (:mod:`framing.spreadsheet`; read it back with
     :func:`framing.spreadsheet.read_csv`), unless ``raw``. The Label Studio tasks keep the text raw.
     """
-    from .frames.catalog import load_catalogs, resolve_catalog_path
+    from ..frames.catalog import load_catalogs, resolve_catalog_path
 
     run_dir = Path(run_dir)
     meta = store.read_run_json(run_dir)

@@ -37,9 +37,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from . import store
-from .errors import FramingError, InputWarning, RunStoreError
-from .spreadsheet import is_formula, write_csv
+from .. import store
+from ..errors import FramingError, InputWarning, RunStoreError
+from ..spreadsheet import is_formula, write_csv
 
 log = logging.getLogger(__name__)
 

@@ -36,9 +36,9 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import store
-from .config import Config
-from .errors import InputError, RunStoreError
+from .. import store
+from ..config import Config
+from ..errors import InputError, RunStoreError
 
 MATCH_JACCARD = 0.5
 """A refit topic 'is' the run's topic when their sentence sets overlap at least this much (Jaccard)."""
@@ -99,7 +99,8 @@ def _run_config(meta: dict) -> Config:
 def refit_topics(sentences: pd.DataFrame, meta: dict, seeds: Sequence[int],
                  say: Callable[[str], None] = lambda _m: None) -> tuple[np.ndarray, list[np.ndarray], list[str]]:
     """Cluster the run's sentences again with each seed; returns (reference, refits, sentence ids) of the clustered rows."""
-    from .pipeline import embed_step, topic_step
+    from ..embed.step import embed_step
+    from ..topics.step import topic_step
 
     cfg = _run_config(meta)
     vectors, rows, info, _ = embed_step(sentences, cfg, say, False)
@@ -155,7 +156,7 @@ def topic_stability(run_dir: str | Path, n_seeds: int = 5, say: Callable[[str], 
     for name in ("topics", TABLE):
         meta["tables"][name] = {"rows": len(tables[name]), "columns": list(tables[name].columns)}
     store.write_run_json(run_dir, meta)
-    from .report import rebuild_report
+    from ..report import rebuild_report
 
     rebuild_report(run_dir)  # the report shows the topics table, now with stability
     return table

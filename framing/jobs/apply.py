@@ -29,14 +29,14 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import store
-from .config import Config, apply_mapping, parse_override
-from .errors import EmbeddingError, LanguageWarning, RunStoreError
+from .. import store
+from ..config import Config, apply_mapping, parse_override
+from ..errors import EmbeddingError, LanguageWarning, RunStoreError
 
 
 def default_apply_dir(parent: str | Path, paths: Sequence[str | Path]) -> Path:
     """``<parent>-apply-<new corpus name>`` beside the parent run."""
-    from .pipeline import corpus_name
+    from .common import corpus_name
 
     parent = Path(parent)
     return parent.parent / f"{parent.name}-apply-{corpus_name(paths)}"
@@ -45,7 +45,7 @@ def default_apply_dir(parent: str | Path, paths: Sequence[str | Path]) -> Path:
 def _config(meta: dict, info: dict, overrides: Sequence[str], parent: Path) -> Config:
     """The parent's config (without its cache and output folders: :func:`framing.received.run_config`),
     the parent's embedding model, then the ``--set`` items."""
-    from .received import run_config
+    from ..received import run_config
 
     cfg = run_config(meta, parent)
     cfg.embedding.model = info["embedder"]["model"] or cfg.embedding.model
@@ -72,8 +72,8 @@ def _checked_parent_meta(meta: dict, parent: Path) -> dict:
 
 
 def _check_embedder(cfg: Config, info: dict, parent: Path, model_from_user: bool):
-    from .embed import get_embedder
-    from .received import check_model_name
+    from ..embed import get_embedder
+    from ..received import check_model_name
 
     if model_from_user:
         embedder = get_embedder(cfg.embedding.model, cfg.embedding)
@@ -118,8 +118,8 @@ def language_mismatch(meta_parent: dict, sentences: pd.DataFrame, min_share: flo
 
 def _check_trained_catalogs(meta_parent: dict, info: dict) -> None:
     """Stop before any work when a catalog's trained model was fitted on another embedder than the parent run's."""
-    from .frames.catalog import resolve_catalog_path
-    from .frames.train import check_trained_embedder, trained_for_catalogs
+    from ..frames.catalog import resolve_catalog_path
+    from ..frames.train import check_trained_embedder, trained_for_catalogs
 
     catalogs = (meta_parent.get("frames") or {}).get("catalogs") or []
     if catalogs:
@@ -159,7 +159,7 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
     -------
     ndarray of shape (len(sentences),), bool
     """
-    from .topics.text import filler_mask, stop_words_for
+    from ..topics.text import filler_mask, stop_words_for
 
     t = cfg.topics
     langs = list(sentences["lang"]) if "lang" in sentences.columns else []
@@ -170,7 +170,7 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
     texts = sentences["text"].astype(str).tolist()
     filler = filler_mask(texts, stops, t.min_content_words, t.filler_patterns)
     # The boilerplate rule of analyze, counted in the new batch: lines a source repeats across its documents.
-    from .topics.text import repeated_mask
+    from ..topics.text import repeated_mask
 
     docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))
     sources = sentences["source"].tolist() if "source" in sentences.columns else None
@@ -185,7 +185,7 @@ def parent_lines_mask(texts: list[str], sources: list | None, lines: dict[str, f
     ...                   {"sf": frozenset({"subscribe now"})}).tolist()
     [True, False, False]
     """
-    from .topics.text import normalize_sentence
+    from ..topics.text import normalize_sentence
 
     if not lines:
         return np.zeros(len(texts), dtype=bool)
@@ -196,7 +196,7 @@ def parent_lines_mask(texts: list[str], sources: list | None, lines: dict[str, f
 
 def new_boilerplate(sentences: pd.DataFrame, cfg: Config) -> dict[str, list[str]]:
     """The lines the new batch itself repeats per source (the boilerplate rule of analyze), normalised."""
-    from .topics.text import normalize_sentence, repeated_mask
+    from ..topics.text import normalize_sentence, repeated_mask
 
     texts = sentences["text"].astype(str).tolist()
     docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))
@@ -211,7 +211,7 @@ def new_boilerplate(sentences: pd.DataFrame, cfg: Config) -> dict[str, list[str]
 def _with_boilerplate(learned: dict, new: dict, info: dict) -> dict:
     """framing.json of the applied run's copy of the model: the parent's boilerplate lines and the new
     batch's, so a chain of applies (week after week) keeps every line learned so far."""
-    from .topic_model import boilerplate_record
+    from ..topic_model import boilerplate_record
 
     lines = {k: set(v) for k, v in learned.items()}
     for k, v in new.items():
@@ -248,13 +248,16 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     -------
     RunResult
     """
-    from .compare import default_comparisons
-    from .runlog import RunLog
-    from .corpus.ingest import ingest
-    from .pipeline import _check_documents, base_meta, embed_step, frame_step, prepare_run_dir, write_run
-    from .received import read_run_json, read_tables
-    from .topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate
-    from .topics.documents import attribute_to_main, document_topics
+    from ..compare import default_comparisons
+    from ..runlog import RunLog
+    from ..segment.step import ingest
+    from ..embed.step import embed_step
+    from ..frames.step import frame_step
+    from .common import base_meta, check_documents, prepare_run_dir
+    from .write import write_run
+    from ..received import read_run_json, read_tables
+    from ..topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate
+    from ..topics.documents import attribute_to_main, document_topics
 
     with RunLog() as log:  # every warning of the run into run.json, and to the terminal as usual
         log.stage = "apply"
@@ -271,7 +274,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
             raise RunStoreError("framing apply writes a new run; give an --out other than the parent run.")
         say(f"Reading {', '.join(map(str, paths))}")
         result = ingest(paths, cfg, progress=progress)
-        _check_documents(result, paths)
+        check_documents(result, paths)
         language_note = language_mismatch(meta_parent, result.sentences)
         if language_note:
             warnings.warn(language_note, LanguageWarning, stacklevel=2)
