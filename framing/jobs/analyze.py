@@ -68,6 +68,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
 def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog,
              base: str | Path | None = None, choice: tuple[str, str] | None = None) -> RunResult:
     from ..compare import default_comparisons
+    from ..compare.counts import COUNTS_TABLE, corpus_counts
     from ..memory import release_memory
     from ..topics.documents import document_topics
 
@@ -112,6 +113,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     release_memory()
     log.stage = "compare"
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
+    tables[COUNTS_TABLE] = corpus_counts(tables)  # the report's counts, in one table
     return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted)
 
 
