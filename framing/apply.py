@@ -146,7 +146,7 @@ def _topics_table(parent_topics: pd.DataFrame, sentences: pd.DataFrame, n_rep: i
 
 def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame | None = None,
                parent_boilerplate: dict[str, frozenset] | None = None) -> np.ndarray:
-    """The filler and boilerplate rules of analyze (:func:`framing.topics.text.filler_mask`) on new sentences.
+    """The filler and boilerplate rules of analyze (:func:`framing.topics.rules.filler_mask`) on new sentences.
 
     Stop words are those of the languages of the new sentences and of the parent's topics, as
     ``analyze`` takes those of the corpus it clusters; the rule's settings are the parent run's.
@@ -159,7 +159,8 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
     -------
     ndarray of shape (len(sentences),), bool
     """
-    from .topics.text import filler_mask, stop_words_for
+    from .topics.rules import filler_mask
+    from .words import stop_words_for
 
     t = cfg.topics
     langs = list(sentences["lang"]) if "lang" in sentences.columns else []
@@ -170,7 +171,7 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
     texts = sentences["text"].astype(str).tolist()
     filler = filler_mask(texts, stops, t.min_content_words, t.filler_patterns)
     # The boilerplate rule of analyze, counted in the new batch: lines a source repeats across its documents.
-    from .topics.text import repeated_mask
+    from .topics.rules import repeated_mask
 
     docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))
     sources = sentences["source"].tolist() if "source" in sentences.columns else None
@@ -185,7 +186,7 @@ def parent_lines_mask(texts: list[str], sources: list | None, lines: dict[str, f
     ...                   {"sf": frozenset({"subscribe now"})}).tolist()
     [True, False, False]
     """
-    from .topics.text import normalize_sentence
+    from .words import normalize_sentence
 
     if not lines:
         return np.zeros(len(texts), dtype=bool)
@@ -196,7 +197,8 @@ def parent_lines_mask(texts: list[str], sources: list | None, lines: dict[str, f
 
 def new_boilerplate(sentences: pd.DataFrame, cfg: Config) -> dict[str, list[str]]:
     """The lines the new batch itself repeats per source (the boilerplate rule of analyze), normalised."""
-    from .topics.text import normalize_sentence, repeated_mask
+    from .topics.rules import repeated_mask
+    from .words import normalize_sentence
 
     texts = sentences["text"].astype(str).tolist()
     docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))

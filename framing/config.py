@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError, UntrustedConfigWarning
 from .resources import configs_dir
-from .topics.text import DEFAULT_FILLER_PATTERNS, check_patterns
+from .words import DEFAULT_FILLER_PATTERNS, check_patterns
 
 DEFAULT_CONFIG_PATH = configs_dir() / "default.yaml"
 
@@ -144,8 +144,8 @@ class TopicsConfig(Section):
     defaults and recover the events better.
     """
 
-    reducer: Literal["umap", "pca"] = "umap"
-    """``pca`` is a cheap, deterministic stand-in for tests and quick looks."""
+    reducer: str = Field("umap", min_length=1)
+    """A name in the ``reducers`` registry (``framing.topics.reduction``): ``umap``, or ``pca``, a cheap deterministic stand-in for tests and quick looks."""
     n_neighbors: int = Field(10, ge=2)
     n_components: int = Field(5, ge=2)
     min_dist: float = Field(0.0, ge=0.0)
