@@ -128,22 +128,6 @@ def _check_trained_catalogs(meta_parent: dict, info: dict) -> None:
                                emb.get("model") or emb.get("name"), emb.get("dim"))
 
 
-def _topics_table(parent_topics: pd.DataFrame, sentences: pd.DataFrame, n_rep: int) -> pd.DataFrame:
-    """The parent's topics (labels, keywords) with this run's sizes, sources and representative sentences."""
-    clustered = sentences[sentences.topic >= 0]
-    sizes = clustered.groupby("topic").size()
-    sources = clustered.groupby("topic").source.agg(lambda s: sorted(s.dropna().unique()))
-    reps = (clustered.sort_values("topic_prob", ascending=False).groupby("topic").sentence_id
-            .agg(lambda s: list(s[:n_rep])))
-    keep = [c for c in parent_topics.columns if c not in ("frames", "frame_labels", "stability", "stable")]
-    topics = parent_topics[keep].copy()
-    topics["parent_size"] = topics["size"]
-    topics["size"] = [int(sizes.get(t, 0)) for t in topics.topic]
-    topics["representative_ids"] = [list(reps.get(t, [])) for t in topics.topic]
-    topics["sources"] = [list(sources.get(t, [])) for t in topics.topic]
-    return topics
-
-
 def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame | None = None,
                parent_boilerplate: dict[str, frozenset] | None = None) -> np.ndarray:
     """The filler and boilerplate rules of analyze (:func:`framing.topics.rules.sentence_rules`) on new sentences.
@@ -245,6 +229,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     from ..received import read_run_json, read_tables
     from ..topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate
     from ..topics.documents import attribute_to_main, document_topics
+    from ..topics.table import applied_topics_table
 
     with RunLog() as log:  # every warning of the run into run.json, and to the terminal as usual
         log.stage = "apply"
@@ -288,7 +273,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
             topic = attribute_to_main(sentences.doc_id.to_numpy(object), topic, mask, prob)
         sentences = sentences.assign(topic=topic, topic_prob=np.where(topic >= 0, prob, 0.0),
                                      map_x=np.nan, map_y=np.nan)
-        topics = _topics_table(parent_topics, sentences, cfg.topics.n_representative)
+        topics = applied_topics_table(parent_topics, sentences, cfg.topics.n_representative)
         tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
                   "document_topics": document_topics(sentences)}
         meta = base_meta(paths, cfg, result, f"framing apply {parent} {' '.join(map(str, paths))}")
