@@ -25,13 +25,13 @@ from ..frames.step import frame_step, trained_catalog_model
 from ..runlog import RunLog
 from ..topics.step import topic_step
 from .common import RunResult, Say, base_meta, check_documents, check_resources, prepare_run_dir, quiet, roles
-from .write import write_run
+from .write import Amend, Extra, write_run
 
 
 def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
             frames: Sequence[str] | None = None, command: str = "framing analyze",
             say: Say = quiet, progress: bool = False, warn: Say | None = None,
-            base: str | Path | None = None) -> RunResult:
+            base: str | Path | None = None, extra: Extra | None = None, amend: Amend | None = None) -> RunResult:
     """Ingest, embed, cluster topics, match frames, and write the run folder with its report.
 
     Parameters
@@ -47,6 +47,8 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
         is recorded in run.json's ``warnings`` with its stage.
     base : str or Path, optional
         The folder relative ``paths`` are read from (``framing rerun``); recorded paths stay as given.
+    extra, amend : callable, optional
+        A job's own files and run.json record, written with the run (:func:`framing.jobs.write.write_run`).
 
     Returns
     -------
@@ -62,11 +64,13 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
         check_resources(cfg)
         choice = trained_catalog_model(cfg)
         log.stage = "ingest"
-        return _analyze(paths, cfg, run_dir, command, say, progress, log, base, choice=choice)
+        return _analyze(paths, cfg, run_dir, command, say, progress, log, base, choice=choice, extra=extra,
+                        amend=amend)
 
 
 def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog,
-             base: str | Path | None = None, choice: tuple[str, str] | None = None) -> RunResult:
+             base: str | Path | None = None, choice: tuple[str, str] | None = None, extra: Extra | None = None,
+             amend: Amend | None = None) -> RunResult:
     from ..compare import default_comparisons
     from ..memory import release_memory
     from ..topics.documents import document_topics
@@ -112,7 +116,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     release_memory()
     log.stage = "compare"
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
-    return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted)
+    return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted, extra=extra, amend=amend)
 
 
 def _prepare_topic_model(fitted: dict, emb_info: dict) -> None:

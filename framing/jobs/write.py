@@ -12,25 +12,34 @@ from ..config import Config
 from ..runlog import RunLog
 from .common import RunResult, Say
 
+Amend = Callable[[dict[str, pd.DataFrame], dict], None]
+"""``amend(tables, meta)``: a job adds its own record to run.json before the run is written (rerun)."""
+Extra = Callable[[Path, dict], None]
+"""``extra(folder, meta)``: a job writes its own files into the staged run folder, before run.json."""
+
 
 def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say,
               log: RunLog | None = None, topic_model: dict | None = None,
-              extra: Callable[[Path], None] | None = None) -> RunResult:
+              extra: Extra | None = None, amend: Amend | None = None) -> RunResult:
     """Write tables, DuckDB, the topic model, the report and run.json into ``run_dir``, all or nothing.
 
     The run is written into a folder beside ``run_dir`` that replaces it only
     when complete (see :func:`framing.store.staged_run`); run.json is written
     last and holds every warning ``log`` recorded. ``topic_model`` (``model``
     and ``embeddings`` from :func:`framing.topics.step.topic_step`, or ``info`` already prepared from them) is saved in ``RUN/topic_model/``
-    (BERTopic safetensors + embedder identity) for ``framing apply``. ``extra(folder)`` writes a job's own
-    files into the staged folder (apply: the parent's topic model), so they are in place before run.json.
+    (BERTopic safetensors + embedder identity) for ``framing apply``. ``extra(folder, meta)`` writes a job's own
+    files into the staged folder (apply: the parent's topic model; a DataFrame's records), so they are in place
+    before run.json; ``amend(tables, meta)`` adds a job's own record to run.json first (rerun). Nothing is
+    written into the run after it is in place.
     """
     from ..report import write_report
     from ..topic_model import copy_topic_model, save_run_topic_model, write_topic_model
 
     if log is not None:
         log.stage = "write"
-    meta["tables"] = {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
+    if amend is not None:
+        amend(tables, meta)
+    meta["tables"] = store.table_records(tables)
     meta["warnings"] = log.records if log is not None else []
     with store.staged_run(run_dir) as tmp:
         topic_model = topic_model or {}
@@ -43,7 +52,7 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
                 meta["topic_model"] = save_run_topic_model(tmp, topic_model["model"], topic_model["embeddings"],
                                                            meta.get("embedding", {}))
         if extra is not None:
-            extra(tmp)
+            extra(tmp, meta)
         if "store" in topic_model:  # a topic-cache miss: keep the results with the model just saved
             saved = tmp / store.TOPIC_MODEL_DIR
             topic_model["store"](saved if saved.is_dir() else None)
