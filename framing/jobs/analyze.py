@@ -83,7 +83,9 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     say(f"{counts['documents']} documents ({roles(counts)}), {counts['sentences']} sentences, "
         f"{counts['skipped']} skipped")
     log.stage = "embed"
-    vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress, choice=choice)
+    embedded = embed_step(result.sentences, cfg, say, progress, choice=choice)
+    vectors, rows, emb_info, embedder = embedded.vectors, embedded.rows, embedded.info, embedded.embedder
+    del embedded  # the vectors are released below, once the frames are matched
     release_memory()  # at 140k sentences the embedding stage leaves ~0.2 GiB of freed heap behind
     fitted: dict = {}
     log.stage = "topics"

@@ -259,7 +259,8 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
         language_note = language_mismatch(meta_parent, result.sentences)
         if language_note:
             warnings.warn(language_note, LanguageWarning, stacklevel=2)
-        vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
+        embedded = embed_step(result.sentences, cfg, say, progress)
+        vectors, rows, emb_info, embedder = embedded.vectors, embedded.rows, embedded.info, embedded.embedder
         sentences = result.sentences
         long_enough = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
         learned = saved_boilerplate(info)

@@ -103,7 +103,8 @@ def refit_topics(sentences: pd.DataFrame, meta: dict, seeds: Sequence[int],
     from ..topics.step import topic_step
 
     cfg = _run_config(meta)
-    vectors, rows, info, _ = embed_step(sentences, cfg, say, False)
+    embedded = embed_step(sentences, cfg, say, False)
+    vectors, rows, info = embedded.vectors, embedded.rows, embedded.info
     if meta.get("embedding", {}).get("name") and info["name"] != meta["embedding"]["name"]:
         raise RunStoreError(f"The run was embedded with {meta['embedding']['name']} but {info['name']} is installed now; "
                             "stability must be measured with the run's model. Rerun the analysis first.")
