@@ -17,7 +17,7 @@ _EXPORTS = {
     "Config": "framing.config",
     "load_config": "framing.config",
     "FramingError": "framing.errors",
-    "ingest": "framing.corpus.ingest",
+    "ingest": "framing.segment.step",
     "IngestResult": "framing.corpus.ingest",
     "read_inputs": "framing.corpus.readers",
     "split_page": "framing.corpus.structure",

@@ -125,7 +125,7 @@ def ingest(
 
     Writes tables/documents.parquet, tables/sentences.parquet and run.json.
     """
-    from .cluster import use_scheduler
+    from .parallel import use_scheduler
     from .jobs.common import command_line
     from .jobs.ingest import run_ingest
     from .store import allow_replacing
@@ -160,7 +160,7 @@ def analyze(
 
     Writes the run folder: tables/*.parquet, framing.duckdb, run.json and report.html.
     """
-    from .cluster import use_scheduler
+    from .parallel import use_scheduler
     from .jobs.analyze import analyze as run_analyze
     from .jobs.common import command_line
     from .store import allow_replacing
@@ -205,17 +205,21 @@ def compare(
 ) -> None:
     """Compare groups: prevalence with intervals, distinctive terms, divergence, who said it first, audience.
 
-    Writes tables/compare_*.parquet into RUN_DIR (replacing that grouping's earlier rows) and prints a summary.
+    Writes tables/compare_*.parquet into RUN_DIR (replacing that grouping's earlier rows), prints a summary,
+    and rebuilds RUN_DIR/report.html so the page shows the new comparison.
     """
     from rich.console import Console
 
     from .compare.job import compare_run
     from .compare.summary import print_summary
+    from .report import rebuild_report
 
     _setup_logging(verbose)
     out = compare_run(run_dir, by, a, b, within, set_ or [])
     print_summary(out, by, Console(highlight=False, soft_wrap=False))
-    _say(f"Wrote {run_dir}/tables/compare_*.parquet (by {by}), framing.duckdb and run.json")
+    page = rebuild_report(run_dir)
+    _say(f"Wrote {run_dir}/tables/compare_*.parquet (by {by}), framing.duckdb and run.json; rebuilt {page} "
+         "with the new comparison")
 
 
 @app.command("config")

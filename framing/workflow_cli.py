@@ -131,7 +131,7 @@ def apply_command(
 ) -> None:
     """Assign the run's topics and frames to new documents without refitting; writes a new run linked to it."""
     from .jobs.apply import apply_run
-    from .cluster import use_scheduler
+    from .parallel import use_scheduler
     from .store import allow_replacing
 
     say = (lambda _m: None) if quiet else _say

@@ -1,4 +1,4 @@
-"""Partitioned runs on Dask (framing.cluster): a LocalCluster of two worker processes gives the single-machine results."""
+"""Partitioned runs on Dask (framing.parallel): a LocalCluster of two worker processes gives the single-machine results."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ pytest.importorskip("distributed")
 
 from typer.testing import CliRunner  # noqa: E402
 
-from framing import cluster  # noqa: E402
+from framing import parallel as cluster  # noqa: E402
 from framing.cli import app  # noqa: E402
 from framing.config import load_config  # noqa: E402
 from framing.embed import EmbeddingCache  # noqa: E402

@@ -282,7 +282,7 @@ def test_copies_of_a_sentence_are_clustered_once_and_share_its_topic(monkeypatch
 
 def test_a_corpus_without_copies_gets_the_same_topics_as_when_every_row_was_clustered(monkeypatch):
     import framing.topics.model as topic_model
-    from framing.corpus.ingest import ingest
+    from framing.segment.step import ingest
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     cfg = load_config([seeds / "framing.yaml"], overrides=["embedding.cache=false"])

@@ -194,7 +194,7 @@ def test_voice_columns_rebuild_what_build_sentences_wrote():
 
 
 def test_seeds_are_marked_in_well_under_a_second():
-    from framing.corpus.ingest import ingest
+    from framing.segment.step import ingest
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

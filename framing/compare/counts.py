@@ -1,4 +1,8 @@
-"""Months, and ``topic_prevalence``: a view of ``compare_trend`` (topics per group and month).
+"""Months, ``corpus_counts`` (the corpus's row counts) and ``topic_prevalence`` (a view of ``compare_trend``).
+
+``corpus_counts`` is the one home of every count the report shows that is
+not a comparison: documents and sentences per source, role, month, language
+and voice, documents per frame and per topic (:func:`corpus_counts`).
 
 The share of each topic per source and month is computed once, by
 :func:`framing.compare.timing.trend_table` into ``compare_trend`` (column
@@ -20,6 +24,9 @@ Examples
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -81,3 +88,261 @@ def topic_prevalence(compare_trend: pd.DataFrame, by: str = "source") -> pd.Data
     out = rows.assign(topic=pd.to_numeric(rows["item"], errors="raise").astype("int64"))
     out = out.reindex(columns=PREVALENCE_COLUMNS)
     return out.sort_values(["group", "month", "topic"], kind="stable").reset_index(drop=True)
+
+
+COUNTS_TABLE = "corpus_counts"
+COUNTS_COLUMNS = ["by", "group", "documents", "article_documents", "comment_documents", "post_documents",
+                  "sentences", "share_of_all_sentences", "main_topic_documents", "first_date", "last_date",
+                  "sources", "long_documents", "main_topic_long_documents", "other_main_topics", "months",
+                  "busiest_month_documents", "keywords_judged", "name_keywords", "subject_topics",
+                  "subject_first_date"]
+"""The columns of :func:`corpus_counts`; a count that does not apply to a row's ``by`` is missing."""
+ROLES = ("article", "comment", "post")
+LONG_DOCUMENT = 3
+"""A document with this many clustered sentences or more can have a main topic that is not its only one."""
+_INT_COLUMNS = ["subject_topics", "documents", "article_documents", "comment_documents", "post_documents", "sentences",
+                "main_topic_documents", "sources", "long_documents", "main_topic_long_documents", "other_main_topics",
+                "months", "busiest_month_documents", "keywords_judged", "name_keywords"]
+
+
+def _strs(series: pd.Series) -> pd.Series:
+    return series.astype(object).where(series.notna(), "").astype(str)
+
+
+def _dates(part: pd.DataFrame) -> tuple[str | None, str | None]:
+    if "date" not in part.columns:
+        return None, None
+    dates = _strs(part["date"])
+    dates = dates[dates != ""]
+    return (dates.min(), dates.max()) if len(dates) else (None, None)
+
+
+def _document_rows(by: str, docs: pd.DataFrame, keys: pd.Series, sentence_keys: pd.Series | None,
+                   order: list[str], with_roles: bool = True) -> list[dict]:
+    n_sentences = sentence_keys.value_counts() if sentence_keys is not None else pd.Series(dtype=int)
+    rows = []
+    parts = dict(tuple(docs.groupby(keys, sort=False))) if len(docs) else {}
+    for group in order:
+        part = parts.get(group, docs.iloc[0:0])
+        row = {"by": by, "group": group, "documents": len(part),
+               "sentences": int(n_sentences.get(group, 0)) if sentence_keys is not None else None}
+        if with_roles:
+            roles = _strs(part["role"]).value_counts()
+            row.update({f"{r}_documents": int(roles.get(r, 0)) for r in ROLES})
+        row["first_date"], row["last_date"] = _dates(part)
+        rows.append(row)
+    return rows
+
+
+def _sentence_rows(by: str, keys: pd.Series, total: int) -> list[dict]:
+    return [{"by": by, "group": g, "sentences": int(n), "share_of_all_sentences": n / total if total else 0.0}
+            for g, n in keys.value_counts().items()]
+
+
+def corpus_counts(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The corpus's row counts, one row per ``by`` and ``group``: the report's counts, from one table.
+
+    Rows by ``by``:
+
+    - ``corpus`` (group ``all``), ``source``: documents, documents per role (``article_documents``,
+      ``comment_documents``, ``post_documents``), sentences, the first and last document date;
+    - ``role``: documents and sentences of that role;
+    - ``month``: documents per month of their date (``unknown`` when undated, as in ``compare_trend``);
+    - ``language``, ``voice``: sentences, and ``share_of_all_sentences`` (of every sentence of the corpus);
+    - ``frame`` (group: frame id): ``documents`` the run decided use the frame (``document_frames``,
+      its ``matched`` rows; every row when it has no such column); its subject: the ``subject_topics``
+      holding its matched sentences, and the ``subject_first_date`` of the first dated document with a
+      sentence in one of them (when the corpus began to cover its subject);
+    - ``topic`` (group: topic number): ``documents`` with a sentence in the topic, and
+      ``main_topic_documents`` whose main topic it is (``document_topics``); the ``sources`` of those
+      documents; its ``long_documents`` (with at least :data:`LONG_DOCUMENT` clustered sentences: short texts
+      such as comments have one topic, which is their main one), the ``main_topic_long_documents`` among
+      them, the ``other_main_topics`` that are the main topic of one of them; the ``months`` of
+      their dates, and the documents of its ``busiest_month`` (``busiest_month_documents``); of its first
+      ten keywords (``topics.keywords``), those with a word found in its own sentences (``keywords_judged``)
+      and those that name someone or something there (``name_keywords``: a word capitalised inside a
+      sentence in most of its uses; not judged for sentences in German, which capitalises every noun).
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        A run's tables; ``documents`` and ``sentences`` (and ``document_frames``, ``document_topics``
+        for their rows) are read; a missing table leaves out the rows that need it.
+
+    Returns
+    -------
+    DataFrame with :data:`COUNTS_COLUMNS`.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["d1", "d2"], "source": ["a", "b"], "role": ["article", "comment"],
+    ...                      "date": ["2021-05-01", None]})
+    >>> sents = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "source": ["a", "a", "b"],
+    ...                       "role": ["article", "article", "comment"], "lang": ["en", "en", "nl"]})
+    >>> c = corpus_counts({"documents": docs, "sentences": sents})
+    >>> c[c.by == "source"][["group", "documents", "comment_documents", "sentences"]].values.tolist()
+    [['a', 1, 0, 2], ['b', 1, 1, 1]]
+    >>> c[c.by == "month"][["group", "documents"]].values.tolist()
+    [['2021-05', 1], ['unknown', 1]]
+    """
+    docs, sents = tables.get("documents"), tables.get("sentences")
+    rows: list[dict] = []
+    if docs is not None:
+        rows += _document_rows("corpus", docs, pd.Series("all", index=docs.index), None, ["all"])
+    elif sents is not None:
+        rows.append({"by": "corpus", "group": "all"})
+    if sents is not None:
+        rows[-1]["sentences"] = len(sents)
+    if docs is not None:
+        source_keys = _strs(docs["source"])
+        sentence_sources = _strs(sents["source"]) if sents is not None else None
+        rows += _document_rows("source", docs, source_keys, sentence_sources, sorted(set(source_keys)))
+        role_keys = _strs(docs["role"])
+        roles = list(role_keys.value_counts().index)
+        sentence_roles = _strs(sents["role"]) if sents is not None and "role" in sents.columns else None
+        rows += _document_rows("role", docs, role_keys, sentence_roles, roles, with_roles=False)
+        months = month_of(docs["date"]) if "date" in docs.columns else pd.Series(UNKNOWN, index=docs.index)
+        rows += [{"by": "month", "group": m, "documents": int(n)} for m, n in sorted(months.value_counts().items())]
+    if sents is not None:
+        if "lang" in sents.columns:
+            rows += _sentence_rows("language", _strs(sents["lang"]), len(sents))
+        if "voice" in sents.columns:
+            rows += _sentence_rows("voice", sents["voice"].astype(str), len(sents))
+    rows += _frame_rows(tables.get("document_frames")) + _topic_rows(tables.get("document_topics"), docs)
+    _add_subjects(rows, tables)
+    _add_name_counts(rows, tables.get("topics"), sents)
+    out = pd.DataFrame(rows, columns=COUNTS_COLUMNS)
+    return out.astype({c: "Int64" for c in _INT_COLUMNS} | {"share_of_all_sentences": "float64",
+                                                               "by": object, "group": object,
+                                                               "first_date": object, "last_date": object,
+                                                               "subject_first_date": object})
+
+
+def _frame_rows(document_frames: pd.DataFrame | None) -> list[dict]:
+    if document_frames is None or not {"doc_id", "frame_id"} <= set(document_frames.columns):
+        return []
+    fid = document_frames["frame_id"].astype(str)
+    if "matched" in document_frames.columns:
+        n = document_frames["matched"].astype(bool).groupby(fid, sort=False).sum()
+    else:
+        n = fid.value_counts(sort=False)
+    return [{"by": "frame", "group": f, "documents": int(k)} for f, k in n.items()]
+
+
+def _topic_rows(document_topics: pd.DataFrame | None, docs: pd.DataFrame | None = None) -> list[dict]:
+    dt = document_topics
+    if dt is None or not {"doc_id", "topic"} <= set(dt.columns):
+        return []
+    if "sentences" in dt.columns:
+        dt = dt[pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) > 0]
+    topic = dt["topic"].astype(int)
+    n_docs = dt.groupby(topic)["doc_id"].nunique()
+    main = other = long = long_main = None
+    if "is_main" in dt.columns:
+        is_main = dt["is_main"].astype(bool)
+        main = dt[is_main].groupby(topic[is_main])["doc_id"].nunique()
+        main_of = dt[is_main].drop_duplicates("doc_id").set_index("doc_id")["topic"].astype(int)
+        size = pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) if "sentences" in dt.columns else 1
+        clustered = pd.Series(size, index=dt.index)[topic >= 0].groupby(dt["doc_id"][topic >= 0]).sum()
+        per = pd.DataFrame({"topic": topic.to_numpy(), "doc_id": dt["doc_id"].to_numpy(),
+                            "main": dt["doc_id"].map(main_of).to_numpy()})
+        per = per[per["doc_id"].map(clustered).fillna(0).to_numpy() >= LONG_DOCUMENT].drop_duplicates(["topic", "doc_id"])
+        long = per.groupby("topic")["doc_id"].nunique()
+        long_main = per[per["main"] == per["topic"]].groupby("topic")["doc_id"].nunique()
+        other = per[per["main"].notna() & (per["main"] != per["topic"])].groupby("topic")["main"].nunique()
+    sources = months = busiest = None
+    if docs is not None and "doc_id" in docs.columns:
+        info = docs.drop_duplicates("doc_id").set_index("doc_id")
+        per = pd.DataFrame({"topic": topic.to_numpy(), "doc_id": dt["doc_id"].to_numpy()}).drop_duplicates()
+        per["source"] = per["doc_id"].map(_strs(info["source"]))
+        sources = per.groupby("topic")["source"].nunique()
+        if "date" in info.columns:
+            per["month"] = per["doc_id"].map(month_of(info["date"]))
+            dated = per[per["month"].notna() & (per["month"] != UNKNOWN)]
+            months = dated.groupby("topic")["month"].nunique()
+            busiest = dated.groupby(["topic", "month"]).size().groupby(level=0).max()
+
+    def get(series, t):
+        return None if series is None else int(series.get(t, 0))
+
+    return [{"by": "topic", "group": str(int(t)), "documents": int(n), "main_topic_documents": get(main, t),
+             "sources": get(sources, t), "long_documents": get(long, t), "main_topic_long_documents": get(long_main, t),
+             "other_main_topics": get(other, t), "months": get(months, t),
+             "busiest_month_documents": get(busiest, t)} for t, n in n_docs.items()]
+
+
+NAME_KEYWORDS = 10
+"""The first keywords of a topic judged as names or not."""
+NOUNS_CAPITALISED = ("de", "lb")
+"""Languages that capitalise every noun: a capital tells no name there."""
+
+
+def name_counts(keywords: list[str], texts: list[str]) -> tuple[int, int]:
+    """``(judged, names)``: the keywords with a word found in ``texts``, and those naming someone or something.
+
+    A keyword names when one of its words is mostly capitalised in ``texts``; a word's use at the start of
+    a sentence is not counted (every sentence starts with a capital).
+
+    >>> name_counts(["hillary clinton", "email", "war"], ["Emails of Hillary Clinton.", "Her email, said Clinton."])
+    (2, 1)
+    """
+    capital: dict[str, bool | None] = {}
+
+    def is_name(word: str) -> bool | None:
+        if word not in capital:
+            pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.IGNORECASE)
+            upper = lower = 0
+            for t in texts:
+                for m in pattern.finditer(t):
+                    if t[:m.start()].strip():
+                        first = m.group(0)[:1]
+                        upper += first.isupper()
+                        lower += first.islower()
+            capital[word] = None if upper + lower == 0 else upper > lower
+        return capital[word]
+
+    judged = names = 0
+    for keyword in keywords[:NAME_KEYWORDS]:
+        marks = [is_name(w) for w in str(keyword).split()]
+        if any(m is not None for m in marks):
+            judged += 1
+            names += any(marks)
+    return judged, names
+
+
+def _add_name_counts(rows: list[dict], topics: pd.DataFrame | None, sents: pd.DataFrame | None) -> None:
+    if topics is None or sents is None or "keywords" not in topics.columns or "topic" not in sents.columns:
+        return
+    keep = ~_strs(sents["lang"]).str.lower().isin(NOUNS_CAPITALISED) if "lang" in sents.columns else True
+    texts = sents[keep].groupby(pd.to_numeric(sents[keep]["topic"], errors="coerce"))["text"].agg(list)
+    keywords = {int(t): [str(k) for k in (list(k) if k is not None and not isinstance(k, float) else [])]
+                for t, k in zip(topics["topic"], topics["keywords"])}
+    for row in rows:
+        if row["by"] == "topic":
+            t = int(row["group"])
+            row["keywords_judged"], row["name_keywords"] = name_counts(keywords.get(t, []), texts.get(t, []))
+
+
+def _add_subjects(rows: list[dict], tables: Mapping[str, pd.DataFrame]) -> None:
+    """Each frame row's subject: the topics of its matched sentences, and when the corpus first covered them."""
+    sf, sents, dt, docs = (tables.get(n) for n in ("sentence_frames", "sentences", "document_topics", "documents"))
+    if any(t is None for t in (sf, sents, dt, docs)) or "matched" not in sf.columns or "topic" not in sents.columns \
+            or "date" not in docs.columns:
+        return
+    topic_of = pd.to_numeric(sents.drop_duplicates("sentence_id").set_index("sentence_id")["topic"], errors="coerce")
+    matched = sf[sf["matched"].astype(bool)]
+    pairs = pd.DataFrame({"frame": matched["frame_id"].astype(str).to_numpy(),
+                          "topic": matched["sentence_id"].map(topic_of).to_numpy()}).dropna()
+    pairs = pairs[pairs["topic"] >= 0].drop_duplicates()
+    if "sentences" in dt.columns:
+        dt = dt[pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) > 0]
+    dates = _strs(docs.drop_duplicates("doc_id").set_index("doc_id")["date"])
+    covered = pd.DataFrame({"topic": dt["topic"].astype(int).to_numpy(), "date": dt["doc_id"].map(dates).to_numpy()})
+    covered = covered[covered["date"].fillna("") != ""].groupby("topic")["date"].min()
+    for row in rows:
+        if row["by"] != "frame":
+            continue
+        topics = pairs.loc[pairs["frame"] == row["group"], "topic"].astype(int)
+        row["subject_topics"] = len(topics)
+        firsts = covered.reindex(topics).dropna()
+        row["subject_first_date"] = firsts.min() if len(firsts) else None

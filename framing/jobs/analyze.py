@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..config import Config
-from ..corpus.ingest import ingest
+from ..segment.step import ingest
 from ..embed.step import embed_step
 from ..frames.step import frame_step, trained_catalog_model
 from ..runlog import RunLog
@@ -72,6 +72,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
              base: str | Path | None = None, choice: tuple[str, str] | None = None, extra: Extra | None = None,
              amend: Amend | None = None) -> RunResult:
     from ..compare import default_comparisons
+    from ..compare.counts import COUNTS_TABLE, corpus_counts
     from ..memory import release_memory
     from ..topics.documents import document_topics
 
@@ -118,6 +119,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     release_memory()
     log.stage = "compare"
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
+    tables[COUNTS_TABLE] = corpus_counts(tables)  # the report's counts, in one table
     return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted, extra=extra, amend=amend)
 
 

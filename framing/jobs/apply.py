@@ -54,7 +54,7 @@ def _config(meta: dict, info: dict, overrides: Sequence[str], parent: Path) -> C
 
 def _check_embedder(cfg: Config, info: dict, parent: Path, model_from_user: bool):
     from ..embed import get_embedder
-    from ..received import check_model_name
+    from ..embed.from_run import check_model_name
 
     if model_from_user:
         embedder = get_embedder(cfg.embedding.model, cfg.embedding)
@@ -231,7 +231,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     """
     from ..compare import default_comparisons
     from ..runlog import RunLog
-    from ..corpus.ingest import ingest
+    from ..segment.step import ingest
     from ..embed.step import embed_step
     from ..frames.step import frame_step
     from .common import base_meta, check_documents, prepare_run_dir

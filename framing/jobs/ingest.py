@@ -7,7 +7,7 @@ from typing import Sequence
 
 from .. import store
 from ..config import Config
-from ..corpus.ingest import ingest
+from ..segment.step import ingest
 from ..runlog import RunLog
 from .common import RunResult, Say, base_meta, check_documents, prepare_run_dir, quiet
 from .write import Amend

@@ -128,7 +128,8 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     from .analyze import analyze
     from .ingest import run_ingest
 
-    from ..received import check_model_name, table_names
+    from ..embed.from_run import check_model_name
+    from ..received import table_names
 
     run_dir = Path(run_dir)
     meta = store.read_run_json(run_dir)  # a run may come from someone else: no link followed, checked for shape

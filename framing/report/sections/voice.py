@@ -1,4 +1,4 @@
-"""The report's "Who is speaking" section: frames by voice, read from ``compare_voice``.
+"""The "Who is speaking" section: frames by voice, read from ``compare_voice``.
 
 For every frame: its matched sentences in the writer's own words, in
 quotes and in reported speech, the speakers quoted most, and a mark when the
@@ -17,12 +17,13 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
-from ..voice import VOICES
-from .common import is_missing, text
+from ...voice import VOICES
+from ..common import is_missing, text
+from ..context import ReportContext
+from ..tables import data_table
+from .base import Section
 
 TABLE = "compare_voice"
 GROUP_COLUMNS = ["group", "label", "voice", "sentences", "frame_sentences", "share_of_frame_sentences",
@@ -34,7 +35,7 @@ def _grouping(df: pd.DataFrame) -> str | None:
     return "source" if "source" in names else (sorted(names)[0] if names else None)
 
 
-def voice_view(tables: Mapping[str, pd.DataFrame]) -> dict | None:
+def voice_view(ctx: ReportContext) -> dict | None:
     """Frames by voice for the report; None when the run has no ``compare_voice`` rows.
 
     Returns
@@ -42,9 +43,9 @@ def voice_view(tables: Mapping[str, pd.DataFrame]) -> dict | None:
     dict or None
         ``by`` (the grouping shown), ``frames`` (one dict per frame: id, label, counts per voice,
         total, own share, speakers, quotes_only), ``sentences`` (the corpus's sentences per voice,
-        a row count of ``sentences``) and ``groups`` (the group rows as a page table).
+        from ``corpus_counts``, by voice) and ``groups`` (the group rows as a page table).
     """
-    df = tables.get(TABLE)
+    df = ctx.tables.get(TABLE)
     need = {"by", "level", "item", "voice", "sentences", "frame_sentences", "quotes_only"}
     if df is None or df.empty or not need <= set(df.columns):
         return None
@@ -61,15 +62,13 @@ def voice_view(tables: Mapping[str, pd.DataFrame]) -> dict | None:
                        "counts": [(v, counts.get(v, 0)) for v in VOICES], "total": total,
                        "own_share": counts.get("own", 0) / total if total else None,
                        "speakers": speakers, "quotes_only": bool(part["quotes_only"].iloc[0])})
-    from .views import data_table  # views imports nothing from here; kept local so this module stays a leaf
-
     groups = df[df["level"].astype(str) == "group"]
     groups = groups[[c for c in GROUP_COLUMNS if c in groups.columns]]
-    sents = tables.get("sentences")
     per_voice = []
-    if sents is not None and "voice" in sents.columns:
-        n = sents["voice"].astype(str).value_counts()
-        per_voice = [(v, int(n.get(v, 0)), int(n.get(v, 0)) / len(sents) if len(sents) else 0.0) for v in VOICES]
+    if ctx.tables.get("sentences") is not None and "voice" in ctx.tables["sentences"].columns:
+        n = {text(r["group"]): (int(r["sentences"]), float(r["share_of_all_sentences"]))
+             for r in ctx.counts_by("voice").to_dict("records")}
+        per_voice = [(v, *n.get(v, (0, 0.0))) for v in VOICES]
     return {"by": by, "table": TABLE, "frames": frames, "sentences": per_voice,
             "groups": data_table(groups) if len(groups) else None}
 
@@ -89,3 +88,7 @@ def add_voice_facts(frames: list[dict], view: dict | None) -> list[dict]:
             frame["facts"].append(("Quotes only", "yes: every matched sentence is a quote or reported speech, "
                                                   "the frame of the sources rather than of the writers"))
     return frames
+
+
+SECTION = Section("voice", "sections/voice.html.j2", lambda ctx: ctx.memo(voice_view), label="Who speaks",
+                  shown=bool)

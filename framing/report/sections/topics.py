@@ -1,38 +1,34 @@
-"""Figures of the report: result tables in, Plotly figures out.
+"""The "Topics" section: the sentence map, topic sizes, topics per source, and every topic with its quotes.
 
-Every function here takes tables (pandas DataFrames with the columns of the
-table contracts) and never an estimator, so a report can be rebuilt from a
-run folder alone, and none computes a statistic: shares and intervals are
-read from the comparison tables that hold them (``compare_*``). Corpus text is untrusted: everything that reaches a
-label is HTML-escaped, because Plotly renders a few tags (``<b>``, ``<br>``,
-``<a>``) in hover text, legends and ticks.
+Figures take tables, never an estimator, and compute no statistic: shares are read from
+``compare_prevalence``, documents per topic from ``corpus_counts``. Corpus text is untrusted: everything
+that reaches a label is HTML-escaped, because Plotly renders a few tags (``<b>``, ``<br>``, ``<a>``) in hover
+text, legends and ticks.
 
 Examples
 --------
->>> figs = build_figures(tables, seed=42)          # doctest: +SKIP
->>> sorted(figs)                                    # doctest: +SKIP
-['frame_prevalence', 'frames_by_source', 'sentence_map', 'topic_sizes', 'topics_per_source']
+>>> sample_index(5, 10, seed=0).tolist()
+[0, 1, 2, 3, 4]
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import compare_figures, frame_figures
-from .common import (
-    OUTLIER, OUTLIER_COLOR, OUTLIER_NAME, esc, get_table, is_missing, pct_format, text, topic_colors, topic_ids,
+from ..common import (
+    OUTLIER, OUTLIER_COLOR, as_list, esc, get_table, is_missing, pct_format, text, topic_colors, topic_ids,
     topic_names,
 )
-from .data import frame_prevalence, frame_timing, topic_shares, topic_source_shares
+from ..context import ReportContext
+from ..data import topic_shares, topic_source_shares
+from ..evidence import Quotes, as_ids
+from .base import Section
 
-logger = logging.getLogger(__name__)
-
-__all__ = ["OUTLIER_COLOR", "OUTLIER_NAME", "build_figures", "sample_index", "topic_colors"]
+MAX_KEYWORDS = 10
 
 MAX_TOPICS_SHOWN = 40
 """Bar charts and heatmaps show the largest topics only; the topic table lists all."""
@@ -152,16 +148,6 @@ def sentence_map(
     return fig
 
 
-def _topic_documents(tables: Mapping[str, pd.DataFrame]) -> pd.Series | None:
-    """Documents per topic: row count of ``document_topics`` per topic (rows with a sentence in it)."""
-    dt = tables.get("document_topics")
-    if dt is None or not {"doc_id", "topic"} <= set(dt.columns):
-        return None
-    if "sentences" in dt.columns:
-        dt = dt[pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) > 0]
-    return dt.groupby(dt["topic"].astype(int))["doc_id"].nunique()
-
-
 def topic_sizes(topics: pd.DataFrame, names: dict[int, str], colors: dict[int, str],
                 documents: pd.Series | None = None) -> go.Figure:
     """Horizontal bars of topic sizes (sentences), largest at the top (outliers left out).
@@ -265,89 +251,109 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str,
     return fig
 
 
-def other_groupings(tables: Mapping[str, pd.DataFrame]) -> list[str]:
-    """Groupings of ``compare_prevalence`` besides source and role, in the table's order."""
-    cp = tables.get("compare_prevalence")
-    if cp is None or "by" not in cp.columns:
+def _stability(tables: Mapping[str, pd.DataFrame]) -> dict[int, dict]:
+    """Per topic: its stability mark (``topic_stability``, else the ``stable`` column of ``topics``)."""
+    ts = tables.get("topic_stability")
+    if ts is None or "topic" not in ts.columns:
+        ts = tables.get("topics")
+        if ts is None or "stable" not in ts.columns:
+            return {}
+    out = {}
+    for r in ts.to_dict("records"):
+        if is_missing(r.get("stable")):
+            continue
+        out[int(r["topic"])] = {
+            "stable": bool(r["stable"]), "stability": None if is_missing(r.get("stability")) else float(r["stability"]),
+            "reappearance": None if is_missing(r.get("reappearance")) else float(r["reappearance"]),
+            "core_share": None if is_missing(r.get("core_share")) else float(r["core_share"])}
+    return out
+
+
+def stability_summary(tables: Mapping[str, pd.DataFrame], meta: Mapping) -> dict | None:
+    """How many topics are stable and fragile, and the refits behind it; None before ``framing stability``."""
+    marks = _stability(tables)
+    if not marks:
+        return None
+    info = meta.get("stability") if isinstance(meta.get("stability"), Mapping) else {}
+    return {"stable": sum(m["stable"] for m in marks.values()), "fragile": sum(not m["stable"] for m in marks.values()),
+            "seeds": [text(s) for s in info.get("seeds") or []], "stable_share": info.get("stable_share"),
+            "match_jaccard": info.get("match_jaccard"),
+            "table": "topic_stability" if tables.get("topic_stability") is not None else "topics"}
+
+
+def topic_rows(tables: Mapping[str, pd.DataFrame], quotes: Quotes,
+               per_doc: tuple[dict, dict] | None = None) -> list[dict]:
+    """One row per topic (outliers left out): name, color, keywords, size, documents, stability, sources,
+    frames, representatives. ``per_doc``: documents with a sentence in each topic, and documents whose
+    main topic it is (``corpus_counts``, by topic), or None when the run has no ``document_topics``."""
+    table, sents = get_table(tables, "topics"), get_table(tables, "sentences")
+    if table is None:
         return []
-    return [b for b in dict.fromkeys(cp["by"].map(text)) if b and b not in ("source", "role")]
+    ids = set(table["topic"].astype(int)) | (set(topic_ids(sents)) if sents is not None else set())
+    names, colors = topic_names(table, ids), topic_colors(ids)
+    marks = _stability(tables)
+    df = table.assign(topic=table["topic"].astype(int))
+    df = df[df["topic"] != OUTLIER].sort_values(["size", "topic"], ascending=[False, True])
+    rows = []
+    for r in df.to_dict("records"):
+        t = r["topic"]
+        rows.append({
+            "topic": t, "name": names[t], "color": colors[t], "size": int(r["size"]),
+            "documents": None if per_doc is None else int(per_doc[0].get(t, 0)),
+            "main_in": None if per_doc is None else int(per_doc[1].get(t, 0)),
+            "stability": marks.get(t),
+            "keywords": ", ".join(text(k) for k in as_list(r.get("keywords"))[:MAX_KEYWORDS]),
+            "sources": [text(s) for s in as_list(r.get("sources"))],
+            "languages": [text(s) for s in as_list(r.get("languages"))],
+            "frames": [text(s) for s in as_list(r.get("frame_labels"))],
+            "quotes": quotes.many(as_ids(r.get("representative_ids"))[:2]),
+        })
+    return rows
 
 
-def grouping_slug(by: str) -> str:
-    """A grouping name made safe for a figure name and an element id.
+def topic_documents(ctx: ReportContext) -> tuple[dict[int, int], dict[int, int]] | None:
+    """Per topic: documents with a sentence in it, and documents whose main topic it is (``corpus_counts``);
+    None when the run has no ``document_topics``."""
+    dt = ctx.tables.get("document_topics")
+    if dt is None or not {"doc_id", "topic"} <= set(dt.columns):
+        return None
+    rows = ctx.counts_by("topic").to_dict("records")
+    return ({int(r["group"]): int(r["documents"]) for r in rows},
+            {int(r["group"]): int(r["main_topic_documents"]) for r in rows if not is_missing(r["main_topic_documents"])})
 
-    >>> grouping_slug("bias"), grouping_slug("meta.rating <x>")
-    ('bias', 'meta_rating__x_')
-    """
-    return "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in by)
 
-
-def build_figures(
-    tables: Mapping[str, pd.DataFrame], seed: int = 42, max_points: int = 10000
-) -> dict[str, go.Figure]:
-    """Every figure the tables allow, by name, in report order.
-
-    Parameters
-    ----------
-    tables : mapping of str to DataFrame
-        The run's tables. A missing table leaves out the figures that need it.
-    seed : int
-        Seed of the map's sample.
-    max_points : int
-        Sentences shown on the map at most.
-
-    Returns
-    -------
-    dict of str to plotly.graph_objects.Figure
-        Keys among ``frame_prevalence``, ``frames_by_source``, ``frames_by_role``, ``frames_over_time``,
-        ``audience``, ``first_use``, ``sentence_map``, ``topic_sizes``, ``topics_per_source``.
-
-    Examples
-    --------
-    >>> figs = build_figures(tables, seed=7, max_points=500)   # doctest: +SKIP
-    >>> figs["sentence_map"].to_dict()["data"][0]["name"]      # doctest: +SKIP
-    'Outliers / not clustered'
-    """
+def _names_colors(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[int, str], dict[int, str]]:
     sentences, topics = get_table(tables, "sentences"), get_table(tables, "topics")
     seen = set(topic_ids(sentences)) if sentences is not None else set()
     if topics is not None:
         seen |= set(topics["topic"].astype(int))
-    names, colors = topic_names(topics, seen), topic_colors(seen)
+    return topic_names(topics, seen), topic_colors(seen)
+
+
+def figures(ctx: ReportContext) -> dict[str, go.Figure]:
+    """The sentence map, topic sizes and topics per source, as the tables allow."""
+    tables = ctx.tables
+    sentences, topics = get_table(tables, "sentences"), get_table(tables, "topics")
+    names, colors = _names_colors(tables)
     figs: dict[str, go.Figure] = {}
-    frames = get_table(tables, "frames")
-    labels = dict(zip(frames["frame_id"].map(text), frames["label"].map(text))) if frames is not None else {}
-    prevalence = frame_prevalence(tables)
-    if prevalence is not None and len(prevalence.rows):
-        figs["frame_prevalence"] = frame_figures.prevalence_bars(prevalence, labels)
-        figs["frames_by_source"] = frame_figures.source_heatmap(prevalence, labels)
-    by_role = frame_prevalence(tables, by="role")
-    if by_role is not None and by_role.rows["group"].nunique() >= 2:
-        figs["frames_by_role"] = frame_figures.prevalence_bars(by_role, labels)
-    for by in other_groupings(tables):  # e.g. an outlet's bias rating kept with corpus.fields.keep
-        shares = frame_prevalence(tables, by=by)
-        if shares is not None and shares.rows["group"].nunique() >= 2:
-            figs[f"frames_by_{grouping_slug(by)}"] = frame_figures.prevalence_bars(shares, labels)
-    timing = frame_timing(tables)
-    if timing is not None and len(timing.rows):
-        figs["frames_over_time"] = frame_figures.over_time(timing, labels)
-    audience = compare_figures.audience_bars(tables.get("compare_audience"), labels)
-    if audience is not None:
-        figs["audience"] = audience
-    first_use = compare_figures.first_use_timeline(tables.get("compare_timing"), labels)
-    if first_use is not None:
-        figs["first_use"] = first_use
     if sentences is not None and {"map_x", "map_y"} <= set(sentences.columns) and sentences["map_x"].notna().any():
-        figs["sentence_map"] = sentence_map(sentences, names, colors, seed, max_points)
+        figs["sentence_map"] = sentence_map(sentences, names, colors, ctx.seed, ctx.max_points)
     if topics is not None and (topics["topic"].astype(int) != OUTLIER).any():
-        figs["topic_sizes"] = topic_sizes(topics, names, colors, _topic_documents(tables))
+        per_doc = ctx.memo(topic_documents)
+        figs["topic_sizes"] = topic_sizes(topics, names, colors, None if per_doc is None else pd.Series(per_doc[0]))
     shares = topic_source_shares(tables)
     if shares is not None and len(shares.rows):
         docs = topic_shares(tables, "source", "documents")
         figs["topics_per_source"] = topics_per_source(
             shares.rows, names, shares.denominator, docs.rows if docs is not None else None,
             docs.denominator if docs is not None else "")
-    for fig in figs.values():
-        fig.update_layout(template="plotly_white", margin={"t": max(70, fig.layout.margin.t or 0), "r": 20},
-                          font={"size": 12})
-    logger.debug("built figures: %s", ", ".join(figs))
     return figs
+
+
+def view(ctx: ReportContext) -> dict:
+    rows = topic_rows(ctx.tables, ctx.quotes, ctx.memo(topic_documents))
+    ctx.add_contexts(rows)
+    return {"topics": rows, "stability": stability_summary(ctx.tables, ctx.meta)}
+
+
+SECTION = Section("topics", "sections/topics.html.j2", view, label="Topics", figures=figures, figures_last=True)

@@ -1,4 +1,4 @@
-"""The report's "Reprints and copied passages" section: read from the ``reuse`` and ``reuse_sources`` tables.
+"""The "Reprints and copied passages" section: read from the ``reuse`` and ``reuse_sources`` tables.
 
 Examples
 --------
@@ -13,8 +13,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .common import get_table
-from .evidence import Quotes
+from ..common import get_table
+from ..context import ReportContext
+from ..evidence import Quotes
+from .base import Section
 
 MAX_GROUPS = 15  # the most reprinted passages shown; the table holds them all
 MAX_PAIRS = 20
@@ -49,20 +51,9 @@ def reuse_section(tables: Mapping[str, pd.DataFrame], quotes: Quotes | None = No
             "groups": groups, "pairs": pair_rows, "pairs_total": 0 if pairs is None else len(pairs)}
 
 
-def without_reprints(tables: Mapping[str, pd.DataFrame]) -> Mapping[str, pd.DataFrame]:
-    """The tables evidence is drawn from, without the sentences that copy a passage first seen elsewhere."""
-    from ..compare.reuse import reprint_sentences
+def view(ctx: ReportContext) -> dict | None:
+    section = reuse_section(ctx.tables, ctx.quotes)
+    return None if section is None else {**section, "reprints": ctx.reprints}
 
-    reuse, sents, sf = get_table(tables, "reuse"), get_table(tables, "sentences"), get_table(tables, "sentence_frames")
-    if reuse is None or sents is None or sf is None or not len(reuse):
-        return tables
-    copies = set(sents.sentence_id[reprint_sentences(reuse, sents).to_numpy()])
-    if not copies:
-        return tables
-    out = {**tables, "sentence_frames": sf[~sf.sentence_id.isin(copies)]}
-    frames = get_table(tables, "frames")
-    if frames is not None and "evidence_ids" in frames.columns:
-        out["frames"] = frames.assign(evidence_ids=[
-            [i for i in (list(v) if v is not None and not isinstance(v, float) else []) if i not in copies]
-            for v in frames.evidence_ids])
-    return out
+
+SECTION = Section("reuse", "sections/reuse.html.j2", view, label="Reprints", shown=lambda v: v is not None)

@@ -4,7 +4,8 @@ For corpora of millions of sentences the steps whose cost grows with every
 sentence and that need nothing but the sentence itself run partitioned on a
 Dask ``distributed`` cluster:
 
-- **segmentation and language identification** (:func:`build_sentences`):
+- **segmentation and language identification**
+  (:func:`framing.segment.partitioned.build_sentences`, through :func:`map_partitions`):
   the documents are cut into partitions, each worker splits its documents
   into sentences and identifies their languages;
 - **embedding** (through :func:`framing.embed.embed_texts`): the driver
@@ -45,7 +46,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
-import pandas as pd
 
 from .errors import FramingError
 
@@ -154,42 +154,38 @@ def _recording(func, *args):
     return value, [(w.category, str(w.message)) for w in caught]
 
 
-# -- segmentation and language identification ------------------------------------------------------------------
+# -- partitions of a sequence --------------------------------------------------------------------------------
 
 
-def _split_part(texts, manifest, ident, max_chars):
-    from .segment import split_units
-
-    TASKS["segment"] += 1
-    return _recording(split_units, texts, manifest, ident, max_chars)
+def _part(step: str, func: Callable, args):
+    TASKS[step] += 1
+    return _recording(func, *args)
 
 
-def split_units(texts, manifest, ident, max_chars: int, progress: bool = False):
-    """:func:`framing.segment.split_units` over partitions of the units on the active cluster's workers.
+def map_partitions(func: Callable, columns: Sequence[Sequence], step: str, extra: tuple = ()) -> list:
+    """``func(*parts, *extra)`` for contiguous partitions of ``columns`` on the active cluster's workers, in order.
 
-    Each unit's sentences and languages depend on that unit only, so the
-    partitions' results joined in order are the single-machine results.
+    Parameters
+    ----------
+    func : callable
+        Importable on the workers (a module-level function of framing).
+    columns : sequence of sequences of equal length
+        Cut at the same bounds (about four partitions per worker); each part is passed as a list.
+    step : str
+        Counted in :data:`TASKS` on the worker (what tests and logs check).
+    extra : tuple
+        Arguments passed whole to every partition.
+
+    Returns
+    -------
+    list of the partitions' results, in order; warnings a worker recorded are raised again here.
     """
     client = active()
-    bounds = partition_bounds(len(texts), 4 * n_workers(client))
-    logger.info("Segmenting %d documents in %d partitions on Dask", len(texts), len(bounds))
-    futures = [client.submit(_split_part, list(texts[a:b]), list(manifest[a:b]), ident, max_chars, pure=False)
+    bounds = partition_bounds(len(columns[0]), 4 * n_workers(client))
+    logger.info("Running %s over %d items in %d partitions on Dask", step, len(columns[0]), len(bounds))
+    futures = [client.submit(_part, step, func, (*[list(c[a:b]) for c in columns], *extra), pure=False)
                for a, b in bounds]
-    spans, per_sentence, units = [], [], []
-    for part_spans, part_sentences, part_units in _gather_with_warnings(client, futures):
-        spans += part_spans
-        per_sentence += part_sentences
-        units += part_units
-    return spans, per_sentence, units
-
-
-def build_sentences(documents: pd.DataFrame, cfg, identifier=None, progress: bool = False):
-    """:func:`framing.segment.build_sentences`, with the per-unit work on the active cluster's workers if any."""
-    from .segment import build_sentences as local_build
-
-    if active() is None or len(documents) < 2:
-        return local_build(documents, cfg, identifier, progress=progress)
-    return local_build(documents, cfg, identifier, split=split_units)
+    return _gather_with_warnings(client, futures)
 
 
 # -- embedding -------------------------------------------------------------------------------------------------
