@@ -76,7 +76,8 @@ def main(argv: list[str]) -> None:
     sentences = pd.read_parquet(f"{run}/tables/sentences.parquet")
     sentences = sentences.drop(columns=[c for c in columns if c in sentences])
     mark(f"{len(sentences)} sentences read")
-    vectors, rows, info, embedder = embed_step(sentences, cfg, lambda _m: None, False)
+    embedded = embed_step(sentences, cfg, lambda _m: None, False)
+    vectors, rows, info, embedder = embedded.vectors, embedded.rows, embedded.info, embedded.embedder
     mark(f"embedded: cache hits {info['cache']['hits']}, misses {info['cache']['misses']}")
     for name in ["fit_transform", "_reduce_dimensionality", "_cluster_embeddings", "_extract_topics", "_c_tf_idf",
                  "_extract_representative_docs", "update_topics", "hierarchical_topics"]:

@@ -39,6 +39,7 @@ _EXPORTS = {
     "draw_sample": "framing.jobs.sample",
     "read_tables": "framing.store",
     "read_run_json": "framing.store",
+    "RunMeta": "framing.runfolder.meta",
     "write_report": "framing.report",
 }
 

@@ -14,7 +14,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ForceOpt = typer.Option(False, "--force", help="Write into an output folder that is not a framing run: framing "
                         "replaces only its own entries there (tables/, run.json, framing.duckdb, report.html, "
-                        "topic_model/) and leaves every other file alone.")
+                        "topic_model/, inputs/) and leaves every other file alone.")
 
 
 def user_errors(func: Callable) -> Callable:

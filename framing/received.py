@@ -15,7 +15,7 @@ run it did not just write goes through this module:
   ``topic_embeddings.safetensors`` by a parser of that format's header and
   raw little-endian data (no code runs);
 - no name read from a run is handed to a loader that may download: a model
-  name must resolve on this machine (:func:`check_model_name`).
+  name must resolve on this machine (:func:`framing.embed.from_run.check_model_name`).
 
 Examples
 --------
@@ -45,24 +45,18 @@ from typing import Any
 
 import numpy as np
 
-from .errors import EmbeddingError, RunStoreError
+from .errors import RunStoreError
+from .runfolder.layout import TABLES_DIR, TOPIC_MODEL_DIR as MODEL_DIR, table_file, table_name
+from .runfolder.safetensors import MAX_TENSOR_BYTES, read_safetensors, write_safetensors  # noqa: F401
 
 MAX_JSON_BYTES = 256 * 2**20
 """run.json and the JSON files of a topic model: larger is not a file framing wrote."""
-MAX_TENSOR_BYTES = 2 * 2**30
-"""topic_embeddings.safetensors (10,000 topics of 1,024 float32 dimensions are 40 MB)."""
-MAX_HEADER_BYTES = 16 * 2**20
-"""The JSON header of a safetensors file."""
-
-MODEL_DIR = "topic_model"
 MODEL_FILES = ("framing.json", "config.json", "topics.json", "topic_embeddings.safetensors",
                "ctfidf.safetensors", "ctfidf_config.json")
 """The files framing and BERTopic's safetensors serialization write into ``topic_model/``; nothing else is copied."""
 EMBEDDINGS_FILE = "topic_embeddings.safetensors"
 PICKLE_SUFFIXES = (".bin", ".pkl", ".pickle", ".pt", ".pth", ".joblib", ".npy", ".npz")
 """Formats that can run code when loaded (pickle) or that framing never writes into a topic model."""
-
-_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2"}
 
 
 def _where(run_dir: Path, rel: str) -> str:
@@ -198,15 +192,6 @@ def read_json(run_dir: str | Path, rel: str, limit: int = MAX_JSON_BYTES) -> Any
         raise RunStoreError(f"{_where(run_dir, rel)} nests its JSON too deeply to be a file framing wrote: {hint}") from None
 
 
-def read_run_json(run_dir: str | Path) -> dict:
-    """``RUN/run.json`` read as :func:`read_json` does; it must hold a JSON object."""
-    meta = read_json(run_dir, "run.json")
-    if not isinstance(meta, dict):
-        raise RunStoreError(f"run.json in {run_dir} holds a JSON {type(meta).__name__}, not an object; "
-                            "give a folder written by `framing analyze`.")
-    return meta
-
-
 def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict:
     """The tables of a run (all, or those named), each opened as :func:`open_file` does.
 
@@ -223,7 +208,7 @@ def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict:
                                 f"{', '.join(present) or 'none'}.")
     out = {}
     for name in names if names is not None else present:
-        rel = f"tables/{name}.parquet"
+        rel = table_file(name)
         with open_file(run_dir, rel) as fh:
             try:
                 out[name] = pd.read_parquet(fh)
@@ -237,13 +222,14 @@ def table_names(run_dir: str | Path) -> list[str]:
     """The tables in ``RUN/tables/``, after checking that none is a link, a device or a pipe (a RunStoreError)."""
     run_dir = Path(run_dir)
     names = []
-    for entry in sorted(check_folder(run_dir, "tables").iterdir()):
-        if not entry.name.endswith(".parquet"):
+    for entry in sorted(check_folder(run_dir, TABLES_DIR).iterdir()):
+        name = table_name(entry.name)
+        if name is None:
             continue
-        mode = _unlinked_mode(run_dir, f"tables/{entry.name}", entry)
+        mode = _unlinked_mode(run_dir, table_file(name), entry)
         if not stat.S_ISREG(mode):
-            raise _refuse_special(run_dir, f"tables/{entry.name}", _kind(mode))
-        names.append(entry.name[:-len(".parquet")])
+            raise _refuse_special(run_dir, table_file(name), _kind(mode))
+        names.append(name)
     return names
 
 
@@ -290,56 +276,6 @@ def check_topic_model(run_dir: str | Path, folder: str = MODEL_DIR) -> list[str]
     return names
 
 
-def read_safetensors(run_dir: str | Path, rel: str, name: str, limit: int = MAX_TENSOR_BYTES) -> np.ndarray:
-    """One tensor of a safetensors file inside the run, parsed without the ``safetensors`` package.
-
-    The format is an 8-byte little-endian header length, a JSON header mapping each tensor to
-    its ``dtype``, ``shape`` and ``data_offsets`` (into the data that follows), then raw
-    little-endian data. Only floating-point tensors are accepted; every offset and size is checked.
-
-    Returns
-    -------
-    ndarray, float64, of the tensor's shape
-    """
-    data = read_bytes(run_dir, rel, limit)
-    where = _where(Path(run_dir), rel)
-
-    def bad(why: str) -> RunStoreError:
-        return RunStoreError(f"{where} is not a valid safetensors file ({why}); the run may be damaged: "
-                             "rerun the analysis to write its topic model again.")
-
-    if len(data) < 8:
-        raise bad("shorter than its 8-byte header length" if data else "empty")
-    size = int.from_bytes(data[:8], "little")
-    if size > min(MAX_HEADER_BYTES, len(data) - 8):
-        raise bad(f"header of {size:,} bytes in a file of {len(data):,}")
-    try:
-        header = json.loads(data[8:8 + size].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise bad("its header is not JSON") from None
-    entry = header.get(name) if isinstance(header, dict) else None
-    if not isinstance(entry, dict):
-        raise bad(f"no tensor {name!r}")
-    dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
-    if dtype not in _DTYPES:
-        raise bad(f"tensor {name!r} has dtype {dtype!r}; framing reads {', '.join(_DTYPES)}")
-    if (not isinstance(shape, list) or len(shape) != 2 or not all(isinstance(n, int) and n >= 0 for n in shape)
-            or not isinstance(offsets, list) or len(offsets) != 2
-            or not all(isinstance(n, int) and n >= 0 for n in offsets)):
-        raise bad(f"tensor {name!r} needs a 2-D shape and two data offsets")
-    begin, end = offsets
-    itemsize = np.dtype(_DTYPES[dtype]).itemsize
-    body = len(data) - 8 - size
-    if begin > end or end > body or end - begin != shape[0] * shape[1] * itemsize:
-        raise bad(f"tensor {name!r}: offsets {offsets} do not fit shape {shape} of {dtype} in {body:,} data bytes")
-    start = 8 + size + begin
-    array = np.frombuffer(data, dtype=_DTYPES[dtype], count=shape[0] * shape[1], offset=start).reshape(shape)
-    array = array.astype(np.float64)
-    if not np.isfinite(array).all():
-        raise bad(f"tensor {name!r} holds NaN or infinite values")
-    return array
-
-
 def read_topic_embeddings(run_dir: str | Path, folder: str = MODEL_DIR) -> np.ndarray:
     """The topic embeddings of ``RUN/topic_model/`` (one row per topic of ``framing.json``'s ``row_topics``).
 
@@ -351,19 +287,6 @@ def read_topic_embeddings(run_dir: str | Path, folder: str = MODEL_DIR) -> np.nd
     [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
     """
     return read_safetensors(run_dir, f"{folder}/{EMBEDDINGS_FILE}", "topic_embeddings")
-
-
-def write_safetensors(path: str | Path, tensors: dict[str, np.ndarray]) -> None:
-    """Write float32 2-D tensors in the safetensors format (for tests and tools; BERTopic writes framing's)."""
-    header, blobs, offset = {}, [], 0
-    for name, array in tensors.items():
-        raw = np.ascontiguousarray(array, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    head = json.dumps(header).encode("utf-8")
-    head += b" " * (-len(head) % 8)
-    Path(path).write_bytes(len(head).to_bytes(8, "little") + head + b"".join(blobs))
 
 
 def copy_topic_model(run_dir: str | Path, dest: str | Path, names: list[str] | None = None,
@@ -395,73 +318,3 @@ def copy_topic_model(run_dir: str | Path, dest: str | Path, names: list[str] | N
         raise RunStoreError(f"Cannot write the topic model into {dest}: {exc.strerror or exc}. Free some space or "
                             "choose another --out; no run was written.") from exc
     return written
-
-
-def hub_like(spec: str) -> bool:
-    """True for a name a model hub would resolve (``owner/name``), rather than a registered name or a path."""
-    return not spec.startswith((".", "/", "~")) and "\\" not in spec and spec.count("/") == 1
-
-
-def check_model_name(spec: str, where: str, cfg=None,
-                     choose: str = "get it yourself and pass --set embedding.model={spec} (or a local folder) "
-                                   "on the command line", run_dir: str | Path | None = None):
-    """The embedder named by a run folder (``where``: the file and field), found on this machine only.
-
-    framing's loaders never download (:func:`framing.embed.sbert.locate_model` reads local files
-    only), but a name a received run chose is not one to download either: when it is not here, the
-    error says so and how the user can choose a model on the command line.
-
-    Returns
-    -------
-    Embedder
-    """
-    from .embed import get_embedder
-
-    if run_dir is not None and isinstance(spec, str) and spec.strip():
-        # A model folder shipped with the run is the sender's code and weights (its modules.json names classes
-        # to import): never loaded because the run names it.
-        target, inside = Path(spec.strip()).expanduser().resolve(), Path(run_dir).resolve()
-        if target == inside or inside in target.parents:
-            raise EmbeddingError(
-                f"{where} names the embedding model {spec!r}, a folder inside the run folder {run_dir}; framing "
-                "does not load a model that came with a run. If you trust it, pass --set embedding.model=FOLDER "
-                "on the command line.")
-    try:
-        return get_embedder(spec, cfg)
-    except EmbeddingError as exc:
-        raise EmbeddingError(
-            f"{where} names the embedding model {spec!r}, which is not on this machine ({exc}). framing never "
-            f"downloads a model a run folder names. If you trust that model, {choose.format(spec=spec)}.") from None
-
-
-RUN_CANNOT_SET = (("embedding", "cache_dir"), ("output", "dir"))
-"""Settings that choose where trusted state is read or written: a run's config never sets them for a new run."""
-
-
-def run_config(meta: dict, run_dir: str | Path):
-    """The config recorded in a run's run.json, for a job that repeats or extends it (apply, rerun).
-
-    The settings of :data:`RUN_CANNOT_SET` (the embedding cache's folder, the output folder)
-    are the user's defaults, not the run's: a received run cannot choose which cache is read
-    or where outputs go. ``--set`` on the command line still sets them.
-
-    Raises
-    ------
-    RunStoreError
-        When run.json has no config or an invalid one (naming the field).
-    """
-    from pydantic import ValidationError
-
-    from .config import Config, _format_validation_error, load_config
-
-    if not isinstance(meta.get("config"), dict):
-        raise RunStoreError(f"run.json in {run_dir} has no 'config' object: it was not written by framing analyze "
-                            "or ingest.")
-    try:
-        cfg = Config.model_validate(meta["config"])
-    except ValidationError as exc:
-        raise RunStoreError(_format_validation_error(exc, f"'config' of run.json in {run_dir}")) from None
-    defaults = load_config()
-    for section, key in RUN_CANNOT_SET:
-        setattr(getattr(cfg, section), key, getattr(getattr(defaults, section), key))
-    return cfg

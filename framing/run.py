@@ -157,9 +157,7 @@ class Run:
     # -- workflows: thin wrappers over the modules the command line uses -----------------
 
     def _config(self):
-        from .config import Config
-
-        return Config.model_validate(self.meta["config"])
+        return store.run_config(self.meta, f"run.json in {self.run_dir}")
 
     def compare(self, by: str, a: str | None = None, b: str | None = None) -> dict[str, pd.DataFrame]:
         """Comparison tables by any documents column (``role``, ``month``, a kept field); not written to the run.

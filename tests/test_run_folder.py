@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from framing import run_target, store
+from framing import store
+from framing.runfolder import commit, target as run_target
 from framing.jobs import analyze as analyze_job, ingest as ingest_job
 from framing.cli import app
 from framing.errors import RunStoreError
@@ -156,7 +157,7 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path):
     b.mkdir()
     (a / "new.txt").write_text("new")
     (b / "old.txt").write_text("old")
-    swapped = run_target.exchange_paths(a, b)
+    swapped = commit.exchange_paths(a, b)
     if sys.platform.startswith("linux"):
         assert swapped  # renameat2(RENAME_EXCHANGE): Linux >= 3.15 on local file systems
     if swapped:
@@ -165,13 +166,13 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path):
 
 def _commit_twice(target, monkeypatch, exchange):
     calls = []
-    real = run_target.exchange_paths
+    real = commit.exchange_paths
 
     def spy(a, b):
         calls.append((Path(a).name, Path(b).name))
         return real(a, b) if exchange else False
 
-    monkeypatch.setattr(run_target, "exchange_paths", spy)
+    monkeypatch.setattr(commit, "exchange_paths", spy)
     for content in ("first", "second"):
         with store.staged_run(target) as tmp:
             store.write_run_json(tmp, {"content": content})

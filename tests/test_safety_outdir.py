@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from framing import run_target, store
+from framing import store
+from framing.runfolder import commit, target as run_target
 from framing.jobs import analyze as analyze_job, ingest as ingest_job
 from framing.cli import app
 from framing.errors import RunStoreError
@@ -182,14 +183,14 @@ def _busy(name: str):
 
 def _exchange_busy_for(name: str, monkeypatch):
     """renameat2(RENAME_EXCHANGE) on a mount point fails with EBUSY too."""
-    real = run_target.exchange_paths
+    real = commit.exchange_paths
 
     def exchange(a, b):
         if Path(b).name == name:
             raise OSError(errno.EBUSY, "Device or resource busy", str(b))
         return real(a, b)
 
-    monkeypatch.setattr(run_target, "exchange_paths", exchange)
+    monkeypatch.setattr(commit, "exchange_paths", exchange)
 
 
 def test_a_mount_point_in_the_output_folder_is_never_moved_or_deleted(previous, monkeypatch):
@@ -252,7 +253,7 @@ class Faults:
 
     def __init__(self, monkeypatch, fail_at: set[int], exchange: bool):
         self.calls, self.fail_at = 0, fail_at
-        real_rename, real_exchange = os.rename, run_target.exchange_paths
+        real_rename, real_exchange = os.rename, commit.exchange_paths
 
         def rename(src, dst, *a, **k):
             self._step(src)
@@ -265,7 +266,7 @@ class Faults:
             return real_exchange(a, b)
 
         monkeypatch.setattr(os, "rename", rename)
-        monkeypatch.setattr(run_target, "exchange_paths", swap)
+        monkeypatch.setattr(commit, "exchange_paths", swap)
 
     def _step(self, path):
         self.calls += 1
@@ -323,7 +324,7 @@ def test_a_failed_cleanup_after_the_commit_keeps_the_new_run(tmp_path, monkeypat
         raise OSError(errno.EACCES, "Permission denied", str(path))
 
     with monkeypatch.context() as m:
-        m.setattr(run_target.shutil, "rmtree", broken_rmtree)
+        m.setattr(commit.shutil, "rmtree", broken_rmtree)
         _new_run(target)
     assert store.read_run_json(target)["seed"] == 2
     _new_run(target)  # the leftovers are framing's and its process is ... this one: kept while alive

@@ -77,7 +77,7 @@ def _run_json(folder, meta):
 
 
 def test_what_counts_as_a_framing_run(tmp_path):
-    from framing import run_target
+    from framing.runfolder import target as run_target
 
     marked = _run_json(tmp_path / "marked", {"framing_run": {"schema_version": 1, "entries": ["run.json", "../x"]}})
     assert run_target.owned_entries(marked) == {"run.json"}  # names outside a run's entries are ignored

@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from .. import store
-from ..config import Config, _deep_merge, _format_validation_error, load_config, parse_override
+from ..config import Config, _deep_merge, _format_validation_error, parse_override
 from ..errors import ConfigError
 from .run import compare_tables, merge_comparisons
 
@@ -33,12 +33,7 @@ def run_config(meta: dict, overrides: Sequence[str] = ()) -> Config:
 
     A run.json whose config this version cannot read falls back to the defaults.
     """
-    data = meta.get("config") if isinstance(meta.get("config"), dict) else None
-    try:
-        base = Config.model_validate(data) if data else load_config()
-    except ValidationError:
-        log.warning("run.json's config does not match this version of framing; using the defaults")
-        base = load_config()
+    base = store.run_config(meta, "run.json", fallback=True)
     merged = base.model_dump(mode="json")
     for item in overrides:
         merged = _deep_merge(merged, parse_override(item))
@@ -82,7 +77,7 @@ def compare_run(run_dir: str | Path, by: str, a: str | None = None, b: str | Non
     tables.update(merged)
     store.write_tables(run_dir, merged)
     store.write_duckdb(run_dir, tables)
-    meta["tables"] = {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
+    meta["tables"] = store.table_records(tables)
     meta.setdefault("comparisons", [])
     meta["comparisons"] = [c for c in meta["comparisons"] if c.get("by") != by] + [
         {"by": by, "a": a, "b": b, "within": list(within or []), "created": store.utc_now()}]

@@ -1,11 +1,13 @@
 """The embed stage: the non-fragment sentences of a corpus as vectors, through the embedding cache.
 
-Takes plain data (the sentences table and the config) and returns plain data.
+Takes plain data (the sentences table and the config) and returns plain data: :class:`Embeddings`,
+keyed by sentence id.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -15,8 +17,32 @@ from ..config import Config
 Say = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class Embeddings:
+    """The embedded sentences of a corpus.
+
+    Attributes
+    ----------
+    sentence_ids : ndarray of shape (n_embedded,)
+        The ``sentence_id`` of each row of ``vectors``.
+    rows : ndarray of shape (n_embedded,)
+        Their positions in the sentences table the step was given.
+    vectors : ndarray of shape (n_embedded, dim)
+    info : dict
+        Model, the reason it was chosen, dim and cache statistics (run.json ``embedding``).
+    embedder : Embedder
+        The loaded embedder (topic keywords and frames are embedded in the same space).
+    """
+
+    sentence_ids: np.ndarray
+    rows: np.ndarray
+    vectors: np.ndarray
+    info: dict
+    embedder: Any
+
+
 def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool,
-               choice: tuple[str, str] | None = None) -> tuple[np.ndarray, np.ndarray, dict, object]:
+               choice: tuple[str, str] | None = None) -> Embeddings:
     """Embed the non-fragment sentences.
 
     ``choice`` (model, reason) replaces the choice of ``embedding.model``
@@ -24,13 +50,8 @@ def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool,
 
     Returns
     -------
-    embeddings : ndarray of shape (n_embedded, dim)
-    rows : ndarray of shape (n_embedded,)
-        Positions in ``sentences`` of the embedded rows.
-    info : dict
-        Model, the reason it was chosen, dim and cache statistics (for run.json).
-    embedder : Embedder
-        The loaded embedder (frames are matched in the same space).
+    Embeddings
+        Vectors of the non-fragment sentences, keyed by ``sentence_id``, with the embedder and run.json's record.
     """
     from . import cache_from_config, embed_texts, get_embedder, resolve_model
 
@@ -48,7 +69,7 @@ def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool,
             "cache": {"enabled": cache is not None, "dir": str(cache.directory) if cache else None,
                       "hits": stats.hits, "misses": stats.misses, "unique": stats.unique, "total": stats.total,
                       "hit_share": round(share, 4)}}
-    return vectors, rows, info, embedder
+    return Embeddings(sentences.sentence_id.to_numpy()[rows], rows, vectors, info, embedder)
 
 
 def cached_encoder(embedder, cfg: Config) -> Callable[[list[str]], np.ndarray]:

@@ -27,13 +27,13 @@ from ..frames.step import frame_step, trained_catalog_model
 from ..runlog import RunLog
 from ..topics.step import TopicResult, topic_step
 from .common import RunResult, Say, base_meta, check_documents, check_resources, prepare_run_dir, quiet, roles
-from .write import write_run
+from .write import Amend, Extra, write_run
 
 
 def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
             frames: Sequence[str] | None = None, command: str = "framing analyze",
             say: Say = quiet, progress: bool = False, warn: Say | None = None,
-            base: str | Path | None = None) -> RunResult:
+            base: str | Path | None = None, extra: Extra | None = None, amend: Amend | None = None) -> RunResult:
     """Ingest, embed, cluster topics, match frames, and write the run folder with its report.
 
     Parameters
@@ -49,6 +49,8 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
         is recorded in run.json's ``warnings`` with its stage.
     base : str or Path, optional
         The folder relative ``paths`` are read from (``framing rerun``); recorded paths stay as given.
+    extra, amend : callable, optional
+        A job's own files and run.json record, written with the run (:func:`framing.jobs.write.write_run`).
 
     Returns
     -------
@@ -64,11 +66,13 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
         check_resources(cfg)
         choice = trained_catalog_model(cfg)
         log.stage = "ingest"
-        return _analyze(paths, cfg, run_dir, command, say, progress, log, base, choice=choice)
+        return _analyze(paths, cfg, run_dir, command, say, progress, log, base, choice=choice, extra=extra,
+                        amend=amend)
 
 
 def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog,
-             base: str | Path | None = None, choice: tuple[str, str] | None = None) -> RunResult:
+             base: str | Path | None = None, choice: tuple[str, str] | None = None, extra: Extra | None = None,
+             amend: Amend | None = None) -> RunResult:
     from ..compare import default_comparisons
     from ..compare.counts import COUNTS_TABLE, corpus_counts
     from ..memory import release_memory
@@ -82,7 +86,9 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     say(f"{counts['documents']} documents ({roles(counts)}), {counts['sentences']} sentences, "
         f"{counts['skipped']} skipped")
     log.stage = "embed"
-    vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress, choice=choice)
+    embedded = embed_step(result.sentences, cfg, say, progress, choice=choice)
+    vectors, rows, emb_info, embedder = embedded.vectors, embedded.rows, embedded.info, embedded.embedder
+    del embedded  # the vectors are released below, once the frames are matched
     release_memory()  # at 140k sentences the embedding stage leaves ~0.2 GiB of freed heap behind
     log.stage = "topics"
     fitted = _prepare_topic_model(topic_step(result.sentences, vectors, rows, cfg, say, keep_model=True,
@@ -115,7 +121,7 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     log.stage = "compare"
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
     tables[COUNTS_TABLE] = corpus_counts(tables)  # the report's counts, in one table
-    return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted)
+    return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted, extra=extra, amend=amend)
 
 
 def _prepare_topic_model(fitted: TopicResult, emb_info: dict) -> TopicResult:

@@ -43,37 +43,18 @@ def default_apply_dir(parent: str | Path, paths: Sequence[str | Path]) -> Path:
 
 
 def _config(meta: dict, info: dict, overrides: Sequence[str], parent: Path) -> Config:
-    """The parent's config (without its cache and output folders: :func:`framing.received.run_config`),
+    """The parent's config (what only the user may choose reset: :func:`framing.runfolder.io.run_config`),
     the parent's embedding model, then the ``--set`` items."""
-    from ..received import run_config
-
-    cfg = run_config(meta, parent)
+    cfg = store.run_config(meta, f"run.json in {parent}", received=True)
     cfg.embedding.model = info["embedder"]["model"] or cfg.embedding.model
     for item in overrides:
         cfg = apply_mapping(cfg, parse_override(item), f"--set {item}")
     return cfg
 
 
-def _checked_parent_meta(meta: dict, parent: Path) -> dict:
-    """The parent's run.json with the parts apply reads checked for shape: a forged one is a clear error."""
-    frames = meta.get("frames")
-    checks = {
-        "topic_model": isinstance(meta.get("topic_model", {}), dict),
-        "frames": frames is None or (isinstance(frames, dict)
-                                     and isinstance(frames.get("catalogs", []), list)
-                                     and all(isinstance(c, str) for c in frames.get("catalogs", []))
-                                     and isinstance(frames.get("thresholds") or {}, dict)),
-    }
-    bad = [k for k, ok in checks.items() if not ok]
-    if bad:
-        raise RunStoreError(f"run.json in {parent}: {', '.join(repr(k) for k in bad)} is not what framing writes "
-                            "there; the run is damaged or was not written by framing analyze.")
-    return meta
-
-
 def _check_embedder(cfg: Config, info: dict, parent: Path, model_from_user: bool):
     from ..embed import get_embedder
-    from ..received import check_model_name
+    from ..embed.from_run import check_model_name
 
     if model_from_user:
         embedder = get_embedder(cfg.embedding.model, cfg.embedding)
@@ -226,7 +207,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     from ..frames.step import frame_step
     from .common import base_meta, check_documents, prepare_run_dir
     from .write import write_run
-    from ..received import read_run_json, read_tables
+    from ..received import read_tables
     from ..topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate
     from ..topics.documents import attribute_to_main, document_topics
     from ..topics.table import applied_topics_table
@@ -234,7 +215,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     with RunLog() as log:  # every warning of the run into run.json, and to the terminal as usual
         log.stage = "apply"
         parent = Path(parent_dir)
-        meta_parent = _checked_parent_meta(read_run_json(parent), parent)
+        meta_parent = store.read_run_json(parent)  # checked for shape (RunMeta): a forged one is a clear error
         info = read_topic_model_info(parent)  # the whole topic model checked: no links, no pickles, no damage
         parent_topics = read_tables(parent, ["topics"])["topics"]
         cfg = _config(meta_parent, info, overrides, parent)
@@ -250,7 +231,8 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
         language_note = language_mismatch(meta_parent, result.sentences)
         if language_note:
             warnings.warn(language_note, LanguageWarning, stacklevel=2)
-        vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress)
+        embedded = embed_step(result.sentences, cfg, say, progress)
+        vectors, rows, emb_info, embedder = embedded.vectors, embedded.rows, embedded.info, embedded.embedder
         sentences = result.sentences
         long_enough = sentences.n_words.to_numpy()[rows] >= info["min_sentence_words"]
         learned = saved_boilerplate(info)
@@ -296,6 +278,6 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
         child_info = _with_boilerplate(learned, new_boilerplate(sentences.iloc[rows], cfg), info)
         # The model goes into the staged run before run.json: a failed copy (a full disk) leaves no run.
         done = write_run(run_dir, tables, meta, cfg, say, log=log,
-                         extra=lambda tmp: copy_run_topic_model(parent, tmp / store.TOPIC_MODEL_DIR, child_info))
+                         extra=lambda tmp, _meta: copy_run_topic_model(parent, tmp / store.TOPIC_MODEL_DIR, child_info))
         say(f"{len(sel)} sentences assigned; {outliers:.0%} below the topics' similarity floor (topic -1)")
         return done

@@ -10,16 +10,19 @@ from ..config import Config
 from ..segment.step import ingest
 from ..runlog import RunLog
 from .common import RunResult, Say, base_meta, check_documents, prepare_run_dir, quiet
+from .write import Amend
 
 
 def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
                command: str = "framing ingest", say: Say = quiet, progress: bool = False,
-               warn: Say | None = None, base: str | Path | None = None) -> RunResult:
+               warn: Say | None = None, base: str | Path | None = None,
+               amend: Amend | None = None) -> RunResult:
     """Ingest and write ``documents`` and ``sentences`` with run.json.
 
     ``warn`` receives one line per warning (None: Python shows them); every
     warning is also recorded in run.json's ``warnings``. ``base``: the folder relative
-    paths are read from (``framing rerun``), see :func:`framing.corpus.ingest.ingest`.
+    paths are read from (``framing rerun``), see :func:`framing.corpus.ingest.ingest`. ``amend(tables, meta)``
+    adds a job's own record to run.json before the run is written (rerun).
     """
     with RunLog(echo=warn) as log:
         run_dir = prepare_run_dir(paths, cfg, out)
@@ -30,6 +33,8 @@ def run_ingest(paths: Sequence[str | Path], cfg: Config, out: str | Path | None 
         tables = {"documents": result.documents, "sentences": result.sentences}
         meta = base_meta(paths, cfg, result, command, base)
         log.stage = "write"
+        if amend is not None:
+            amend(tables, meta)
         with store.staged_run(run_dir) as tmp:
             store.write_tables(tmp, tables)
             meta["warnings"] = log.records

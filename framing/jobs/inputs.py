@@ -19,8 +19,9 @@ from ..errors import ConfigError, InputError
 from .analyze import analyze as run_analyze
 from .common import RunResult, load_run_config
 
+DATAFRAME_INPUT = store.DATAFRAME_INPUT  # staged in a folder named "dataframe": corpus "dataframe-records"
+
 FIELD_NAMES = ("text", "id", "source", "date", "title", "url", "language", "author", "parent", "role")
-DATAFRAME_INPUT = "records.parquet"  # staged in a folder named "dataframe": corpus "dataframe-records"
 
 
 def _nested(key: str, value: Any) -> dict:
@@ -101,14 +102,14 @@ def analyze_data(data, config: Config | str | Path | None = None, *, out: str | 
             path = _write_dataframe(data, Path(tmp) / "dataframe")
             with store.allow_replacing(force):
                 result = run_analyze([path], cfg, run_dir, frames=frames, command="framing.analyze(DataFrame)",
-                                      say=say or _silent, progress=progress)
-            _keep_dataframe_input(result.run_dir, path, result.meta)
+                                     say=say or _silent, progress=progress,
+                                     extra=_keep_dataframe_input(run_dir, path))
         return result
     paths = _as_paths(data)
     cfg = resolve_config(paths, config, overrides)
     with store.allow_replacing(force):
         result = run_analyze(paths, cfg, out, frames=frames, command="framing.analyze(...)",
-                              say=say or _silent, progress=progress)
+                             say=say or _silent, progress=progress)
     return result
 
 
@@ -116,14 +117,17 @@ def _silent(_: str) -> None:
     return None
 
 
-def _keep_dataframe_input(run_dir: Path, path: Path, meta: dict) -> None:
-    """Keep the DataFrame's records in the run (RUN/inputs/) so run.json names a file that exists."""
+def _keep_dataframe_input(run_dir: Path, path: Path):
+    """``extra(folder, meta)`` that keeps the DataFrame's records in the staged run (RUN/inputs/), so run.json
+    names a file that exists once the run is in place (and nothing is written into it after that)."""
     kept = Path(run_dir) / store.INPUTS_DIR / DATAFRAME_INPUT
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, kept)
-    meta = store.read_run_json(run_dir)
-    meta["paths"] = [str(kept)]
-    for item in meta.get("inputs", []):
-        if str(item.get("path", "")).endswith(DATAFRAME_INPUT):
-            item["path"] = str(kept)
-    store.write_run_json(run_dir, meta)
+
+    def extra(folder: Path, meta: dict) -> None:
+        (folder / store.INPUTS_DIR).mkdir()
+        shutil.copyfile(path, folder / store.INPUTS_DIR / DATAFRAME_INPUT)
+        meta["paths"] = [str(kept)]
+        for item in meta.get("inputs", []):
+            if str(item.get("path", "")).endswith(DATAFRAME_INPUT):
+                item["path"] = str(kept)
+
+    return extra

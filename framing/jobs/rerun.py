@@ -74,10 +74,8 @@ def input_changes(old: list[dict], new: list[dict] | None, cwd: str | None = Non
 
 
 def _config(meta: dict, run_dir: Path | None = None) -> Config:
-    """run.json's config (without its cache and output folders: :func:`framing.received.run_config`)."""
-    from ..received import run_config
-
-    cfg = run_config(meta, run_dir)
+    """run.json's config (what only the user may choose reset: :func:`framing.runfolder.io.run_config`)."""
+    cfg = store.run_config(meta, f"run.json in {run_dir}", received=True)
     cwd = meta.get("cwd")
     if cwd:  # relative catalog paths were relative to the folder the run started in
         cfg.frames.catalogs = [str(_resolve(c, cwd)) if (Path(cwd) / c).exists() and not Path(c).is_absolute() else c
@@ -130,18 +128,15 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     from .analyze import analyze
     from .ingest import run_ingest
 
-    from ..received import check_model_name, read_run_json, table_names
+    from ..embed.from_run import check_model_name
+    from ..received import table_names
 
     run_dir = Path(run_dir)
-    meta = read_run_json(run_dir)  # a run may come from someone else: no link followed, a damaged file a clear error
+    meta = store.read_run_json(run_dir)  # a run may come from someone else: no link followed, checked for shape
     table_names(run_dir)  # its tables are compared at the end: a link among them is refused now, before any work
     for key in ("config", "paths", "inputs"):
         if key not in meta:
             raise RunStoreError(f"{run_dir}/run.json has no '{key}': it was not written by framing analyze or ingest.")
-    if not (isinstance(meta["paths"], list) and all(isinstance(p, str) for p in meta["paths"])
-            and isinstance(meta["inputs"], list) and all(isinstance(i, dict) for i in meta["inputs"])):
-        raise RunStoreError(f"{run_dir}/run.json: 'paths' must be a list of paths and 'inputs' a list of objects; "
-                            "it was not written by framing analyze or ingest.")
     cfg = _config(meta, run_dir)
     if "embedding" in meta and cfg.embedding.model.strip() != "auto":  # a name the run chose: local or refused
         check_model_name(cfg.embedding.model, f"run.json in {run_dir} ('config.embedding.model')", cfg.embedding,
@@ -165,20 +160,20 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     paths = list(meta["paths"])
     base = cwd if cwd and any(_resolve(p, cwd) != Path(p) for p in paths) else None
     command = f"framing rerun {run_dir}"
-    if "embedding" in meta:
-        result = analyze(paths, cfg, out, command=command, say=say, progress=progress, base=base)
-        old_model, new_model = meta["embedding"].get("name"), result.meta.get("embedding", {}).get("name")
-        if old_model != new_model:
-            note = f"the embedding model is {new_model} now, was {old_model}"
-            notes.append(note)
-            warnings.warn(f"Rerun of {run_dir}: {note}; results may differ.", RerunWarning, stacklevel=2)
-    else:
-        result = run_ingest(paths, cfg, out, command=command, say=say, progress=progress, base=base)
-    new_meta = store.read_run_json(result.run_dir)
-    new_meta["rerun"] = {
-        "of": str(run_dir.resolve()), "created": meta.get("created"),
-        "input_changes": input_changes(meta["inputs"], new_meta.get("inputs", []), cwd),
-        "notes": notes, "tables": compare_tables(run_dir, result.tables),
-    }
-    store.write_run_json(result.run_dir, new_meta)
-    return type(result)(result.run_dir, result.tables, new_meta)
+
+    def amend(tables: dict[str, pd.DataFrame], new_meta: dict) -> None:
+        """run.json's ``rerun``, recorded with the new run (nothing is written into it once it is in place)."""
+        if "embedding" in meta:
+            old_model, new_model = meta["embedding"].get("name"), new_meta.get("embedding", {}).get("name")
+            if old_model != new_model:
+                note = f"the embedding model is {new_model} now, was {old_model}"
+                notes.append(note)
+                warnings.warn(f"Rerun of {run_dir}: {note}; results may differ.", RerunWarning, stacklevel=2)
+        new_meta["rerun"] = {
+            "of": str(run_dir.resolve()), "created": meta.get("created"),
+            "input_changes": input_changes(meta["inputs"], new_meta.get("inputs", []), cwd),
+            "notes": notes, "tables": compare_tables(run_dir, tables),
+        }
+
+    job = analyze if "embedding" in meta else run_ingest
+    return job(paths, cfg, out, command=command, say=say, progress=progress, base=base, amend=amend)

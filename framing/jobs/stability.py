@@ -89,7 +89,7 @@ def align_topics(reference: np.ndarray, refits: Sequence[np.ndarray], ids: Seque
 
 
 def _run_config(meta: dict) -> Config:
-    cfg = Config.model_validate(meta["config"])
+    cfg = store.run_config(meta, "run.json")
     model = meta.get("embedding", {}).get("model")
     if model:
         cfg.embedding.model = model  # the model the run used, not 'auto' again
@@ -103,7 +103,8 @@ def refit_topics(sentences: pd.DataFrame, meta: dict, seeds: Sequence[int],
     from ..topics.step import topic_step
 
     cfg = _run_config(meta)
-    vectors, rows, info, _ = embed_step(sentences, cfg, say, False)
+    embedded = embed_step(sentences, cfg, say, False)
+    vectors, rows, info = embedded.vectors, embedded.rows, embedded.info
     if meta.get("embedding", {}).get("name") and info["name"] != meta["embedding"]["name"]:
         raise RunStoreError(f"The run was embedded with {meta['embedding']['name']} but {info['name']} is installed now; "
                             "stability must be measured with the run's model. Rerun the analysis first.")
@@ -153,9 +154,7 @@ def topic_stability(run_dir: str | Path, n_seeds: int = 5, say: Callable[[str], 
     meta["stability"] = {"seeds": seeds, "match_jaccard": MATCH_JACCARD, "stable_share": STABLE_SHARE,
                          "stable_topics": int(table.stable.sum()), "fragile_topics": int((~table.stable).sum()),
                          "created": store.utc_now()}
-    meta.setdefault("tables", {})
-    for name in ("topics", TABLE):
-        meta["tables"][name] = {"rows": len(tables[name]), "columns": list(tables[name].columns)}
+    meta["tables"] = {**(meta.get("tables") or {}), **store.table_records({name: tables[name] for name in ("topics", TABLE)})}
     store.write_run_json(run_dir, meta)
     from ..report import rebuild_report
 

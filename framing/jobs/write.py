@@ -13,10 +13,15 @@ from ..runlog import RunLog
 from ..topics.step import TopicResult
 from .common import RunResult, Say
 
+Amend = Callable[[dict[str, pd.DataFrame], dict], None]
+"""``amend(tables, meta)``: a job adds its own record to run.json before the run is written (rerun)."""
+Extra = Callable[[Path, dict], None]
+"""``extra(folder, meta)``: a job writes its own files into the staged run folder, before run.json."""
+
 
 def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say,
               log: RunLog | None = None, topic_model: TopicResult | None = None,
-              extra: Callable[[Path], None] | None = None) -> RunResult:
+              extra: Extra | None = None, amend: Amend | None = None) -> RunResult:
     """Write tables, DuckDB, the topic model, the report and run.json into ``run_dir``, all or nothing.
 
     The run is written into a folder beside ``run_dir`` that replaces it only
@@ -24,15 +29,19 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
     last and holds every warning ``log`` recorded. The model of ``topic_model`` (the result of
     :func:`framing.topics.step.topic_step` with ``keep_model``: its ``model`` with ``record`` or ``embeddings``,
     or a cached ``model_dir``) is saved in ``RUN/topic_model/`` (BERTopic safetensors + embedder identity) for
-    ``framing apply``, and a topic-cache miss keeps its ``cache`` entry beside it. ``extra(folder)`` writes a job's own
-    files into the staged folder (apply: the parent's topic model), so they are in place before run.json.
+    ``framing apply``, and a topic-cache miss keeps its ``cache`` entry beside it. ``extra(folder, meta)`` writes a
+    job's own files into the staged folder (apply: the parent's topic model; a DataFrame's records), so they are in
+    place before run.json; ``amend(tables, meta)`` adds a job's own record to run.json first (rerun). Nothing is
+    written into the run after it is in place.
     """
     from ..report import write_report
     from ..topic_model import copy_topic_model, save_run_topic_model, write_topic_model
 
     if log is not None:
         log.stage = "write"
-    meta["tables"] = {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
+    if amend is not None:
+        amend(tables, meta)
+    meta["tables"] = store.table_records(tables)
     meta["warnings"] = log.records if log is not None else []
     with store.staged_run(run_dir) as tmp:
         if topic_model is not None and topic_model.model_dir is not None:  # read from the topic cache (analyze)
@@ -44,7 +53,7 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
                 meta["topic_model"] = save_run_topic_model(tmp, topic_model.model, topic_model.embeddings,
                                                            meta.get("embedding", {}))
         if extra is not None:
-            extra(tmp)
+            extra(tmp, meta)
         if topic_model is not None and topic_model.cache is not None:  # a miss: keep the results with the model
             saved = tmp / store.TOPIC_MODEL_DIR
             topic_model.cache.store(saved if saved.is_dir() else None)
