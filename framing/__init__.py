@@ -35,7 +35,7 @@ _EXPORTS = {
     "topic_prevalence": "framing.compare",
     "load_catalog": "framing.frames",
     "FrameMatcher": "framing.frames",
-    "validate": "framing.frames.validate",
+    "validate": "framing.jobs.validate",
     "draw_sample": "framing.jobs.sample",
     "read_tables": "framing.store",
     "read_run_json": "framing.store",

@@ -149,7 +149,8 @@ def validate_command(
                                                                  "(default: the coded file's folder)."),
 ) -> None:
     """Estimate each frame's precision and recall on the run from a coded sample; the report shows them."""
-    from .frames.validate import validate_run, validation_text
+    from .frames.validate import validation_text
+    from .jobs.validate import validate_run
 
     table = validate_run(run_dir, coded, sample)
     for row in table.to_dict("records"):
