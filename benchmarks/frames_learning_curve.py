@@ -8,7 +8,7 @@ articles; then, in batches of 10, *random* codes articles drawn at random and
 classifier's decision for some frame (uncertainty sampling, as
 ``framing sample --strategy uncertain`` draws them: the smallest margin
 over frames). After each batch the frame classifier
-(:class:`framing.frames.train.FrameClassifier`, the one ``framing frames
+(``--pooling stacked`` by default: the model ``framing frames
 train`` fits) is refitted on the coded articles and scored on the test set.
 Repeated over several seeds; the mean and the spread are printed.
 
@@ -32,29 +32,28 @@ from framing.config import load_config
 from framing.frames.catalog import load_catalog
 from framing.frames.evaluate import multilabel_metrics
 from framing.frames.labelled import prepare_labelled, read_labels, resolve_label_ids
-from framing.frames.train import FrameClassifier, top_k_pool
+from framing.frames.train import make_classifier
 
 CHECKPOINTS = (50, 100, 200)
 START, BATCH = 20, 10
+POOLING = "stacked"
+"""The classifier ``framing frames train`` fits by default (``--pooling``)."""
 
 
-def _proba(clf: FrameClassifier, Z_rows: np.ndarray, owner: np.ndarray, items: np.ndarray) -> np.ndarray:
-    """Pooled document probabilities, one column per frame of ``clf`` (items in ``items`` order)."""
-    out = np.zeros((len(items), len(clf.frame_ids_)))
+def _proba(clf, X: np.ndarray, owner: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Document probabilities, one column per frame of ``clf``, rows in ``items`` order."""
     rows = np.isin(owner, items)
-    Z = (Z_rows[rows] - clf.mean_) / clf.scale_
-    logits = Z @ clf.coef_.T + clf.intercept_
-    p = 1.0 / (1.0 + np.exp(-logits))
-    for j in range(len(clf.frame_ids_)):
-        out[:, j] = top_k_pool(p[:, j], owner[rows], items, clf.top_k)
-    return out
+    remap = np.full(owner.max() + 1, -1)
+    remap[items] = np.arange(len(items))
+    return clf.predict_proba(X[rows], remap[owner[rows]]).reshape(-1, len(clf.frame_ids_))[: len(items)]
 
 
-def _fit(X, owner, Y, ids, coded, seed):
+def _fit(X, owner, Y, ids, coded, seed, pooling=POOLING):
+    """The classifier ``framing frames train`` fits (``--pooling``), on the coded articles' sentences."""
     sel = np.isin(owner, coded)
     remap = {item: k for k, item in enumerate(coded)}
     groups = np.array([remap[o] for o in owner[sel]])
-    return FrameClassifier(seed=seed).fit(X[sel], Y[coded], ids, groups=groups)
+    return make_classifier(pooling, "document", seed=seed).fit(X[sel], Y[coded], ids, groups=groups)
 
 
 def _score(clf, X, owner, Y, ids, test) -> float:
@@ -68,13 +67,13 @@ def _score(clf, X, owner, Y, ids, test) -> float:
     return multilabel_metrics(gold, predicted, ids)[1]["macro_f1"]
 
 
-def curve(X, owner, Y, ids, pool, test, strategy: str, seed: int) -> dict[int, float]:
+def curve(X, owner, Y, ids, pool, test, strategy: str, seed: int, pooling: str = POOLING) -> dict[int, float]:
     rng = np.random.default_rng([seed, 7])
     coded = list(rng.choice(pool, size=START, replace=False))
     out = {}
     while len(coded) <= max(CHECKPOINTS):
         # random draws do not depend on the model: it is fitted only where it is scored
-        clf = _fit(X, owner, Y, ids, np.array(coded), seed) if strategy == "active" or len(coded) in CHECKPOINTS else None
+        clf = _fit(X, owner, Y, ids, np.array(coded), seed, pooling) if strategy == "active" or len(coded) in CHECKPOINTS else None
         if len(coded) in CHECKPOINTS:
             out[len(coded)] = _score(clf, X, owner, Y, ids, test)
         rest = np.array([i for i in pool if i not in set(coded)])
@@ -93,6 +92,7 @@ def main() -> None:
     ap.add_argument("labels", help="A labelled corpus (JSONL with text and frames), e.g. climate-frames.")
     ap.add_argument("--frames", default="news-frames", help="The catalog whose frames the labels name.")
     ap.add_argument("--seeds", type=int, default=3, help="Repetitions (seeds 0, 1, ...).")
+    ap.add_argument("--pooling", default=POOLING, help="stacked (the default of frames train), sentences or mean.")
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="Config overrides (key=value).")
     args = ap.parse_args()
     cfg = load_config(overrides=args.overrides)
@@ -112,7 +112,7 @@ def main() -> None:
         test, pool = np.sort(order[: len(labels) // 3]), np.sort(order[len(labels) // 3:])
         for strategy in ("random", "active"):
             t1 = time.perf_counter()
-            for n, f1 in curve(X, owner, Y, ids, pool, test, strategy, seed).items():
+            for n, f1 in curve(X, owner, Y, ids, pool, test, strategy, seed, args.pooling).items():
                 rows.append({"seed": seed, "strategy": strategy, "coded": n, "macro_f1": f1})
             print(f"seed {seed} {strategy}: {time.perf_counter() - t1:.0f} s", flush=True)
     df = pd.DataFrame(rows)
