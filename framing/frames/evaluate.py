@@ -228,7 +228,9 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
     sents = corpus.sentences
     matcher = matcher or FrameMatcher(catalog, corpus.embedder, threshold=threshold,
                                       negative_weight=cfg.negative_weight, calibration=cfg.calibration,
-                                      specificity=cfg.specificity, cache=cache, exclusive=cfg.exclusive).fit(sents, corpus.vectors)
+                                      specificity=cfg.specificity, cache=cache, exclusive=cfg.exclusive,
+                                      reference_quantile=cfg.reference_quantile,
+                                      near_miss_floor=cfg.near_miss_floor).fit(sents, corpus.vectors)
     sf = matcher.transform(sents, corpus.vectors)
     ids = list(dict.fromkeys(sf["frame_id"]))
     joined = sf.merge(sents[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})
