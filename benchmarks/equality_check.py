@@ -8,6 +8,10 @@ Two steps, each run from the checkout whose code it should use::
     PYTHONPATH=. .venv/bin/python benchmarks/equality_check.py run /tmp/eq/after
     .venv/bin/python benchmarks/equality_check.py compare /tmp/eq/before /tmp/eq/after
 
+The report code alone: ``rerender SRC DEST`` copies SRC's runs and rebuilds their
+reports with the checkout's code; two checkouts re-rendering the same SRC,
+compared, show whether the page changed for the same tables.
+
 ``run DEST`` analyses ``seeds/`` into ``DEST/seeds`` and BASIL (the 300 articles
 of ``../shared/data/basil``, read in place and written as a JSONL corpus under
 ``DEST``) with ``--frames news-frames`` into ``DEST/basil``.
@@ -209,17 +213,41 @@ def compare(before: Path, after: Path) -> int:
     return 1 if bad else 0
 
 
+def rerender(src: Path, dest: Path) -> None:
+    """Copy the runs of ``src`` to ``dest`` and rebuild their report with this checkout's code.
+
+    Two checkouts re-rendering the same runs show whether a change of the report code alone kept the
+    page (the tables being equal by construction).
+    """
+    import shutil
+
+    from framing.report.rebuild import rebuild_report
+
+    for name in RUNS:
+        target = dest / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(src / name, target)
+        rebuild_report(target)
+        print(f"rebuilt {target / 'report.html'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     p_run = sub.add_parser("run", help="analyse seeds/ and BASIL with this checkout's code into DEST")
     p_run.add_argument("dest", type=Path)
+    p_re = sub.add_parser("rerender", help="copy SRC's runs to DEST and rebuild their reports with this checkout")
+    p_re.add_argument("src", type=Path)
+    p_re.add_argument("dest", type=Path)
     p_cmp = sub.add_parser("compare", help="compare two folders written by run")
     p_cmp.add_argument("before", type=Path)
     p_cmp.add_argument("after", type=Path)
     args = parser.parse_args()
     if args.cmd == "run":
         run(args.dest.resolve())
+    elif args.cmd == "rerender":
+        rerender(args.src.resolve(), args.dest.resolve())
     else:
         sys.exit(compare(args.before.resolve(), args.after.resolve()))
 
