@@ -174,7 +174,7 @@ def _frame_firsts(tables: Mapping[str, pd.DataFrame], subjects: Mapping[str, str
 
 MAX_GROUPS_BARS = 8
 """The bar chart shows this many groups (the largest)."""
-MAX_HEATMAP_GROUPS = 30
+MAX_HEATMAP_GROUPS = 20
 """The heatmap shows this many groups (the largest); the prevalence table lists all."""
 
 

@@ -30,7 +30,7 @@ from .base import Section
 
 MAX_KEYWORDS = 10
 
-MAX_TOPICS_SHOWN = 25
+MAX_TOPICS_SHOWN = 20
 """Bar charts and heatmaps show the largest topics only; the topic table lists all."""
 MAX_SOURCES_SHOWN = 30
 """The topics-per-source heatmap shows this many sources (most clustered sentences); the tables list all."""

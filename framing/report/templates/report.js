@@ -33,7 +33,7 @@
   function ph(s) {
     return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
-  var TOPICS_SHOWN = 25;
+  var TOPICS_SHOWN = 15;
   var CONFIG = { responsive: true, displaylogo: false, scrollZoom: false };
 
   function drawFigures(figs) {
