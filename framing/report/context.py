@@ -80,9 +80,27 @@ class ReportContext:
     def counts(self) -> pd.DataFrame:
         """The run's ``corpus_counts`` table; computed from its tables when the run has none (an older run)."""
         table = self.tables.get(COUNTS_TABLE)
-        if table is not None and set(COUNTS_COLUMNS) <= set(table.columns):
+        if table is not None and set(COUNTS_COLUMNS) <= set(table.columns) and self._counts_match(table):
             return table
         return corpus_counts(self.tables)
+
+    def _counts_match(self, table: pd.DataFrame) -> bool:
+        """Whether a stored ``corpus_counts`` counts the documents and sentences at hand (a table carried over
+        from another run, or tables changed after it was written, would not)."""
+        corpus = table[table["by"].astype(str) == "corpus"]
+        for name, column in (("documents", "documents"), ("sentences", "sentences")):
+            df = self.tables.get(name)
+            if df is None:
+                continue
+            if len(corpus) != 1 or pd.isna(corpus[column].iloc[0]) or int(corpus[column].iloc[0]) != len(df):
+                return False
+            if name == "documents" and "role" in df.columns:
+                roles = corpus[[f"{r}_documents" for r in ("article", "comment", "post")]].iloc[0]
+                have = df["role"].astype(str).value_counts()
+                if any(int(0 if pd.isna(v) else v) != int(have.get(r, 0)) for r, v in
+                       zip(("article", "comment", "post"), roles)):
+                    return False
+        return True
 
     def counts_by(self, by: str) -> pd.DataFrame:
         """The rows of ``corpus_counts`` for one ``by`` (source, role, month, language, voice, frame, topic)."""

@@ -48,3 +48,20 @@ def test_missing_tables_leave_their_rows_out():
     assert set(c["by"]) == {"corpus", "source", "role", "month"}
     assert c[c["by"] == "corpus"]["sentences"].isna().all()
     assert corpus_counts({}).empty
+
+
+def test_topic_spread_names_and_frame_subjects_by_hand():
+    sents = SENTS.assign(topic=[0, 0, 1, 1, 0], text=["Oil and gas.", "The oil of Syria.", "Vote now.",
+                                                       "They vote for Smith.", "Oil, said Smith."])
+    sf = pd.DataFrame({"sentence_id": ["s3", "s4", "s1"], "frame_id": ["lies", "lies", "oil"],
+                       "matched": [True, True, False]})
+    topics = pd.DataFrame({"topic": [0, 1], "keywords": [["oil", "syria"], ["vote", "smith"]]})
+    dt = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d4"], "topic": [0, 1, 1, 0], "sentences": [2, 1, 1, 1],
+                       "is_main": True})
+    c = corpus_counts({"documents": DOCS, "sentences": sents, "sentence_frames": sf, "topics": topics,
+                       "document_topics": dt, "document_frames": DOC_FRAMES})
+    # d2 (2021-06-02) and d3 (undated) hold topic 1, where 'lies' matched: its subject was first covered 2021-06-02
+    assert _rows(c, "frame", "subject_topics", "subject_first_date") == {"oil": (0, None), "lies": (1, "2021-06-02")}
+    # keywords: 'syria' is written as a name inside a sentence, 'oil' is not (its capital starts sentences)
+    assert _rows(c, "topic", "keywords_judged", "name_keywords", "sources", "long_documents") == {
+        "0": (2, 1, 2, 0), "1": (2, 1, 2, 0)}

@@ -103,3 +103,16 @@ def test_the_report_reads_its_counts_from_the_counts_table(tables, meta):
     assert 'data-sort="987654">987,654</td>' in page  # the sources table
     assert "876,543 (document_frames" in page  # a frame's documents using it
     assert 'data-sort="765432">765,432</td>' in page  # a topic's "main topic of"
+
+
+def test_a_stale_counts_table_is_not_read(tables, meta):
+    """A corpus_counts that does not count the documents at hand (carried over, or tables changed) is recomputed."""
+    from framing.compare.counts import COUNTS_TABLE, corpus_counts
+    from framing.report.context import ReportContext
+
+    stale = corpus_counts(tables)
+    articles = tables["documents"].assign(role="article")
+    ctx = ReportContext({**tables, "documents": articles, COUNTS_TABLE: stale}, meta)
+    assert ctx.counts_by("role")["group"].tolist() == ["article"]
+    fresh = ReportContext({**tables, COUNTS_TABLE: stale}, meta)
+    assert fresh.counts is stale

@@ -173,7 +173,9 @@ def _frame_firsts(tables: Mapping[str, pd.DataFrame], subjects: Mapping[str, str
 
 
 MAX_GROUPS_BARS = 8
-"""The bar chart shows this many groups (the largest); the heatmap shows all."""
+"""The bar chart shows this many groups (the largest)."""
+MAX_HEATMAP_GROUPS = 20
+"""The heatmap shows this many groups (the largest); the prevalence table lists all."""
 
 
 def _label(item: str, labels: dict[str, str]) -> str:
@@ -219,7 +221,9 @@ def prevalence_bars(shares: Shares, labels: dict[str, str] | None = None) -> go.
                                 "thickness": 1.2, "width": 3}
         fig.add_trace(go.Bar(**trace))
     top = float(np.nanmax(rows["ci_high"] if shares.has_ci else rows["share"])) if len(rows) else 0.0
-    more = f"; the {len(shown)} largest of {len(groups)} groups (the heatmap shows all)" if len(groups) > len(shown) else ""
+    more = (f"; the {len(shown)} largest of {len(groups)} groups (the heatmap shows "
+            f"{'all' if len(groups) <= MAX_HEATMAP_GROUPS else f'the {MAX_HEATMAP_GROUPS} largest'})"
+            if len(groups) > len(shown) else "")
     ci = "bars: 95% interval from the table" if shares.has_ci else "no intervals in this run's table"
     fig.update_layout(
         title=f"Frame prevalence by {esc(shares.by)}: share of {esc(shares.denominator)}<br>"
@@ -243,7 +247,8 @@ def source_heatmap(shares: Shares, labels: dict[str, str] | None = None) -> go.F
     """Heatmap: rows groups (sources), columns frames, cells the share read from the table."""
     labels = labels or {}
     rows = shares.rows
-    groups, frames = _groups_by_size(rows), _frame_order(rows, labels)
+    every, frames = _groups_by_size(rows), _frame_order(rows, labels)
+    groups = every[:MAX_HEATMAP_GROUPS]
     share = rows.pivot_table(index="group", columns="item", values="share", aggfunc="first").reindex(
         index=groups, columns=frames)
     count = rows.pivot_table(index="group", columns="item", values="count", aggfunc="first").reindex(
@@ -262,7 +267,9 @@ def source_heatmap(shares: Shares, labels: dict[str, str] | None = None) -> go.F
     few = rows.groupby("group")["few"].any()
     ticks = [f"{esc(g)} ({int(totals[g]):,}{'*' if few.get(g) else ''})" if pd.notna(totals.get(g)) else esc(g)
              for g in groups]
-    note = "; * few documents (compare.min_documents): read with care" if few.any() else ""
+    note = "; * few documents (compare.min_documents): read with care" if few.reindex(groups).any() else ""
+    if len(every) > len(groups):
+        note += f"; the {len(groups)} largest of {len(every)} (the prevalence table lists all)"
     fig.update_layout(
         title=f"{esc(shares.by).capitalize()} × frame: share of {esc(shares.denominator)}<br><sup>from "
               f"{esc(shares.table)}; in parentheses the denominator; blank cells: no row in the table{note}</sup>",

@@ -30,8 +30,10 @@ from .base import Section
 
 MAX_KEYWORDS = 10
 
-MAX_TOPICS_SHOWN = 40
+MAX_TOPICS_SHOWN = 20
 """Bar charts and heatmaps show the largest topics only; the topic table lists all."""
+MAX_SOURCES_SHOWN = 30
+"""The topics-per-source heatmap shows this many sources (most clustered sentences); the tables list all."""
 MAX_CELL_TEXT_COLUMNS = 20
 """Heatmaps with more columns than this show their numbers on hover only (cells too narrow to read)."""
 HOVER_CHARS = 120
@@ -212,6 +214,10 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str,
     totals = long.groupby("topic")["count"].sum()
     real = totals.drop(OUTLIER, errors="ignore")
     order = sorted(real.index, key=lambda t: (-real[t], t))[:MAX_TOPICS_SHOWN]
+    sources = long[long["topic"] != OUTLIER].groupby("source")["count"].sum()
+    columns = sorted(sources.index, key=lambda s: (-sources[s], s))[:MAX_SOURCES_SHOWN]
+    long = long[long["source"].isin(columns)]
+    documents = documents[documents["source"].isin(columns)] if documents is not None else None
     share, count = _topic_grid(long, order)
     z = share.to_numpy(float)
     top = float(z.max()) if z.size else 0.0
@@ -234,7 +240,9 @@ def topics_per_source(long: pd.DataFrame, names: dict[int, str], what: str,
         texttemplate="%{z:" + fmt + "}" if cells else None,
         hovertemplate=hover(what, "sentences"),
     ))
-    title = "Topics per source: share of {}<br><sup>from compare_prevalence (kind topic){}</sup>"
+    more = (f"; the {len(columns)} sources with most clustered sentences of {len(sources)}"
+            if len(sources) > len(columns) else "")
+    title = "Topics per source: share of {}<br><sup>from compare_prevalence (kind topic){}" + more + "</sup>"
     switch = "; the buttons switch between sentences and documents" if len(views) > 1 else ""
     if len(views) > 1:
         fig.update_layout(updatemenus=[{

@@ -33,7 +33,7 @@
   function ph(s) {
     return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
-  var TOPICS_SHOWN = 25;
+  var TOPICS_SHOWN = 15;
   var CONFIG = { responsive: true, displaylogo: false, scrollZoom: false };
 
   function drawFigures(figs) {
@@ -234,10 +234,12 @@
         out.appendChild(tc);
       }
       out.appendChild(el("h3", null, "What they say: best-scoring matched sentences per frame"));
-      var cols = el("div", "cmp-cols");
+      var said = el("details", "table"), cols = el("div", "cmp-cols");
+      said.appendChild(el("summary", null, "Open the sentences of " + a + " and " + b));
       cols.appendChild(quotesFor(data, a, data.frames));
       cols.appendChild(quotesFor(data, b, data.frames));
-      out.appendChild(cols);
+      said.appendChild(cols);
+      out.appendChild(said);
     }
     function drawCompareFigure(div, a, b) {
       if (!window.Plotly) return;
