@@ -70,3 +70,31 @@ def test_an_unknown_reducer_names_the_ones_that_exist():
 
 def test_the_built_in_reducers_are_registered():
     assert {"umap", "pca"} <= set(REDUCERS.names())
+
+
+def test_analyze_and_apply_keep_the_same_sentences_out_of_the_topics():
+    """One implementation of the filler and boilerplate rules: the fit's and apply's decisions agree."""
+    from framing.config import load_config
+    from framing.jobs.apply import new_filler
+
+    texts, emb, docs, _ = _corpus()
+    extra = ["It's a start.", "Read more: the full story", "Subscribe to our newsletter today for daily news."]
+    rows = [(t, d) for d in sorted(set(docs)) for t in extra]
+    texts = texts + [t for t, _ in rows]
+    docs = docs + [d for _, d in rows]
+    emb = np.vstack([emb, np.random.default_rng(1).normal(size=(len(rows), emb.shape[1])).astype(np.float32)])
+    cfg = load_config(overrides=["topics.reducer=pca", "topics.min_cluster_size=5"])
+    tm = TopicModeler(cfg.topics).fit(texts, emb, ["en"] * len(texts), [f"s{i}" for i in range(len(texts))],
+                                      doc_ids=docs, sources=["wire"] * len(texts))
+    sentences = pd.DataFrame({"text": texts, "lang": "en", "doc_id": docs, "source": "wire"})
+    applied = new_filler(sentences, cfg)
+    assert tm.filler_.sum() == 3 * len(set(docs))  # every planted line, and nothing else
+    np.testing.assert_array_equal(applied, tm.filler_)
+
+
+def test_the_topic_step_returns_a_frozen_result():
+    import dataclasses
+
+    from framing.topics.step import TopicResult
+
+    assert dataclasses.is_dataclass(TopicResult) and TopicResult.__dataclass_params__.frozen

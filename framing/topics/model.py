@@ -42,6 +42,7 @@ import numpy as np
 
 from ..config import TopicsConfig
 from ..errors import NotFittedError, TopicModelError, TopicWarning
+from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from ..segment import count_words  # the same word count as sentences.n_words
 from ..words import stop_words_for
 from . import adapter, rules
@@ -128,7 +129,7 @@ def _check_inputs(texts, embeddings, langs, ids) -> tuple[list[str], np.ndarray,
     return texts, embeddings, list(langs), [str(i) for i in ids]
 
 
-class TopicModeler:
+class TopicModeler(Estimator):
     """Topics of sentences with BERTopic, from precomputed embeddings.
 
     Parameters
@@ -203,6 +204,7 @@ class TopicModeler:
         self.encode = encode
         self.reduction_cache = reduction_cache
 
+    @fit_succeeds_or_leaves_nothing
     def fit(self, texts: Sequence[str], embeddings: np.ndarray, langs: Sequence[str], ids: Sequence[str],
             doc_ids: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> "TopicModeler":
         """Cluster the sentences and describe the topics.
