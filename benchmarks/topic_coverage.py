@@ -94,9 +94,10 @@ def _encoder(embedder, cfg):
 
 
 def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, variants: list[str]) -> None:
-    from framing.corpus.ingest import ingest
-    from framing.topics import TopicModeler
-    from framing.topics.reduction_cache import reduction_cache_from_config
+    try:
+        from framing.segment.step import ingest
+    except ImportError:
+        from framing.corpus.ingest import ingest
 
     paths, extra = corpus(name, tmp)
     files = [ROOT / "seeds" / "framing.yaml"] if name == "seeds" else []

@@ -309,8 +309,9 @@ class TopicModeler(Estimator):
             self.moves_["narrow_topics"] = moved(before, topics)
             self._renumber(mapping)
             before = topics
+            events = rules.event_topics(model, cfg, docs, doc_ids, topics, inverse, self.stop_words_)
             topics, self.unanchored_, mapping = rules.drop_unanchored_topics(model, cfg, docs, doc_ids, topics, probs,
-                                                                             inverse)
+                                                                             inverse, events)
             self.moves_["unanchored_topics"] = moved(before, topics)
             self._renumber(mapping)
             before = topics
@@ -318,9 +319,10 @@ class TopicModeler(Estimator):
                                                                        self.stop_words_)
             self.moves_["generic_topics"] = moved(before, topics)
             self._renumber(mapping)
-            if cfg.reduce_outliers and (topics < 0).any():
+            if cfg.reduce_outliers:
                 before = topics
-                topics = self._place_outliers(model, docs, emb, topics, hdbscan_outliers)
+                if cfg.outlier_strategy == "centroid" or (topics < 0).any():  # centroid: the floor is reported
+                    topics = self._place_outliers(model, docs, emb, topics, hdbscan_outliers)
                 self.moves_["outliers_placed"] = int(((before < 0) & (topics >= 0))[inverse].sum())
         self.labels_[rows] = topics[inverse]
         self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)[inverse]

@@ -250,9 +250,30 @@ def drop_narrow_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np
     return new, int(len(narrow)), mapping
 
 
+def event_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
+                 inverse: np.ndarray, stop_words: frozenset[str]) -> set[int]:
+    """Events: topics told in at least ``event_min_documents`` documents whose own words
+    (:func:`keyword_share`) have at least ``event_keyword_share`` of their uses in the topic.
+
+    An event covered as a paragraph in many articles is the main topic of none of them, yet its
+    words (a place, a name, what happened) are its own; the anchoring rule keeps it.
+    """
+    if not config.event_keyword_share:
+        return set()
+    labels = topics[inverse]
+    spread = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0].groupby("topic").doc.nunique()
+    told = [int(t) for t, n in spread.items() if n >= config.event_min_documents]
+    if not told:
+        return set()
+    words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in told}
+    shares = keyword_share([docs[i] for i in inverse], labels, words, stop_words, top_words=config.top_n_words)
+    return {t for t, s in shares.items() if s >= config.event_keyword_share}
+
+
 def drop_unanchored_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
-                           probs: np.ndarray, inverse: np.ndarray) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
-    """Topics no document is about become -1 (:func:`~framing.topics.documents.unanchored_topics`).
+                           probs: np.ndarray, inverse: np.ndarray,
+                           events: set[int] = frozenset()) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
+    """Topics no document is about become -1 (:func:`~framing.topics.documents.unanchored_topics`), events excepted.
 
     Returns the new assignments, ``{top three c-TF-IDF words: reason}`` of the dropped topics, and
     the renumbering (None: unchanged).
@@ -263,6 +284,7 @@ def drop_unanchored_topics(model, config: TopicsConfig, docs: list[str], doc_ids
         return topics, {}, None
     reasons = unanchored_topics(doc_ids, topics[inverse], probs[inverse], config.min_main_documents,
                                 config.min_anchored_share)
+    reasons = {t: r for t, r in reasons.items() if t not in events}
     if not reasons or len(reasons) == len(set(topics[topics >= 0].tolist())):
         return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
     # Keyed by the topic's keywords before it is dropped: the numbers change when topics are renumbered.
@@ -395,10 +417,12 @@ def place_outliers(embeddings: np.ndarray, topics: np.ndarray, outliers: np.ndar
     [0, 0, 1, 1, 0, -1]
     """
     new = topics.copy()
-    candidates = np.flatnonzero(outliers & (topics < 0))
-    if not len(candidates) or not (topics >= 0).any():
+    if not (topics >= 0).any():
         return new, float("nan")
     centers, kept, floor = nearest_topic_floor(embeddings, topics, quantile)
+    candidates = np.flatnonzero(outliers & (topics < 0))
+    if not len(candidates):
+        return new, floor
     unit = embeddings[candidates] / np.maximum(np.linalg.norm(embeddings[candidates], axis=1, keepdims=True), 1e-12)
     sims = unit @ centers.T
     best = sims.argmax(axis=1)
