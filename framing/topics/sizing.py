@@ -5,20 +5,17 @@ from the number of sentences that are clustered:
 
     min_cluster_size = max(AUTO_FLOOR, round(sqrt(n) / AUTO_DIVISOR))
 
-Up to 2,500 sentences this is BERTopic's own default of 10; beyond, it
+Up to 10,000 sentences this is BERTopic's own default of 10; beyond, it
 grows with the square root of the corpus, so the number of topics still
 grows with the corpus but more slowly than the corpus: a topic of a large
 corpus needs more sentences before it counts as a subject of its own
-(10,000 sentences give 20, 40,000 give 40, 150,000 give 77). With a divisor
-of 10 the first 300 AllSides articles (10,377 sentences) gave 240 HDBSCAN
-topics, more than a reader follows; with 5, 117 after the rules
-(benchmarks/topic_coverage.py). Topics that are facets of one
+(40,000 sentences give 20, 150,000 give 39). Topics that are facets of one
 story are merged afterwards by their documents
 (:func:`framing.topics.documents.cooccurrence_groups`), so the floor can
 stay small. An integer ``min_cluster_size`` is used as given.
 
 >>> [auto_min_cluster_size(n) for n in (500, 2_000, 8_000, 40_000, 150_000)]
-[10, 10, 18, 40, 77]
+[10, 10, 10, 20, 39]
 """
 
 from __future__ import annotations
@@ -32,7 +29,7 @@ from ..config import TopicsConfig
 logger = logging.getLogger(__name__)
 
 AUTO_FLOOR = 10
-AUTO_DIVISOR = 5.0
+AUTO_DIVISOR = 10.0
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,7 @@ def resolve_params(config: TopicsConfig, n: int) -> ResolvedParams:
     >>> resolve_params(TopicsConfig(min_cluster_size=12), 8)
     ResolvedParams(n_neighbors=7, n_components=5, min_cluster_size=4, min_samples=1)
     >>> resolve_params(TopicsConfig(), 40_000).min_cluster_size
-    40
+    20
     """
     wanted = auto_min_cluster_size(n) if config.min_cluster_size == "auto" else int(config.min_cluster_size)
     n_neighbors = max(2, min(config.n_neighbors, n - 1))
