@@ -98,3 +98,13 @@ def test_the_topic_step_returns_a_frozen_result():
     from framing.topics.step import TopicResult
 
     assert dataclasses.is_dataclass(TopicResult) and TopicResult.__dataclass_params__.frozen
+
+
+def test_the_spread_across_seeds_is_an_ari_per_seed():
+    from framing.jobs.stability import seed_agreement
+
+    ref = np.array([0, 0, 0, 1, 1, 1, -1])
+    same, other = np.where(ref >= 0, ref + 3, -1), np.array([0, 1, 0, 1, 0, 1, -1])
+    out = seed_agreement(ref, [same, other], [43, 44])
+    assert out["ari"]["43"] == 1.0 and out["ari"]["44"] < 0.2
+    assert out["min"] == out["ari"]["44"] and out["max"] == 1.0 and out["mean"] == round((1.0 + out["ari"]["44"]) / 2, 4)

@@ -142,8 +142,9 @@ class TopicsConfig(Section):
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
     reduce_outliers: bool = False
     """Place HDBSCAN outliers in a topic with BERTopic's ``outlier_strategy``."""
-    outlier_strategy: Literal["embeddings", "c-tf-idf", "distributions"] = "embeddings"
-    """BERTopic's reduce_outliers strategy: cosine to the topic's centre, keyword overlap, or topic distributions."""
+    outlier_strategy: Literal["centroid", "embeddings", "c-tf-idf", "distributions"] = "centroid"
+    """``centroid``: HDBSCAN's outliers join their nearest topic when as close to it as 95% of its members are;
+    or BERTopic's reduce_outliers strategy: cosine to the topic's centre, keyword overlap, or topic distributions."""
     outlier_threshold: float = Field(0.0, ge=-1.0, le=1.0)
     """Outlier reduction places a sentence only when its similarity is at least this."""
     nr_topics: int | Literal["auto"] | None = None
@@ -160,6 +161,13 @@ class TopicsConfig(Section):
     """A topic must be the main topic (most sentences) of at least this many documents, or its sentences get -1."""
     min_anchored_share: float = Field(0.1, ge=0.0, le=1.0)
     """... and at least this share of its sentences must lie in those documents (generic quotes fail it)."""
+    event_keyword_share: float = Field(0.5, ge=0.0, le=1.0)
+    """... except events: topics told in ``event_min_documents`` documents whose own words (top keywords) have at
+    least this share of their uses in the topic (a story told as a paragraph in many articles). 0: no exception."""
+    event_min_documents: int = Field(3, ge=1)
+    min_keyword_share: float = Field(0.2, ge=0.0, le=1.0)
+    """A topic's own words (its top keywords) must have at least this share of their uses in it, or its sentences get -1
+    (time words, greetings, rhetorical questions: words every story uses). 0: off."""
     min_content_words: int = Field(3, ge=0)
     """Filler rule: sentences with fewer words that are not stop words are not clustered."""
     filler_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_FILLER_PATTERNS))

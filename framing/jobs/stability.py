@@ -88,6 +88,23 @@ def align_topics(reference: np.ndarray, refits: Sequence[np.ndarray], ids: Seque
                                        "core_share", "core_ids", "overlaps"])
 
 
+def seed_agreement(reference: np.ndarray, refits: Sequence[np.ndarray], seeds: Sequence[int]) -> dict:
+    """The spread across seeds: adjusted Rand index of each refit's sentence topics against the run's.
+
+    Every clustered sentence counts, outliers (-1) as one group; 1 is the same partition.
+
+    >>> seed_agreement(np.array([0, 0, 1, 1]), [np.array([5, 5, 2, 2]), np.array([0, 1, 0, 1])], [2, 3])["ari"]
+    {'2': 1.0, '3': -0.5}
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    ari = [round(float(adjusted_rand_score(reference, fit)), 4) for fit in refits]
+    return {"measure": "adjusted Rand index of the sentence topics against the run's (outliers as one group)",
+            "ari": {str(s): a for s, a in zip(seeds, ari)},
+            "mean": round(float(np.mean(ari)), 4) if ari else None,
+            "min": min(ari) if ari else None, "max": max(ari) if ari else None}
+
+
 def _run_config(meta: dict) -> Config:
     cfg = store.run_config(meta, "run.json")
     model = meta.get("embedding", {}).get("model")
@@ -153,7 +170,7 @@ def topic_stability(run_dir: str | Path, n_seeds: int = 5, say: Callable[[str], 
     store.write_duckdb(run_dir, tables)
     meta["stability"] = {"seeds": seeds, "match_jaccard": MATCH_JACCARD, "stable_share": STABLE_SHARE,
                          "stable_topics": int(table.stable.sum()), "fragile_topics": int((~table.stable).sum()),
-                         "created": store.utc_now()}
+                         "agreement": seed_agreement(reference, fits, seeds), "created": store.utc_now()}
     meta["tables"] = {**(meta.get("tables") or {}), **store.table_records({name: tables[name] for name in ("topics", TABLE)})}
     store.write_run_json(run_dir, meta)
     from ..report import rebuild_report

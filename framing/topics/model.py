@@ -243,6 +243,9 @@ class TopicModeler(Estimator):
         self.merged_ = []
         self.dropped_ = 0
         self.unanchored_ = {}
+        self.generic_ = {}
+        self.moves_ = {}
+        self.outlier_floor_ = None
         self._transform_map_ = None
         self.hierarchy_ = empty_hierarchy()
         long_enough = np.array([count_words(t) >= cfg.min_sentence_words for t in texts], dtype=bool)
@@ -287,26 +290,59 @@ class TopicModeler(Estimator):
                                        self.reduction_cache)
         topics, probs = adapter.fit_bertopic(model, docs, emb)
         self.outliers_ = int((topics[inverse] < 0).sum())
+        self.moves_ = {"hdbscan_outliers": self.outliers_}
         if (topics < 0).all():
             warnings.warn(
                 f"HDBSCAN found no topic among {len(rows)} sentences; every sentence gets topic -1. "
                 "Lower topics.min_cluster_size or add text.", TopicWarning, stacklevel=3,
             )
         else:
+            hdbscan_outliers = topics < 0
+
+            def moved(before: np.ndarray, after: np.ndarray) -> int:
+                return int(((before >= 0) & (after < 0))[inverse].sum())
+
             topics, self.merged_ = rules.merge_by_documents(model, cfg, docs, doc_ids, topics, inverse)
             self._transform_map_ = {int(t): int(t) for t in set(topics.tolist()) if t >= 0}
+            before = topics
             topics, self.dropped_, mapping = rules.drop_narrow_topics(model, cfg, docs, doc_ids, topics, inverse)
+            self.moves_["narrow_topics"] = moved(before, topics)
             self._renumber(mapping)
-            topics, self.unanchored_, mapping = rules.drop_unanchored_topics(model, cfg, docs, doc_ids, topics, probs, inverse)
+            before = topics
+            events = rules.event_topics(model, cfg, docs, doc_ids, topics, inverse, self.stop_words_)
+            topics, self.unanchored_, mapping = rules.drop_unanchored_topics(model, cfg, docs, doc_ids, topics, probs,
+                                                                             inverse, events)
+            self.moves_["unanchored_topics"] = moved(before, topics)
             self._renumber(mapping)
-            if cfg.reduce_outliers and (topics < 0).any():
-                topics = adapter.reduce_outliers(model, docs, emb, topics, cfg.outlier_strategy,
-                                                 cfg.outlier_threshold, cfg.top_n_words)
+            before = topics
+            topics, self.generic_, mapping = rules.drop_generic_topics(model, cfg, docs, topics, inverse,
+                                                                       self.stop_words_)
+            self.moves_["generic_topics"] = moved(before, topics)
+            self._renumber(mapping)
+            if cfg.reduce_outliers:
+                before = topics
+                if cfg.outlier_strategy == "centroid" or (topics < 0).any():  # centroid: the floor is reported
+                    topics = self._place_outliers(model, docs, emb, topics, hdbscan_outliers)
+                self.moves_["outliers_placed"] = int(((before < 0) & (topics >= 0))[inverse].sum())
         self.labels_[rows] = topics[inverse]
         self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)[inverse]
         self.model_ = model
         if cfg.hierarchy:
             self.hierarchy_ = topic_hierarchy(model, docs)
+
+    def _place_outliers(self, model, docs: list[str], emb: np.ndarray, topics: np.ndarray,
+                        hdbscan_outliers: np.ndarray) -> np.ndarray:
+        """Outlier reduction: ``centroid`` places HDBSCAN's outliers at their nearest topic above the members' floor
+        (:func:`~framing.topics.rules.place_outliers`); the other strategies are BERTopic's ``reduce_outliers``."""
+        cfg = self.config
+        if cfg.outlier_strategy != "centroid":
+            return adapter.reduce_outliers(model, docs, emb, topics, cfg.outlier_strategy, cfg.outlier_threshold,
+                                           cfg.top_n_words)
+        new, self.outlier_floor_ = rules.place_outliers(emb, topics, hdbscan_outliers, rules.OUTLIER_QUANTILE)
+        if (new != topics).any():
+            adapter.update_topics(model, docs, new, cfg.top_n_words)
+            adapter.reindex_topic_embeddings(model, topics, new, sorted(t for t in set(new.tolist()) if t >= 0))
+        return new
 
     def _renumber(self, mapping: dict[int, int] | None) -> None:
         """Record a renumbering of the topics after merging, for :meth:`transform` (dropped ones become -1)."""

@@ -44,11 +44,15 @@ import numpy as np
 import pandas as pd
 
 from ..config import TopicsConfig
-from ..words import content_words, normalize_sentence, stop_words_for
+from ..words import TOKEN_PATTERN, content_words, keyword_preprocessor, normalize_sentence, stop_words_for
 from .adapter import drop_topics, merge_topics
 from .documents import cooccurrence_groups, unanchored_topics
 
 logger = logging.getLogger(__name__)
+
+OUTLIER_QUANTILE = 0.05
+"""An outlier joins its nearest topic when it is as close as all but this share of the topics' members
+(the floor ``framing apply`` uses for new sentences, :data:`framing.topic_model.SIMILARITY_QUANTILE`)."""
 
 
 def filler_mask(texts: Sequence[str], stop_words: frozenset[str], min_content_words: int,
@@ -246,9 +250,30 @@ def drop_narrow_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np
     return new, int(len(narrow)), mapping
 
 
+def event_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
+                 inverse: np.ndarray, stop_words: frozenset[str]) -> set[int]:
+    """Events: topics told in at least ``event_min_documents`` documents whose own words
+    (:func:`keyword_share`) have at least ``event_keyword_share`` of their uses in the topic.
+
+    An event covered as a paragraph in many articles is the main topic of none of them, yet its
+    words (a place, a name, what happened) are its own; the anchoring rule keeps it.
+    """
+    if not config.event_keyword_share:
+        return set()
+    labels = topics[inverse]
+    spread = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0].groupby("topic").doc.nunique()
+    told = [int(t) for t, n in spread.items() if n >= config.event_min_documents]
+    if not told:
+        return set()
+    words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in told}
+    shares = keyword_share([docs[i] for i in inverse], labels, words, stop_words, top_words=config.top_n_words)
+    return {t for t, s in shares.items() if s >= config.event_keyword_share}
+
+
 def drop_unanchored_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
-                           probs: np.ndarray, inverse: np.ndarray) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
-    """Topics no document is about become -1 (:func:`~framing.topics.documents.unanchored_topics`).
+                           probs: np.ndarray, inverse: np.ndarray,
+                           events: set[int] = frozenset()) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
+    """Topics no document is about become -1 (:func:`~framing.topics.documents.unanchored_topics`), events excepted.
 
     Returns the new assignments, ``{top three c-TF-IDF words: reason}`` of the dropped topics, and
     the renumbering (None: unchanged).
@@ -259,6 +284,7 @@ def drop_unanchored_topics(model, config: TopicsConfig, docs: list[str], doc_ids
         return topics, {}, None
     reasons = unanchored_topics(doc_ids, topics[inverse], probs[inverse], config.min_main_documents,
                                 config.min_anchored_share)
+    reasons = {t: r for t, r in reasons.items() if t not in events}
     if not reasons or len(reasons) == len(set(topics[topics >= 0].tolist())):
         return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
     # Keyed by the topic's keywords before it is dropped: the numbers change when topics are renumbered.
@@ -267,3 +293,139 @@ def drop_unanchored_topics(model, config: TopicsConfig, docs: list[str], doc_ids
     logger.info("%d topics that no document is about left unclustered (%d sentences)",
                 len(reasons), int(((topics >= 0) & (new < 0))[inverse].sum()))
     return new, dropped, mapping
+
+
+def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, Sequence[str]],
+                  stop_words: frozenset[str], top_words: int = 10, top_k: int = 3) -> dict[int, float]:
+    """How much of the corpus's use of a topic's own words lies inside the topic, per topic.
+
+    For each of a topic's first ``top_words`` keyword tokens, the share of the sentences holding
+    it (among ``texts``, the clustered sentences) that belong to the topic; a topic's value is the
+    mean of its ``top_k`` highest shares. A story has words of its own ("utrecht", "aanslag",
+    "impeachment"): most of their uses are in its sentences, wherever the sentences stand in their
+    documents. A cluster of time words, greetings or rhetorical questions is made of words every
+    story uses ("week", "vrijdag", "lot"): only a small share of their uses are in the cluster.
+    Counted on the corpus itself, so it needs no word list and works in every language.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n
+    topics : ndarray of shape (n,), int
+        The topic of each text (-1: none; those still count as uses of a word).
+    keywords : dict of int to sequence of str
+        Each topic's keywords, best first (phrases are split into tokens).
+    stop_words : frozenset of str
+        Tokens that are never a topic's own word.
+
+    Returns
+    -------
+    dict of int to float in [0, 1]
+
+    Examples
+    --------
+    >>> texts = ["utrecht tram attack", "attack in utrecht", "utrecht attack suspect", "rain last week",
+    ...          "vote last week", "week of trade talks", "a week of rain", "the week ahead"]
+    >>> topics = np.array([0, 0, 0, 1, 1, 1, -1, -1])
+    >>> shares = keyword_share(texts, topics, {0: ["utrecht", "attack"], 1: ["week", "last"]}, frozenset())
+    >>> shares[0], round(shares[1], 2)
+    (1.0, 0.8)
+    """
+    from scipy.sparse import csc_matrix
+
+    token = re.compile(TOKEN_PATTERN)
+    own: dict[int, list[str]] = {}
+    for topic, words in keywords.items():
+        tokens: list[str] = []
+        for phrase in words:
+            for word in token.findall(keyword_preprocessor(phrase)):
+                if word not in tokens and word not in stop_words:
+                    tokens.append(word)
+        own[int(topic)] = tokens[:top_words]
+    vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
+    if not vocab:
+        return {t: 0.0 for t in own}
+    rows, cols = [], []
+    for r, text in enumerate(texts):
+        for word in set(token.findall(keyword_preprocessor(text))):
+            j = vocab.get(word)
+            if j is not None:
+                rows.append(r)
+                cols.append(j)
+    x = csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vocab)))
+    uses = np.asarray(x.sum(axis=0)).ravel()
+    topics = np.asarray(topics)
+    out: dict[int, float] = {}
+    for topic, words in own.items():
+        if not words:
+            out[topic] = 0.0
+            continue
+        inside = np.asarray(x[topics == topic].sum(axis=0)).ravel()
+        shares = sorted((inside[vocab[w]] / uses[vocab[w]] if uses[vocab[w]] else 0.0 for w in words), reverse=True)
+        out[topic] = float(np.mean(shares[:top_k]))
+    return out
+
+
+def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, inverse: np.ndarray,
+                        stop_words: frozenset[str]) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
+    """Topics whose words are mostly used outside them become -1 (:func:`keyword_share` below ``min_keyword_share``).
+
+    Counted over every copy of the sentences (``inverse``). Returns the new assignments,
+    ``{top three c-TF-IDF words: reason}`` of the dropped topics, and the renumbering (None: unchanged).
+    """
+    floor = config.min_keyword_share
+    kept_topics = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
+    if not floor or not kept_topics:
+        return topics, {}, None
+    texts = [docs[i] for i in inverse]
+    words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in kept_topics}
+    shares = keyword_share(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
+    generic = {t: s for t, s in shares.items() if s < floor}
+    if not generic or len(generic) == len(kept_topics):
+        return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
+    dropped = {", ".join(words[t][:3]): f"keyword share {s:.2f}" for t, s in generic.items()}
+    new, mapping = drop_topics(model, docs, topics, set(generic), config.top_n_words)
+    logger.info("%d topics whose words are mostly used elsewhere left unclustered (%d sentences)",
+                len(generic), int(((topics >= 0) & (new < 0))[inverse].sum()))
+    return new, dropped, mapping
+
+
+def nearest_topic_floor(embeddings: np.ndarray, topics: np.ndarray, quantile: float) -> tuple[np.ndarray, list[int], float]:
+    """Unit centroids of the topics, their numbers, and the similarity floor: the ``quantile`` of the members'
+    cosine to their own topic's centroid (what all but that share of a topic's own sentences reach)."""
+    kept = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
+    unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+    centers = np.vstack([unit[topics == t].mean(axis=0) for t in kept])
+    centers /= np.maximum(np.linalg.norm(centers, axis=1, keepdims=True), 1e-12)
+    members = topics >= 0
+    own = np.searchsorted(kept, topics[members])
+    sims = (unit[members] * centers[own]).sum(axis=1)
+    return centers, kept, float(np.quantile(sims, quantile))
+
+
+def place_outliers(embeddings: np.ndarray, topics: np.ndarray, outliers: np.ndarray,
+                   quantile: float) -> tuple[np.ndarray, float]:
+    """HDBSCAN's outliers (``outliers``) join their nearest topic when they are as close to it as its members are.
+
+    The floor is :func:`nearest_topic_floor`: an outlier joins only when its cosine to the nearest
+    topic centroid is at least what ``1 - quantile`` of the topics' own members reach (the rule
+    ``framing apply`` uses for new sentences). Sentences a rule took out (filler, dropped topics)
+    are not outliers here and stay out. Returns the new assignments and the floor.
+
+    >>> emb = np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1], [1, 0.05], [-1, -1]], dtype=float)
+    >>> new, floor = place_outliers(emb, np.array([0, 0, 1, 1, -1, -1]), np.array([0, 0, 0, 0, 1, 1], bool), 0.05)
+    >>> new.tolist()
+    [0, 0, 1, 1, 0, -1]
+    """
+    new = topics.copy()
+    if not (topics >= 0).any():
+        return new, float("nan")
+    centers, kept, floor = nearest_topic_floor(embeddings, topics, quantile)
+    candidates = np.flatnonzero(outliers & (topics < 0))
+    if not len(candidates):
+        return new, floor
+    unit = embeddings[candidates] / np.maximum(np.linalg.norm(embeddings[candidates], axis=1, keepdims=True), 1e-12)
+    sims = unit @ centers.T
+    best = sims.argmax(axis=1)
+    close = sims[np.arange(len(best)), best] >= floor
+    new[candidates[close]] = np.asarray(kept)[best[close]]
+    return new, floor

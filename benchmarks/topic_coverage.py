@@ -1,0 +1,167 @@
+"""Coverage, coherence and what each topic rule moved out, on several corpora and seeds.
+
+For each corpus the sentences are read and embedded as ``framing analyze``
+reads and embeds them (the embedding cache makes a second run cheap), then
+:class:`framing.topics.TopicModeler` is fitted with the config defaults (plus
+any ``--set topics.key=value``) for each seed. Printed per corpus and seed:
+
+- topics, and the share of the clusterable sentences (non-fragments with at
+  least ``topics.min_sentence_words`` words, filler included) that are in a topic;
+- NPMI coherence and topic diversity over all topics (run.json's ``quality``);
+- how many sentences each rule moved out of the topics (and outlier handling moved in);
+- the ten largest topics with their labels.
+
+Corpora (read in place from ``../shared/data``; never copied into the repository):
+
+- ``allsides300``: the first 300 articles of AllSides (Article-Bias-Prediction);
+- ``basil``: BASIL's 300 articles (100 events);
+- ``climate``: the 428 articles of the Narrative Frames corpus on climate change;
+- ``seeds``: the project's own ``seeds/`` (English and Dutch, articles, posts, comments).
+
+Run::
+
+    .venv/bin/python benchmarks/topic_coverage.py allsides300 seeds [--seed 42 1] [--set topics.key=value]
+
+Timings are not printed: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data"
+if not DATA.exists():
+    DATA = Path("/work/shared/data")
+
+from framing.config import load_config  # noqa: E402
+
+
+def _head(path: Path, n: int, dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with path.open(encoding="utf-8") as src, dest.open("w", encoding="utf-8") as out:
+        for i, line in enumerate(src):
+            if i >= n:
+                break
+            out.write(line)
+    return dest
+
+
+def corpus(name: str, tmp: Path):
+    """(paths, overrides) of a named corpus."""
+    if name == "allsides300":
+        path = _head(DATA / "allsides" / "articles.jsonl", 300, tmp / "allsides300" / "a300.jsonl")
+        return [path], ["corpus.fields.text=content_original", "corpus.fields.id=ID"]
+    if name == "basil":
+        path = tmp / "basil" / "basil.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            for line in (DATA / "basil" / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    r = json.loads(line)
+                    out.write(json.dumps({"id": r["file_id"], "source": r["source"], "title": r.get("title"),
+                                          "text": "\n\n".join(" ".join(p) for p in r["paragraphs"])}) + "\n")
+        return [path], []
+    if name == "climate":
+        return [DATA / "climate-frames" / "articles.jsonl"], ["corpus.fields.source=outlet"]
+    if name == "seeds":
+        return [ROOT / "seeds"], []
+    raise SystemExit(f"Unknown corpus {name!r}: allsides300, basil, climate or seeds.")
+
+
+def _embed_step():
+    try:
+        from framing.embed.step import embed_step
+    except ImportError:
+        from framing.pipeline import embed_step
+    return embed_step
+
+
+def _encoder(embedder, cfg):
+    from framing.embed import cache_from_config, embed_texts
+
+    cache = cache_from_config(cfg.embedding)
+    return lambda texts: embed_texts(texts, embedder, cache, batch_size=cfg.embedding.batch_size)[0]
+
+
+def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, variants: list[str]) -> None:
+    try:
+        from framing.segment.step import ingest
+    except ImportError:
+        from framing.corpus.ingest import ingest
+
+    paths, extra = corpus(name, tmp)
+    files = [ROOT / "seeds" / "framing.yaml"] if name == "seeds" else []
+    cfg = load_config(files, overrides=[*extra, *overrides])
+    sentences = ingest(paths, cfg).sentences
+    vectors, rows, info, embedder = _embed_step()(sentences, cfg, lambda _m: None, False)
+    keep = sentences.n_words.to_numpy()[rows] >= cfg.topics.min_sentence_words
+    sel, emb = rows[keep], vectors[keep]
+    s = sentences.iloc[sel]
+    print(f"\n== {name}: {s.doc_id.nunique()} documents, {len(sel)} clusterable sentences, {info['model']}")
+    from framing.config import apply_mapping, parse_override
+
+    for variant in variants or [""]:
+        topics_cfg = cfg
+        for item in filter(None, variant.split(",")):
+            topics_cfg = apply_mapping(topics_cfg, parse_override(item.strip()), item)
+        if variant:
+            print(f"-- variant {variant}")
+        for seed in seeds:
+            fit_one(topics_cfg, seed, s, emb, embedder)
+
+
+def fit_one(cfg, seed, s, emb, embedder) -> None:
+    from framing.topics import TopicModeler
+    from framing.topics.reduction_cache import reduction_cache_from_config
+
+    if True:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tm = TopicModeler(cfg.topics, seed=seed, encode=_encoder(embedder, cfg),
+                              reduction_cache=reduction_cache_from_config(cfg.embedding)).fit(
+                s.text.tolist(), emb, s.lang.tolist(), s.sentence_id.tolist(), doc_ids=s.doc_id.tolist(),
+                sources=s.source.tolist())
+        q = tm.quality_
+        share = float((tm.labels_ >= 0).mean())
+        print(f"-- seed {seed}: {len(tm.topics_)} topics, {share:.1%} of clusterable sentences in topics, "
+              f"NPMI {q['coherence_npmi']:.3f} (c-TF-IDF {q.get('ctfidf_coherence_npmi', float('nan')):.3f}), "
+              f"diversity {q['diversity']:.3f}")
+        moves = getattr(tm, "moves_", None)
+        if moves:
+            print("   moved: " + "; ".join(f"{k} {v}" for k, v in moves.items())
+                  + (f"; outlier floor {tm.outlier_floor_:.3f}" if getattr(tm, "outlier_floor_", None) else ""))
+        for size, label in tm.topics_.sort_values("size", ascending=False).head(10)[["size", "label"]].itertuples(
+                index=False):
+            print(f"   {int(size):>5}  {label}")
+        for what in ("unanchored_", "generic_"):
+            dropped = getattr(tm, what, {})
+            if dropped:
+                print(f"   {what.strip('_')}: {len(dropped)}, e.g. {list(dropped.items())[:6]}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpora", nargs="+")
+    parser.add_argument("--seed", type=int, nargs="+", default=[42])
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--variant", action="append", default=[],
+                        help="comma-separated overrides fitted as one more variant (repeatable)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="framing-coverage-") as tmp:
+        for name in args.corpora:
+            measure(name, args.seed, args.overrides, Path(tmp), args.variant)
+
+
+if __name__ == "__main__":
+    main()
