@@ -31,6 +31,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..errors import InputError
+from ..runfolder.layout import CORPUS_COUNTS
 
 PREVALENCE_COLUMNS = ["topic", "label", "by", "group", "month", "sentences", "group_sentences", "share_of_sentences",
                       "documents", "group_documents", "share_of_documents"]
@@ -90,7 +91,7 @@ def topic_prevalence(compare_trend: pd.DataFrame, by: str = "source") -> pd.Data
     return out.sort_values(["group", "month", "topic"], kind="stable").reset_index(drop=True)
 
 
-COUNTS_TABLE = "corpus_counts"
+COUNTS_TABLE = CORPUS_COUNTS  # the name lives with the run folder's layout
 COUNTS_COLUMNS = ["by", "group", "documents", "article_documents", "comment_documents", "post_documents",
                   "sentences", "share_of_all_sentences", "main_topic_documents", "first_date", "last_date",
                   "sources", "long_documents", "main_topic_long_documents", "other_main_topics", "months",

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..runfolder.layout import table_file, table_path
 
 _SEP = re.compile(r"[;|,]")
 
@@ -193,9 +194,9 @@ def _ingest_texts(texts: list[str], cfg) -> pd.DataFrame:
 def _run_sentences(run: Path | None) -> pd.DataFrame:
     if run is None:
         raise InputError("Labels name their items by id; pass --run RUN_DIR (the run they come from) so their text can be found.")
-    path = Path(run) / "tables" / "sentences.parquet"
+    path = table_path(run, "sentences")
     if not path.exists():
-        raise InputError(f"Run folder {run} has no tables/sentences.parquet; give a folder written by framing analyze.")
+        raise InputError(f"Run folder {run} has no {table_file('sentences')}; give a folder written by framing analyze.")
     return pd.read_parquet(path)
 
 

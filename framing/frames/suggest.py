@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from ..errors import RunStoreError
+from ..runfolder.layout import table_file, table_path
 
 CANDIDATE_COLUMNS = ["topic", "label", "keywords", "size", "sources", "languages", "evidence_ids"]
 N_EXAMPLES = 6
@@ -124,9 +125,9 @@ def suggest_yaml(candidates: pd.DataFrame, sentences: pd.DataFrame) -> str:
 
 
 def _read_table(run_dir: Path, name: str) -> pd.DataFrame:
-    path = run_dir / "tables" / f"{name}.parquet"
+    path = table_path(run_dir, name)
     if not path.exists():
-        raise RunStoreError(f"Run folder {run_dir} has no tables/{name}.parquet; run `framing analyze` "
+        raise RunStoreError(f"Run folder {run_dir} has no {table_file(name)}; run `framing analyze` "
                             f"with topics and --frames first.")
     return pd.read_parquet(path)
 

@@ -48,6 +48,7 @@ COMPARE_VOICE = "compare_voice"  # frames by who is speaking (framing.compare.vo
 FRAME_VALIDATION = "frame_validation"  # framing validate: each frame's precision and recall from coded samples
 REUSE = "reuse"  # reprinted passages and documents (framing.compare.reuse)
 REUSE_SOURCES = "reuse_sources"  # per pair of sources, what the second reprinted of the first
+CORPUS_COUNTS = "corpus_counts"  # documents and sentences per source, role, month, ... (framing.compare.counts)
 TOPIC_STABILITY = "topic_stability"  # framing stability: each topic's share of refits that find it again
 COMPARE_TABLES = (COMPARE_PREVALENCE, COMPARE_TERMS, COMPARE_DIVERGENCE, COMPARE_TIMING, COMPARE_TREND,
                   COMPARE_AUDIENCE, COMPARE_VOICE)
