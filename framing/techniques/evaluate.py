@@ -18,7 +18,8 @@ The measures are those of the shared tasks, so figures can be set beside the pub
 
 Intervals: percentile bootstrap over items (sentences, spans, articles) with
 :func:`framing.frames.evaluate.bootstrap_intervals`; span identification,
-whose items are articles with several spans each, resamples articles.
+whose items are articles with several spans each, resamples articles
+(:func:`framing.compare.stats.bootstrap_sums`: the package's one bootstrap).
 
 Examples
 --------
@@ -82,9 +83,9 @@ def span_identification(pred: pd.DataFrame, gold: pd.DataFrame, doc_ids=None, n_
     out = {"precision": p, "recall": r, "f1": f, "predicted": int(sums[:, 1].sum()), "gold": int(sums[:, 3].sum()),
            "articles": len(ids)}
     if len(ids) > 1 and n_boot:
-        rng = np.random.default_rng(seed)
-        weights = rng.multinomial(len(ids), np.full(len(ids), 1.0 / len(ids)), size=n_boot)
-        tot = weights @ sums
+        from ..compare.stats import bootstrap_sums, seeded_rng
+
+        (tot,) = bootstrap_sums(sums, n_boot=n_boot, rng=seeded_rng(seed, "span_identification"))
         fs = np.array([_f(*row)[2] for row in tot])
         out["f1_low"], out["f1_high"] = (float(x) for x in np.percentile(fs, [2.5, 97.5]))
     return out

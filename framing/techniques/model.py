@@ -119,6 +119,9 @@ class TechniqueModel:
     sentence_coef_ : ndarray of shape (n_techniques + 1, dim + N_FEATURES)
         Per technique and, last, "any technique".
     sentence_intercept_, sentence_thresholds_ : ndarray of shape (n_techniques + 1,)
+    document_thresholds_ : ndarray of shape (n_techniques + 1,)
+        The best sentence score a document needs to use the technique (chosen on out-of-fold document F1,
+        never below the sentence threshold).
     tagger_coef_ : ndarray of shape (1, N_FEATURES); tagger_intercept_, tagger_threshold_
     span_coef_ : ndarray of shape (n_span_classes, 2 * dim + N_FEATURES + 7); span_intercept_
     span_classes_ : list of str
@@ -181,6 +184,7 @@ class TechniqueModel:
             intercepts.append(b[0])
             thresholds.append(thr)
             trained.append(name)
+        self.document_thresholds_ = self._document_thresholds(oof, Y, docs, np.asarray(thresholds))
         self.sentence_coef_ = np.vstack(coefs).astype(np.float32)
         self.sentence_intercept_ = np.asarray(intercepts, dtype=np.float32)
         self.sentence_thresholds_ = np.asarray(thresholds, dtype=np.float64)
@@ -188,6 +192,18 @@ class TechniqueModel:
         self._fit_tagger(sentences, spans, oof[:, -1], fold)
         self._fit_spans(sentences, vectors, spans, span_vectors, doc_texts)
         return self
+
+    @staticmethod
+    def _document_thresholds(oof: np.ndarray, Y: np.ndarray, docs: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+        """Per technique, the best sentence score a document needs (F1 on out-of-fold scores, by document);
+        never below the sentence threshold: a long article holds some sentence above a low threshold by chance."""
+        frame = pd.DataFrame(oof).groupby(docs, sort=True).max().to_numpy()
+        gold = pd.DataFrame(Y).groupby(docs, sort=True).max().to_numpy().astype(bool)
+        out = np.array(sentence, dtype=np.float64)
+        for j in range(Y.shape[1]):
+            if gold[:, j].any() and (~gold[:, j]).any() and np.isfinite(out[j]) and out[j] < 1.0:
+                out[j] = max(best_f1_threshold(frame[:, j], gold[:, j])[0], out[j])
+        return out
 
     def _fit_tagger(self, sentences: pd.DataFrame, spans: pd.DataFrame, sent_oof: np.ndarray,
                     fold: np.ndarray) -> None:
@@ -276,6 +292,8 @@ class TechniqueModel:
         return {"trained": list(self.trained_), "span_classes": list(self.span_classes_),
                 "thresholds": {t: round(float(v), 4) for t, v in
                                zip([*self.technique_ids, ANY], self.sentence_thresholds_)},
+                "document_thresholds": {t: round(float(v), 4) for t, v in
+                                        zip([*self.technique_ids, ANY], self.document_thresholds_)},
                 "tagger_threshold": round(float(self.tagger_threshold_), 4)}
 
 
@@ -320,8 +338,8 @@ def model_path(catalog_path: str | Path) -> Path:
     return p.with_name(p.stem + MODEL_SUFFIX)
 
 
-_ARRAYS = ("sentence_coef_", "sentence_intercept_", "sentence_thresholds_", "tagger_coef_", "tagger_intercept_",
-           "span_coef_", "span_intercept_")
+_ARRAYS = ("sentence_coef_", "sentence_intercept_", "sentence_thresholds_", "document_thresholds_", "tagger_coef_",
+           "tagger_intercept_", "span_coef_", "span_intercept_")
 
 
 def save_model(model: TechniqueModel, path: str | Path, meta: dict) -> Path:

@@ -170,6 +170,7 @@ def score_trained(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, mode
     scores = np.column_stack([proba[:, c] if c is not None else np.zeros(len(sentences)) for c in col]) \
         if ids else np.zeros((len(sentences), 0))
     thr = np.array([model.sentence_thresholds_[c] if c is not None else np.inf for c in col])
+    doc_thr = np.array([model.document_thresholds_[c] if c is not None else np.inf for c in col])
     matched = scores >= thr[None, :]
     toks = sentence_tokens(sentences)
     found = tagged_spans(toks, model.token_proba(toks, proba[:, -1]), model.tagger_threshold_)
@@ -190,4 +191,4 @@ def score_trained(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, mode
         have = {(s["row"], s["technique_id"]) for s in spans}
         spans += _sentence_spans(matched, sentences, catalog, have, scores)
     return Decisions(ids, scores, matched, np.where(np.isfinite(thr), thr, np.nan),
-                     pd.DataFrame(spans, columns=SPAN_DECISION_COLUMNS), "trained")
+                     pd.DataFrame(spans, columns=SPAN_DECISION_COLUMNS), "trained", doc_thr)

@@ -16,7 +16,8 @@ Pure functions over plain data. Keys and columns (one home per number):
     whole sentence and no shorter span was found).
 ``document_techniques`` (one row per document and technique)
     doc_id, technique_id, score (best sentence score), matched (at least one
-    matched sentence: the evidence), matched_sentences, spans, sentences
+    matched sentence: the evidence; for a trained model also a best sentence
+    score at the document threshold it learned), matched_sentences, spans, sentences
     (scored), share (matched_sentences / sentences), evidence_ids (the
     strongest matched sentences, at most three), evidence_span_ids.
 ``techniques`` (one row per catalog technique)
@@ -75,6 +76,8 @@ class Decisions:
     spans : DataFrame with SPAN_DECISION_COLUMNS
         ``row`` is the sentence's position; start and end are offsets into the document.
     method : str
+    document_thresholds : ndarray of shape (n_techniques,), optional
+        The best sentence score a document needs to use a technique (besides one matched sentence).
     """
 
     technique_ids: list
@@ -83,6 +86,7 @@ class Decisions:
     thresholds: np.ndarray
     spans: pd.DataFrame
     method: str
+    document_thresholds: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,11 @@ def _sentence_table(dec: Decisions, sentences: pd.DataFrame, spans: pd.DataFrame
 
 
 def document_technique_table(sentence_techniques: pd.DataFrame, sentences: pd.DataFrame,
-                             spans: pd.DataFrame) -> pd.DataFrame:
-    """Roll sentence decisions and spans up to documents (see the module docstring)."""
+                             spans: pd.DataFrame, thresholds: dict | None = None) -> pd.DataFrame:
+    """Roll sentence decisions and spans up to documents (see the module docstring).
+
+    ``thresholds`` (technique id -> score): a document also needs its best sentence score to reach it.
+    """
     if not len(sentence_techniques):
         return pd.DataFrame(columns=DOCUMENT_TECHNIQUE_COLUMNS)
     doc_of = sentences.set_index("sentence_id")["doc_id"].astype(str)
@@ -160,6 +167,8 @@ def document_technique_table(sentence_techniques: pd.DataFrame, sentences: pd.Da
     agg["matched_sentences"] = agg["matched_sentences"].astype(int)
     agg["spans"] = agg["spans"].astype(int)
     agg["matched"] = agg["matched_sentences"] > 0
+    if thresholds:
+        agg["matched"] &= agg["score"].to_numpy() >= agg["technique_id"].map(thresholds).fillna(-np.inf).to_numpy()
     agg["share"] = agg["matched_sentences"] / agg["sentences"]
     return agg[DOCUMENT_TECHNIQUE_COLUMNS].reset_index(drop=True)
 
@@ -205,7 +214,9 @@ def technique_tables(dec: Decisions, sentences: pd.DataFrame, catalog=None) -> T
     sentences = sentences.reset_index(drop=True)
     spans = _span_table(dec, sentences)
     st = _sentence_table(dec, sentences, spans)
-    docs = document_technique_table(st, sentences, spans)
+    doc_thr = (dict(zip(dec.technique_ids, map(float, dec.document_thresholds)))
+               if dec.document_thresholds is not None else None)
+    docs = document_technique_table(st, sentences, spans, doc_thr)
     techniques = (_techniques_table(catalog, st, spans, docs, sentences, dec.method) if catalog is not None
                   else pd.DataFrame(columns=TECHNIQUE_COLUMNS))
     return TechniqueTables(st, spans, docs, techniques)

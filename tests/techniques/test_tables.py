@@ -95,3 +95,15 @@ def test_techniques_table_counts_documents_and_sources_per_catalog_technique():
     assert t.loc["loaded-language", "documents"] == 2 and t.loc["loaded-language", "source_names"] == ["a", "b"]
     assert t.loc["loaded-language", "spans"] == 2 and t.loc["name-calling", "sources"] == 1
     assert t.loc["slogans", "documents"] == 0 and t.loc["loaded-language", "span"] == "word"
+
+
+def test_document_threshold_of_a_trained_model_needs_a_strong_enough_sentence():
+    s = _sentences()
+    dec = _decisions(s)
+    strict = Decisions(dec.technique_ids, dec.scores, dec.matched, dec.thresholds, dec.spans, dec.method,
+                       document_thresholds=np.array([0.5, 0.5, 0.95]))
+    d = technique_tables(strict, s).document_techniques.set_index(["doc_id", "technique_id"])
+    # the doubt sentence (0.9) is matched, but the document needs 0.95: the document does not use it
+    assert not bool(d.loc[("d1", "doubt"), "matched"]) and int(d.loc[("d1", "doubt"), "matched_sentences"]) == 1
+    assert bool(technique_tables(dec, s).document_techniques.set_index(["doc_id", "technique_id"])
+                .loc[("d1", "doubt"), "matched"])
