@@ -243,6 +243,16 @@ def _register_frames() -> None:
 _register_frames()
 
 
+def _register_techniques() -> None:
+    from .techniques.cli import techniques_app
+
+    app.add_typer(techniques_app, name="techniques",
+                  help="Propaganda-technique catalogs: list, validate, train, evaluate.")
+
+
+_register_techniques()
+
+
 def _register_workflows() -> None:
     from .workflow_cli import register
 
