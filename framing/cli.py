@@ -150,6 +150,9 @@ def analyze(
     set_: Optional[List[str]] = SetOpt,
     frames: Optional[List[str]] = typer.Option(
         None, "--frames", "-f", help="Frame catalog: a YAML path or a built-in name (repeatable)."),
+    techniques: Optional[str] = typer.Option(
+        None, "--techniques", "-t", help="Propaganda-technique catalog: a YAML path or a built-in name "
+        "(propaganda); writes sentence_techniques, technique_spans, document_techniques."),
     verbose: bool = VerboseOpt,
     quiet: bool = QuietOpt,
     scheduler: Optional[str] = SchedulerOpt,
@@ -168,7 +171,7 @@ def analyze(
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
     with use_scheduler(scheduler, say), allow_replacing(force):
         run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet,
-                          warn=_warn)
+                          warn=_warn, techniques=[techniques] if techniques else None)
     say(f"Report: {run.run_dir / 'report.html'}")
     _warning_summary(run.meta, say)
 
