@@ -71,7 +71,7 @@ def catalog_matcher(catalog, embedder, cache=None, seed: int = 42):
         # Techniques are devices, not subjects: their anchors are meant to be spread over many subjects, so the
         # frame-catalog advice "anchors too far apart" would fire on every one of them.
         warnings.simplefilter("ignore", FrameWarning)
-        return FrameMatcher(catalog.frames, embedder, calibration="reference", seed=seed, cache=cache).fit()
+        return FrameMatcher(catalog.frames, embedder, calibration="reference", cache=cache).fit()
 
 
 def classify_spans_catalog(matcher, span_vectors: np.ndarray) -> list[str]:
