@@ -252,8 +252,12 @@ def _evaluate_command():
 
     from .frames.cli import evaluate_command
 
+    import typing
+
+    hints = typing.get_type_hints(inspect.unwrap(evaluate_command))  # frames.cli's annotations are strings
     params = []
     for p in inspect.signature(evaluate_command).parameters.values():
+        p = p.replace(annotation=hints.get(p.name, p.annotation))
         if p.name in ("frames", "labels"):  # required for frames only
             opt = p.default
             p = p.replace(default=typer.Option(None, *opt.param_decls, help=opt.help), annotation=Optional[Path])

@@ -113,3 +113,16 @@ def test_a_model_fitted_in_another_space_is_not_used(trained, tmp_path):
         _, info = technique_step(sentences, vectors, rows, other, [str(tmp_path / "p.yaml")])
     assert info["scorer"] == "catalog"
     assert any(issubclass(w.category, FrameWarning) and "other-model" in str(w.message) for w in seen)
+
+
+def test_framing_evaluate_covers_techniques_and_refuses_a_mix(trained):
+    work, coded, _ = trained
+    result = runner.invoke(app, ["evaluate", "--techniques", str(work / "propaganda.yaml"), "--spans", str(coded),
+                                 "--model", "hashing", "--score", "anchors", "--set", "embedding.cache=false"])
+    assert result.exit_code == 0, result.output
+    assert "== catalog zero-shot" in result.output and "== trained" not in result.output
+    assert "Span identification (SemEval-2020 SI, best 0.52)" in result.output
+    mixed = runner.invoke(app, ["evaluate", "--techniques", "propaganda", "--labels", "x.csv"])
+    assert mixed.exit_code == 2 and "one of the two" in mixed.output
+    neither = runner.invoke(app, ["evaluate"])
+    assert neither.exit_code == 2 and "--frames CATALOG and --labels FILE" in neither.output
