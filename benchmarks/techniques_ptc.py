@@ -44,9 +44,8 @@ def main(argv=None) -> int:
     from framing.techniques.catalog import load_technique_catalog
     from framing.techniques.evaluate import evaluate_decisions, format_evaluation
     from framing.techniques.ptc import read_coded_spans, split_by_article
-    from framing.techniques.scorers import (catalog_matcher, classify_spans_catalog, classify_spans_trained,
-                                            score_catalog, score_trained)
-    from framing.techniques.train import fit_model, prepare_coded
+    from framing.techniques.scorers import catalog_matcher, classify_spans_catalog, score_catalog
+    from framing.techniques.train import prepare_coded
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("ptc", help="folder with articles.jsonl + spans.tsv (or the PTC release layout)")
@@ -56,6 +55,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--boot", type=int, default=1000)
     ap.add_argument("--ablation", action="store_true")
+    ap.add_argument("--zero-shot-only", action="store_true", help="only the catalog's figures (no training)")
     args = ap.parse_args(argv)
 
     cfg = load_config(overrides=[f"embedding.model={args.model}"])
@@ -72,23 +72,9 @@ def main(argv=None) -> int:
     print(f"Split by article (seed {args.seed}): train {len(train_ids)} articles / {len(train.spans)} spans, "
           f"held out {len(test_ids)} articles / {len(test.spans)} spans / {len(test.sentences)} sentences")
 
-    t0 = time.perf_counter()
-    model = fit_model(catalog, train, seed=args.seed)
-    t_fit = time.perf_counter() - t0
-    print(f"Trained in {t_fit:.0f} s on CPU: {model.info()}")
     cache = cache_from_config(cfg.embedding)
-
-    def encode(texts):
-        return embed_texts(texts, test.embedder, cache, batch_size=cfg.embedding.batch_size)[0]
-
-    t0 = time.perf_counter()
-    dec = score_trained(catalog, test.sentences, test.vectors, model=model, encode=encode, doc_texts=test.doc_texts())
-    tc = classify_spans_trained(model, test.spans, test.span_vectors, test.sentences, test.vectors, test.doc_texts())
-    t_pred = time.perf_counter() - t0
-    trained = evaluate_decisions(test, dec, tc, catalog, n_boot=args.boot, seed=args.seed)
-    print(f"Scored the held-out articles in {t_pred:.1f} s\n")
-    print(format_evaluation(trained, "trained (frozen embeddings + hashed words, logistic regressions)"))
-
+    if not args.zero_shot_only:
+        _trained(catalog, train, test, cfg, cache, args)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         zdec = score_catalog(catalog, test.sentences, test.vectors, embedder=test.embedder, cache=cache,
@@ -104,6 +90,29 @@ def main(argv=None) -> int:
     if args.ablation:
         _ablation(train, test, catalog, args.seed)
     return 0
+
+
+def _trained(catalog, train, test, cfg, cache, args) -> None:
+    from framing.embed import embed_texts
+    from framing.techniques.evaluate import evaluate_decisions, format_evaluation
+    from framing.techniques.scorers import classify_spans_trained, score_trained
+    from framing.techniques.train import fit_model
+
+    t0 = time.perf_counter()
+    model = fit_model(catalog, train, seed=args.seed)
+    t_fit = time.perf_counter() - t0
+    print(f"Trained in {t_fit:.0f} s on CPU: {model.info()}")
+
+    def encode(texts):
+        return embed_texts(texts, test.embedder, cache, batch_size=cfg.embedding.batch_size)[0]
+
+    t0 = time.perf_counter()
+    dec = score_trained(catalog, test.sentences, test.vectors, model=model, encode=encode, doc_texts=test.doc_texts())
+    tc = classify_spans_trained(model, test.spans, test.span_vectors, test.sentences, test.vectors, test.doc_texts())
+    t_pred = time.perf_counter() - t0
+    trained = evaluate_decisions(test, dec, tc, catalog, n_boot=args.boot, seed=args.seed)
+    print(f"Scored the held-out articles in {t_pred:.1f} s\n")
+    print(format_evaluation(trained, "trained (frozen embeddings + hashed words, logistic regressions)"))
 
 
 def _ablation(train, test, catalog, seed: int) -> None:

@@ -5,8 +5,10 @@ return :class:`~framing.techniques.tables.Decisions`: a score and a decision
 per sentence and technique, and the located spans.
 
 - ``catalog``: each technique of the catalog is matched like a frame
-  (:class:`framing.frames.FrameMatcher`, reference calibration: a decision
-  depends on the sentence alone); spans are the catalog's cue words
+  (:class:`framing.frames.FrameMatcher` with the frame catalogs' defaults:
+  reference calibration, so a decision depends on the sentence alone;
+  specificity 0.5; a sentence matched to its strongest technique only);
+  ``document`` techniques (repetition) are never decided zero-shot; spans are the catalog's cue words
   (``keywords``) of ``word`` techniques found in the text, and the whole
   sentence for a matched ``clause`` technique.
 - ``trained``: :class:`framing.techniques.model.TechniqueModel`: sentence
@@ -71,7 +73,10 @@ def catalog_matcher(catalog, embedder, cache=None, seed: int = 42):
         # Techniques are devices, not subjects: their anchors are meant to be spread over many subjects, so the
         # frame-catalog advice "anchors too far apart" would fire on every one of them.
         warnings.simplefilter("ignore", FrameWarning)
-        return FrameMatcher(catalog.frames, embedder, calibration="reference", cache=cache).fit()
+        # the frame catalogs' defaults (configs/default.yaml frames:): a generic sentence near every technique
+        # matches none, and a sentence is matched to its strongest technique only
+        return FrameMatcher(catalog.frames, embedder, calibration="reference", cache=cache, specificity=0.5,
+                            exclusive=True).fit()
 
 
 def classify_spans_catalog(matcher, span_vectors: np.ndarray) -> list[str]:
@@ -105,6 +110,8 @@ def score_catalog(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, embe
     ok = (pos >= 0) & (col >= 0)
     scores[pos[ok], col[ok]] = sf["strength"].to_numpy()[ok]
     matched[pos[ok], col[ok]] = sf["matched"].to_numpy()[ok]
+    # a device seen only across a text (repetition) is not in one sentence's meaning: zero-shot never decides it
+    matched[:, [j for j, t in enumerate(ids) if catalog.span_of(t) == "document"]] = False
     spans, have = [], set()
     texts, starts = sentences["text"].astype(str).tolist(), sentences["start"].to_numpy(dtype=int)
     for j, tid in enumerate(ids):

@@ -117,16 +117,14 @@ def fit_model(catalog, coded: CodedSpans, seed: int = 42, C: float = 1.0, folds:
 
 def save_beside(model: TechniqueModel, catalog_path: str | Path, coded: CodedSpans, source: str) -> Path:
     """Save the model beside the catalog (a bundled catalog is first copied to the working folder)."""
-    from ..frames.train import working_copy
-
-    target, _ = _working_copy(catalog_path, working_copy)
+    target, _ = _working_copy(catalog_path)
     meta = {"embedder": coded.embedder.name, "embedder_model": coded.model, "dim": int(coded.embedder.dim),
             "trained_on": source, "documents": int(len(coded.documents)), "spans": int(len(coded.spans)),
             "sentences": int(len(coded.sentences))}
     return save_model(model, model_path(target), meta)
 
 
-def _working_copy(catalog_path, working_copy):
+def _working_copy(catalog_path):
     """Like :func:`framing.frames.train.working_copy`, for the technique catalogs' folder."""
     from . import catalog as catalog_module
 
