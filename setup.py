@@ -11,5 +11,5 @@ setup(
     package_dir={"framing.configs": "configs"},
     package_data={"framing": ["py.typed", "report/templates/*", "report/templates/sections/*", "report/vendor/*",
                               "frames/reference/*.txt"],
-                  "framing.configs": ["*.yaml", "frames/*.yaml", "frames/*.trained.json"]},
+                  "framing.configs": ["*.yaml", "frames/*.yaml", "frames/*.trained.json", "techniques/*.yaml"]},
 )

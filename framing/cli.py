@@ -150,6 +150,9 @@ def analyze(
     set_: Optional[List[str]] = SetOpt,
     frames: Optional[List[str]] = typer.Option(
         None, "--frames", "-f", help="Frame catalog: a YAML path or a built-in name (repeatable)."),
+    techniques: Optional[str] = typer.Option(
+        None, "--techniques", "-t", help="Propaganda-technique catalog: a YAML path or a built-in name "
+        "(propaganda); writes sentence_techniques, technique_spans, document_techniques."),
     verbose: bool = VerboseOpt,
     quiet: bool = QuietOpt,
     scheduler: Optional[str] = SchedulerOpt,
@@ -168,7 +171,7 @@ def analyze(
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
     with use_scheduler(scheduler, say), allow_replacing(force):
         run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet,
-                          warn=_warn)
+                          warn=_warn, techniques=[techniques] if techniques else None)
     say(f"Report: {run.run_dir / 'report.html'}")
     _warning_summary(run.meta, say)
 
@@ -240,13 +243,73 @@ def show_config(
 
 
 def _register_frames() -> None:
-    from .frames.cli import evaluate_command, frames_app
+    from .frames.cli import frames_app
 
     app.add_typer(frames_app, name="frames", help="Frame catalogs: validate, list, suggest new frames.")
-    app.command("evaluate", help="Score a frame catalog against human labels.")(evaluate_command)
+    app.command("evaluate", help="Score a frame catalog against human labels, or a technique catalog against "
+                "coded spans (--techniques CATALOG --spans DIR).")(_evaluate_command())
+
+
+def _evaluate_command():
+    """``framing evaluate``: frames (--frames --labels, framing.frames.cli) or techniques (--techniques --spans)."""
+    import inspect
+
+    from .frames.cli import evaluate_command
+
+    import typing
+
+    hints = typing.get_type_hints(inspect.unwrap(evaluate_command))  # frames.cli's annotations are strings
+    params = []
+    for p in inspect.signature(evaluate_command).parameters.values():
+        p = p.replace(annotation=hints.get(p.name, p.annotation))
+        if p.name in ("frames", "labels"):  # required for frames only
+            opt = p.default
+            p = p.replace(default=typer.Option(None, *opt.param_decls, help=opt.help), annotation=Optional[Path])
+        params.append(p)
+    params += [
+        inspect.Parameter("techniques", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str], default=typer.Option(
+            None, "--techniques", help="Technique catalog (YAML file or bundled name: propaganda); with --spans, "
+            "scores span identification, technique classification, sentence and document level.")),
+        inspect.Parameter("spans", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[Path], default=typer.Option(
+            None, "--spans", "--ptc", help="Folder of coded spans: articles.jsonl + spans.tsv, or a PTC copy.")),
+    ]
+
+    @user_errors
+    def evaluate(**kwargs) -> None:
+        from .errors import InputError
+
+        techniques, spans = kwargs.pop("techniques"), kwargs.pop("spans")
+        if techniques or spans:
+            if not (techniques and spans) or kwargs["frames"] or kwargs["labels"]:
+                raise InputError("Give --techniques CATALOG with --spans DIR to score techniques, or --frames "
+                                 "CATALOG with --labels FILE to score frames (one of the two).")
+            from .techniques.cli import print_evaluation
+
+            score = {"anchors": "catalog"}.get(kwargs["score"], kwargs["score"])
+            return print_evaluation(techniques, spans, kwargs["model"], score, kwargs["config"], kwargs["set_"])
+        if not (kwargs["frames"] and kwargs["labels"]):
+            raise InputError("Give --frames CATALOG and --labels FILE (frames), or --techniques CATALOG and "
+                             "--spans DIR (propaganda techniques).")
+        return evaluate_command(**kwargs)
+
+    evaluate.__doc__ = (evaluate_command.__doc__ or "") + (
+        " With --techniques and --spans: technique decisions against coded spans at span, sentence and document "
+        "level.")
+    evaluate.__signature__ = inspect.Signature(params)
+    return evaluate
 
 
 _register_frames()
+
+
+def _register_techniques() -> None:
+    from .techniques.cli import techniques_app
+
+    app.add_typer(techniques_app, name="techniques",
+                  help="Propaganda-technique catalogs: list, validate, train, evaluate.")
+
+
+_register_techniques()
 
 
 def _register_workflows() -> None:

@@ -144,6 +144,34 @@ def frame_counts(sentences: pd.DataFrame, sentence_frames: pd.DataFrame, frames:
     return ItemCounts("frame", items, labels, doc_ids, m, y, used, rule, SCORED, _counters(frames, items))
 
 
+TECHNIQUE_SCORED = "scored sentences (every sentence the techniques stage scored)"
+
+
+def technique_counts(sentences: pd.DataFrame, sentence_techniques: pd.DataFrame,
+                     techniques: pd.DataFrame | None = None,
+                     document_techniques: pd.DataFrame | None = None) -> ItemCounts:
+    """Technique counts per document from the run's technique tables (:mod:`framing.techniques.tables`).
+
+    Counted like frames: a sentence is counted when the techniques stage scored it and has a technique when
+    ``sentence_techniques.matched``; a document uses it when ``document_techniques.matched`` says so.
+
+    >>> s = pd.DataFrame({"sentence_id": ["a", "b"], "doc_id": ["d1", "d1"]})
+    >>> st = pd.DataFrame({"sentence_id": ["a", "b"], "technique_id": ["doubt", "doubt"], "matched": [True, False]})
+    >>> c = technique_counts(s, st)
+    >>> c.kind, c.items, c.y.tolist(), c.m.tolist()
+    ('technique', ['doubt'], [[1.0]], [2.0])
+    """
+    _need(sentence_techniques, "sentence_techniques", ["sentence_id", "technique_id", "matched"])
+    as_frames = {"technique_id": "frame_id"}
+    t = techniques[["technique_id", "label"]].rename(columns=as_frames) if techniques is not None and len(
+        techniques) else None
+    d = document_techniques.rename(columns=as_frames) if document_techniques is not None else None
+    c = frame_counts(sentences, sentence_techniques.rename(columns=as_frames), t, d)
+    rule = ("document_techniques.matched (the techniques stage's document-level decision)" if d is not None
+            and "matched" in d.columns else "derived: at least one matched sentence")
+    return ItemCounts("technique", c.items, c.labels, c.doc_ids, c.m, c.y, c.used, rule, TECHNIQUE_SCORED)
+
+
 def _counters(frames: pd.DataFrame | None, items: list) -> tuple | None:
     """Per item, the indices of its counter-frames (symmetric) from ``frames.counters``; None without that column."""
     if frames is None or "counters" not in frames.columns:

@@ -26,7 +26,7 @@ from ..errors import InputError
 from .audience import audience_table, empty_audience
 from .divergence import DIVERGENCE_COLUMNS, divergence_table
 from .groups import document_groups
-from .items import ItemCounts, frame_counts, topic_counts
+from .items import ItemCounts, frame_counts, technique_counts, topic_counts
 from .prevalence import check_pair, empty_prevalence, prevalence_table
 from .reuse import find_reuse, reprint_sentences, reuse_sources
 from .terms import terms_tables
@@ -51,6 +51,9 @@ def item_counts(tables: Mapping[str, pd.DataFrame]) -> list[ItemCounts]:
     sf = tables.get("sentence_frames")
     if sf is not None and len(sf):
         out.append(frame_counts(sentences, sf, tables.get("frames"), tables.get("document_frames")))
+    st = tables.get("sentence_techniques")
+    if st is not None and len(st):
+        out.append(technique_counts(sentences, st, tables.get("techniques"), tables.get("document_techniques")))
     return out
 
 

@@ -243,6 +243,18 @@ class FramesConfig(Section):
     suggest_min_sources: int = Field(2, ge=1)
 
 
+class TechniquesConfig(Section):
+    """Propaganda techniques (:mod:`framing.techniques`): off unless a catalog is named."""
+
+    catalogs: list[str] = Field(default_factory=list)
+    """One technique catalog (a YAML file or a bundled name: ``propaganda``); ``--techniques`` sets it.
+    Empty: the run has no technique tables."""
+    scorer: Literal["auto", "trained", "catalog"] = "auto"
+    """``auto``: the model trained beside the catalog (``framing techniques train``) when it was fitted
+    with the run's embedder, else the catalog zero-shot; ``trained`` requires the model; ``catalog``
+    ignores it."""
+
+
 class CompareConfig(Section):
     """Comparisons across groups (``framing compare`` and the defaults of ``framing analyze``)."""
 
@@ -296,6 +308,7 @@ class Config(Section):
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
     frames: FramesConfig = Field(default_factory=FramesConfig)
+    techniques: TechniquesConfig = Field(default_factory=TechniquesConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)

@@ -32,6 +32,7 @@ from .write import Amend, Extra, write_run
 
 def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = None,
             frames: Sequence[str] | None = None, command: str = "framing analyze",
+            techniques: Sequence[str] | None = None,
             say: Say = quiet, progress: bool = False, warn: Say | None = None,
             base: str | Path | None = None, extra: Extra | None = None, amend: Amend | None = None) -> RunResult:
     """Ingest, embed, cluster topics, match frames, and write the run folder with its report.
@@ -44,6 +45,8 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
         The run folder; default ``reports/<corpus name>/``.
     frames : sequence of str, optional
         Catalog paths or built-in names, added to ``cfg.frames.catalogs``.
+    techniques : sequence of str, optional
+        A technique catalog (path or built-in name such as ``propaganda``): replaces ``cfg.techniques.catalogs``.
     warn : callable, optional
         Receives one line per warning (None: Python shows them). Every warning
         is recorded in run.json's ``warnings`` with its stage.
@@ -62,8 +65,15 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
             # --frames adds catalogs; record them in the config so run.json can repeat the run.
             cfg = cfg.model_copy(deep=True)
             cfg.frames.catalogs = list(dict.fromkeys([*cfg.frames.catalogs, *frames]))
+        if techniques:
+            cfg = cfg.model_copy(deep=True)
+            cfg.techniques.catalogs = list(dict.fromkeys(techniques))
         # Everything that can fail without the corpus fails now, not after minutes of embedding.
         check_resources(cfg)
+        if cfg.techniques.catalogs:
+            from ..techniques.step import check_techniques
+
+            check_techniques(cfg.techniques.catalogs, cfg.techniques.scorer)
         choice = trained_catalog_model(cfg)
         log.stage = "ingest"
         return _analyze(paths, cfg, run_dir, command, say, progress, log, base, choice=choice, extra=extra,
@@ -114,6 +124,9 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
                 "has no frame tables. Name a catalog with --frames (e.g. news-frames).")
         say(note)
         meta["frames"] = {"catalogs": [], "note": note}
+    if cfg.techniques.catalogs:
+        log.stage = "techniques"
+        tables.update(_technique_tables(sentences, vectors, rows, embedder, cfg, say, result.documents, meta))
     # Nothing after the frames embeds or reads the vectors: at 140k sentences ~200 MB and the model's weights.
     getattr(embedder, "release", lambda: None)()
     del vectors
@@ -122,6 +135,17 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
     tables[COUNTS_TABLE] = corpus_counts(tables)  # the report's counts, in one table
     return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted, extra=extra, amend=amend)
+
+
+def _technique_tables(sentences, vectors, rows, embedder, cfg: Config, say: Say, documents, meta: dict) -> dict:
+    """The techniques step (:mod:`framing.techniques.step`): its four tables; its run.json info into ``meta``."""
+    from ..embed import cache_from_config
+    from ..techniques.step import technique_step
+
+    tables, meta["techniques"] = technique_step(sentences, vectors, rows, embedder, cfg.techniques.catalogs,
+                                                scorer=cfg.techniques.scorer, cache=cache_from_config(cfg.embedding),
+                                                seed=cfg.seed, say=say, documents=documents)
+    return tables
 
 
 def _prepare_topic_model(fitted: TopicResult, emb_info: dict) -> TopicResult:

@@ -57,8 +57,8 @@ def toy(tmp_path, monkeypatch):
 
 
 def test_the_page_follows_the_registry():
-    assert SECTIONS.names() == ["overview", "frames", "evidence", "voice", "compare", "topics", "terms", "audience",
-                                "timing", "reuse", "candidates", "prevalence-table", "run"]
+    assert SECTIONS.names() == ["overview", "frames", "evidence", "voice", "techniques", "compare", "topics", "terms",
+                                "audience", "timing", "reuse", "candidates", "prevalence-table", "run"]
     with pytest.raises(RegistryError, match="Did you mean 'topics'"):
         SECTIONS.get("topic")
 
