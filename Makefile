@@ -32,9 +32,10 @@ $(VENV)/.installed-full: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e '.[sentence-transformers,dev,docs]'
 	@touch $@
 
-# numba compiles UMAP's functions once per installation (1-5 minutes), not once per run.
+# numba compiles UMAP's functions once per installation, not once per run: here the exact path corpora
+# under 4,096 sentences take (the seeds); a larger corpus compiles the approximate one at its first run.
 $(VENV)/.umap-compiled:
-	$(BIN)/python -m framing.topics.compiled
+	$(BIN)/python -c "from framing.topics.compiled import warm_up; warm_up(sizes=(300,))"
 	@touch $@
 
 seeds: install
