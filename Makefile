@@ -46,7 +46,7 @@ test: install-full browser docs
 
 # The documentation site, built as CI builds it: any broken link or missing page fails.
 docs: install-full
-	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 # The report's browser test needs a headless Chromium. As root with apt (CI, containers) it is
 # installed from Debian's packages; elsewhere install it yourself or the test is skipped.
