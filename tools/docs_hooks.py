@@ -13,6 +13,7 @@ A page holds a marker where the generated text goes:
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,8 @@ def _command_markdown(cmd, path: list[str], level: int) -> list[str]:
             out += _command_markdown(cmd.commands[name], [*path, name], level + (1 if path[1:] else 0))
         return out
     ctx = cmd.context_class(cmd, info_name=" ".join(path))
-    usage = " ".join(cmd.collect_usage_pieces(ctx))
+    usage = re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), " ".join(cmd.collect_usage_pieces(ctx)))
+    usage = re.sub(r"\[([a-z_]+)\]", lambda m: f"[{m.group(1).upper()}]", usage)
     out += [f"{'#' * level} `{' '.join(path)}`", "", "```", f"{' '.join(path)} {usage}", "```", ""]
     if cmd.help:
         out += [cmd.help.strip().replace("\b\n", ""), ""]
