@@ -92,7 +92,7 @@ def test_the_default_install_has_no_torch_and_names_bertopics_pin():
     assert f"'bertopic=={pins['bertopic']}'" in README.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("marker", ["<!-- framing:cli -->", "<!-- framing:default-config -->",
+@pytest.mark.parametrize("marker", ["<!-- framing:cli -->", "<!-- framing:default-config -->", "<!-- framing:config-keys -->",
                                     "<!-- framing:columns -->", "<!-- framing:walkthrough -->"])
 def test_each_generated_marker_is_on_a_page_and_filled(marker):
     hooks = _hooks()

@@ -3,6 +3,7 @@
 A page holds a marker where the generated text goes:
 
 - ``<!-- framing:cli -->``: every command of the typer app with its arguments and options;
+- ``<!-- framing:config-keys -->``: every config key with its type and default, from the pydantic models;
 - ``<!-- framing:default-config -->``: ``configs/default.yaml`` as shipped;
 - ``<!-- framing:columns -->``: the columns of every table, from the golden files of the tests;
 - ``<!-- framing:walkthrough -->``: ``docs/walkthrough.py``, the tour the tests run.
@@ -66,6 +67,36 @@ def default_config() -> str:
     return f"```yaml\n{text.rstrip()}\n```\n"
 
 
+def _type_name(annotation) -> str:
+    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
+    text = text or str(annotation)
+    return re.sub(r"\b(typing|pathlib|framing(\.\w+)*)\.", "", text).replace("NoneType", "None")
+
+
+def config_keys() -> str:
+    """Every key of the configuration with its type and default, from the pydantic models."""
+    import json
+
+    from framing.config import Config
+
+    rows = ["| key | type | default |", "|---|---|---|"]
+
+    def walk(model, instance, prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            value = getattr(instance, name)
+            ann = field.annotation
+            if isinstance(ann, type) and hasattr(ann, "model_fields"):
+                walk(ann, value, f"{prefix}{name}.")
+                continue
+            shown = json.dumps(value.model_dump() if hasattr(value, "model_dump") else value, default=str)
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+            rows.append(f"| `{prefix}{name}` | {_cell(_type_name(ann))} | `{_cell(shown)}` |")
+
+    walk(Config, Config(), "")
+    return "\n".join(rows) + "\n"
+
+
 def table_columns() -> str:
     golden = ROOT / "tests" / "data" / "golden"
     rows = ["| table | written by | columns |", "|---|---|---|"]
@@ -83,6 +114,7 @@ def walkthrough() -> str:
 
 
 MARKERS = {
+    "<!-- framing:config-keys -->": config_keys,
     "<!-- framing:walkthrough -->": walkthrough,
     "<!-- framing:cli -->": cli_reference,
     "<!-- framing:default-config -->": default_config,
