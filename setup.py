@@ -12,6 +12,7 @@ setup(
     packages=[*find_namespace_packages(include=["framing", "framing.*"], exclude=["*.__pycache__"]),
               "framing.configs", "framing.configs.frames"],
     package_dir={"framing.configs": "configs"},
-    package_data={"framing": ["py.typed", "report/templates/*", "report/vendor/*", "frames/reference/*.txt"],
+    package_data={"framing": ["py.typed", "report/templates/*", "report/templates/sections/*", "report/vendor/*",
+                              "frames/reference/*.txt"],
                   "framing.configs": ["*.yaml", "frames/*.yaml", "frames/*.trained.json"]},
 )

@@ -147,45 +147,36 @@ def evaluate_command(
                                 "stacked (sentence-score distributions and mean embedding of every frame), "
                                 "sentences (their sentences, top-k pooled) or mean (their mean embedding)."),
     score: str = typer.Option("auto", "--score", help="What decides: anchors (the catalog alone), trained (the "
-                              "catalog's saved model, or with --cv a model trained afresh per fold) or both. "
+                              "catalog's saved model, or with --cv a model trained afresh per fold) or both; "
+                              "or any registered frame scorer (names joined by commas). "
                               "auto: trained when the catalog has a model or --cv is given, else anchors."),
     config: Optional[Path] = ConfigOpt,
     set_: Optional[List[str]] = SetOpt,
 ) -> None:
     """Score frame decisions against human labels: per-frame P/R/F1 with intervals, micro/macro F1."""
-    from ..embed import cache_from_config
     from .catalog import resolve_catalog_path
-    from .evaluate import cross_validate, evaluate_labelled, evaluate_trained, format_report
-    from .train import load_trained, trained_path
+    from .evaluate import evaluate_scorers, format_report, scorer_names
+    from .scorers import FRAME_SCORERS, EvaluationInput
+    from .train import trained_path
 
     if level not in ("auto", "sentence", "document"):
         raise CatalogError(f"The '--level' option must be auto, sentence or document. Got {level!r} instead.")
     if cv == 1:
         raise CatalogError("The '--cv' option needs at least 2 folds (e.g. --cv 5); 0 scores the catalog alone.")
-    if score not in ("auto", "anchors", "trained", "both"):
-        raise CatalogError(f"The '--score' option must be auto, anchors, trained or both. Got {score!r} instead.")
     pooling = _pooling(pooling)
     saved = trained_path(resolve_catalog_path(frames))
     has_model = saved.exists()
-    if score == "auto":
-        score = "trained" if (has_model or cv) else "anchors"
-    saved_model = score in ("trained", "both") and not cv
+    names = scorer_names(score, has_model, cv)
+    saved_model = any(FRAME_SCORERS.get(n)().uses_saved_model(cv) for n in names)
     if saved_model and not has_model:
         raise CatalogError(f"--score {score} needs a trained model, and {frames} has none ({saved} does not exist). "
                            f"Train one with: framing frames train {frames} --labels CODED, or cross-validate a "
                            "model trained afresh with --cv 5, or score the catalog alone with --score anchors.")
     cfg, _, catalog, gold, corpus = _prepare_coded(frames, labels, model, run, level, config, set_,
                                                    trained_model=saved_model)
-    results = []
-    if score in ("anchors", "both"):
-        results.append(evaluate_labelled(catalog, corpus, gold, cfg.frames, seed=cfg.seed,
-                                         threshold="calibrated" if threshold is None else threshold,
-                                         cache=cache_from_config(cfg.embedding)))
-    if score in ("trained", "both") and cv:
-        results.append(cross_validate(catalog, corpus, gold, n_splits=cv, seed=cfg.seed, pooling=pooling))
-    elif score in ("trained", "both"):
-        results.append(evaluate_trained(catalog, corpus, gold, load_trained(saved), cfg.frames, seed=cfg.seed,
-                                        cache=cache_from_config(cfg.embedding)))
+    results = evaluate_scorers(names, EvaluationInput(
+        catalog=catalog, corpus=corpus, gold=gold, cfg=cfg, saved_model=saved, cv=cv, pooling=pooling,
+        threshold="calibrated" if threshold is None else threshold))
     typer.echo("\n\n".join(format_report(r) for r in results))
 
 

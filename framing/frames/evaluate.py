@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,7 @@ import pandas as pd
 
 from ..compare.stats import bootstrap_sums
 from ..config import FramesConfig
+from ..errors import RegistryError
 from .calibrate import best_threshold
 from .catalog import FrameCatalog
 from .document import document_frame_table
@@ -33,7 +35,7 @@ from .labelled import LabelledCorpus, prepare_labelled, read_labels, resolve_lab
 from .match import FrameMatcher
 
 __all__ = ["EvaluationResult", "bootstrap_intervals", "cross_validate", "evaluate_catalog", "evaluate_labelled",
-           "evaluate_trained",
+           "evaluate_scorers", "evaluate_trained", "scorer_names",
            "format_report", "multilabel_metrics", "prf", "read_labels"]
 
 
@@ -225,7 +227,7 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
     cfg = cfg or FramesConfig()
     sents = corpus.sentences
     matcher = matcher or FrameMatcher(catalog, corpus.embedder, threshold=threshold,
-                                      negative_weight=cfg.negative_weight, seed=seed, calibration=cfg.calibration,
+                                      negative_weight=cfg.negative_weight, calibration=cfg.calibration,
                                       specificity=cfg.specificity, cache=cache, exclusive=cfg.exclusive).fit(sents, corpus.vectors)
     sf = matcher.transform(sents, corpus.vectors)
     ids = list(dict.fromkeys(sf["frame_id"]))
@@ -326,6 +328,40 @@ def evaluate_catalog(catalog: FrameCatalog, labels: pd.DataFrame, embedder, leve
     gold = resolve_label_ids(labels, catalog)
     corpus = prepare_labelled(labels, level, cfg, run=run, embedder=embedder, sentences=sentences)
     return evaluate_labelled(catalog, corpus, gold, cfg.frames, seed=cfg.seed, threshold=threshold, matcher=matcher)
+
+
+def scorer_names(score: str, has_model: bool, cv: int) -> list[str]:
+    """The registered frame scorers ``--score`` asks for, in order (:data:`framing.frames.scorers.FRAME_SCORERS`).
+
+    ``auto``: ``trained`` when the catalog has a saved model or ``cv`` is given, else ``anchors``;
+    ``both``: ``anchors`` then ``trained``; otherwise one name or several joined by commas. An
+    unknown name raises :class:`~framing.errors.RegistryError` with the registered names.
+
+    >>> scorer_names("both", has_model=False, cv=0), scorer_names("auto", has_model=False, cv=5)
+    (['anchors', 'trained'], ['trained'])
+    """
+    from .scorers import FRAME_SCORERS
+
+    if score == "auto":
+        names = ["trained" if (has_model or cv) else "anchors"]
+    elif score == "both":
+        names = ["anchors", "trained"]
+    else:
+        names = [n.strip() for n in score.split(",") if n.strip()]
+    unknown = [name for name in names if name not in FRAME_SCORERS]
+    if unknown or not names:
+        close = difflib.get_close_matches(unknown[0], FRAME_SCORERS.names(), n=1) if unknown else []
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise RegistryError(f"The '--score' option must be auto, both or registered frame scorers "
+                            f"({', '.join(FRAME_SCORERS.names())}), joined by commas. Got {score!r} instead.{hint}")
+    return names
+
+
+def evaluate_scorers(names: list[str], inp) -> list[EvaluationResult]:
+    """Score the decisions of each named frame scorer against the labels of ``inp`` (an ``EvaluationInput``)."""
+    from .scorers import FRAME_SCORERS
+
+    return [FRAME_SCORERS.get(name)().evaluate(inp) for name in names]
 
 
 def format_report(result: EvaluationResult) -> str:
