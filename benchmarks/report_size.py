@@ -1,6 +1,12 @@
-"""Size and render time of the report for a large run, and its load time in headless Chromium.
+"""Size, height and render time of the report of a run, and its load time in headless Chromium.
 
-Takes a run folder (e.g. reports/seeds) and grows its sentences table to N rows by repeating
+Height: renders the run's report as it is and opens it in Chromium at 1400 px width, then prints the
+page's height, each section's height, how many figures the page carries and how many were drawn, and
+the console errors (none expected)::
+
+    .venv/bin/python benchmarks/report_size.py RUN_DIR --height [--width 1400] [--out page.html]
+
+Size: takes a run folder (e.g. reports/seeds) and grows its sentences table to N rows by repeating
 it with fresh ids (the first copy keeps its own) and jittered map coordinates (the other tables
 unchanged), then renders the report and prints its size (and what it is made of: the packed plotly.js, figures and comparison
 blocks, and the rest of the page), the time to render it, and (when chromium is on the PATH) the
@@ -50,14 +56,52 @@ def grow(sentences: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
     return big
 
 
+SECTION_HEIGHTS = """Array.from(document.querySelectorAll('main > section')).map(function (s) {
+  return [s.id, Math.round(s.getBoundingClientRect().height)]; })"""
+FIGURES_DRAWN = """Array.from(document.querySelectorAll('.js-plotly-plot')).filter(function (d) {
+  return d.querySelectorAll('.main-svg').length >= 2; }).length"""
+
+
+def measure(page_path: Path, width: int = 1400) -> dict:
+    """Open a report in headless Chromium at ``width`` px: page height, section heights, figures, problems."""
+    from browser import Browser
+
+    html = page_path.read_text(encoding="utf-8")
+    block = re.search(r'id="figure-data" data-packing="gzip\+base64">([^<]*)<', html)
+    from framing.report.html import unpack
+    n_figures = len(__import__("json").loads(unpack(block.group(1)))) if block else 0
+    with Browser(width=width) as b:
+        page = b.open(page_path)
+        return {"height": page.evaluate("document.documentElement.scrollHeight"),
+                "sections": page.evaluate(SECTION_HEIGHTS), "figures": n_figures,
+                "drawn": page.evaluate(FIGURES_DRAWN), "state": page.evaluate("document.body.getAttribute('data-figures')"),
+                "problems": page.problems()}
+
+
+def height_main(args: argparse.Namespace) -> None:
+    from framing.report import rebuild_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = args.out or Path(tmp) / "report.html"
+        rebuild_report(args.run_dir, out=out)
+        m = measure(out, args.width)
+    print(f"{args.run_dir}: page {m['height']:,} px tall at {args.width} px; figures drawn {m['drawn']} of "
+          f"{m['figures']} (+ the two-source chart when present; state {m['state']}); problems: {m['problems']}")
+    print("  sections: " + ", ".join(f"{name} {h:,}" for name, h in m["sections"]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("run_dir", type=Path)
+    ap.add_argument("--height", action="store_true", help="measure the page's height in Chromium (no growing)")
+    ap.add_argument("--width", type=int, default=1400, help="browser width for --height")
     ap.add_argument("--sentences", type=int, default=100_000)
     ap.add_argument("--max-points", type=int, default=None, help="default: the run's report.max_points")
     ap.add_argument("--out", type=Path, default=None, help="keep the page here (default: a temporary file)")
     ap.add_argument("--repeat", type=int, default=1, help="open the page this many times; prints the median")
     args = ap.parse_args()
+    if args.height:
+        return height_main(args)
     tables, meta = store.read_tables(args.run_dir), store.read_run_json(args.run_dir)
     tables["sentences"] = grow(tables["sentences"], args.sentences)
     max_points = args.max_points or int(((meta.get("config") or {}).get("report") or {}).get("max_points", 10000))

@@ -82,10 +82,16 @@ def main(argv: list[str]) -> None:
                  "_extract_representative_docs", "update_topics", "hierarchical_topics"]:
         wrap(bertopic.BERTopic, name, f"BERTopic.{name}")
     wrap(hdbscan.HDBSCAN, "fit", "HDBSCAN.fit")
-    for name in ["_fit_topics", "_merge_by_documents", "_drop_narrow_topics", "_drop_unanchored_topics", "_update",
-                 "_describe", "_map_coords"]:
+    for name in ["_fit_topics", "_map_coords"]:
         wrap(topic_model.TopicModeler, name, f"TopicModeler.{name}")
-    topic_step(sentences, vectors, rows, cfg, mark, fitted={}, embedder=embedder)
+    from framing.topics import adapter, rules
+
+    # The model module reads the parts through their modules, so wrapping them there is seen.
+    for owner, name in [(rules, "merge_by_documents"), (rules, "drop_narrow_topics"), (rules, "drop_unanchored_topics"),
+                        (adapter, "update_topics")]:
+        wrap(owner, name, name)
+    wrap(topic_model, "describe_topics", "describe_topics")
+    topic_step(sentences, vectors, rows, cfg, mark, keep_model=True, embedder=embedder)
     mark("topic step done")
 
 

@@ -217,17 +217,21 @@ def compare(
 ) -> None:
     """Compare groups: prevalence with intervals, distinctive terms, divergence, who said it first, audience.
 
-    Writes tables/compare_*.parquet into RUN_DIR (replacing that grouping's earlier rows) and prints a summary.
+    Writes tables/compare_*.parquet into RUN_DIR (replacing that grouping's earlier rows), prints a summary,
+    and rebuilds RUN_DIR/report.html so the page shows the new comparison.
     """
     from rich.console import Console
 
     from .compare.job import compare_run
     from .compare.summary import print_summary
+    from .report import rebuild_report
 
     _setup_logging(verbose)
     out = compare_run(run_dir, by, a, b, within, set_ or [])
     print_summary(out, by, Console(highlight=False, soft_wrap=False))
-    _say(f"Wrote {run_dir}/tables/compare_*.parquet (by {by}), framing.duckdb and run.json")
+    page = rebuild_report(run_dir)
+    _say(f"Wrote {run_dir}/tables/compare_*.parquet (by {by}), framing.duckdb and run.json; rebuilt {page} "
+         "with the new comparison")
 
 
 @app.command("config")

@@ -11,7 +11,7 @@ topic embeddings live in, the words a sentence needs to be clustered,
 ``min_similarity``, and ``boilerplate``: the lines each source repeated across
 its documents in the fitted corpus (the boilerplate rule,
 ``topics.boilerplate_min_documents``; normalised as
-:func:`framing.topics.text.normalize_sentence`), which ``framing apply`` keeps
+:func:`framing.words.normalize_sentence`), which ``framing apply`` keeps
 out of the topics in new batches as analyze kept them out of the fit. A saved BERTopic model assigns a new sentence to the
 topic whose embedding is most similar (cosine); framing keeps it an outlier
 (-1) when that similarity is below what 95% of the fitted members of their

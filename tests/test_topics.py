@@ -19,8 +19,8 @@ from framing.topics import (
     TopicModeler,
     readable_label,
     resolve_params,
-    stop_words_for,
 )
+from framing.words import stop_words_for
 
 WORDS = {
     "war": ["rocket", "missile", "base", "withdrawal", "soldiers"],

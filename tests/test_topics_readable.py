@@ -21,12 +21,13 @@ from framing.topics import (
     document_topics,
     npmi_coherence,
     resolve_params,
-    stop_words_for,
     topic_diversity,
 )
+from framing.words import stop_words_for
 from topic_blobs import DIM, add_tight_blob, topical_blobs
 
-from framing.topics.text import DEFAULT_FILLER_PATTERNS, filler_mask
+from framing.topics.rules import filler_mask
+from framing.words import DEFAULT_FILLER_PATTERNS
 
 FILLER = ["It's a start.", "So we'll find out.", "Yeah, I regret it.", "Read more: the full story here"]
 

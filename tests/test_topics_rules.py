@@ -11,7 +11,8 @@ from framing.config import TopicsConfig
 from framing.topics import TopicModeler
 from topic_blobs import DIM, add_tight_blob, topical_blobs
 
-from framing.topics.text import normalize_sentence, repeated_mask
+from framing.topics.rules import repeated_mask
+from framing.words import normalize_sentence
 
 TEMPLATE = "Please verify you are not a robot by clicking the newsletter box."
 
@@ -186,7 +187,7 @@ def test_dropped_topics_leave_outlier_reduction_and_transform_consistent():
 
 
 def test_labels_prefer_keywords_the_topic_documents_share():
-    from framing.topics.text import readable_label, shared_keywords
+    from framing.topics.describe import readable_label, shared_keywords
 
     texts = ["Those cowardly yanks again.", "Rockets hit the bases at night.", "The bases were hit by rockets.",
              "More rockets on the bases."]

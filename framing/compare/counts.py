@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -91,11 +92,17 @@ def topic_prevalence(compare_trend: pd.DataFrame, by: str = "source") -> pd.Data
 
 COUNTS_TABLE = "corpus_counts"
 COUNTS_COLUMNS = ["by", "group", "documents", "article_documents", "comment_documents", "post_documents",
-                  "sentences", "share_of_all_sentences", "main_topic_documents", "first_date", "last_date"]
+                  "sentences", "share_of_all_sentences", "main_topic_documents", "first_date", "last_date",
+                  "sources", "long_documents", "main_topic_long_documents", "other_main_topics", "months",
+                  "busiest_month_documents", "keywords_judged", "name_keywords", "subject_topics",
+                  "subject_first_date"]
 """The columns of :func:`corpus_counts`; a count that does not apply to a row's ``by`` is missing."""
 ROLES = ("article", "comment", "post")
-_INT_COLUMNS = ["documents", "article_documents", "comment_documents", "post_documents", "sentences",
-                "main_topic_documents"]
+LONG_DOCUMENT = 3
+"""A document with this many clustered sentences or more can have a main topic that is not its only one."""
+_INT_COLUMNS = ["subject_topics", "documents", "article_documents", "comment_documents", "post_documents", "sentences",
+                "main_topic_documents", "sources", "long_documents", "main_topic_long_documents", "other_main_topics",
+                "months", "busiest_month_documents", "keywords_judged", "name_keywords"]
 
 
 def _strs(series: pd.Series) -> pd.Series:
@@ -143,9 +150,18 @@ def corpus_counts(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     - ``month``: documents per month of their date (``unknown`` when undated, as in ``compare_trend``);
     - ``language``, ``voice``: sentences, and ``share_of_all_sentences`` (of every sentence of the corpus);
     - ``frame`` (group: frame id): ``documents`` the run decided use the frame (``document_frames``,
-      its ``matched`` rows; every row when it has no such column);
+      its ``matched`` rows; every row when it has no such column); its subject: the ``subject_topics``
+      holding its matched sentences, and the ``subject_first_date`` of the first dated document with a
+      sentence in one of them (when the corpus began to cover its subject);
     - ``topic`` (group: topic number): ``documents`` with a sentence in the topic, and
-      ``main_topic_documents`` whose main topic it is (``document_topics``).
+      ``main_topic_documents`` whose main topic it is (``document_topics``); the ``sources`` of those
+      documents; its ``long_documents`` (with at least :data:`LONG_DOCUMENT` clustered sentences: short texts
+      such as comments have one topic, which is their main one), the ``main_topic_long_documents`` among
+      them, the ``other_main_topics`` that are the main topic of one of them; the ``months`` of
+      their dates, and the documents of its ``busiest_month`` (``busiest_month_documents``); of its first
+      ten keywords (``topics.keywords``), those with a word found in its own sentences (``keywords_judged``)
+      and those that name someone or something there (``name_keywords``: a word capitalised inside a
+      sentence in most of its uses; not judged for sentences in German, which capitalises every noun).
 
     Parameters
     ----------
@@ -192,11 +208,14 @@ def corpus_counts(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             rows += _sentence_rows("language", _strs(sents["lang"]), len(sents))
         if "voice" in sents.columns:
             rows += _sentence_rows("voice", sents["voice"].astype(str), len(sents))
-    rows += _frame_rows(tables.get("document_frames")) + _topic_rows(tables.get("document_topics"))
+    rows += _frame_rows(tables.get("document_frames")) + _topic_rows(tables.get("document_topics"), docs)
+    _add_subjects(rows, tables)
+    _add_name_counts(rows, tables.get("topics"), sents)
     out = pd.DataFrame(rows, columns=COUNTS_COLUMNS)
     return out.astype({c: "Int64" for c in _INT_COLUMNS} | {"share_of_all_sentences": "float64",
                                                                "by": object, "group": object,
-                                                               "first_date": object, "last_date": object})
+                                                               "first_date": object, "last_date": object,
+                                                               "subject_first_date": object})
 
 
 def _frame_rows(document_frames: pd.DataFrame | None) -> list[dict]:
@@ -210,17 +229,120 @@ def _frame_rows(document_frames: pd.DataFrame | None) -> list[dict]:
     return [{"by": "frame", "group": f, "documents": int(k)} for f, k in n.items()]
 
 
-def _topic_rows(document_topics: pd.DataFrame | None) -> list[dict]:
+def _topic_rows(document_topics: pd.DataFrame | None, docs: pd.DataFrame | None = None) -> list[dict]:
     dt = document_topics
     if dt is None or not {"doc_id", "topic"} <= set(dt.columns):
         return []
     if "sentences" in dt.columns:
         dt = dt[pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) > 0]
     topic = dt["topic"].astype(int)
-    docs = dt.groupby(topic)["doc_id"].nunique()
-    main = None
+    n_docs = dt.groupby(topic)["doc_id"].nunique()
+    main = other = long = long_main = None
     if "is_main" in dt.columns:
         is_main = dt["is_main"].astype(bool)
         main = dt[is_main].groupby(topic[is_main])["doc_id"].nunique()
-    return [{"by": "topic", "group": str(int(t)), "documents": int(n),
-             "main_topic_documents": None if main is None else int(main.get(t, 0))} for t, n in docs.items()]
+        main_of = dt[is_main].drop_duplicates("doc_id").set_index("doc_id")["topic"].astype(int)
+        size = pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) if "sentences" in dt.columns else 1
+        clustered = pd.Series(size, index=dt.index)[topic >= 0].groupby(dt["doc_id"][topic >= 0]).sum()
+        per = pd.DataFrame({"topic": topic.to_numpy(), "doc_id": dt["doc_id"].to_numpy(),
+                            "main": dt["doc_id"].map(main_of).to_numpy()})
+        per = per[per["doc_id"].map(clustered).fillna(0).to_numpy() >= LONG_DOCUMENT].drop_duplicates(["topic", "doc_id"])
+        long = per.groupby("topic")["doc_id"].nunique()
+        long_main = per[per["main"] == per["topic"]].groupby("topic")["doc_id"].nunique()
+        other = per[per["main"].notna() & (per["main"] != per["topic"])].groupby("topic")["main"].nunique()
+    sources = months = busiest = None
+    if docs is not None and "doc_id" in docs.columns:
+        info = docs.drop_duplicates("doc_id").set_index("doc_id")
+        per = pd.DataFrame({"topic": topic.to_numpy(), "doc_id": dt["doc_id"].to_numpy()}).drop_duplicates()
+        per["source"] = per["doc_id"].map(_strs(info["source"]))
+        sources = per.groupby("topic")["source"].nunique()
+        if "date" in info.columns:
+            per["month"] = per["doc_id"].map(month_of(info["date"]))
+            dated = per[per["month"].notna() & (per["month"] != UNKNOWN)]
+            months = dated.groupby("topic")["month"].nunique()
+            busiest = dated.groupby(["topic", "month"]).size().groupby(level=0).max()
+
+    def get(series, t):
+        return None if series is None else int(series.get(t, 0))
+
+    return [{"by": "topic", "group": str(int(t)), "documents": int(n), "main_topic_documents": get(main, t),
+             "sources": get(sources, t), "long_documents": get(long, t), "main_topic_long_documents": get(long_main, t),
+             "other_main_topics": get(other, t), "months": get(months, t),
+             "busiest_month_documents": get(busiest, t)} for t, n in n_docs.items()]
+
+
+NAME_KEYWORDS = 10
+"""The first keywords of a topic judged as names or not."""
+NOUNS_CAPITALISED = ("de", "lb")
+"""Languages that capitalise every noun: a capital tells no name there."""
+
+
+def name_counts(keywords: list[str], texts: list[str]) -> tuple[int, int]:
+    """``(judged, names)``: the keywords with a word found in ``texts``, and those naming someone or something.
+
+    A keyword names when one of its words is mostly capitalised in ``texts``; a word's use at the start of
+    a sentence is not counted (every sentence starts with a capital).
+
+    >>> name_counts(["hillary clinton", "email", "war"], ["Emails of Hillary Clinton.", "Her email, said Clinton."])
+    (2, 1)
+    """
+    capital: dict[str, bool | None] = {}
+
+    def is_name(word: str) -> bool | None:
+        if word not in capital:
+            pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.IGNORECASE)
+            upper = lower = 0
+            for t in texts:
+                for m in pattern.finditer(t):
+                    if t[:m.start()].strip():
+                        first = m.group(0)[:1]
+                        upper += first.isupper()
+                        lower += first.islower()
+            capital[word] = None if upper + lower == 0 else upper > lower
+        return capital[word]
+
+    judged = names = 0
+    for keyword in keywords[:NAME_KEYWORDS]:
+        marks = [is_name(w) for w in str(keyword).split()]
+        if any(m is not None for m in marks):
+            judged += 1
+            names += any(marks)
+    return judged, names
+
+
+def _add_name_counts(rows: list[dict], topics: pd.DataFrame | None, sents: pd.DataFrame | None) -> None:
+    if topics is None or sents is None or "keywords" not in topics.columns or "topic" not in sents.columns:
+        return
+    keep = ~_strs(sents["lang"]).str.lower().isin(NOUNS_CAPITALISED) if "lang" in sents.columns else True
+    texts = sents[keep].groupby(pd.to_numeric(sents[keep]["topic"], errors="coerce"))["text"].agg(list)
+    keywords = {int(t): [str(k) for k in (list(k) if k is not None and not isinstance(k, float) else [])]
+                for t, k in zip(topics["topic"], topics["keywords"])}
+    for row in rows:
+        if row["by"] == "topic":
+            t = int(row["group"])
+            row["keywords_judged"], row["name_keywords"] = name_counts(keywords.get(t, []), texts.get(t, []))
+
+
+def _add_subjects(rows: list[dict], tables: Mapping[str, pd.DataFrame]) -> None:
+    """Each frame row's subject: the topics of its matched sentences, and when the corpus first covered them."""
+    sf, sents, dt, docs = (tables.get(n) for n in ("sentence_frames", "sentences", "document_topics", "documents"))
+    if any(t is None for t in (sf, sents, dt, docs)) or "matched" not in sf.columns or "topic" not in sents.columns \
+            or "date" not in docs.columns:
+        return
+    topic_of = pd.to_numeric(sents.drop_duplicates("sentence_id").set_index("sentence_id")["topic"], errors="coerce")
+    matched = sf[sf["matched"].astype(bool)]
+    pairs = pd.DataFrame({"frame": matched["frame_id"].astype(str).to_numpy(),
+                          "topic": matched["sentence_id"].map(topic_of).to_numpy()}).dropna()
+    pairs = pairs[pairs["topic"] >= 0].drop_duplicates()
+    if "sentences" in dt.columns:
+        dt = dt[pd.to_numeric(dt["sentences"], errors="coerce").fillna(0) > 0]
+    dates = _strs(docs.drop_duplicates("doc_id").set_index("doc_id")["date"])
+    covered = pd.DataFrame({"topic": dt["topic"].astype(int).to_numpy(), "date": dt["doc_id"].map(dates).to_numpy()})
+    covered = covered[covered["date"].fillna("") != ""].groupby("topic")["date"].min()
+    for row in rows:
+        if row["by"] != "frame":
+            continue
+        topics = pairs.loc[pairs["frame"] == row["group"], "topic"].astype(int)
+        row["subject_topics"] = len(topics)
+        firsts = covered.reindex(topics).dropna()
+        row["subject_first_date"] = firsts.min() if len(firsts) else None

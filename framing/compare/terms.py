@@ -50,7 +50,7 @@ def count_terms(texts: list[str], langs: list, ngram_max: int = 2, max_terms: in
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from ..topics import TOKEN_PATTERN, keyword_preprocessor, stop_words_for
+    from ..words import TOKEN_PATTERN, keyword_preprocessor, stop_words_for
 
     stop = stop_words_for(langs)
     vec = CountVectorizer(token_pattern=TOKEN_PATTERN, preprocessor=keyword_preprocessor,

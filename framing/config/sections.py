@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..topics.text import DEFAULT_FILLER_PATTERNS, check_patterns
+from ..words import DEFAULT_FILLER_PATTERNS, check_patterns
 
 
 class Section(BaseModel):
@@ -127,8 +127,8 @@ class TopicsConfig(Section):
     defaults and recover the events better.
     """
 
-    reducer: Literal["umap", "pca"] = "umap"
-    """``pca`` is a cheap, deterministic stand-in for tests and quick looks."""
+    reducer: str = Field("umap", min_length=1)
+    """A name in the ``reducers`` registry (``framing.topics.reduction``): ``umap``, or ``pca``, a cheap deterministic stand-in for tests and quick looks."""
     n_neighbors: int = Field(10, ge=2)
     n_components: int = Field(5, ge=2)
     min_dist: float = Field(0.0, ge=0.0)

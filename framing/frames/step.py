@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
+from ..errors import CatalogError
+from .scorers import FRAME_SCORERS, RUN_SCORERS, ScoringInput
 
 Say = Callable[[str], None]
 
@@ -34,32 +36,34 @@ def trained_catalog_model(cfg: Config) -> tuple[str, str] | None:
 
 def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, topics: pd.DataFrame,
                embedder, catalogs: Sequence[str], cfg: Config, say: Say,
-               thresholds: dict[str, float] | None = None) -> tuple[dict, dict]:
-    """Match frames from the catalogs; returns the frame tables and run.json info.
+               thresholds: dict[str, float] | None = None,
+               scorers: Sequence[str] = RUN_SCORERS) -> tuple[dict, dict]:
+    """Score frames with the named frame scorers; returns the frame tables and run.json info.
 
     ``thresholds`` (frame id -> threshold) fixes the decisions, e.g. to those of an earlier run.
+    ``scorers`` are names in :data:`framing.frames.scorers.FRAME_SCORERS`, in order: the first gives
+    the sentence-level table and document thresholds (``anchors``), the others may add document
+    decisions for the frames they cover (``trained``), which replace the first one's.
     """
-    from . import FrameMatcher, frame_rollups, load_catalogs, topic_frame_labels
+    from . import frame_rollups, load_catalogs, topic_frame_labels
     from .catalog import resolve_catalog_path
 
     paths = [resolve_catalog_path(c) for c in catalogs]
     catalog = load_catalogs(paths)
-    from ..embed import cache_from_config
-    from .train import load_trained_for
-
+    chosen = [FRAME_SCORERS.get(name)() for name in scorers]  # an unknown name fails before any work
     say(f"Matching {len(catalog.frames)} frames from {', '.join(p.name for p in paths)}")
     scored = sentences.iloc[rows].reset_index(drop=True)
-    matcher = FrameMatcher(catalog, embedder, threshold=thresholds or cfg.frames.threshold,
-                           negative_weight=cfg.frames.negative_weight,
-                           calibration=cfg.frames.calibration, specificity=cfg.frames.specificity,
-                           exclusive=cfg.frames.exclusive, reference_quantile=cfg.frames.reference_quantile,
-                           near_miss_floor=cfg.frames.near_miss_floor,
-                           cache=cache_from_config(cfg.embedding)).fit(scored, vectors)
-    sentence_frames = matcher.transform(scored, vectors)
-    trained = load_trained_for(paths, embedder, say)
-    decisions = trained.predict_documents(scored, vectors) if trained is not None else None
+    inp = ScoringInput(sentences=scored, vectors=vectors, catalog=catalog, paths=paths, embedder=embedder, cfg=cfg,
+                       say=say, thresholds=thresholds)
+    first, *others = [scorer.score(inp) for scorer in chosen]
+    if first.sentence_frames is None:
+        raise CatalogError(f"The first frame scorer ({scorers[0]!r}) gives no sentence scores; put a sentence "
+                           f"scorer such as 'anchors' first (scorers: {', '.join(scorers)}).")
+    sentence_frames, matcher = first.sentence_frames, first.model
+    given = [o.document_decisions for o in others if o.document_decisions is not None]
+    decisions = None if not given else given[0] if len(given) == 1 else _later_wins(given)
     rolled = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames,
-                           document_thresholds=matcher.document_thresholds(), document_decisions=decisions,
+                           document_thresholds=first.document_thresholds, document_decisions=decisions,
                            seed=cfg.seed)
     # Topic labels show the frames their sentences express.
     labels = topic_frame_labels(rolled.topic_frames, catalog)
@@ -77,11 +81,19 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
         f"{len(rolled.candidates)} candidate new frames")
     info = {"catalogs": [str(p) for p in paths], "frames": len(catalog.frames), "matches": matched,
             "document_matches": n_docs,
-            "thresholds": {k: round(float(v), 4) for k, v in matcher.thresholds_.items()},
+            "thresholds": {k: round(float(v), 4) for k, v in getattr(matcher, "thresholds_", {}).items()},
             "calibration": calibration_mode(cfg.frames),
-            "frame_calibration": frame_calibration_info(matcher, rolled.document_frames),
-            "trained": trained.info() if trained is not None else None}
+            "frame_calibration": frame_calibration_info(matcher, rolled.document_frames)
+            if hasattr(matcher, "calibration_") else {}}
+    for result in (first, *others):
+        info.update(result.info)
     return tables, info
+
+
+def _later_wins(decisions: list[pd.DataFrame]) -> pd.DataFrame:
+    """Document decisions of several scorers: for a (document, frame) decided twice, the later scorer's."""
+    both = pd.concat(decisions, ignore_index=True)
+    return both.drop_duplicates(["doc_id", "frame_id"], keep="last").reset_index(drop=True)
 
 
 def calibration_mode(frames_cfg) -> str:

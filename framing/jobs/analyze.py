@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pathlib import Path
 from typing import Sequence
 
@@ -23,7 +25,7 @@ from ..segment.step import ingest
 from ..embed.step import embed_step
 from ..frames.step import frame_step, trained_catalog_model
 from ..runlog import RunLog
-from ..topics.step import topic_step
+from ..topics.step import TopicResult, topic_step
 from .common import RunResult, Say, base_meta, check_documents, check_resources, prepare_run_dir, quiet, roles
 from .write import write_run
 
@@ -68,6 +70,7 @@ def analyze(paths: Sequence[str | Path], cfg: Config, out: str | Path | None = N
 def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress: bool, log: RunLog,
              base: str | Path | None = None, choice: tuple[str, str] | None = None) -> RunResult:
     from ..compare import default_comparisons
+    from ..compare.counts import COUNTS_TABLE, corpus_counts
     from ..memory import release_memory
     from ..topics.documents import document_topics
 
@@ -81,18 +84,17 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     log.stage = "embed"
     vectors, rows, emb_info, embedder = embed_step(result.sentences, cfg, say, progress, choice=choice)
     release_memory()  # at 140k sentences the embedding stage leaves ~0.2 GiB of freed heap behind
-    fitted: dict = {}
     log.stage = "topics"
-    sentences, topics, topic_info = topic_step(result.sentences, vectors, rows, cfg, say, fitted=fitted, embedder=embedder,
-                                               cache=True)
-    _prepare_topic_model(fitted, emb_info)
+    fitted = _prepare_topic_model(topic_step(result.sentences, vectors, rows, cfg, say, keep_model=True,
+                                             embedder=embedder, cache=True), emb_info)
+    sentences, topics = fitted.sentences, fitted.topics
     release_memory()
     tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
               "document_topics": document_topics(sentences)}
-    if cfg.topics.hierarchy and "hierarchy" in fitted:
-        tables["topic_hierarchy"] = fitted["hierarchy"]
+    if cfg.topics.hierarchy and fitted.hierarchy is not None:
+        tables["topic_hierarchy"] = fitted.hierarchy
     meta = base_meta(paths, cfg, result, command, base)
-    meta.update(embedding=emb_info, topics=topic_info)
+    meta.update(embedding=emb_info, topics=fitted.info)
     if not catalogs and cfg.frames.default_catalog:
         catalogs = [cfg.frames.default_catalog]
         say(f"No frame catalog named: applying the default catalog '{cfg.frames.default_catalog}' "
@@ -112,13 +114,15 @@ def _analyze(paths, cfg: Config, run_dir: Path, command: str, say: Say, progress
     release_memory()
     log.stage = "compare"
     tables.update(default_comparisons(tables, cfg.compare, cfg.seed, say, ngram_max=cfg.topics.ngram_max))
+    tables[COUNTS_TABLE] = corpus_counts(tables)  # the report's counts, in one table
     return write_run(run_dir, tables, meta, cfg, say, log, topic_model=fitted)
 
 
-def _prepare_topic_model(fitted: dict, emb_info: dict) -> None:
+def _prepare_topic_model(fitted: TopicResult, emb_info: dict) -> TopicResult:
     """Compute what saving the topic model needs now, and let go of the clustered embeddings."""
     from ..topic_model import prepare_topic_model
 
-    embeddings = fitted.pop("embeddings", None)
-    if embeddings is not None and getattr(fitted.get("model"), "model_", None) is not None:
-        fitted["info"] = prepare_topic_model(fitted["model"], embeddings, emb_info)
+    record = None
+    if fitted.embeddings is not None and getattr(fitted.model, "model_", None) is not None:
+        record = prepare_topic_model(fitted.model, fitted.embeddings, emb_info)
+    return replace(fitted, embeddings=None, record=record)

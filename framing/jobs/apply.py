@@ -128,25 +128,9 @@ def _check_trained_catalogs(meta_parent: dict, info: dict) -> None:
                                emb.get("model") or emb.get("name"), emb.get("dim"))
 
 
-def _topics_table(parent_topics: pd.DataFrame, sentences: pd.DataFrame, n_rep: int) -> pd.DataFrame:
-    """The parent's topics (labels, keywords) with this run's sizes, sources and representative sentences."""
-    clustered = sentences[sentences.topic >= 0]
-    sizes = clustered.groupby("topic").size()
-    sources = clustered.groupby("topic").source.agg(lambda s: sorted(s.dropna().unique()))
-    reps = (clustered.sort_values("topic_prob", ascending=False).groupby("topic").sentence_id
-            .agg(lambda s: list(s[:n_rep])))
-    keep = [c for c in parent_topics.columns if c not in ("frames", "frame_labels", "stability", "stable")]
-    topics = parent_topics[keep].copy()
-    topics["parent_size"] = topics["size"]
-    topics["size"] = [int(sizes.get(t, 0)) for t in topics.topic]
-    topics["representative_ids"] = [list(reps.get(t, [])) for t in topics.topic]
-    topics["sources"] = [list(sources.get(t, [])) for t in topics.topic]
-    return topics
-
-
 def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame | None = None,
                parent_boilerplate: dict[str, frozenset] | None = None) -> np.ndarray:
-    """The filler and boilerplate rules of analyze (:func:`framing.topics.text.filler_mask`) on new sentences.
+    """The filler and boilerplate rules of analyze (:func:`framing.topics.rules.sentence_rules`) on new sentences.
 
     Stop words are those of the languages of the new sentences and of the parent's topics, as
     ``analyze`` takes those of the corpus it clusters; the rule's settings are the parent run's.
@@ -159,53 +143,40 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
     -------
     ndarray of shape (len(sentences),), bool
     """
-    from ..topics.text import filler_mask, stop_words_for
+    from ..topics.rules import filler_stop_words, sentence_rules
 
-    t = cfg.topics
     langs = list(sentences["lang"]) if "lang" in sentences.columns else []
     if parent_topics is not None and "languages" in parent_topics.columns:
         langs += [lang for value in parent_topics["languages"] if isinstance(value, (list, tuple, np.ndarray))
                   for lang in value]
-    stops = stop_words_for(langs) if (t.stop_words == "auto" or t.min_content_words) else frozenset()
     texts = sentences["text"].astype(str).tolist()
-    filler = filler_mask(texts, stops, t.min_content_words, t.filler_patterns)
-    # The boilerplate rule of analyze, counted in the new batch: lines a source repeats across its documents.
-    from ..topics.text import repeated_mask
-
     docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))
     sources = sentences["source"].tolist() if "source" in sentences.columns else None
-    return filler | repeated_mask(texts, docs, sources, t.boilerplate_min_documents) | parent_lines_mask(
-        texts, sources, parent_boilerplate or {})
+    return sentence_rules(texts, cfg.topics, filler_stop_words(cfg.topics, langs), docs, sources,
+                          learned=parent_boilerplate).unclustered
 
 
 def parent_lines_mask(texts: list[str], sources: list | None, lines: dict[str, frozenset]) -> np.ndarray:
-    """True for each sentence whose source's saved boilerplate holds its normalised form.
+    """True for each sentence whose source's saved boilerplate holds its normalised form
+    (:func:`framing.topics.rules.learned_mask`).
 
     >>> parent_lines_mask(["Subscribe now!", "Subscribe now", "Troops left."], ["sf", "other", "sf"],
     ...                   {"sf": frozenset({"subscribe now"})}).tolist()
     [True, False, False]
     """
-    from ..topics.text import normalize_sentence
+    from ..topics.rules import learned_mask
 
-    if not lines:
-        return np.zeros(len(texts), dtype=bool)
-    sources = sources if sources is not None else [None] * len(texts)
-    return np.array([normalize_sentence(t) in lines.get(s if isinstance(s, str) and s else "", ())
-                     for t, s in zip(texts, sources)], dtype=bool)
+    return learned_mask(texts, sources, lines)
 
 
 def new_boilerplate(sentences: pd.DataFrame, cfg: Config) -> dict[str, list[str]]:
     """The lines the new batch itself repeats per source (the boilerplate rule of analyze), normalised."""
-    from ..topics.text import normalize_sentence, repeated_mask
+    from ..topics.rules import boilerplate_lines, repeated_mask
 
     texts = sentences["text"].astype(str).tolist()
     docs = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else list(range(len(texts)))
     sources = sentences["source"].tolist() if "source" in sentences.columns else [None] * len(texts)
-    out: dict[str, set] = {}
-    for i in np.flatnonzero(repeated_mask(texts, docs, sources, cfg.topics.boilerplate_min_documents)):
-        out.setdefault(sources[i] if isinstance(sources[i], str) and sources[i] else "", set()).add(
-            normalize_sentence(texts[i]))
-    return {k: sorted(v) for k, v in out.items()}
+    return boilerplate_lines(texts, sources, repeated_mask(texts, docs, sources, cfg.topics.boilerplate_min_documents))
 
 
 def _with_boilerplate(learned: dict, new: dict, info: dict) -> dict:
@@ -258,6 +229,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     from ..received import read_run_json, read_tables
     from ..topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate
     from ..topics.documents import attribute_to_main, document_topics
+    from ..topics.table import applied_topics_table
 
     with RunLog() as log:  # every warning of the run into run.json, and to the terminal as usual
         log.stage = "apply"
@@ -301,7 +273,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
             topic = attribute_to_main(sentences.doc_id.to_numpy(object), topic, mask, prob)
         sentences = sentences.assign(topic=topic, topic_prob=np.where(topic >= 0, prob, 0.0),
                                      map_x=np.nan, map_y=np.nan)
-        topics = _topics_table(parent_topics, sentences, cfg.topics.n_representative)
+        topics = applied_topics_table(parent_topics, sentences, cfg.topics.n_representative)
         tables = {"documents": result.documents, "sentences": sentences, "topics": topics,
                   "document_topics": document_topics(sentences)}
         meta = base_meta(paths, cfg, result, f"framing apply {parent} {' '.join(map(str, paths))}")

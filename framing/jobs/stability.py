@@ -115,7 +115,7 @@ def refit_topics(sentences: pd.DataFrame, meta: dict, seeds: Sequence[int],
         cfg_s.seed = int(seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the run already reported its own topic warnings
-            refit, _, _ = topic_step(base, vectors, rows, cfg_s, lambda _m: None)
+            refit = topic_step(base, vectors, rows, cfg_s, lambda _m: None).sentences
         fits.append(refit.topic.to_numpy())
     reference = sentences.topic.to_numpy()
     # The rows topic_step fits: embedded sentences with enough words (the others are -1 in every fit).
@@ -144,8 +144,9 @@ def topic_stability(run_dir: str | Path, n_seeds: int = 5, say: Callable[[str], 
     labels = dict(zip(tables["topics"].topic, tables["topics"].label))
     table.insert(1, "label", [labels.get(t, "") for t in table.topic])
     table["seeds"] = [seeds] * len(table)
-    topics = tables["topics"].drop(columns=[c for c in ("stability", "stable") if c in tables["topics"]])
-    topics = topics.merge(table[["topic", "stability", "stable"]], on="topic", how="left")
+    from ..topics.table import with_stability
+
+    topics = with_stability(tables["topics"], table)
     tables.update({"topics": topics, TABLE: table})
     store.write_tables(run_dir, {"topics": topics, TABLE: table})
     store.write_duckdb(run_dir, tables)

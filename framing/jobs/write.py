@@ -10,19 +10,21 @@ import pandas as pd
 from .. import store
 from ..config import Config
 from ..runlog import RunLog
+from ..topics.step import TopicResult
 from .common import RunResult, Say
 
 
 def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: Config, say: Say,
-              log: RunLog | None = None, topic_model: dict | None = None,
+              log: RunLog | None = None, topic_model: TopicResult | None = None,
               extra: Callable[[Path], None] | None = None) -> RunResult:
     """Write tables, DuckDB, the topic model, the report and run.json into ``run_dir``, all or nothing.
 
     The run is written into a folder beside ``run_dir`` that replaces it only
     when complete (see :func:`framing.store.staged_run`); run.json is written
-    last and holds every warning ``log`` recorded. ``topic_model`` (``model``
-    and ``embeddings`` from :func:`framing.topics.step.topic_step`, or ``info`` already prepared from them) is saved in ``RUN/topic_model/``
-    (BERTopic safetensors + embedder identity) for ``framing apply``. ``extra(folder)`` writes a job's own
+    last and holds every warning ``log`` recorded. The model of ``topic_model`` (the result of
+    :func:`framing.topics.step.topic_step` with ``keep_model``: its ``model`` with ``record`` or ``embeddings``,
+    or a cached ``model_dir``) is saved in ``RUN/topic_model/`` (BERTopic safetensors + embedder identity) for
+    ``framing apply``, and a topic-cache miss keeps its ``cache`` entry beside it. ``extra(folder)`` writes a job's own
     files into the staged folder (apply: the parent's topic model), so they are in place before run.json.
     """
     from ..report import write_report
@@ -33,20 +35,19 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], meta: dict, cfg: C
     meta["tables"] = {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
     meta["warnings"] = log.records if log is not None else []
     with store.staged_run(run_dir) as tmp:
-        topic_model = topic_model or {}
-        if topic_model.get("model_dir") is not None:  # read from the topic cache (analyze)
-            meta["topic_model"] = copy_topic_model(tmp, topic_model["model_dir"])
-        elif getattr(topic_model.get("model"), "model_", None) is not None:  # None: too little to cluster
-            if "info" in topic_model:  # prepared right after the topic step (analyze)
-                meta["topic_model"] = write_topic_model(tmp, topic_model["model"], topic_model["info"])
+        if topic_model is not None and topic_model.model_dir is not None:  # read from the topic cache (analyze)
+            meta["topic_model"] = copy_topic_model(tmp, topic_model.model_dir)
+        elif topic_model is not None and getattr(topic_model.model, "model_", None) is not None:  # None: too little
+            if topic_model.record is not None:  # prepared right after the topic step (analyze)
+                meta["topic_model"] = write_topic_model(tmp, topic_model.model, topic_model.record)
             else:
-                meta["topic_model"] = save_run_topic_model(tmp, topic_model["model"], topic_model["embeddings"],
+                meta["topic_model"] = save_run_topic_model(tmp, topic_model.model, topic_model.embeddings,
                                                            meta.get("embedding", {}))
         if extra is not None:
             extra(tmp)
-        if "store" in topic_model:  # a topic-cache miss: keep the results with the model just saved
+        if topic_model is not None and topic_model.cache is not None:  # a miss: keep the results with the model
             saved = tmp / store.TOPIC_MODEL_DIR
-            topic_model["store"](saved if saved.is_dir() else None)
+            topic_model.cache.store(saved if saved.is_dir() else None)
         store.write_tables(tmp, tables)
         store.write_duckdb(tmp, tables)
         write_report(tables, meta, tmp / store.REPORT_FILE, title=cfg.report.title,

@@ -32,8 +32,8 @@ PERIOD_COLUMNS = ("period", "month", "year", "date")
 class Shares:
     """Shares of items (frames or topics) per group, read from one table.
 
-    rows : DataFrame with columns group, item, share, count, total, ci_low, ci_high
-        (NaN where the table has no such column).
+    rows : DataFrame with columns group, item, share, count, total, ci_low, ci_high, few, documents
+        (the group's documents; NaN where the table has no such column).
     denominator : what the share divides by, in words ("documents", "sentences" ...).
     table : the table the rows come from.
     by : the grouping column (source, role, ...).
@@ -80,6 +80,7 @@ def _shares(df: pd.DataFrame, table: str, by: str, share: str, count: str | None
         "share": col(share), "count": col(count), "total": col(total),
         "ci_low": col(ci[0] if ci else None), "ci_high": col(ci[1] if ci else None),
         "few": df["few_documents"].astype(bool) if "few_documents" in df.columns else False,
+        "documents": col("group_documents_all" if "group_documents_all" in df.columns else "group_documents"),
     }).reset_index(drop=True)
     return Shares(rows, denominator(share), table, by, bool(rows["ci_low"].notna().any()))
 

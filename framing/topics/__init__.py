@@ -1,11 +1,14 @@
 """Topics: BERTopic over precomputed sentence embeddings, and what is made of them.
 
-The only package that imports ``bertopic``, ``umap`` and ``hdbscan`` (inside
-:mod:`framing.topics.model`, lazily). The parts:
+The only package that imports ``bertopic``, ``umap`` and ``hdbscan`` (lazily). The parts:
 
-- :mod:`~framing.topics.model`: :class:`TopicModeler` (UMAP + HDBSCAN + c-TF-IDF,
+- :mod:`~framing.topics.model`: :class:`TopicModeler`, the estimator that composes the others;
+- :mod:`~framing.topics.adapter`: BERTopic built, fitted and edited (UMAP/PCA + HDBSCAN + c-TF-IDF,
   readable keywords, outlier reduction, merging);
-- :mod:`~framing.topics.text`: stop words, the filler rule, labels;
+- :mod:`~framing.topics.reduction`: the reducers by name (the ``reducers`` registry);
+- :mod:`~framing.topics.rules`: the filler and boilerplate rules, and the document rules after fitting;
+- :mod:`~framing.topics.describe`: keywords, labels, representative sentences, coherence;
+- :mod:`~framing.topics.saved`: a fitted BERTopic saved and loaded (safetensors, no pickle);
 - :mod:`~framing.topics.sizing`: cluster sizes that follow the corpus;
 - :mod:`~framing.topics.documents`: the ``document_topics`` table, merging and dropping topics by documents;
 - :mod:`~framing.topics.hierarchy`: the ``topic_hierarchy`` table;
@@ -13,21 +16,22 @@ The only package that imports ``bertopic``, ``umap`` and ``hdbscan`` (inside
 - :mod:`~framing.topics.neighbors`: exact cosine neighbours for UMAP below 30,000 sentences;
 - :mod:`~framing.topics.lean_import`: BERTopic imported without torch and transformers.
 
-Names are re-exported lazily, so ``framing.config`` can import the filler
-defaults without loading the model module.
+Words (tokens, stop words, normal forms) are counted in :mod:`framing.words`. Names are
+re-exported lazily, so importing the package loads no model module.
 """
 
 from importlib import import_module
 
 _EXPORTS = {
-    "TopicModeler": "model", "MIN_SENTENCES": "model", "TOPIC_COLUMNS": "model",
-    "representative_rows": "model", "save_bertopic": "model", "load_bertopic": "model",
+    "TopicModeler": "model", "MIN_SENTENCES": "model", "distinct_rows": "model",
+    "TOPIC_COLUMNS": "describe", "representative_rows": "describe", "readable_label": "describe",
+    "shared_keywords": "describe",
+    "save_bertopic": "saved", "load_bertopic": "saved",
+    "REDUCERS": "reduction", "make_reducer": "reduction",
     "ResolvedParams": "sizing", "resolve_params": "sizing", "auto_min_cluster_size": "sizing",
-    "TOKEN_PATTERN": "text", "DEFAULT_FILLER_PATTERNS": "text", "filler_mask": "text",
-    "content_words": "text", "normalize_lang": "text", "stop_words_for": "text",
-    "keyword_preprocessor": "text", "readable_label": "text",
+    "filler_mask": "rules", "repeated_mask": "rules", "sentence_rules": "rules", "SentenceRules": "rules",
     "document_topics": "documents", "main_topics": "documents", "DOCUMENT_TOPIC_COLUMNS": "documents",
-    "unanchored_topics": "documents", "repeated_mask": "text", "normalize_sentence": "text",
+    "unanchored_topics": "documents",
     "topic_hierarchy": "hierarchy", "HIERARCHY_COLUMNS": "hierarchy",
     "npmi_coherence": "quality", "topic_diversity": "quality", "quality_summary": "quality",
 }

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .text import TOKEN_PATTERN, keyword_preprocessor
+from ..words import TOKEN_PATTERN, keyword_preprocessor
 
 REFERENCE = "document co-occurrence in the run's clustered sentences (each sentence a document)"
 _TOKEN_RE = re.compile(TOKEN_PATTERN)

@@ -1,35 +1,99 @@
 """The topics stage: cluster the embedded sentences, add topic columns, the topics table and run.json info.
 
-Takes plain data (sentences, vectors, the rows they belong to, the config) and returns plain data.
+Takes plain data (sentences, vectors, the rows they belong to, the config) and returns a
+:class:`TopicResult`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from ..config import Config
+from .table import topics_table
 
 Say = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class TopicCacheEntry:
+    """The results of a fit, to keep in the topic cache (:mod:`framing.topics.step_cache`) beside its saved model."""
+
+    folder: Path
+    assign: pd.DataFrame
+    topics: pd.DataFrame
+    hierarchy: pd.DataFrame
+    info: dict
+
+    def store(self, model_dir: Path | None) -> None:
+        """Write the entry, with a copy of the model saved in ``model_dir`` (None: the fit kept no model)."""
+        from .step_cache import write_entry
+
+        write_entry(self.folder, self.assign, self.topics, self.hierarchy, self.info, model_dir)
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """What the topics stage returns.
+
+    Attributes
+    ----------
+    sentences : DataFrame
+        The sentences with ``topic``, ``topic_prob``, ``map_x``, ``map_y`` (-1, 0, NaN for those not clustered).
+    topics : DataFrame
+        The topics table (:mod:`framing.topics.table`).
+    info : dict
+        run.json's ``topics``.
+    hierarchy : DataFrame or None
+        The ``topic_hierarchy`` table; None unless the model was kept (``keep_model``).
+    model : TopicModeler or None
+        The fit, kept to be saved with the run (``keep_model``; None when read from the topic cache).
+    embeddings : ndarray of shape (n_clustered, dim) or None
+        The clustered embeddings the saved model needs (its topic centroids); with ``model`` only.
+    model_dir : Path or None
+        The model saved with the cached results (a topic-cache hit).
+    cache : TopicCacheEntry or None
+        On a topic-cache miss: the results to keep once the run has saved its model.
+    record : dict or None
+        The saved model's ``framing.json``, prepared by the job from ``embeddings`` (which it then drops).
+    """
+
+    sentences: pd.DataFrame
+    topics: pd.DataFrame
+    info: dict
+    hierarchy: pd.DataFrame | None = None
+    model: object | None = None
+    embeddings: np.ndarray | None = None
+    model_dir: Path | None = None
+    cache: TopicCacheEntry | None = None
+    record: dict | None = None
+
+
 def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, cfg: Config,
-               say: Say, fitted: dict | None = None, embedder=None,
-               cache: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+               say: Say, keep_model: bool = False, embedder=None, cache: bool = False) -> TopicResult:
     """Cluster the embedded sentences that have enough words; add topic columns.
 
-    Returns the sentences with ``topic``, ``topic_prob``, ``map_x``, ``map_y``,
-    the topics table (with the sources of each topic) and run.json info.
-    ``fitted``, when given, receives the fitted ``model``, the clustered ``embeddings``
-    (to save the topic model with the run) and the ``hierarchy`` table.
-    ``embedder`` gives the readable keywords (KeyBERTInspired + MMR); without it they are c-TF-IDF's.
-    ``cache`` reads the results of the same fit from the topic cache (:mod:`framing.topics.step_cache`);
-    ``fitted`` then receives the cached ``model_dir`` instead of the model, and on a miss a ``store``
-    callback that keeps the results once the run has saved its topic model.
+    Parameters
+    ----------
+    sentences : DataFrame
+    vectors : ndarray of shape (len(rows), dim)
+        The embeddings of ``sentences.iloc[rows]``.
+    rows : ndarray of int
+    cfg : Config
+    keep_model : bool
+        Keep the fitted model, its clustered embeddings and hierarchy in the result, to save them with the run.
+    embedder : Embedder, optional
+        Gives the readable keywords (KeyBERTInspired + MMR); without it they are c-TF-IDF's.
+    cache : bool
+        Read the results of the same fit from the topic cache (:mod:`framing.topics.step_cache`): the
+        result then names the cached ``model_dir`` instead of holding a model, and on a miss holds the
+        ``cache`` entry to keep once the run has saved its topic model.
     """
-    from .step_cache import OUTPUT_COLUMNS, read_entry, topic_cache_dir, topic_step_key, write_entry
+    from .step_cache import OUTPUT_COLUMNS, read_entry, topic_cache_dir, topic_step_key
 
     n_words = sentences.n_words.to_numpy()[rows]
     keep = n_words >= cfg.topics.min_sentence_words
@@ -46,17 +110,19 @@ def topic_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, c
             say(f"Topics of these {len(sel)} sentences read from the topic cache (same sentences, embeddings, "
                 "settings and code)")
             cached = found["assign"]
-            if fitted is not None:
-                fitted.update(hierarchy=found["hierarchy"], model_dir=found["model_dir"])
-            return (_with_topic_columns(sentences, sel, cached.topic, cached.topic_prob, cached.map_x, cached.map_y),
-                    found["topics"], found["info"])
+            out = _with_topic_columns(sentences, sel, cached.topic, cached.topic_prob, cached.map_x, cached.map_y)
+            if not keep_model:
+                return TopicResult(out, found["topics"], found["info"])
+            return TopicResult(out, found["topics"], found["info"], hierarchy=found["hierarchy"],
+                               model_dir=found["model_dir"])
     out, topics, info, model = _fit_topic_step(sentences, clustered, sel, cfg, say, embedder)
-    if fitted is not None:
-        fitted.update(model=model, embeddings=clustered, hierarchy=model.hierarchy_)
-        if folder is not None:
-            assign = out.iloc[sel][list(OUTPUT_COLUMNS)].reset_index(drop=True)
-            fitted["store"] = lambda model_dir: write_entry(folder, assign, topics, model.hierarchy_, info, model_dir)
-    return out, topics, info
+    if not keep_model:
+        return TopicResult(out, topics, info)
+    entry = None
+    if folder is not None:
+        assign = out.iloc[sel][list(OUTPUT_COLUMNS)].reset_index(drop=True)
+        entry = TopicCacheEntry(folder, assign, topics, model.hierarchy_, info)
+    return TopicResult(out, topics, info, hierarchy=model.hierarchy_, model=model, embeddings=clustered, cache=entry)
 
 
 def _with_topic_columns(sentences: pd.DataFrame, sel: np.ndarray, topic, prob, map_x, map_y) -> pd.DataFrame:
@@ -85,9 +151,7 @@ def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndar
     )
     sentences = _with_topic_columns(sentences, sel, model.labels_, model.probs_, model.coords_[:, 0], model.coords_[:, 1])
     topic = sentences.topic.to_numpy()
-    topics = model.topics_.copy()
-    by_topic = sentences[sentences.topic >= 0].groupby("topic").source.agg(lambda s: sorted(s.dropna().unique()))
-    topics["sources"] = [list(by_topic.get(t, [])) for t in topics.topic]
+    topics = topics_table(model.topics_, sentences)
     n_topics = int((topics.topic >= 0).sum())
     outliers = float((topic[sel] < 0).mean()) if len(sel) else 0.0
     filler = int(model.filler_.sum())

@@ -248,9 +248,20 @@ def test_audience_bars_are_the_audience_table(tables):
 
 
 def test_first_use_timeline_is_the_timing_table(tables):
+    """The timeline draws compare_timing's rows of the frames whose first use says something: it came after
+    the corpus began to cover the frame's subject (corpus_counts.subject_first_date)."""
+    from framing.compare.counts import corpus_counts
+    from framing.report.context import ReportContext
+    from framing.report.sections.timing import telling_items
+
     d = build_figures(tables)["first_use"].to_dict()
     tm = tables["compare_timing"]
     tm = tm[(tm["by"] == "source") & (tm["kind"] == "frame") & tm["first_date"].notna()]
+    counts = corpus_counts(tables).query("by == 'frame'").set_index("group")["subject_first_date"]
+    first = tm[tm["rank"] == 1].groupby("item")["first_date"].min()
+    telling = {i for i, date in first.items() if not pd.isna(counts.get(i)) and date > counts[i]}
+    assert telling_items(ReportContext(tables, {})) == telling and 0 < len(telling) < len(first)
+    tm = tm[tm["item"].isin(telling)]
     labels = dict(zip(tables["frames"]["frame_id"], tables["frames"]["label"]))
     points = {(t["name"], y, x) for t in d["data"][1:] for x, y in zip(t["x"], t["y"])}
     assert points == {(_e(r.group), _e(labels[r.item]), r.first_date) for r in tm.itertuples()}

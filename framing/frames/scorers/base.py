@@ -78,8 +78,8 @@ class ScoredFrames:
 
     sentence_frames : DataFrame, optional
         The ``sentence_frames`` table (one row per scored sentence and frame).
-    document_thresholds : DataFrame, optional
-        The document-level thresholds of :func:`framing.frames.rollup.frame_rollups`.
+    document_thresholds : dict of str to float, optional
+        Per frame, the document score at which a document uses it (:func:`framing.frames.rollup.frame_rollups`).
     document_decisions : DataFrame, optional
         Document decisions for the frames the scorer covers (replace the first scorer's).
     model : object, optional
@@ -89,7 +89,7 @@ class ScoredFrames:
     """
 
     sentence_frames: pd.DataFrame | None = None
-    document_thresholds: pd.DataFrame | None = None
+    document_thresholds: dict | None = None
     document_decisions: pd.DataFrame | None = None
     model: Any = None
     info: dict = field(default_factory=dict)

@@ -32,7 +32,7 @@ CALIBRATION_NOTES = {
 
 
 def frame_rows(tables: Mapping[str, pd.DataFrame], quotes: Quotes, meta: Mapping | None = None,
-               documents: Mapping[str, int] | None = None) -> list[dict]:
+               documents: Mapping[str, int] | None = None, subjects: Mapping[str, str] | None = None) -> list[dict]:
     """One entry per catalog frame: label, description, counts, topics expressing it, evidence by language.
 
     A document decision's evidence (``document_frames.evidence_ids``) leads the frame's quotes, and
@@ -48,7 +48,7 @@ def frame_rows(tables: Mapping[str, pd.DataFrame], quotes: Quotes, meta: Mapping
     by_frame = dict(tuple(sf.groupby(sf["frame_id"].astype(str), sort=False))) if sf is not None else {}
     languages = language_order(tables)
     names = topic_names(get_table(tables, "topics"))
-    leaders, firsts = _frame_leaders(tables), _frame_firsts(tables)
+    leaders, firsts = _frame_leaders(tables), _frame_firsts(tables, subjects)
     validated = _validation(tables)
     out = []
     for r in table.to_dict("records"):
@@ -97,14 +97,30 @@ def _validation(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
     return out
 
 
-def _frame_leaders(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
-    """Per frame, the source where the table gives it the largest share (groups flagged as having
-    few documents only when no other group uses the frame)."""
+MIN_LEADER_DOCUMENTS = 25
+""""Most in" compares sources with at least this many documents: a share's 95% interval from fewer is wider
+than about +-20 points (1.96 * sqrt(0.25 / n) for a share near 50%), too wide to crown a source."""
+
+
+def leader_sources(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The sources "most in" compares: those with at least :data:`MIN_LEADER_DOCUMENTS` documents
+    (``compare_prevalence``'s group documents)."""
     prev = frame_prevalence(tables)
     if prev is None or prev.rows.empty:
+        return []
+    docs = prev.rows.groupby("group")["documents"].max()
+    return sorted(g for g, n in docs.items() if not is_missing(n) and n >= MIN_LEADER_DOCUMENTS)
+
+
+def _frame_leaders(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
+    """Per frame, the source where the table gives it the largest share, among the sources with at least
+    :data:`MIN_LEADER_DOCUMENTS` documents, when at least two sources have that many."""
+    prev = frame_prevalence(tables)
+    eligible = leader_sources(tables)
+    if prev is None or prev.rows.empty or len(eligible) < 2:
         return {}
-    rows = prev.rows[prev.rows["share"] > 0].sort_values(["few", "share", "count"], ascending=[True, False, False],
-                                                         kind="stable")
+    rows = prev.rows[(prev.rows["share"] > 0) & prev.rows["group"].isin(eligible)]
+    rows = rows.sort_values(["share", "count"], ascending=[False, False], kind="stable")
     out = {}
     for item, part in rows.groupby("item", sort=False):
         r = part.iloc[0]
@@ -116,8 +132,27 @@ def _frame_leaders(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
     return out
 
 
-def _frame_firsts(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
-    """Per frame, the first source to use it and when (``compare_timing``, rank 1)."""
+def telling(first_date: str, subject_first: str | None) -> bool:
+    """Whether a frame's first use says who brought it: it came after the corpus began to cover its subject.
+
+    A first use on the day the corpus first covers the frame's subject (the topics of its matched
+    sentences) only tells who covered the subject first.
+
+    >>> telling("2020-03-01", "2020-01-15"), telling("2020-01-15", "2020-01-15"), telling("2020-01-15", None)
+    (True, False, False)
+    """
+    return bool(first_date and subject_first and first_date > subject_first)
+
+
+def subject_dates(ctx: ReportContext) -> dict[str, str]:
+    """Per frame, when the corpus began to cover its subject (``corpus_counts``, by frame)."""
+    return {text(r["group"]): text(r["subject_first_date"]) for r in ctx.counts_by("frame").to_dict("records")
+            if not is_missing(r["subject_first_date"])}
+
+
+def _frame_firsts(tables: Mapping[str, pd.DataFrame], subjects: Mapping[str, str] | None = None) -> dict[str, dict]:
+    """Per frame, the first source to use it and when (``compare_timing``, rank 1), and whether that says
+    something (:func:`telling`, against ``subjects``: when the corpus began to cover the frame's subject)."""
     df = tables.get("compare_timing")
     if df is None or not {"item", "group", "first_date", "rank"} <= set(df.columns):
         return {}
@@ -131,6 +166,9 @@ def _frame_firsts(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
                                               "using": None if is_missing(getattr(r, "groups_using", None))
                                               else int(r.groups_using)})
         entry["groups"].append(text(r.group))
+    for item, entry in out.items():
+        entry["subject"] = (subjects or {}).get(item)
+        entry["telling"] = telling(entry["date"], entry["subject"])
     return out
 
 
@@ -238,12 +276,13 @@ def source_heatmap(shares: Shares, labels: dict[str, str] | None = None) -> go.F
 def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure:
     """Lines per frame of one group's share per month (``compare_trend``); a menu picks the group.
 
-    Months run in calendar order on a category axis; months without a dated document are
-    left out (the table holds them as ``unknown``).
+    Every calendar month from the first to the last runs on a category axis, so a month without a
+    dated document is a gap in the lines, not a straight line to the next; undated documents (the
+    table's ``unknown`` month) are left out.
     """
     labels = labels or {}
     rows = timing.rows[timing.rows["period"].str.match(r"^\d{4}-\d{2}")]
-    periods = sorted(rows["period"].unique())
+    periods = calendar_months(rows["period"])
     frames = _frame_order(rows, labels)
     groups = _groups_by_size(rows)[:MAX_GROUPS_BARS * 2]
     fig = go.Figure()
@@ -289,10 +328,22 @@ def over_time(timing: Timing, labels: dict[str, str] | None = None) -> go.Figure
     return fig
 
 
+def calendar_months(periods: pd.Series) -> list[str]:
+    """Every ``YYYY-MM`` from the first to the last of ``periods``, in order.
+
+    >>> calendar_months(pd.Series(["2018-02", "2017-11"]))
+    ['2017-11', '2017-12', '2018-01', '2018-02']
+    """
+    months = sorted(set(periods))
+    if not months:
+        return []
+    return [str(p) for p in pd.period_range(months[0], months[-1], freq="M")]
+
+
 def _over_time_title(timing: Timing, group: str) -> str:
     return (f"Frames over time in {esc(group)}<br><sup>share of {esc(timing.denominator)} per month</sup><br>"
             f"<sup>from {esc(timing.table)}; marker size: that month's denominator</sup><br><sup>choose the "
-            f"{esc(timing.by)} in the menu; months with no dated document left out</sup>")
+            f"{esc(timing.by)} in the menu; a gap: no dated document that month; undated documents left out</sup>")
 
 
 def other_groupings(tables: Mapping[str, pd.DataFrame]) -> list[str]:
@@ -315,7 +366,7 @@ def grouping_slug(by: str) -> str:
 def frame_entries(ctx: ReportContext) -> list[dict]:
     """One entry per catalog frame (read from the tables without reprinted copies), with who speaks it."""
     documents = {text(r["group"]): int(r["documents"]) for r in ctx.counts_by("frame").to_dict("records")}
-    rows = frame_rows(ctx.shown, ctx.quotes, ctx.meta, documents)
+    rows = frame_rows(ctx.shown, ctx.quotes, ctx.meta, documents, ctx.memo(subject_dates))
     return add_voice_facts(rows, ctx.memo(voice_view))
 
 
@@ -336,13 +387,15 @@ def figures(ctx: ReportContext) -> dict[str, go.Figure]:
         if shares is not None and shares.rows["group"].nunique() >= 2:
             figs[f"frames_by_{grouping_slug(by)}"] = prevalence_bars(shares, labels)
     timing = frame_timing(tables)
-    if timing is not None and len(timing.rows):
+    if timing is not None and timing.rows["period"].str.match(r"^\d{4}-\d{2}").any():  # an undated corpus: none
         figs["frames_over_time"] = over_time(timing, labels)
     return figs
 
 
 def view(ctx: ReportContext) -> dict:
-    return {"frames": ctx.memo(frame_entries), "timing_computed": bool(ctx.cmp.get("compare_timing"))}
+    return {"frames": ctx.memo(frame_entries), "timing_computed": bool(ctx.cmp.get("compare_timing")),
+            "leader_min": MIN_LEADER_DOCUMENTS, "leader_sources": len(leader_sources(ctx.tables)),
+            "shares": frame_prevalence(ctx.tables) is not None, "trend": ctx.tables.get("compare_trend") is not None}
 
 
 SECTION = Section("frames", "sections/frames.html.j2", view, label="Frames", figures=figures)

@@ -73,10 +73,30 @@ def first_use_timeline(timing: pd.DataFrame | None, labels: dict[str, str] | Non
     return fig
 
 
+def telling_items(ctx: ReportContext) -> set[str]:
+    """Frames whose first use came after the corpus began to cover their subject (see
+    :func:`framing.report.sections.frames.telling`)."""
+    from .frames import subject_dates, telling
+
+    df = rows_of(ctx.tables.get("compare_timing"), "source", "frame")
+    if df.empty or "rank" not in df.columns:
+        return set()
+    subjects = ctx.memo(subject_dates)
+    first = df[pd.to_numeric(df["rank"], errors="coerce") == 1]
+    return {text(i) for i, d in zip(first["item"], first["first_date"]) if telling(text(d), subjects.get(text(i)))}
+
+
+def view(ctx: ReportContext) -> dict:
+    return {"table": ctx.cmp.get("compare_timing"), "telling": len(ctx.memo(telling_items)),
+            "kind": kind_of(ctx.tables.get("compare_timing"), "source")}
+
+
 def figures(ctx: ReportContext) -> dict[str, go.Figure]:
-    fig = first_use_timeline(ctx.tables.get("compare_timing"), ctx.frame_labels)
+    timing = ctx.tables.get("compare_timing")
+    if kind_of(timing, "source") == "frame":  # frames: only those whose first use says something
+        timing = timing[~((timing["kind"].astype(str) == "frame") & ~timing["item"].map(text).isin(ctx.memo(telling_items)))]
+    fig = first_use_timeline(timing, ctx.frame_labels)
     return {} if fig is None else {"first_use": fig}
 
 
-SECTION = Section("timing", "sections/timing.html.j2", lambda ctx: ctx.cmp.get("compare_timing"),
-                  label="Who said it first", figures=figures)
+SECTION = Section("timing", "sections/timing.html.j2", view, label="Who said it first", figures=figures)
