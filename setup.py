@@ -4,10 +4,13 @@ configs/ stays where the design puts it (the one source of truth); the wheel car
 All other metadata is in pyproject.toml.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
+# Namespace packages, so that the folders of package data (report/templates, configs/frames ...) are
+# listed too: setuptools warns about each folder it would otherwise have to guess.
 setup(
-    packages=[*find_packages(include=["framing", "framing.*"]), "framing.configs"],
+    packages=[*find_namespace_packages(include=["framing", "framing.*"], exclude=["*.__pycache__"]),
+              "framing.configs", "framing.configs.frames"],
     package_dir={"framing.configs": "configs"},
     package_data={"framing": ["py.typed", "report/templates/*", "report/templates/sections/*", "report/vendor/*",
                               "frames/reference/*.txt"],

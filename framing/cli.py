@@ -43,8 +43,19 @@ def _warning_summary(meta: dict, say) -> None:
 
 
 def _one_line_warning(message, category, filename, lineno, line=None) -> str:
-    # Users need the message, not the line of framing's code that raised it.
-    return f"Warning ({category.__name__}): {message}\n"
+    # Users need the message, not the line of framing's code that raised it (run.json keeps the full record).
+    return f"Warning ({category.__name__}): {' '.join(str(message).split())}\n"
+
+
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    # Every command prints warnings as one line for people; --verbose (where a command has it) restores
+    # Python's own format. Undone when the command ends, so a caller's process keeps its own.
+    import warnings
+
+    previous = warnings.formatwarning
+    warnings.formatwarning = _one_line_warning
+    ctx.call_on_close(lambda: setattr(warnings, "formatwarning", previous))
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -53,8 +64,9 @@ def _setup_logging(verbose: bool) -> None:
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    warnings.formatwarning = (_one_line_warning if not verbose
+                           else getattr(warnings, "_formatwarning_orig", warnings.formatwarning))
     if not verbose:
-        warnings.formatwarning = _one_line_warning
         # trafilatura logs every discarded HTML fragment as a warning.
         logging.getLogger("trafilatura").setLevel(logging.ERROR)
 

@@ -31,7 +31,7 @@ next to a quote ("Maria Zakharova", "the Pentagon" is given as "Pentagon",
 named speaker of the last three sentences of its unit, else None ("he",
 "she", "hij" only: "they", "it" and Dutch "ze" stay unknown). It is a
 pattern rule, not a parser: its precision, read on 50 sentences, is in
-``docs/voice-reading.csv`` and the README.
+``docs/voice-reading.csv`` and docs/reference/cli.md.
 
 Examples
 --------

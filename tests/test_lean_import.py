@@ -66,3 +66,22 @@ def test_packages_already_loaded_are_left_alone():
             type(f).__name__ == "_Absent" for f in sys.meta_path)}))
     """)
     assert out == {"has_torch": True, "meta_path_clean": True}
+
+
+def test_a_missing_bertopic_says_the_one_command_that_installs_it():
+    out = _run("""
+        import importlib.abc, json, sys
+        class NoBertopic(importlib.abc.MetaPathFinder):
+            def find_spec(self, fullname, path=None, target=None):
+                if fullname.partition(".")[0] == "bertopic":
+                    raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        sys.meta_path.insert(0, NoBertopic())
+        from framing.errors import TopicModelError
+        from framing.topics.lean_import import import_bertopic
+        try:
+            import_bertopic()
+        except TopicModelError as exc:
+            print(json.dumps({"message": str(exc)}))
+    """)
+    assert "pip install --no-deps 'bertopic==" in out["message"]
+    assert "framing[sentence-transformers]" in out["message"]

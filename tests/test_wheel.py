@@ -65,7 +65,9 @@ def test_wheel_carries_configs_and_no_torch_pin(wheel_env):
     for vendored in ("plotly-framing.min.js", "LICENSE.plotly.js"):  # the report's partial plotly.js bundle
         assert f"framing/report/vendor/{vendored}" in names
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist: torch")]
-    assert requires == ["Requires-Dist: torch"], requires
+    # torch only with the sentence-transformers extra, and unpinned (the pin lives in constraints.txt)
+    assert requires == ['Requires-Dist: torch; extra == "sentence-transformers"'], requires
+    assert not [line for line in meta.splitlines() if line.startswith("Requires-Dist: bertopic") and "extra" not in line]
     assert "torch==2.13.0" in (ROOT / "constraints.txt").read_text()
 
 

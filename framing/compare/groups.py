@@ -23,6 +23,7 @@ import json
 import pandas as pd
 
 from ..errors import InputError
+from ..suggest import did_you_mean
 from .counts import UNKNOWN, month_of
 
 NOT_GROUPS = {"doc_id", "text", "meta", "page_id", "record_id", "start", "end", "input_start", "input_end"}
@@ -81,10 +82,12 @@ def document_groups(documents: pd.DataFrame, by: str) -> pd.Series:
     else:
         meta = meta_values(documents)
         if by not in meta.columns:
+            exist = group_columns(documents)
             raise InputError(
                 f"Cannot group by '{by}': it is neither a column of the documents table nor a field kept in its "
-                f"meta column. Groups that exist: {', '.join(group_columns(documents))}. To group by another "
-                f"record field or manifest column, run again with --set corpus.fields.keep=[{by}]."
+                f"meta column.{did_you_mean(by, exist)} Groups that exist: {', '.join(exist)}. To group by a "
+                "record field or manifest column this run did not keep, name it in corpus.fields.keep "
+                "(--set corpus.fields.keep=[FIELD]) and run again."
             )
         values = meta[by]
     labels = [_as_label(v) for v in values]

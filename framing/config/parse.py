@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError
+from ..suggest import config_key_hint
 from .sections import Config
 
 
@@ -100,7 +101,8 @@ def _format_validation_error(exc: ValidationError, origin: str) -> str:
         dotted = ".".join(str(p) for p in loc) or "(top level)"
         if err["type"] == "extra_forbidden":
             allowed = _allowed_keys(Config, loc[:-1])
-            lines.append(f"Unknown config key '{dotted}'. Allowed keys here: {', '.join(allowed)}.")
+            hint = config_key_hint(dotted, allowed, Config)
+            lines.append(f"Unknown config key '{dotted}'.{hint} Allowed keys here: {', '.join(allowed)}.")
         else:
             got = err.get("input")
             lines.append(f"Config value '{dotted}' is invalid: {err['msg']}. Got {got!r} instead.")

@@ -108,14 +108,14 @@ class EmbeddingConfig(Section):
     """``auto`` picks the English model when at least this share of sentences is English."""
     batch_size: int = Field(64, ge=1)
     cache: bool = True
-    """Keep embeddings, UMAP reductions, split corpora and topic fits on disk and reuse them (README: Embedding cache)."""
+    """Keep embeddings, UMAP reductions, split corpora and topic fits on disk and reuse them (docs/reference/config.md: Embedding cache)."""
     cache_dir: str | None = None
     """None uses the user's cache directory (platformdirs)."""
     device: str = "cpu"
     backend: Literal["torch", "int8"] = "torch"
     """``int8``: sentence-transformers models with their Linear layers quantised
     to int8 (torch dynamic quantisation, per channel): faster on CPU, vectors
-    close to the full model's (README, Performance); cached under their own key."""
+    close to the full model's (docs/performance.md); cached under their own key."""
 
 
 class TopicsConfig(Section):

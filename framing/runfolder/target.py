@@ -2,7 +2,7 @@
 
 Writing the run there is :mod:`framing.runfolder.commit`.
 
-The rules (README, "What a run guarantees"):
+The rules (docs/reference/run-folder.md, "What a run guarantees"):
 
 - framing writes a run into a folder only when the folder does not exist, is
   empty, or is a framing run: its ``run.json`` starts with the marker

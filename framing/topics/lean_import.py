@@ -22,6 +22,13 @@ In a process that imports BERTopic through framing first, BERTopic's
 ``serialization="safetensors"`` only (pickle and ``pytorch`` need torch at
 import). Import ``bertopic`` yourself before framing to keep them.
 
+BERTopic 0.17 lists sentence-transformers (hence torch) as a hard dependency,
+so framing's default install does not depend on ``bertopic``: ``make install``
+installs it with ``pip install --no-deps`` (BERTopic's documented lightweight
+install) after framing's own dependencies, which list the rest of what it
+needs. A plain ``pip install framing`` must add that one command; without it,
+:func:`import_bertopic` says so.
+
 >>> import_bertopic().__name__
 'bertopic'
 """
@@ -33,6 +40,8 @@ import sys
 import warnings
 from contextlib import contextmanager
 from types import ModuleType
+
+from ..errors import TopicModelError
 
 #: Top-level packages BERTopic imports only for features framing does not use.
 DEFERRED = ("torch", "transformers", "sentence_transformers")
@@ -71,5 +80,17 @@ def import_bertopic(name: str = "bertopic") -> ModuleType:
     if "bertopic" in sys.modules:
         return importlib.import_module(name)
     with warnings.catch_warnings(), _deferred(DEFERRED):
-        importlib.import_module("bertopic")
+        try:
+            importlib.import_module("bertopic")
+        except ModuleNotFoundError as exc:
+            if exc.name != "bertopic":
+                raise
+            raise TopicModelError(MISSING) from None
     return importlib.import_module(name)
+
+
+#: What a user without BERTopic reads (framing's dependencies leave it out so that torch stays optional).
+MISSING = ("Topics need BERTopic, which `pip install framing` leaves out (BERTopic would bring torch). "
+           "Install it without its dependencies: pip install --no-deps 'bertopic==0.17.4' "
+           "(framing already installed what it needs), or everything with torch: "
+           "pip install 'framing[sentence-transformers]'.")

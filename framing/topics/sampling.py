@@ -7,7 +7,7 @@ UMAP on N sentences drawn with the run's seed and places every other
 sentence in the same space with UMAP's own ``transform`` (nearest fitted
 neighbours, then a short optimisation), in chunks so memory stays bounded.
 HDBSCAN, c-TF-IDF and everything after still see every sentence. What it
-costs in topic quality is measured in the README (Performance).
+costs in topic quality is measured in docs/performance.md.
 
 Examples
 --------

