@@ -252,6 +252,15 @@ def _register_workflows() -> None:
 _register_workflows()
 
 
+def _register_llm() -> None:
+    from .llm.cli import register
+
+    register(app)
+
+
+_register_llm()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
