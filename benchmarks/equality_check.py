@@ -40,7 +40,10 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-BASIL = ROOT.parent / "shared" / "data" / "basil" / "articles.jsonl"
+# ../shared/data/basil from the checkout, or from any folder above it (a worktree lives deeper).
+BASIL = next((p / "shared" / "data" / "basil" / "articles.jsonl" for p in ROOT.parents
+              if (p / "shared" / "data" / "basil" / "articles.jsonl").exists()),
+             ROOT.parent / "shared" / "data" / "basil" / "articles.jsonl")
 RUNS = ("seeds", "basil")
 # run.json keys whose values name the moment, the machine or the folder of one run.
 VOLATILE = {"created", "started", "finished", "elapsed", "elapsed_s", "seconds", "timings", "time", "duration_s",

@@ -47,7 +47,7 @@ import pandas as pd
 
 from .counts import UNKNOWN
 from .items import ItemCounts, topic_counts  # noqa: F401  (topic_counts: doctest)
-from .stats import seeded_rng
+from .stats import bootstrap_sums, seeded_rng
 
 OUTLET_ROLES = ("article", "post")
 AUDIENCE_COLUMNS = [
@@ -177,11 +177,15 @@ def page_responses(outlet_uses: np.ndarray, audience_using: np.ndarray, audience
 def _group_rows(counts, s, sel, g, by, seed, n_boot, min_documents) -> pd.DataFrame:
     om, oy, am, ay = s["om"][sel], s["oy"][sel], s["am"][sel], s["ay"][sel]
     n = len(om)
+    ou, au, ak = s["ou"][sel], s["au"][sel] > 0, s["ak"][sel] > 0
+    # contest rate: comments countering the item / comments, on the pages whose outlet uses it
+    kc, kn = s["ak"][sel] * ou, s["ac"][sel][:, None] * ou
     rng = seeded_rng(seed, "audience", by, g, counts.kind)
-    w = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)  # the same pages on both sides: paired
+    # the same pages on both sides: paired
+    oy_b, om_b, ay_b, am_b, kc_b, kn_b = bootstrap_sums(oy, om, ay, am, kc, kn, n_boot=n_boot, rng=rng)
     with np.errstate(invalid="ignore", divide="ignore"):
-        o_b = (w @ oy) / (w @ om)[:, None]
-        a_b = (w @ ay) / (w @ am)[:, None]
+        o_b = oy_b / om_b[:, None]
+        a_b = ay_b / am_b[:, None]
         o, a = oy.sum(0) / om.sum(), ay.sum(0) / am.sum()
     def q(arr, x):  # one page gives no interval (nothing to resample); an item never resampled is NaN
         if n < 2:
@@ -190,12 +194,9 @@ def _group_rows(counts, s, sel, g, by, seed, n_boot, min_documents) -> pd.DataFr
             warnings.simplefilter("ignore", RuntimeWarning)
             return np.nanquantile(arr, x, axis=0)
 
-    ou, au, ak = s["ou"][sel], s["au"][sel] > 0, s["ak"][sel] > 0
     measurable = contest_measurable(counts)
-    # contest rate: comments countering the item / comments, on the pages whose outlet uses it
-    kc, kn = s["ak"][sel] * ou, s["ac"][sel][:, None] * ou
     with np.errstate(invalid="ignore", divide="ignore"):
-        k_b = (w @ kc) / (w @ kn)
+        k_b = kc_b / kn_b
         k = kc.sum(0) / kn.sum(0)
     nan = np.full(len(counts.items), np.nan)
     contested = (ou & ak).sum(0)

@@ -6,6 +6,11 @@ treats the *document* as the unit of sampling (a share of sentences is a
 ratio estimator, sum of matched sentences over sum of sentences, across
 documents).
 
+- :func:`bootstrap_sums`: THE bootstrap of the package. Replicates of the
+  column sums of per-unit arrays (units: documents, pages, labelled items),
+  every array resampled with the same draws (paired). Every interval of
+  ``compare``, ``compare.audience`` and ``frames.evaluate`` is computed from
+  its replicates.
 - :func:`cluster_bootstrap`: percentile interval of a ratio of sums from a
   seeded bootstrap over documents (Efron & Tibshirani 1993; resampling
   whole clusters, Field & Welsh 2007).
@@ -37,6 +42,68 @@ def seeded_rng(seed: int, *names: object) -> np.random.Generator:
     """
     keys = [zlib.crc32(str(n).encode("utf-8")) for n in names]
     return np.random.default_rng([int(seed), *keys])
+
+
+def bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """How often each of ``n`` units is drawn in each of ``n_boot`` resamples with replacement.
+
+    One multinomial draw of shape ``(n_boot, n)``: row ``b`` counts the units of
+    resample ``b`` (each row sums to ``n``). The one place that draws bootstrap
+    resamples, so every interval of the package is the same bootstrap.
+
+    Parameters
+    ----------
+    n : int
+        Units (documents, pages, labelled items); 0 gives an empty ``(n_boot, 0)`` array.
+    n_boot : int
+        Resamples.
+    rng : numpy Generator
+        Seeded from the config's seed (see :func:`seeded_rng`).
+
+    Returns
+    -------
+    weights : ndarray of shape (n_boot, n) of float
+
+    Examples
+    --------
+    >>> w = bootstrap_weights(4, 3, np.random.default_rng(0))
+    >>> w.shape, w.sum(axis=1).tolist()
+    ((3, 4), [4.0, 4.0, 4.0])
+    """
+    if n == 0:
+        return np.zeros((n_boot, 0))
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+
+
+def bootstrap_sums(*arrays: np.ndarray, n_boot: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Bootstrap replicates of the sums over units of each array, all from the same resamples.
+
+    Parameters
+    ----------
+    *arrays : ndarray of shape (n_units,) or (n_units, n_items)
+        Per-unit values; the first axis is the unit that is resampled (a
+        document, a page, a labelled item). Resampling all arrays with the same
+        draws keeps them paired (a ratio's numerator and denominator, an
+        outlet's and its audience's counts on the same pages).
+    n_boot : int
+        Resamples.
+    rng : numpy Generator
+
+    Returns
+    -------
+    tuple of ndarray, one per array, of shape (n_boot,) or (n_boot, n_items)
+        Replicate ``b`` of ``arrays[i]`` is ``weights[b] @ arrays[i]``.
+
+    Examples
+    --------
+    >>> y = np.array([[1.0], [0.0], [2.0]]); m = np.array([2.0, 2.0, 2.0])
+    >>> num, den = bootstrap_sums(y, m, n_boot=100, rng=np.random.default_rng(0))
+    >>> num.shape, den.shape, bool((den == 6).all())
+    ((100, 1), (100,), True)
+    """
+    n = len(arrays[0]) if arrays else 0
+    weights = bootstrap_weights(n, n_boot, rng)
+    return tuple(weights @ a for a in arrays)
 
 
 def cluster_bootstrap(y: np.ndarray, m: np.ndarray, n_boot: int, rng: np.random.Generator,
@@ -72,9 +139,7 @@ def cluster_bootstrap(y: np.ndarray, m: np.ndarray, n_boot: int, rng: np.random.
     n, k = y.shape
     if n == 0:
         return np.full(k, np.nan), np.full(k, np.nan)
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)  # (B, n)
-    num = weights @ y
-    den = weights @ m
+    num, den = bootstrap_sums(y, m, n_boot=n_boot, rng=rng)
     shares = num / den[:, None]
     alpha = (1.0 - level) / 2.0
     low, high = np.quantile(shares, [alpha, 1.0 - alpha], axis=0)

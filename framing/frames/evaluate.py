@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..compare.stats import bootstrap_sums
 from ..config import FramesConfig
 from .calibrate import best_threshold
 from .catalog import FrameCatalog
@@ -129,23 +130,20 @@ def bootstrap_intervals(Y: np.ndarray, P: np.ndarray, n_boot: int = 1000, seed: 
     ([[1.0, 1.0], [1.0, 1.0]], (1.0, 1.0))
     """
     Y, P = np.asarray(Y, bool), np.asarray(P, bool)
-    n = len(Y)
-    rng = np.random.default_rng(seed)
     tp_i, fp_i, fn_i = (Y & P).astype(int), (~Y & P).astype(int), (Y & ~P).astype(int)
-    f1s, micro_p, micro_r, micro_f, macro = [], [], [], [], []
-    for _ in range(n_boot):
-        idx = rng.integers(0, n, n)
-        tp, fp, fn = tp_i[idx].sum(0), fp_i[idx].sum(0), fn_i[idx].sum(0)
-        f = _f1(tp, fp, fn)
-        active = (tp + fn + fp) > 0
-        f1s.append(np.where(active, f, np.nan))  # a frame absent from a resample has no F1 there
-        macro.append(f[active].mean() if active.any() else 0.0)
-        p, r, mf = prf(int(tp.sum()), int(fp.sum()), int(fn.sum()))
+    # counts are whole numbers: the float replicate sums are exact
+    tp, fp, fn = bootstrap_sums(tp_i, fp_i, fn_i, n_boot=n_boot, rng=np.random.default_rng(seed))
+    f = _f1(tp, fp, fn)
+    active = (tp + fn + fp) > 0
+    f1s = np.where(active, f, np.nan)  # a frame absent from a resample has no F1 there
+    macro, micro_p, micro_r, micro_f = [], [], [], []
+    for b in range(n_boot):
+        macro.append(f[b, active[b]].mean() if active[b].any() else 0.0)
+        p, r, mf = prf(int(tp[b].sum()), int(fp[b].sum()), int(fn[b].sum()))
         micro_p.append(p)
         micro_r.append(r)
         micro_f.append(mf)
     q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
-    f1s = np.asarray(f1s)
     per_frame = np.full((f1s.shape[1], 2), np.nan)
     seen = ~np.isnan(f1s).all(axis=0)
     per_frame[seen] = np.nanpercentile(f1s[:, seen], q, axis=0).T
