@@ -176,3 +176,22 @@ def test_a_corpus_config_cannot_choose_the_server(tmp_path):
 
 def test_public_url_drops_credentials():
     assert public_url("http://u:p@localhost:11434/v1?token=t#x") == "http://localhost:11434/v1"
+
+
+def test_report_view_counts_codes_and_their_overlap_with_the_embedding_scorer():
+    from framing.llm.report_view import llm_view
+
+    codes = pd.DataFrame({"level": "document", "doc_id": ["a", "a", "b", "b"], "sentence_id": None,
+                          "frame_id": ["f", "g", "f", "g"], "matched": [True, False, True, True],
+                          "quote": ["q1", None, None, "q2"], "model": "gemma"})
+    tables = {"llm_codes": codes, "frames": pd.DataFrame({"frame_id": ["f", "g"], "label": ["Eff", "Gee"]}),
+              "document_frames": pd.DataFrame({"doc_id": ["a", "b"], "frame_id": ["f", "f"], "matched": [True, False]})}
+    meta = {"llm": [{"level": "document", "model": "gemma", "server": "http://x/v1",
+                     "stages": {"code": {"seconds": 3.0, "prompt_tokens": 10, "completion_tokens": 5}}}]}
+    view = llm_view(tables, meta)
+    (coding,) = view["codings"]
+    assert coding["model"] == "gemma" and coding["items"] == 2 and coding["tokens"] == 15
+    rows = {r["frame_id"]: r for r in coding["frames"]}
+    assert rows["f"]["label"] == "Eff" and rows["f"]["coded"] == 2 and rows["f"]["also_embedding"] == 1
+    assert rows["f"]["quote"] == "q1" and rows["g"]["share"] == 0.5
+    assert llm_view({"documents": codes}, {}) is None
