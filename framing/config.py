@@ -278,8 +278,9 @@ class LLMConfig(Section):
     """A longer text is cut to its first max_chars characters (said in run.json)."""
     examples_per_frame: int = Field(3, ge=0)
     """Anchors of each frame quoted in the codebook (and as many near misses, at most 2)."""
-    structured: Literal["json_schema", "json_object", "none"] = "json_schema"
-    """How JSON is asked for: a JSON schema (llama.cpp, vLLM, Ollama, OpenAI), any JSON object, or the prompt alone."""
+    structured: Literal["json_object", "json_schema", "none"] = "json_object"
+    """How JSON is asked for: json_object with the schema beside it (llama.cpp and llama-cpp-python enforce it; vLLM,
+    Ollama give JSON), json_schema (OpenAI's structured outputs; vLLM, Ollama, llama.cpp's own server), or none."""
 
 
 class CompareConfig(Section):

@@ -116,8 +116,11 @@ class ChatClient:
     seed : int
         Sent with every request (servers that take one sample reproducibly).
     max_tokens : int
-    structured : {"json_schema", "json_object", "none"}
-        How a JSON answer is asked for when the caller gives a schema.
+    structured : {"json_object", "json_schema", "none"}
+        How a JSON answer is asked for when the caller gives a schema: ``json_object`` with the schema
+        beside it (llama.cpp and llama-cpp-python enforce it with a grammar; vLLM and Ollama give JSON),
+        ``json_schema`` (OpenAI's structured outputs; vLLM, Ollama, llama.cpp's own server), ``none``
+        (the prompt alone asks for JSON).
     cache : AnswerCache, optional
         Where answers are kept (none: nothing is kept).
     backoff : float
@@ -126,7 +129,7 @@ class ChatClient:
 
     def __init__(self, url: str, model: str, *, api_key_env: str | None = None, timeout: float = 120.0,
                  max_retries: int = 3, concurrency: int = 4, temperature: float = 0.0, seed: int = 42,
-                 max_tokens: int = 512, structured: str = "json_schema", cache=None, backoff: float = 1.0):
+                 max_tokens: int = 512, structured: str = "json_object", cache=None, backoff: float = 1.0):
         if not url:
             raise LLMError("No language model server is set. Give --llm-url (e.g. http://127.0.0.1:8080/v1 for "
                            "llama.cpp, http://localhost:11434/v1 for Ollama) or set llm.url in your config.")
@@ -172,7 +175,8 @@ class ChatClient:
             out["response_format"] = {"type": "json_schema",
                                       "json_schema": {"name": "answer", "schema": schema, "strict": True}}
         elif schema is not None and self.structured == "json_object":
-            out["response_format"] = {"type": "json_object"}
+            # llama.cpp's servers (and llama-cpp-python's) turn "schema" into a grammar; others give any JSON object
+            out["response_format"] = {"type": "json_object", "schema": schema}
         return out
 
     def check(self) -> None:
@@ -201,10 +205,11 @@ class ChatClient:
         except openai.NotFoundError as exc:
             raise LLMError(f"The server at {self.url} does not know the model {self.model!r} ({exc.message}). "
                            "Give a model it serves with --llm-model.") from None
-        except openai.BadRequestError as exc:
+        except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
             if "response_format" in params and ("response_format" in str(exc) or "schema" in str(exc)):
+                other = "json_schema" if self.structured == "json_object" else "json_object"
                 raise LLMError(f"The server at {self.url} refused the answer format ({exc.message}). Set "
-                               "llm.structured to json_object, or none, for this server.") from None
+                               f"llm.structured to {other}, or none, for this server.") from None
             raise LLMError(f"The server at {self.url} refused the request: {exc.message}. A text longer than the "
                            "model's context? Lower llm.max_chars or start the server with a larger context "
                            "(llama.cpp: --n_ctx 8192).") from None

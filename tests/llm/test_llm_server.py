@@ -64,11 +64,25 @@ def test_code_runs_end_to_end_and_a_second_run_asks_the_server_nothing(llama_ser
     assert meta["llm"][-1]["server"] == llama_server.url and meta["tables"]["llm_codes"]["rows"] == 9
 
     before = llama_server.chat_requests()
-    again, meta2 = _code(llama_server, run, cache_env, key_env="FRAMING_TEST_LLM_KEY")
+    gold = tmp_path / "gold.jsonl"   # human codes, by the input records' ids
+    gold.write_text("".join(json.dumps({"id": i, "frames": f}) + "\n"
+                            for i, f in (("tax", ["economic"]), ("clash", ["conflict"]), ("duty", ["moral"]))))
+    again, meta2 = _code(llama_server, run, cache_env, "--gold", str(gold), key_env="FRAMING_TEST_LLM_KEY")
     assert llama_server.chat_requests() == before        # not one request reached the server
     stage2 = meta2["llm"][-1]["stages"]["code"]
     assert stage2["requests"] == 0 and stage2["cached"] == 3 and stage2["prompt_tokens"] == 0
     pd.testing.assert_frame_equal(again, codes)
+    agreement = pd.read_parquet(run / "tables" / "llm_agreement.parquet")
+    assert agreement.frame_id.tolist() == ["economic", "conflict", "moral", "macro"]
+    assert (agreement["items"] == 3).all() and agreement.support.iat[-1] == 3
+    pred = codes[codes.matched].merge(docs[["doc_id", "record_id"]], on="doc_id")
+    hits = {("tax", "economic"), ("clash", "conflict"), ("duty", "moral")}
+    assert agreement.predicted.iat[-1] == len(pred)
+    for frame, row in agreement.set_index("frame_id").iloc[:3].iterrows():
+        mine = pred[pred.frame_id == frame]
+        tp = sum((r, frame) in hits for r in mine.record_id)
+        assert row.f1 == pytest.approx(2 * tp / (len(mine) + 1))
+    assert meta2["llm"][-1]["agreement"]["items"] == 3
 
     # the key was sent to the server but is written nowhere: not in the run, not in the cache
     for folder in (run, cache_env):
@@ -126,3 +140,28 @@ def test_topic_names_from_keywords_and_sentences(llama_server, cache_env, monkey
     assert table.topic.tolist() == [0]            # the outliers are not named
     assert table.name.iat[0].strip() and table.description.iat[0].strip()
     assert stats["stage"] == "topics" and stats["items"] == 1
+
+
+def test_the_codes_train_the_fast_classifier(llama_server, cache_env, tmp_path):
+    import shutil
+
+    run = _ingest(tmp_path, "train")
+    labels = tmp_path / "llm-labels.jsonl"
+    codes, _ = _code(llama_server, run, cache_env, "--labels-out", str(labels))
+    written = [json.loads(line) for line in labels.read_text().splitlines()]
+    assert len(written) == 8 and {tuple(r) for r in written} == {("doc_id", "frames")}
+    assert {r["doc_id"]: set(r["frames"]) for r in written} == {
+        d: set(g.loc[g.matched, "frame_id"]) for d, g in codes.groupby("doc_id")}
+    catalog = tmp_path / "catalog.yaml"   # frames train saves its model beside the catalog
+    shutil.copy(CATALOG, catalog)
+    result = CliRunner().invoke(app, ["frames", "train", str(catalog), "--labels", str(labels), "--run", str(run),
+                                      "--level", "document", "--model", "hashing", "--pooling", "mean",
+                                      "--set", "embedding.cache=false"])
+    trainable = [f for f in ("economic", "conflict", "moral")
+                 if 3 <= sum(f in r["frames"] for r in written) <= 5]
+    if not trainable:
+        pytest.skip(f"the model's codes give no frame 3 positive and 3 negative documents: {written}")
+    assert result.exit_code == 0, result.output
+    model = json.loads((tmp_path / "catalog.trained.json").read_text())
+    assert set(model["model"]["frames"]) == set(trainable)
+    assert model["meta"]["labels_file"] == str(labels) and model["meta"]["items"] == 8
