@@ -9,6 +9,7 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["framing", "framing.*"]), "framing.configs"],
     package_dir={"framing.configs": "configs"},
-    package_data={"framing": ["py.typed", "report/templates/*", "report/vendor/*", "frames/reference/*.txt"],
+    package_data={"framing": ["py.typed", "report/templates/*", "report/templates/sections/*", "report/vendor/*",
+                              "frames/reference/*.txt"],
                   "framing.configs": ["*.yaml", "frames/*.yaml", "frames/*.trained.json"]},
 )

@@ -62,7 +62,7 @@ def fit_seconds(n: int, distinct: int, warm: bool = False) -> None:
 
 def analyze_seconds(n: int, distinct: int) -> None:
     from framing.config import load_config
-    from framing.pipeline import analyze
+    from framing.jobs.analyze import analyze
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "dupes"

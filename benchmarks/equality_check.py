@@ -21,7 +21,15 @@ of ``../shared/data/basil``, read in place and written as a JSONL corpus under
   (figure specs, comparison and context data, unpacked from gzip+base64), exactly;
 - the report's HTML as a whole, after the parts that name the run's own
   folder, time and software versions are masked;
-- run.json, with the same parts masked.
+- run.json, with the same parts masked, each read through the current
+  ``RunMeta`` (:mod:`framing.runfolder.meta`: an older run.json is migrated
+  first, so a schema change is compared by content).
+
+What only says where and how a run was made is masked on both sides: the run
+folders, the checkout (run.json ``cwd``), the input paths as given and resolved
+(``documents.file`` relative to them), the corpus name derived from them, the
+command line, the embedding cache's hit counts (they depend on what the cache
+held) and the wall times.
 
 It prints one line per run and difference and exits 1 when anything differs.
 """
@@ -48,7 +56,8 @@ RUNS = ("seeds", "basil")
 # run.json keys whose values name the moment, the machine or the folder of one run.
 VOLATILE = {"created", "started", "finished", "elapsed", "elapsed_s", "seconds", "timings", "time", "duration_s",
             "versions", "python", "platform", "out", "output_dir", "dir", "path", "input", "inputs", "cache_dir",
-            "run_id", "host", "memory", "peak_memory_mb", "rss_mb", "stages_s", "wall_s"}
+            "run_id", "host", "memory", "peak_memory_mb", "rss_mb", "stages_s", "wall_s",
+            "stage_seconds", "command", "cache"}
 
 
 def _basil_corpus(dest: Path) -> Path:
@@ -75,17 +84,47 @@ def run(dest: Path) -> None:
         subprocess.run([*cli, *args, "--out", str(dest / name)], check=True, cwd=ROOT)
 
 
-def _mask(value: object, key: str = "") -> object:
+def _mask(value: object, key: str = "", masks: tuple[str, ...] = ()) -> object:
     if key in VOLATILE:
         return "<masked>"
     if isinstance(value, dict):
-        return {k: _mask(v, k) for k, v in sorted(value.items())}
+        return {k: _mask(v, k, masks) for k, v in sorted(value.items())}
     if isinstance(value, list):
-        return [_mask(v) for v in value]
+        return [_mask(v, "", masks) for v in value]
+    if isinstance(value, str):
+        return _masked_text(value, list(masks))
     return value
 
 
-def _tables(a: Path, b: Path) -> list[str]:
+def _read_meta(run: Path) -> dict:
+    """run.json through the current RunMeta (migrated when older), as plain data."""
+    data = json.loads(run.joinpath("run.json").read_text(encoding="utf-8"))
+    try:
+        from framing.runfolder.meta import RunMeta
+    except ImportError:  # a checkout before RunMeta
+        return data
+    return RunMeta.from_json(data, str(run / "run.json")).to_json()
+
+
+def _place_masks(run: Path) -> list[str]:
+    """Text that names where the run was made: its checkout, its inputs (as given and resolved), its corpus name."""
+    meta = json.loads(run.joinpath("run.json").read_text(encoding="utf-8"))
+    cwd = Path(meta.get("cwd") or ".")
+    out = {str(cwd)}
+    for p in meta.get("paths", []):
+        out |= {str(p).rstrip("/"), str((cwd / p).resolve()), str((cwd / p).resolve().parent)}
+    if meta.get("corpus"):
+        out.add(meta["corpus"])
+    return sorted((m for m in out if len(m) > 1), key=len, reverse=True)
+
+
+def _unplaced_files(df: pd.DataFrame, masks: list[str]) -> pd.DataFrame:
+    if "file" in df.columns:
+        df = df.assign(file=[None if v is None else _masked_text(str(v), masks) for v in df["file"]])
+    return df
+
+
+def _tables(a: Path, b: Path, masks_a: list[str] = (), masks_b: list[str] = ()) -> list[str]:
     diffs = []
     names_a = sorted(p.name for p in (a / "tables").glob("*"))
     names_b = sorted(p.name for p in (b / "tables").glob("*"))
@@ -95,7 +134,8 @@ def _tables(a: Path, b: Path) -> list[str]:
     for name in sorted(set(names_a) & set(names_b)):
         if not name.endswith(".parquet"):
             continue
-        ta, tb = pd.read_parquet(a / "tables" / name), pd.read_parquet(b / "tables" / name)
+        ta = _unplaced_files(pd.read_parquet(a / "tables" / name), list(masks_a))
+        tb = _unplaced_files(pd.read_parquet(b / "tables" / name), list(masks_b))
         try:
             pd.testing.assert_frame_equal(ta, tb, check_exact=True)
         except AssertionError as exc:
@@ -117,17 +157,17 @@ def _blocks(html: str) -> list[str]:
     return out
 
 
-def _report(a: Path, b: Path, masks: list[str]) -> list[str]:
+def _report(a: Path, b: Path, masks_a: list[str], masks_b: list[str]) -> list[str]:
     ha, hb = (p.joinpath("report.html").read_text(encoding="utf-8") for p in (a, b))
     diffs = []
     ja, jb = _blocks(ha), _blocks(hb)
     if len(ja) != len(jb):
         diffs.append(f"report.html: {len(ja)} data blocks before, {len(jb)} after")
     for i, (x, y) in enumerate(zip(ja, jb)):
-        x, y = (_masked_text(t, masks) for t in (x, y))
+        x, y = _masked_text(x, masks_a), _masked_text(y, masks_b)
         if x != y:
             diffs.append(f"report.html: data block {i} differs (at character {_first_diff(x, y)})")
-    ta, tb = (_masked_text(_JSON_BLOCK.sub("", h), masks) for h in (ha, hb))
+    ta, tb = _masked_text(_JSON_BLOCK.sub("", ha), masks_a), _masked_text(_JSON_BLOCK.sub("", hb), masks_b)
     if ta != tb:
         k = _first_diff(ta, tb)
         diffs.append(f"report.html: page differs at character {k}: {ta[k - 60:k + 60]!r} / {tb[k - 60:k + 60]!r}")
@@ -138,6 +178,8 @@ def _masked_text(text: str, masks: list[str]) -> str:
     for m in masks:
         text = text.replace(m, "<run>")
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?", "<time>", text)
+    text = re.sub(r"cache \d+ hits, \d+ misses", "cache <hits>", text)
+    text = text.replace("<run>/ ", "<run> ")  # a folder given with a trailing slash (seeds/) on the command line
     return re.sub(r"framing \d+\.\d+[\w.+-]*", "framing <version>", text)
 
 
@@ -145,8 +187,8 @@ def _first_diff(x: str, y: str) -> int:
     return next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
 
 
-def _meta(a: Path, b: Path) -> list[str]:
-    ma, mb = (_mask(json.loads(p.joinpath("run.json").read_text(encoding="utf-8"))) for p in (a, b))
+def _meta(a: Path, b: Path, masks_a: list[str], masks_b: list[str]) -> list[str]:
+    ma, mb = _mask(_read_meta(a), masks=tuple(masks_a)), _mask(_read_meta(b), masks=tuple(masks_b))
     if ma == mb:
         return []
     keys = sorted(k for k in set(ma) | set(mb) if ma.get(k) != mb.get(k))
@@ -157,8 +199,9 @@ def compare(before: Path, after: Path) -> int:
     bad = 0
     for name in RUNS:
         a, b = before / name, after / name
-        masks = sorted({str(a), str(b), str(before), str(after)}, key=len, reverse=True)
-        diffs = _tables(a, b) + _report(a, b, masks) + _meta(a, b)
+        runs = {str(a), str(b), str(before), str(after)}
+        masks_a, masks_b = (sorted(runs | set(_place_masks(r)), key=len, reverse=True) for r in (a, b))
+        diffs = _tables(a, b, masks_a, masks_b) + _report(a, b, masks_a, masks_b) + _meta(a, b, masks_a, masks_b)
         print(f"{name}: {'identical' if not diffs else f'{len(diffs)} difference(s)'}")
         for d in diffs:
             print(f"  {d}")

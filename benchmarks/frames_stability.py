@@ -47,7 +47,7 @@ def decide(catalog, corpus, fcfg, seed: int, cache):
     from framing.frames.document import document_frame_table
     from framing.frames.match import FrameMatcher
 
-    m = FrameMatcher(catalog, corpus.embedder, negative_weight=fcfg.negative_weight, seed=seed,
+    m = FrameMatcher(catalog, corpus.embedder, negative_weight=fcfg.negative_weight,
                      calibration=fcfg.calibration, specificity=fcfg.specificity, cache=cache,
                      exclusive=fcfg.exclusive, reference_quantile=fcfg.reference_quantile,
                      near_miss_floor=fcfg.near_miss_floor)

@@ -90,8 +90,8 @@ def main() -> None:
     from framing.config import load_config
     from framing.frames.catalog import load_catalog, resolve_catalog_path
     from framing.frames.labelled import read_labels, resolve_label_ids
-    from framing.llm.job import code_run
-    from framing.pipeline import run_ingest
+    from framing.jobs.code import code_run
+    from framing.jobs.ingest import run_ingest
 
     rows = [json.loads(line) for line in Path(args.articles).read_text(encoding="utf-8").splitlines() if line.strip()]
     table = pd.DataFrame(rows)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from framing.compare.reuse import find_reuse, reuse_sources
 from framing.config import load_config
-from framing.corpus.ingest import ingest
+from framing.segment.step import ingest
 
 
 def main() -> None:

@@ -67,7 +67,8 @@ def main(argv: list[str]) -> None:
     import pandas as pd
 
     from framing.config import load_config
-    from framing.pipeline import embed_step, topic_step
+    from framing.embed.step import embed_step
+    from framing.topics.step import topic_step
     from framing.topics import model as topic_model
 
     cfg = load_config(overrides=overrides)

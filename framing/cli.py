@@ -1,4 +1,4 @@
-"""The command line: thin wrappers over ``framing.pipeline`` and friends.
+"""The command line: thin wrappers over the jobs (:mod:`framing.jobs`) and friends.
 
 User errors (``FramingError``) are printed as a sentence on stderr with exit
 code 2; only bugs show a traceback.
@@ -65,7 +65,7 @@ def _field_overrides(fields: dict[str, Optional[str]]) -> list[str]:
 
 def _prepare(paths, config, set_, fields, verbose: bool, quiet: bool):
     """What ingest and analyze share: logging, the layered config, and where messages go."""
-    from .pipeline import load_run_config
+    from .jobs.common import load_run_config
 
     _setup_logging(verbose)
     cfg = load_run_config(paths, config, [*(set_ or []), *_field_overrides(fields)])
@@ -125,8 +125,9 @@ def ingest(
 
     Writes tables/documents.parquet, tables/sentences.parquet and run.json.
     """
-    from .cluster import use_scheduler
-    from .pipeline import command_line, run_ingest
+    from .parallel import use_scheduler
+    from .jobs.common import command_line
+    from .jobs.ingest import run_ingest
     from .store import allow_replacing
 
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
@@ -159,8 +160,9 @@ def analyze(
 
     Writes the run folder: tables/*.parquet, framing.duckdb, run.json and report.html.
     """
-    from .cluster import use_scheduler
-    from .pipeline import analyze as run_analyze, command_line
+    from .parallel import use_scheduler
+    from .jobs.analyze import analyze as run_analyze
+    from .jobs.common import command_line
     from .store import allow_replacing
 
     cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
@@ -227,7 +229,7 @@ def show_config(
     import yaml
 
     from .config import config_to_dict
-    from .pipeline import load_run_config
+    from .jobs.common import load_run_config
 
     cfg = load_run_config(paths or [], config, set_ or [])
     typer.echo(yaml.safe_dump(config_to_dict(cfg), sort_keys=False, allow_unicode=True), nl=False)
@@ -253,7 +255,7 @@ _register_workflows()
 
 
 def _register_llm() -> None:
-    from .llm.cli import register
+    from .code_cli import register
 
     register(app)
 

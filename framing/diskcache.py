@@ -188,6 +188,13 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def default_cache_dir() -> Path:
+    """``<user cache dir>/framing/embeddings`` (platformdirs): where the embedding cache lives by default."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("framing")) / "embeddings"
+
+
 def cache_subdir(embedding_cfg, name: str) -> Path | None:
     """``<embedding.cache_dir>/<name>`` (the default cache folder's when unset); None when caching is off
     or the folder is not trusted (:func:`trusted_cache_dir`, with a warning).
@@ -207,8 +214,6 @@ def cache_subdir(embedding_cfg, name: str) -> Path | None:
     if embedding_cfg.cache_dir:
         root = Path(embedding_cfg.cache_dir).expanduser()
     else:
-        from .embed.cache import default_cache_dir
-
         root = default_cache_dir()
     folder = root / name
     return folder if trusted_cache_dir(root) and trusted_cache_dir(folder) else None

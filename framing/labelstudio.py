@@ -206,7 +206,7 @@ def push_sample(folder, url: str, token: str) -> dict:
     """
     from pathlib import Path
 
-    from .sample import CONFIG_XML, SAMPLE_JSON, TASKS_JSON
+    from .jobs.sample import CONFIG_XML, SAMPLE_JSON, TASKS_JSON
 
     folder = Path(folder)
     config = (folder / CONFIG_XML).read_text(encoding="utf-8")

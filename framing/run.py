@@ -171,15 +171,15 @@ class Run:
         return compare_tables(self.tables, by, self._config().compare, self.seed, a, b)
 
     def export(self, format: str = "csv", out: str | Path | None = None, raw: bool = False) -> Path:
-        """Tidy long-format tables (see :func:`framing.export.export_run`); returns the folder."""
-        from .export import export_run
+        """Tidy long-format tables (see :func:`framing.jobs.export.export_run`); returns the folder."""
+        from .jobs.export import export_run
 
         return export_run(self.run_dir, format, out, raw=raw)
 
     def sample(self, by: str = "frame", n: int = 50, unit: str = "sentence", out: str | Path | None = None,
                seed: int | None = None) -> pd.DataFrame:
         """Write a coding sample with its Label Studio project and codebook; returns the sample table."""
-        from .sample import SAMPLE_CSV, write_sample
+        from .jobs.sample import SAMPLE_CSV, write_sample
         from .spreadsheet import read_csv
 
         folder = write_sample(self.run_dir, by, n, unit, out, seed)
@@ -207,15 +207,14 @@ class Run:
 
     def apply(self, paths, out: str | Path | None = None, overrides: list[str] | None = None) -> "Run":
         """This run's topics and frames on new documents, without refitting (a new run linked to this one)."""
-        from .api import load_run
-        from .apply import apply_run
+        from .jobs.apply import apply_run
 
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
         return load_run(apply_run(self.run_dir, paths, out, overrides or []).run_dir)
 
     def stability(self, seeds: int = 5) -> pd.DataFrame:
         """Refit the topics with ``seeds`` other seeds; writes and returns ``topic_stability``."""
-        from .stability import topic_stability
+        from .jobs.stability import topic_stability
 
         table = topic_stability(self.run_dir, seeds)
         self.meta = store.read_run_json(self.run_dir)
@@ -224,7 +223,21 @@ class Run:
 
     def rerun(self, out: str | Path | None = None) -> "Run":
         """Repeat this run from its run.json into ``out``; run.json ``rerun`` says what came out identical."""
-        from .api import load_run
-        from .rerun import rerun
+        from .jobs.rerun import rerun
 
         return load_run(rerun(self.run_dir, out).run_dir)
+
+
+def load_run(run_dir: str | Path) -> "Run":
+    """Open a run folder written by ``framing analyze`` (or the API) as a :class:`Run`.
+
+    Raises
+    ------
+    RunStoreError
+        When the folder has no run.json or no tables.
+    """
+    run_dir = Path(run_dir)
+    meta = store.read_run_json(run_dir)
+    if not (run_dir / store.TABLES_DIR).is_dir():
+        raise RunStoreError(f"{run_dir} has a run.json but no {store.TABLES_DIR}/ folder; run the analysis again.")
+    return Run(run_dir, meta)

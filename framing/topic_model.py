@@ -255,7 +255,7 @@ def assign_topics(run_dir: str | Path, texts: list[str], embeddings: np.ndarray,
     if row_topics is None or len(row_topics) != len(centers):
         raise RunStoreError(f"{run_dir}/{store.TOPIC_MODEL_DIR} is inconsistent ({len(centers)} topic embeddings, "
                             f"{len(row_topics or [])} topics listed); rerun the analysis.")
-    from .cluster import nearest_topics as partitioned  # on the Dask workers under --scheduler, else here
+    from .parallel import nearest_topics as partitioned  # on the Dask workers under --scheduler, else here
 
     topics, sims = partitioned(np.asarray(embeddings, dtype=np.float64), centers, row_topics, nearest_topics)
     topics[sims < float(info.get("min_similarity", 0.0))] = -1

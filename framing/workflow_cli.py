@@ -1,6 +1,6 @@
 """Commands for researcher workflows: export (and, as they land, sample, rerun, apply, stability).
 
-Thin wrappers over :mod:`framing.export` and friends, registered on the main app by ``framing.cli``.
+Thin wrappers over :mod:`framing.jobs.export` and friends, registered on the main app by ``framing.cli``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def export_command(
     raw: bool = RawOpt,
 ) -> None:
     """Write the run's tables in tidy long format (one value per cell) with schema.json."""
-    from .export import export_run
+    from .jobs.export import export_run
 
     folder = export_run(run_dir, format, out, table or None, raw=raw)
     _say(f"Wrote {folder}")
@@ -62,7 +62,7 @@ def sample_command(
     import os
 
     from .labelstudio import TOKEN_ENV, LabelStudioError, push_sample
-    from .sample import write_sample
+    from .jobs.sample import write_sample
 
     if label_studio and not os.environ.get(TOKEN_ENV):  # before drawing anything
         raise LabelStudioError(f"--label-studio needs your Label Studio access token in ${TOKEN_ENV} "
@@ -84,7 +84,7 @@ def rerun_command(
     force: bool = ForceOpt,
 ) -> None:
     """Repeat a run from its run.json (same inputs, config, seed, catalogs) and say what came out identical."""
-    from .rerun import rerun
+    from .jobs.rerun import rerun
     from .store import allow_replacing
 
     with allow_replacing(force):
@@ -106,7 +106,7 @@ def stability_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Refit the topics with several seeds and mark each topic stable or fragile (topic_stability table)."""
-    from .stability import topic_stability
+    from .jobs.stability import topic_stability
 
     say = (lambda _m: None) if quiet else _say
     table = topic_stability(run_dir, seeds, say=say)
@@ -130,8 +130,8 @@ def apply_command(
     force: bool = ForceOpt,
 ) -> None:
     """Assign the run's topics and frames to new documents without refitting; writes a new run linked to it."""
-    from .apply import apply_run
-    from .cluster import use_scheduler
+    from .jobs.apply import apply_run
+    from .parallel import use_scheduler
     from .store import allow_replacing
 
     say = (lambda _m: None) if quiet else _say

@@ -1,4 +1,4 @@
-"""Partitioned runs on Dask (framing.cluster): a LocalCluster of two worker processes gives the single-machine results."""
+"""Partitioned runs on Dask (framing.parallel): a LocalCluster of two worker processes gives the single-machine results."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ pytest.importorskip("distributed")
 
 from typer.testing import CliRunner  # noqa: E402
 
-from framing import cluster  # noqa: E402
+from framing import parallel as cluster  # noqa: E402
 from framing.cli import app  # noqa: E402
 from framing.config import load_config  # noqa: E402
 from framing.embed import EmbeddingCache  # noqa: E402
@@ -44,7 +44,7 @@ def local_cluster():
 
 
 def _analyze(corpus, out, cache_dir):
-    from framing.pipeline import analyze
+    from framing.jobs.analyze import analyze
 
     cfg = load_config(overrides=[*SETTINGS, f"embedding.cache_dir={cache_dir}"])
     with warnings.catch_warnings():
@@ -80,7 +80,7 @@ def test_analyze_on_two_workers_equals_one_machine(single, corpus, local_cluster
 
 
 def test_apply_on_two_workers_equals_one_machine(single, corpus, local_cluster, tmp_path):
-    from framing.apply import apply_run
+    from framing.jobs.apply import apply_run
 
     with cluster.use_scheduler(None):
         pass  # None is a no-op and leaves the active cluster alone

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from framing.config import load_config
-from framing.pipeline import run_ingest
+from framing.jobs.ingest import run_ingest
 
 HERE = Path(__file__).parent
 TINY = HERE / "data" / "tiny"
@@ -56,7 +56,7 @@ ANALYZE = ["embedding.model=hashing", "embedding.cache=false", "topics.reducer=p
 
 @pytest.fixture(scope="module")
 def analysis(tmp_path_factory):
-    from framing.pipeline import analyze
+    from framing.jobs.analyze import analyze
 
     cfg = load_config(overrides=ANALYZE)
     with warnings.catch_warnings():

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from framing import pipeline, run_target, store
+from framing import run_target, store
+from framing.jobs import analyze as analyze_job, ingest as ingest_job
 from framing.cli import app
 from framing.errors import RunStoreError
 
@@ -49,7 +50,7 @@ def previous(earlier_run, tmp_path):
 
 def test_bad_frames_fails_before_reading_and_keeps_the_previous_run(previous, monkeypatch):
     before = snapshot(previous)
-    monkeypatch.setattr(pipeline, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
+    monkeypatch.setattr(analyze_job, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
     result = runner.invoke(app, ["analyze", str(TINY), "--out", str(previous), "--frames", "us-midle-east", *FAST])
     assert result.exit_code == 2
     assert "us-midle-east" in result.output and "Traceback" not in result.output
@@ -59,7 +60,7 @@ def test_bad_frames_fails_before_reading_and_keeps_the_previous_run(previous, mo
 
 def test_unknown_model_fails_before_reading(previous, monkeypatch):
     before = snapshot(previous)
-    monkeypatch.setattr(pipeline, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
+    monkeypatch.setattr(analyze_job, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
     result = runner.invoke(app, ["analyze", str(TINY), "--out", str(previous), *FAST,
                                  "--set", "embedding.model=no-such-model-xyz"])
     assert result.exit_code == 2
@@ -70,7 +71,7 @@ def test_unknown_model_fails_before_reading(previous, monkeypatch):
 def test_out_that_is_a_file_fails_before_reading(tmp_path, monkeypatch):
     target = tmp_path / "notes.txt"
     target.write_text("mine", encoding="utf-8")
-    monkeypatch.setattr(pipeline, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
+    monkeypatch.setattr(ingest_job, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
     result = runner.invoke(app, ["ingest", str(TINY), "--out", str(target)])
     assert result.exit_code == 2 and "is a file" in result.output
     assert target.read_text(encoding="utf-8") == "mine"
@@ -114,7 +115,7 @@ def test_killed_run_leftovers_never_look_complete_and_are_cleaned(tmp_path):
 
 
 def test_overwrite_false_refuses_before_reading(previous, monkeypatch):
-    monkeypatch.setattr(pipeline, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
+    monkeypatch.setattr(ingest_job, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
     result = runner.invoke(app, ["ingest", str(TINY), "--out", str(previous), "--set", "output.overwrite=false"])
     assert result.exit_code == 2 and "output.overwrite is false" in result.output
 

@@ -205,8 +205,8 @@ def test_ordinary_corpora_are_not_called_binary(tmp_path):
 
 
 def test_rerun_from_elsewhere_records_the_same_documents_table(tmp_path, monkeypatch):
-    from framing.pipeline import run_ingest
-    from framing.rerun import rerun
+    from framing.jobs.ingest import run_ingest
+    from framing.jobs.rerun import rerun
     from framing.store import read_tables
 
     work = tmp_path / "project"
@@ -282,7 +282,7 @@ def test_copies_of_a_sentence_are_clustered_once_and_share_its_topic(monkeypatch
 
 def test_a_corpus_without_copies_gets_the_same_topics_as_when_every_row_was_clustered(monkeypatch):
     import framing.topics.model as topic_model
-    from framing.corpus.ingest import ingest
+    from framing.segment.step import ingest
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     cfg = load_config([seeds / "framing.yaml"], overrides=["embedding.cache=false"])
@@ -311,7 +311,7 @@ def test_the_same_text_with_another_embedding_is_a_point_of_its_own():
 
 def test_a_corpus_framing_yaml_that_is_a_link_is_not_read(tmp_path):
     from framing.errors import InputWarning
-    from framing.pipeline import corpus_config_files
+    from framing.jobs.common import corpus_config_files
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from framing import pipeline, run_target, store
+from framing import run_target, store
+from framing.jobs import analyze as analyze_job, ingest as ingest_job
 from framing.cli import app
 from framing.errors import RunStoreError
 
@@ -39,7 +40,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def no_reading(monkeypatch):
-    monkeypatch.setattr(pipeline, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
+    for job in (analyze_job, ingest_job):
+        monkeypatch.setattr(job, "ingest", lambda *a, **k: pytest.fail("the corpus was read before the check"))
 
 
 @pytest.fixture

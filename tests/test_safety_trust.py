@@ -199,7 +199,7 @@ def test_corpus_config_cannot_choose_the_output_folder(tmp_path):
 
 def test_corpus_config_keeps_its_files_inside_the_corpus(tmp_path):
     from framing.errors import UntrustedConfigWarning
-    from framing.pipeline import load_run_config
+    from framing.jobs.common import load_run_config
 
     corpus = tmp_path / "corpus"
     shutil.copytree(TINY, corpus)
@@ -228,7 +228,7 @@ def test_corpus_config_keeps_its_files_inside_the_corpus(tmp_path):
 
 
 def test_seeds_config_still_applies_without_a_warning():
-    from framing.pipeline import load_run_config
+    from framing.jobs.common import load_run_config
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     with warnings.catch_warnings():
@@ -330,7 +330,7 @@ def test_no_cache_unpickles():
 
 
 def test_a_received_runs_config_cannot_choose_output_or_cache():
-    # For apply / rerun (framing/apply.py, framing/rerun.py): run.json's config is received data too.
+    # For apply / rerun (framing/jobs/apply.py, framing/jobs/rerun.py): run.json's config is received data too.
     from framing.config import config_to_dict, load_config, received_config
     from framing.errors import UntrustedConfigWarning
 

@@ -20,7 +20,7 @@ SETTINGS = ["embedding.model=hashing", "topics.reducer=pca", "topics.min_cluster
 
 
 def _run(out, cache, *more, frames=(FRAMES,)):
-    from framing.pipeline import analyze
+    from framing.jobs.analyze import analyze
 
     cfg = load_config(overrides=[*SETTINGS, f"embedding.cache_dir={cache}", *more])
     with warnings.catch_warnings():
@@ -90,7 +90,7 @@ def test_a_damaged_entry_is_fitted_again_and_overwritten(tmp_path):
     (entry,) = (tmp_path / "cache" / "topics").iterdir()
     (entry / "topics.parquet").write_bytes(b"not parquet")
     with pytest.warns(CacheWarning, match="damaged"):
-        from framing.pipeline import analyze
+        from framing.jobs.analyze import analyze
 
         cfg = load_config(overrides=[*SETTINGS, f"embedding.cache_dir={tmp_path / 'cache'}"])
         again = analyze([TINY], cfg, tmp_path / "b", frames=[FRAMES])

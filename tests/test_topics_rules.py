@@ -153,7 +153,7 @@ def test_hierarchy_is_kept_and_nr_topics_merges_to_a_target():
 def test_apply_leaves_boilerplate_of_the_new_batch_unclustered():
     import pandas as pd
 
-    from framing.apply import new_filler
+    from framing.jobs.apply import new_filler
     from framing.config import load_config
 
     line = "Please verify you are not a robot by clicking the newsletter box."

@@ -175,7 +175,7 @@ def test_build_sentences_adds_voice_and_speaker_per_unit():
 
 
 def test_ingested_tiny_run_has_the_voice_columns(tmp_path):
-    from framing.pipeline import run_ingest
+    from framing.jobs.ingest import run_ingest
 
     tables = run_ingest([TINY], load_config(), tmp_path / "run").tables
     sents = tables["sentences"]
@@ -194,7 +194,7 @@ def test_voice_columns_rebuild_what_build_sentences_wrote():
 
 
 def test_seeds_are_marked_in_well_under_a_second():
-    from framing.corpus.ingest import ingest
+    from framing.segment.step import ingest
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -60,7 +60,7 @@ def test_wheel_carries_configs_and_no_torch_pin(wheel_env):
         meta = zf.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     for bundled in [ROOT / "configs" / "default.yaml", *(ROOT / "configs" / "frames").glob("*.yaml")]:
         assert f"framing/configs/{bundled.relative_to(ROOT / 'configs').as_posix()}" in names
-    for template in ("report.html.j2", "macros.html.j2", "report.js", "report.css"):
+    for template in ("report.html.j2", "macros.html.j2", "report.js", "report.css", "sections/overview.html.j2"):
         assert f"framing/report/templates/{template}" in names
     for vendored in ("plotly-framing.min.js", "LICENSE.plotly.js"):  # the report's partial plotly.js bundle
         assert f"framing/report/vendor/{vendored}" in names

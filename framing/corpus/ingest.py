@@ -1,11 +1,9 @@
-"""The ingest stage: files -> pages -> units (documents) -> sentences.
+"""The corpus half of the ingest stage: pages -> units (the ``documents`` table).
 
-Examples
---------
->>> from framing.config import load_config
->>> result = ingest(["tests/data/tiny"], load_config())      # doctest: +SKIP
->>> sorted(result.documents.source.unique())                 # doctest: +SKIP
-['alpha', 'beta', 'gamma']
+The stage as a whole (files -> pages -> units -> sentences) is
+:func:`framing.segment.step.ingest`, one layer up: it reads with
+:mod:`framing.corpus.readers`, builds the documents table here and splits it
+into sentences with :mod:`framing.segment`.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import json
 import logging
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
@@ -211,50 +208,3 @@ def _input_source(page):
 
         return visible_text(page.markup)
     return None
-
-
-def ingest(paths: Sequence[str | Path], cfg: Config, progress: bool = False, base: str | Path | None = None) -> IngestResult:
-    """Read inputs, split pages into units, identify languages, split sentences.
-
-    Parameters
-    ----------
-    paths : sequence of str or Path
-        Folders of .txt/.md/.html files (with an optional manifest) or
-        .jsonl/.json/.csv/.parquet files.
-    cfg : Config
-    progress : bool
-        Show progress bars on the long steps.
-    base : str or Path, optional
-        The folder relative ``paths`` are read from (default: the working directory); the paths
-        recorded (``documents.file``, inputs, skipped) stay as given.
-
-    Returns
-    -------
-    IngestResult
-    """
-    from ..cluster import build_sentences  # on the Dask workers under --scheduler, else here
-    from .ingest_cache import cached_split
-    from .inputmap import input_offsets
-    from .langid import LanguageIdentifier
-    from .readers import located, read_inputs
-
-    read = read_inputs(paths, cfg.corpus, base=base)
-    corpus_configs = {(located(p, base) / CORPUS_CONFIG_NAME).resolve() for p in paths}
-    skipped = [s for s in read.skipped if located(s.item, base).resolve() not in corpus_configs]
-
-    def split():
-        docs, split_skipped = documents_table(read.pages, cfg)
-        identifier = LanguageIdentifier(
-            cfg.language.languages, cfg.language.min_confidence, cfg.language.min_chars
-        )
-        sentences, unit_lang, unit_conf = build_sentences(docs, cfg, identifier, progress=progress)
-        docs = docs.assign(language=unit_lang.values, lang_confidence=unit_conf.values)
-        docs, sentences = input_offsets(docs, sentences, {p.page_id: _input_source(p) for p in read.pages})
-        return docs, sentences, split_skipped
-
-    # An unchanged corpus (same files, settings, code and library versions) is read back, not split again.
-    docs, sentences, split_skipped, _ = cached_split(read.inputs, cfg, split)
-    skipped += split_skipped
-    log.info("ingest: %d pages, %d documents, %d sentences, %d skipped",
-             len(read.pages), len(docs), len(sentences), len(skipped))
-    return IngestResult(docs, sentences, skipped, list(read.inputs))

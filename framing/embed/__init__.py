@@ -10,7 +10,8 @@ Examples
 
 from .auto import choose_model, resolve_model
 from .base import Embedder, l2_normalize, normalize_text
-from .cache import CacheStats, EmbeddingCache, cache_from_config, default_cache_dir, embed_texts, text_key
+from .cache import EmbeddingCache, cache_from_config, default_cache_dir, text_key
+from .texts import CacheStats, embed_texts
 from .hashing import HashingEmbedder
 from .registry import available_embedders, get_embedder, register_embedder
 from .sbert import SentenceTransformerEmbedder

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import NotFittedError
+from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from .calibrate import best_threshold
 
 MIN_CLASS = 3
@@ -67,7 +68,7 @@ def _folds(y: np.ndarray, n_splits: int, seed: int):
     return StratifiedKFold(n_splits=max(k, 2), shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
 
 
-class FrameClassifier:
+class FrameClassifier(Estimator):
     """One logistic regression per frame on standardised embeddings (scikit-learn contract).
 
     Parameters
@@ -107,6 +108,7 @@ class FrameClassifier:
         rows_te = np.isin(owner, test_items)
         return top_k_pool(model.predict_proba(Z[rows_te])[:, 1], owner[rows_te], test_items, self.top_k)
 
+    @fit_succeeds_or_leaves_nothing
     def fit(self, X: np.ndarray, Y: np.ndarray, frame_ids: list[str], groups: np.ndarray | None = None) -> FrameClassifier:
         """Fit the frames' regressions.
 

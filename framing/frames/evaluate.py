@@ -225,7 +225,7 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
     cfg = cfg or FramesConfig()
     sents = corpus.sentences
     matcher = matcher or FrameMatcher(catalog, corpus.embedder, threshold=threshold,
-                                      negative_weight=cfg.negative_weight, seed=seed, calibration=cfg.calibration,
+                                      negative_weight=cfg.negative_weight, calibration=cfg.calibration,
                                       specificity=cfg.specificity, cache=cache, exclusive=cfg.exclusive).fit(sents, corpus.vectors)
     sf = matcher.transform(sents, corpus.vectors)
     ids = list(dict.fromkeys(sf["frame_id"]))

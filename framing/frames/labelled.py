@@ -174,7 +174,7 @@ def _has_text(value) -> bool:
 
 def _ingest_texts(texts: list[str], cfg) -> pd.DataFrame:
     """Sentences of each text through framing's own ingest (language id, sentence splitter); ``item`` = text index."""
-    from ..corpus.ingest import ingest
+    from ..segment.step import ingest
 
     cfg = cfg.model_copy(deep=True)
     cfg.structure.split = "none"   # one labelled item is one document

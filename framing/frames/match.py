@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CatalogError, NotFittedError
+from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from .calibrate import frame_scores
 from .catalog import FrameCatalog
 from .clauses import _CLAUSE_SPLIT, _normalise, clause_windows  # noqa: F401  (importable from here, as before)
@@ -26,7 +27,7 @@ SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "strength", "match
 _CHUNK = 4096
 
 
-class FrameMatcher(MatcherCalibration):
+class FrameMatcher(Estimator, MatcherCalibration):
     """Scores every sentence against every frame of a catalog and decides per frame.
 
     Parameters
@@ -40,8 +41,6 @@ class FrameMatcher(MatcherCalibration):
         every frame; a dict maps frame ids to thresholds (others calibrated).
     negative_weight : float
         How hard a sentence nearer a near miss than an anchor is pushed down.
-    seed : int
-        Kept for the estimator contract; matching has no random step.
     top_k : int
         Number of nearest anchors averaged into the score.
     beta : float
@@ -103,13 +102,12 @@ class FrameMatcher(MatcherCalibration):
     """
 
     def __init__(self, catalog: FrameCatalog, embedder, threshold="calibrated", negative_weight=0.5,
-                 seed=42, top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None,
+                 top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None,
                  exclusive=False, reference_quantile=REFERENCE_QUANTILE, near_miss_floor=False):
         self.catalog = catalog
         self.embedder = embedder
         self.threshold = threshold
         self.negative_weight = negative_weight
-        self.seed = seed
         self.top_k = top_k
         self.beta = beta
         self.clauses = clauses
@@ -128,6 +126,7 @@ class FrameMatcher(MatcherCalibration):
         return vectors
 
     # -- fitting ---------------------------------------------------------
+    @fit_succeeds_or_leaves_nothing
     def fit(self, sentences: pd.DataFrame | None = None, embeddings: np.ndarray | None = None) -> FrameMatcher:
         """Embed anchors and near misses and calibrate one threshold per frame.
 

@@ -6,7 +6,8 @@
 - :mod:`~framing.llm.coding`: coding texts into the ``llm_codes`` table;
 - :mod:`~framing.llm.topics`: topic names and one-line descriptions;
 - :mod:`~framing.llm.agreement`: F1 per frame and Krippendorff's alpha against human codes;
-- :mod:`~framing.llm.job`: ``framing code RUN`` (:func:`~framing.llm.job.code_run`).
+The job ``framing code RUN`` is :func:`framing.jobs.code.code_run`; the report's "Coded by MODEL" section is
+:mod:`framing.report.sections.llm`.
 
 Nothing here imports ``openai`` until a client is made, so ``import framing`` stays light.
 """

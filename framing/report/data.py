@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .common import denominator, get_table, text
+from .common import denominator, esc, text
 
 COUNT_COLUMNS = ("count", "matched", "matched_documents", "documents", "matched_sentences", "sentences", "n_matched")
 TOTAL_COLUMNS = ("total", "n", "n_documents", "n_sentences", "group_documents", "group_sentences", "group_size")
@@ -158,3 +158,27 @@ def frame_timing(tables: Mapping[str, pd.DataFrame], by: str = "source") -> Timi
         return None
     rows = base.rows.assign(period=df[period].map(text).to_numpy())
     return Timing(rows, base.denominator, "compare_trend", by)
+
+
+def rows_of(df: pd.DataFrame | None, by: str, kind: str | None, **equal) -> pd.DataFrame:
+    """The rows of a comparison table for one grouping ``by``, ``kind`` and any other column values."""
+    if df is None or df.empty:
+        return pd.DataFrame()
+    keep = pd.Series(True, index=df.index)
+    for col, value in {"by": by, "kind": kind, **equal}.items():
+        if value is not None and col in df.columns:
+            keep &= df[col].astype(str) == value
+    return df[keep]
+
+
+def kind_of(df: pd.DataFrame | None, by: str, **equal) -> str | None:
+    """``frame`` when the table has frame rows for ``by``, else ``topic``, else None."""
+    for kind in ("frame", "topic"):
+        if len(rows_of(df, by, kind, **equal)):
+            return kind
+    return None
+
+
+def item_name(item: str, label: object, labels: dict[str, str]) -> str:
+    """An item's display name (escaped): its label from the catalog, the table's label, or its id."""
+    return esc(labels.get(item) or text(label) or item)

@@ -126,3 +126,22 @@ def top_by_group(tables: Mapping[str, pd.DataFrame], per: int = 3) -> dict[str, 
 
 def as_ids(value: object) -> list:
     return [v for v in as_list(value) if not is_missing(v)]
+
+
+def without_reprints(tables: Mapping[str, pd.DataFrame]) -> Mapping[str, pd.DataFrame]:
+    """The tables evidence is drawn from, without the sentences that copy a passage first seen elsewhere."""
+    from ..compare.reuse import reprint_sentences
+
+    reuse, sents, sf = get_table(tables, "reuse"), get_table(tables, "sentences"), get_table(tables, "sentence_frames")
+    if reuse is None or sents is None or sf is None or not len(reuse):
+        return tables
+    copies = set(sents.sentence_id[reprint_sentences(reuse, sents).to_numpy()])
+    if not copies:
+        return tables
+    out = {**tables, "sentence_frames": sf[~sf.sentence_id.isin(copies)]}
+    frames = get_table(tables, "frames")
+    if frames is not None and "evidence_ids" in frames.columns:
+        out["frames"] = frames.assign(evidence_ids=[
+            [i for i in (list(v) if v is not None and not isinstance(v, float) else []) if i not in copies]
+            for v in frames.evidence_ids])
+    return out

@@ -42,32 +42,38 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined
+import plotly.graph_objects as go
+from jinja2 import ChoiceLoader, Environment, FunctionLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from plotly.io.json import to_json_plotly
 
 from ..errors import ReportError
-from . import views
-from .reuse_view import reuse_section, without_reprints
 from .common import get_table, text
-from .data import frame_prevalence
-from .evidence import Quotes
-from .figures import build_figures
+from .context import ReportContext
 from .plotlyjs import plotlyjs
-from .voice import add_voice_facts, voice_view
+from .sections import SECTIONS, Section
+from .sections.overview import overview
+from .sections.run import view as run_view
 
 logger = logging.getLogger(__name__)
-
-NAV = [("overview", "Overview"), ("frames", "Frames"), ("evidence", "Evidence"), ("voice", "Who speaks"),
-       ("compare", "Two sources"),
-       ("topics", "Topics"), ("terms", "Terms"), ("audience", "Outlet vs comments"), ("timing", "Who said it first"),
-       ("reuse", "Reprints"), ("candidates", "Candidate frames"), ("run", "Run")]
 
 
 @functools.lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("framing.report", "templates"), autoescape=True,
+    loader = ChoiceLoader([PackageLoader("framing.report", "templates"), FunctionLoader(_package_template)])
+    return Environment(loader=loader, autoescape=True,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def _package_template(name: str) -> str | None:
+    """The text of a section template named ``package:path`` (a plug-in's own), None for other names."""
+    package, sep, path = name.partition(":")
+    if not sep or not package or not path:
+        return None
+    try:
+        return resources.files(package).joinpath(path).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return None
 
 
 def pack(text_: str) -> Markup:
@@ -99,10 +105,9 @@ def _plotlyjs(traces: frozenset[str]) -> tuple[str, Markup]:
     return js, pack(js)
 
 
-def trace_types(figs: Mapping, compare: object) -> frozenset[str]:
-    """Trace types the page draws: its figures', and the two-source chart's bars (drawn by report.js)."""
-    types = {tr.type for fig in figs.values() for tr in fig.data}
-    return frozenset(types | ({"bar"} if compare else set()))
+def trace_types(figs: Mapping, extra: set[str] | frozenset[str] = frozenset()) -> frozenset[str]:
+    """Trace types the page draws: its figures', and those the page's script draws from its data blocks."""
+    return frozenset({tr.type for fig in figs.values() for tr in fig.data} | set(extra))
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,32 +142,61 @@ def _figure_json(figs: dict) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def pack_contexts(*sections: list[dict] | None) -> list[list[str]]:
-    """Move the document context of the quotes in ``sections`` (topics, candidates) into one list.
-
-    Each such quote gets ``ctx``, its index in the returned list of ``[before, text, after]``, and
-    the page carries the list packed: the page's script writes a context (with textContent) when
-    its "Open in its document" is opened. Those contexts are the largest part of the HTML of a run
-    with many topics (0.7 of 2.2 MB for climate-frames' 270 topics) and pack about fourfold. The
-    frames' evidence keeps its context inline.
-    """
-    contexts: list[list[str]] = []
-    for rows in sections:
-        for row in rows or []:
-            for q in row.get("quotes", []):
-                if not q.get("missing") and (q.get("before") or q.get("after")):
-                    q["ctx"] = len(contexts)
-                    contexts.append([q["before"], q["text"], q["after"]])
-    return contexts
-
-
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
 
 
-def _has_comments(tables: Mapping[str, pd.DataFrame]) -> bool:
-    docs = tables.get("documents")
-    return docs is not None and "role" in docs.columns and bool((docs["role"].astype(str) == "comment").any())
+def _figures(ctx: ReportContext, sections: list[Section]) -> dict[str, go.Figure]:
+    """Every section's figures, by name: in section order, those marked ``figures_last`` after the rest."""
+    figs: dict[str, go.Figure] = {}
+    for section in [s for s in sections if not s.figures_last] + [s for s in sections if s.figures_last]:
+        if section.figures is None:
+            continue
+        for name, fig in section.figures(ctx).items():
+            if name in figs:
+                raise ReportError(f"Two report sections draw a figure named {name!r} (the second is "
+                                  f"{section.anchor!r}); give the figure another name.")
+            figs[name] = fig
+    for fig in figs.values():
+        fig.update_layout(template="plotly_white", margin={"t": max(70, fig.layout.margin.t or 0), "r": 20},
+                          font={"size": 12})
+    logger.debug("built figures: %s", ", ".join(figs))
+    return figs
+
+
+def _check(tables: Mapping[str, pd.DataFrame]) -> None:
+    for name in ("documents", "sentences", "topics", "frames", "sentence_frames"):
+        get_table(tables, name)  # a table without the columns the report reads fails here, clearly
+
+
+def build_figures(
+    tables: Mapping[str, pd.DataFrame], seed: int = 42, max_points: int = 10000
+) -> dict[str, go.Figure]:
+    """Every figure the tables allow, by name: each registered section's figures.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The run's tables. A missing table leaves out the figures that need it.
+    seed : int
+        Seed of the map's sample.
+    max_points : int
+        Sentences shown on the map at most.
+
+    Returns
+    -------
+    dict of str to plotly.graph_objects.Figure
+        Keys among ``frame_prevalence``, ``frames_by_source``, ``frames_by_role``, ``frames_over_time``,
+        ``audience``, ``first_use``, ``sentence_map``, ``topic_sizes``, ``topics_per_source``.
+
+    Examples
+    --------
+    >>> figs = build_figures(tables, seed=7, max_points=500)   # doctest: +SKIP
+    >>> figs["sentence_map"].to_dict()["data"][0]["name"]      # doctest: +SKIP
+    'Outliers / not clustered'
+    """
+    _check(tables)
+    return _figures(ReportContext(tables, {}, seed=seed, max_points=max_points), [s for _, s in SECTIONS.items()])
 
 
 def render_report(
@@ -200,34 +234,23 @@ def render_report(
     >>> html.count("<script>")                         # doctest: +SKIP
     1
     """
-    for name in ("documents", "sentences", "topics", "frames", "sentence_frames"):
-        get_table(tables, name)  # a table without the columns the report reads fails here, clearly
+    _check(tables)
     title = title or f"framing report: {text(meta.get('corpus')) or 'corpus'}"
-    figs = build_figures(tables, seed=seed, max_points=max_points)
-    quotes = Quotes(tables)
-    prevalence = frame_prevalence(tables)
-    reprints = ((meta.get("config") or {}).get("compare") or {}).get("reprints", "once")
-    shown = without_reprints(tables) if reprints == "once" else tables  # evidence: a reprinted passage once
-    compare = views.side_by_side(shown)
-    (plotly_text, plotly_packed), reportjs = _plotlyjs(trace_types(figs, compare)), _reportjs()
-    voice = voice_view(tables)
-    frames = add_voice_facts(views.frames(shown, quotes, meta), voice)
-    topics, candidates = views.topics(tables, quotes), views.candidates(tables, quotes)
-    contexts = pack_contexts(topics, candidates)
-    nav = [(a, label) for a, label in NAV if (a != "evidence" or frames) and (a != "voice" or voice)]
-    if get_table(tables, "reuse") is None:
-        nav = [(a, label) for a, label in nav if a != "reuse"]
+    ctx = ReportContext(tables, meta, seed=seed, max_points=max_points)
+    sections = [s for _, s in SECTIONS.items()]
+    figs = _figures(ctx, sections)
+    rendered = [(section, view, section.shown(view)) for section, view in ((s, s.view(ctx)) for s in sections)]
+    shown = [(section, view) for section, view, on in rendered if on]
+    blocks = [(s.data_block, pack(_json(view))) for s, view in shown if s.data_block and view]
+    traces = {t for s, view in shown if s.data_block and view for t in s.traces}
+    (plotly_text, plotly_packed), reportjs = _plotlyjs(trace_types(figs, traces)), _reportjs()
     html = _env().get_template("report.html.j2").render(
         title=title, meta={"corpus": text(meta.get("corpus"))}, csp=_csp([plotly_text, reportjs]),
         plotly_packed=plotly_packed, reportjs=Markup(reportjs),  # noqa: S704 - library code, checked for </script
-        figure_packed=pack(_figure_json(figs)), figs=figs,
-        compare=compare, compare_packed=pack(_json(compare)) if compare else "",
-        context_packed=pack(_json(contexts)) if contexts else "",
-        ov=views.overview(tables, meta), frames=frames, topics=topics,
-        stability=views.stability_summary(tables, meta),
-        candidates=candidates, cmp=views.compare_sections(tables),
-        intervals=bool(prevalence and prevalence.has_ci), has_comments=_has_comments(tables),
-        run=views.run_facts(meta), nav=nav, voice=voice, reuse=reuse_section(tables, quotes), reprints=reprints,
+        figure_packed=pack(_figure_json(figs)), figs=figs, blocks=blocks,
+        context_packed=pack(_json(ctx.contexts)) if ctx.contexts else "",
+        ov=ctx.memo(overview), run=ctx.memo(run_view), sections=rendered,
+        nav=[(s.anchor, s.label) for s, _ in shown if s.label],
     )
     return html
 

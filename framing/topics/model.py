@@ -41,6 +41,7 @@ import pandas as pd
 
 from ..config import TopicsConfig
 from ..errors import NotFittedError, TopicModelError, TopicWarning
+from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from ..runlog import quiet_import
 from ..segment import count_words  # the same word count as sentences.n_words
 from .documents import attribute_to_main, cooccurrence_groups, unanchored_topics
@@ -248,7 +249,7 @@ def _check_inputs(texts, embeddings, langs, ids) -> tuple[list[str], np.ndarray,
     return texts, embeddings, list(langs), [str(i) for i in ids]
 
 
-class TopicModeler:
+class TopicModeler(Estimator):
     """Topics of sentences with BERTopic, from precomputed embeddings.
 
     Parameters
@@ -323,6 +324,7 @@ class TopicModeler:
         self.encode = encode
         self.reduction_cache = reduction_cache
 
+    @fit_succeeds_or_leaves_nothing
     def fit(self, texts: Sequence[str], embeddings: np.ndarray, langs: Sequence[str], ids: Sequence[str],
             doc_ids: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> "TopicModeler":
         """Cluster the sentences and describe the topics.

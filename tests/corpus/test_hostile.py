@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from framing.cli import app
 from framing.config import load_config
-from framing.corpus.ingest import ingest
+from framing.segment.step import ingest
 
 runner = CliRunner()
 

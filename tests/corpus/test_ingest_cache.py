@@ -11,7 +11,7 @@ import pytest
 
 from framing.config import load_config
 from framing.corpus import ingest_cache
-from framing.corpus.ingest import ingest
+from framing.segment.step import ingest
 from framing.corpus.model import InputFile, Skipped
 from framing.errors import CacheWarning, InputWarning
 
@@ -25,12 +25,12 @@ def _cfg(cache_dir, *more):
 
 def _no_split(monkeypatch):
     """Splitting now fails: what follows must come from the cache."""
-    import framing.cluster
+    import framing.segment.step
 
     def refuse(*args, **kwargs):
         raise AssertionError("the corpus was split again")
 
-    monkeypatch.setattr(framing.cluster, "build_sentences", refuse)
+    monkeypatch.setattr(framing.segment.step, "build_sentences", refuse)
 
 
 def _same(a, b):

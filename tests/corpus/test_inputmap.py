@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.config import load_config
-from framing.corpus.ingest import ingest
+from framing.segment.step import ingest
 from framing.corpus.inputmap import to_input, token_map
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -157,8 +157,8 @@ def test_a_documents_decision_does_not_change_when_unrelated_documents_are_added
 
 
 def test_run_json_and_report_state_the_calibration():
-    from framing.pipeline import calibration_mode
-    from framing.report.views import CALIBRATION_NOTES
+    from framing.frames.step import calibration_mode
+    from framing.report.sections.frames import CALIBRATION_NOTES
 
     assert calibration_mode(FramesConfig()) == "reference"
     assert calibration_mode(FramesConfig(calibration="corpus")) == "corpus"

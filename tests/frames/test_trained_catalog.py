@@ -82,7 +82,7 @@ def test_analyze_with_another_named_model_stops_before_reading(tmp_path, trained
     def never(*_a, **_k):
         raise AssertionError("the corpus was read before the model was checked")
 
-    monkeypatch.setattr("framing.pipeline.ingest", never)
+    monkeypatch.setattr("framing.jobs.analyze.ingest", never)
     out = tmp_path / "run"
     res = runner.invoke(app, ["analyze", str(TINY), "--out", str(out), "--frames", str(trained_catalog), *FAST,
                               "--set", "embedding.model=hashing"])
@@ -106,7 +106,7 @@ def test_apply_stops_when_the_catalogs_model_is_not_the_parent_runs(tmp_path, da
     def never(*_a, **_k):
         raise AssertionError("the new corpus was read before the model was checked")
 
-    monkeypatch.setattr("framing.corpus.ingest.ingest", never)
+    monkeypatch.setattr("framing.segment.step.ingest", never)
     res = runner.invoke(app, ["apply", str(parent), str(TINY), "--out", str(tmp_path / "child")])
     assert res.exit_code != 0
     text = " ".join(res.output.split())

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from framing.cli import app
 from framing.config import load_config
-from framing.pipeline import run_ingest
+from framing.jobs.ingest import run_ingest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "llm"
 CATALOG = DATA / "catalog.yaml"

@@ -15,7 +15,7 @@ from framing.llm.cache import AnswerCache, request_key
 from framing.llm.client import ChatClient, MalformedAnswer, NoValidAnswer
 from framing.llm.codebook import codable_frames, coding_messages, text_message
 from framing.llm.coding import codes_as_labels, codes_table
-from framing.llm.job import _items, public_url
+from framing.jobs.code import _items, public_url
 from framing.llm.schemas import CodedFrame, find_quote, locate_quotes, parse_coding
 
 IDS = ["economic", "conflict", "moral"]
@@ -179,7 +179,7 @@ def test_public_url_drops_credentials():
 
 
 def test_report_view_counts_codes_and_their_overlap_with_the_embedding_scorer():
-    from framing.llm.report_view import llm_view
+    from framing.report.sections.llm import llm_view
 
     codes = pd.DataFrame({"level": "document", "doc_id": ["a", "a", "b", "b"], "sentence_id": None,
                           "frame_id": ["f", "g", "f", "g"], "matched": [True, False, True, True],

@@ -5,7 +5,7 @@ sentences each on obvious subjects, in English and Dutch, with articles and
 comments. Script and markup payloads sit in sentence text, a source name, an
 author, a title, a URL and a frame label: the report must show them as text,
 run none of them, and request nothing. The run uses the hashing embedder and
-the PCA reducer (fast, offline, deterministic), and ``framing.pipeline.analyze``
+the PCA reducer (fast, offline, deterministic), and ``framing.jobs.analyze.analyze``
 writes every table as a user's run would.
 """
 
@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from framing.config import load_config
-from framing.pipeline import analyze
+from framing.jobs.analyze import analyze
 from framing.store import read_run_json, read_tables
 
 HERE = Path(__file__).parent

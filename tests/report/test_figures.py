@@ -11,7 +11,7 @@ import pytest
 from framing.errors import ReportError
 from framing.report import build_figures
 from framing.report.common import OUTLIER_COLOR, OUTLIER_NAME, pct_format, topic_colors
-from framing.report.figures import sample_index
+from framing.report.sections.topics import sample_index
 
 from .conftest import EVIL_LABEL, EVIL_SOURCE, PAYLOADS
 
@@ -208,7 +208,7 @@ def test_frames_over_time_reads_compare_trend(tables):
 
 
 def test_topic_sizes_title_counts_every_topic(tables):
-    from framing.report import figures
+    from framing.report.sections import topics as figures
 
     old = figures.MAX_TOPICS_SHOWN
     n = int((tables["topics"]["topic"] != -1).sum())

@@ -17,8 +17,7 @@ from framing.report.common import text
 from framing.store import read_run_json, read_tables
 
 from framing.errors import ReportError
-from framing.report import render_report, write_report
-from framing.report.figures import build_figures
+from framing.report import build_figures, render_report, write_report
 from framing.report import plotlyjs as plotlyjs_module
 from framing.report.html import _env, _figure_json, pack, trace_types, unpack
 from framing.report.plotlyjs import TRACES, plotlyjs
@@ -118,7 +117,7 @@ def test_untrusted_text_is_escaped_everywhere(page):
 def test_the_partial_plotlyjs_bundle_covers_the_report_and_falls_back_to_the_full_one(tables, monkeypatch):
     js, version = plotlyjs_bundle()
     assert js.startswith(f"/*! plotly.js v{version} (partial bundle") and "MIT" in js[:400]
-    assert trace_types(build_figures(tables, seed=42), compare=True) == TRACES  # every figure's type, no more
+    assert trace_types(build_figures(tables, seed=42), {"bar"}) == TRACES  # every figure's type, no more
     if version == plotly.offline.get_plotlyjs_version():
         assert plotlyjs({"bar", "heatmap", "scattergl"}) == (js, "framing bundle")
     full = (plotly.offline.get_plotlyjs(), "plotly.py full bundle")

@@ -1,9 +1,9 @@
-"""The report's page tables of the comparison tables (framing/report/views.py)."""
+"""The report's page tables of the comparison tables (framing/report/tables.py)."""
 
 import numpy as np
 import pandas as pd
 
-from framing.report.views import compare_sections
+from framing.report.tables import compare_sections
 
 
 def _audience(measurable: bool) -> pd.DataFrame:

@@ -7,7 +7,8 @@ import re
 from markupsafe import escape
 
 from framing.report import render_report
-from framing.report.voice import voice_view
+from framing.report.context import ReportContext
+from framing.report.sections.voice import voice_view
 
 from .conftest import SCRIPT
 
@@ -24,7 +25,7 @@ def test_the_run_has_compare_voice_and_the_page_shows_it(tables, meta):
     page = render_report(tables, meta)
     assert '<a href="#voice">Who speaks</a>' in page
     section = _section(page)
-    view = voice_view(tables)
+    view = voice_view(ReportContext(tables, {}))
     corpus = cv[(cv["by"] == "source") & (cv["level"] == "corpus")]
     for f in view["frames"]:
         own = int(corpus[(corpus["item"] == f["id"]) & (corpus["voice"] == "own")]["sentences"].iloc[0])

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 import framing
-from framing.apply import apply_run
+from framing.jobs.apply import apply_run
 from framing.cli import app
 from framing.errors import EmbeddingError, RunStoreError
 
@@ -123,7 +123,7 @@ def _paragraphs():
 
 def test_apply_drops_the_parent_runs_boilerplate_lines(tmp_path):
     from framing.config import load_config
-    from framing.pipeline import analyze
+    from framing.jobs.analyze import analyze
 
     from .conftest import FAST
 

@@ -3,7 +3,7 @@
 import json
 import pandas as pd
 
-from framing.apply import apply_run, language_mismatch
+from framing.jobs.apply import apply_run, language_mismatch
 from framing.errors import LanguageWarning
 
 GERMAN = ("Der Stadtrat hat gestern die neuen Pläne für die Innenstadt besprochen. "

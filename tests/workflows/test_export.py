@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from framing.cli import app
 from framing.errors import FramingError
-from framing.export import export_run, tidy_tables
+from framing.jobs.export import export_run, tidy_tables
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "tables.md"
 README = Path(__file__).resolve().parents[2] / "README.md"

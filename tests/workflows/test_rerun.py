@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import framing
 from framing.cli import app
 from framing.errors import RunStoreError
-from framing.rerun import RerunWarning, rerun
+from framing.jobs.rerun import RerunWarning, rerun
 
 TINY = Path(__file__).resolve().parent.parent / "data" / "tiny"
 FAST = dict(embedding__model="hashing", embedding__cache=False, topics__reducer="pca",

@@ -11,7 +11,7 @@ from framing.cli import app
 from framing.errors import InputError
 from framing.frames.catalog import load_catalog
 from framing.labels import read_label_studio
-from framing.sample import allocate, build_sample
+from framing.jobs.sample import allocate, build_sample
 
 runner = CliRunner()
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import framing
 from framing.cli import app
 from framing.errors import InputError
-from framing.stability import align_topics, topic_stability
+from framing.jobs.stability import align_topics, topic_stability
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from framing.cli import app
 from framing.errors import InputError
 from framing.frames.designs import stratified_design, uncertain_design
 from framing.frames.validate import estimate, validate_sample
-from framing.sample import build_sample, write_sample
+from framing.jobs.sample import build_sample, write_sample
 
 runner = CliRunner()
 

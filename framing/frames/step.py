@@ -1,0 +1,112 @@
+"""The frames stage: match the catalogs' frames to the embedded sentences; the frame tables and run.json info.
+
+Takes plain data (sentences, vectors, the rows they belong to, topics, the embedder, catalog names,
+the config) and returns plain data.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config
+
+Say = Callable[[str], None]
+
+
+def trained_catalog_model(cfg: Config) -> tuple[str, str] | None:
+    """The model the run must embed with because its catalog carries a trained model (before any work).
+
+    With ``embedding.model: auto`` that is the trained model's embedder;
+    a named model that is not it stops the run with the command that trains
+    the catalog for it (:func:`framing.frames.train.model_for_trained_catalog`).
+    """
+    from .catalog import resolve_catalog_path
+    from .train import model_for_trained_catalog
+
+    catalogs = list(cfg.frames.catalogs) or ([cfg.frames.default_catalog] if cfg.frames.default_catalog else [])
+    if not catalogs:
+        return None
+    return model_for_trained_catalog(cfg.embedding.model, [resolve_catalog_path(c) for c in catalogs], cfg.embedding)
+
+
+def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, topics: pd.DataFrame,
+               embedder, catalogs: Sequence[str], cfg: Config, say: Say,
+               thresholds: dict[str, float] | None = None) -> tuple[dict, dict]:
+    """Match frames from the catalogs; returns the frame tables and run.json info.
+
+    ``thresholds`` (frame id -> threshold) fixes the decisions, e.g. to those of an earlier run.
+    """
+    from . import FrameMatcher, frame_rollups, load_catalogs, topic_frame_labels
+    from .catalog import resolve_catalog_path
+
+    paths = [resolve_catalog_path(c) for c in catalogs]
+    catalog = load_catalogs(paths)
+    from ..embed import cache_from_config
+    from .train import load_trained_for
+
+    say(f"Matching {len(catalog.frames)} frames from {', '.join(p.name for p in paths)}")
+    scored = sentences.iloc[rows].reset_index(drop=True)
+    matcher = FrameMatcher(catalog, embedder, threshold=thresholds or cfg.frames.threshold,
+                           negative_weight=cfg.frames.negative_weight,
+                           calibration=cfg.frames.calibration, specificity=cfg.frames.specificity,
+                           exclusive=cfg.frames.exclusive, reference_quantile=cfg.frames.reference_quantile,
+                           near_miss_floor=cfg.frames.near_miss_floor,
+                           cache=cache_from_config(cfg.embedding)).fit(scored, vectors)
+    sentence_frames = matcher.transform(scored, vectors)
+    trained = load_trained_for(paths, embedder, say)
+    decisions = trained.predict_documents(scored, vectors) if trained is not None else None
+    rolled = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames,
+                           document_thresholds=matcher.document_thresholds(), document_decisions=decisions,
+                           seed=cfg.seed)
+    # Topic labels show the frames their sentences express.
+    labels = topic_frame_labels(rolled.topic_frames, catalog)
+    expressed = rolled.topic_frames[rolled.topic_frames.expresses.astype(bool)].sort_values("share", ascending=False)
+    ids = expressed.groupby("topic").frame_id.agg(list)
+    topics = topics.assign(frames=[list(ids.get(t, [])) for t in topics.topic],
+                           frame_labels=[labels.get(int(t), []) for t in topics.topic])
+    tables = {"topics": topics, "sentence_frames": sentence_frames, "frames": rolled.frames,
+              "topic_frames": rolled.topic_frames,
+              "document_frames": rolled.document_frames,
+              "frame_candidates": rolled.candidates}
+    matched = int(sentence_frames.matched.sum())
+    n_docs = int(rolled.document_frames.matched.astype(bool).sum())
+    say(f"{matched} sentence-frame matches, {n_docs} document-frame matches; "
+        f"{len(rolled.candidates)} candidate new frames")
+    info = {"catalogs": [str(p) for p in paths], "frames": len(catalog.frames), "matches": matched,
+            "document_matches": n_docs,
+            "thresholds": {k: round(float(v), 4) for k, v in matcher.thresholds_.items()},
+            "calibration": calibration_mode(cfg.frames),
+            "frame_calibration": frame_calibration_info(matcher, rolled.document_frames),
+            "trained": trained.info() if trained is not None else None}
+    return tables, info
+
+
+def calibration_mode(frames_cfg) -> str:
+    """``reference`` when every decision is fixed by the catalog and the shipped reference sample;
+    ``corpus`` when a threshold comes from the corpus at hand (decisions move with it); ``anchors``."""
+    if frames_cfg.calibration == "corpus" or frames_cfg.document_calibration == "mixture":
+        return "corpus"
+    return frames_cfg.calibration
+
+
+def frame_calibration_info(matcher, document_frames: pd.DataFrame) -> dict:
+    """Per frame: how its threshold was set and how sure its decisions are (for run.json)."""
+    cal = matcher.calibration_.set_index("frame_id")
+    docs = document_frames.assign(matched=document_frames.matched.astype(bool))
+    out = {}
+    for fid, row in cal.iterrows():
+        d = docs[docs.frame_id == fid]
+        certainty = d.confidence.astype(float).mean() if len(d) else float("nan")
+        out[fid] = {"source": row["source"], "threshold": round(float(row["threshold"]), 4),
+                    "background": round(float(row["background"]), 4), "anchor_level": round(float(row["anchor_level"]), 4),
+                    "separation": None if pd.isna(row["separation"]) else round(float(row["separation"]), 2),
+                    "documents": int(d.matched.sum()), "document_share": round(float(d.matched.mean()), 4) if len(d) else 0.0,
+                    "document_threshold": round(float(d.threshold.iloc[0]), 4) if len(d) else None,
+                    "document_method": str(d.method.iloc[0]) if len(d) else None,
+                    "document_certainty": None if pd.isna(certainty) else round(float(certainty), 3)}
+    return out
+
+
