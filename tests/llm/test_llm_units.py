@@ -195,3 +195,20 @@ def test_report_view_counts_codes_and_their_overlap_with_the_embedding_scorer():
     assert rows["f"]["label"] == "Eff" and rows["f"]["coded"] == 2 and rows["f"]["also_embedding"] == 1
     assert rows["f"]["quote"] == "q1" and rows["g"]["share"] == 0.5
     assert llm_view({"documents": codes}, {}) is None
+
+
+def test_the_report_section_says_which_model_coded_and_escapes_its_quotes():
+    from framing.report.html import _env
+    from framing.report.sections import SECTIONS
+    from framing.report.context import ReportContext
+
+    codes = pd.DataFrame({"level": "document", "doc_id": ["a", "a"], "sentence_id": None, "frame_id": ["f", "g"],
+                          "matched": [True, False], "quote": ["<script>alert(1)</script> costs", None],
+                          "model": "gemma-3-270m"})
+    section = SECTIONS.get("llm")
+    assert SECTIONS.names().index("llm") == SECTIONS.names().index("run") - 1
+    view = section.view(ReportContext({"llm_codes": codes}, {}))
+    assert section.shown(view) and not section.shown(section.view(ReportContext({}, {})))
+    html = _env().get_template(section.template).render(view=view, figs={})
+    assert "<h2>Coded by gemma-3-270m</h2>" in html and "read 1 documents" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; costs" in html
