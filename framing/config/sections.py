@@ -259,6 +259,9 @@ class LLMConfig(Section):
     """Longest answer, in tokens."""
     max_chars: int = Field(12000, ge=200)
     """A longer text is cut to its first max_chars characters (said in run.json)."""
+    system_role: bool = True
+    """False puts the codebook at the start of the user message, for chat formats without a system role
+    (llama-cpp-python's gemma format drops system messages)."""
     examples_per_frame: int = Field(3, ge=0)
     """Anchors of each frame quoted in the codebook (and as many near misses, at most 2)."""
     structured: Literal["json_object", "json_schema", "none"] = "json_object"

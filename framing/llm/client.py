@@ -121,6 +121,10 @@ class ChatClient:
         beside it (llama.cpp and llama-cpp-python enforce it with a grammar; vLLM and Ollama give JSON),
         ``json_schema`` (OpenAI's structured outputs; vLLM, Ollama, llama.cpp's own server), ``none``
         (the prompt alone asks for JSON).
+    system_role : bool
+        Send instructions as a system message; False puts them at the start of the first user message,
+        for models and chat formats without a system role (llama-cpp-python's ``gemma`` format drops
+        system messages).
     cache : AnswerCache, optional
         Where answers are kept (none: nothing is kept).
     backoff : float
@@ -129,7 +133,8 @@ class ChatClient:
 
     def __init__(self, url: str, model: str, *, api_key_env: str | None = None, timeout: float = 120.0,
                  max_retries: int = 3, concurrency: int = 4, temperature: float = 0.0, seed: int = 42,
-                 max_tokens: int = 512, structured: str = "json_object", cache=None, backoff: float = 1.0):
+                 max_tokens: int = 512, structured: str = "json_object", system_role: bool = True, cache=None,
+                 backoff: float = 1.0):
         if not url:
             raise LLMError("No language model server is set. Give --llm-url (e.g. http://127.0.0.1:8080/v1 for "
                            "llama.cpp, http://localhost:11434/v1 for Ollama) or set llm.url in your config.")
@@ -146,6 +151,7 @@ class ChatClient:
         self.seed = seed
         self.max_tokens = max_tokens
         self.structured = structured
+        self.system_role = system_role
         self.cache = cache if cache is not None else NoCache()
         self.backoff = backoff
         self._client = self._make_client()
@@ -171,6 +177,8 @@ class ChatClient:
     def params(self, schema: dict | None) -> dict:
         """The sampling parameters and answer format of a request (part of the cache key)."""
         out = {"temperature": self.temperature, "seed": self.seed, "max_tokens": self.max_tokens}
+        if not self.system_role:
+            out["system_in_user"] = True  # changes the prompt the model reads: part of the key, never sent
         if schema is not None and self.structured == "json_schema":
             out["response_format"] = {"type": "json_schema",
                                       "json_schema": {"name": "answer", "schema": schema, "strict": True}}
@@ -195,11 +203,24 @@ class ChatClient:
         except openai.APIStatusError:
             pass  # a server without /models can still answer chat requests
 
+    def _wire(self, messages: list[dict]) -> list[dict]:
+        """The messages as sent: without a system role, system text opens the first user message."""
+        if self.system_role:
+            return messages
+        system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+        rest = [dict(m) for m in messages if m["role"] != "system"]
+        if system and rest and rest[0]["role"] == "user":
+            rest[0]["content"] = f"{system}\n\n{rest[0]['content']}"
+        elif system:
+            rest.insert(0, {"role": "user", "content": system})
+        return rest
+
     def _send(self, messages: list[dict], params: dict):
         import openai
 
+        params = {k: v for k, v in params.items() if k != "system_in_user"}
         try:
-            return self._client.chat.completions.create(model=self.model, messages=messages, **params)
+            return self._client.chat.completions.create(model=self.model, messages=self._wire(messages), **params)
         except openai.AuthenticationError:
             raise LLMError(f"The server at {self.url} refused the API key (from ${self.api_key_env}).") from None
         except openai.NotFoundError as exc:
