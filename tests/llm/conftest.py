@@ -43,10 +43,15 @@ def llama_server(tmp_path_factory):
     model = gemma.assemble(tmp_path_factory.mktemp("gguf") / gemma.MODEL_NAME)
     port = _free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
+    # The GGUF carries no chat template: llama-cpp-python's "gemma" format (it drops system messages, so the
+    # tests send the codebook in the user message: llm.system_role=false). One thread and a passive OpenMP wait:
+    # on a shared 2-core machine, spinning threads made every token ten times slower.
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL,
-           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(CTX), "--n_threads", "2", "--verbose", "False"]
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(CTX), "--n_threads", "1",
+           "--n_threads_batch", "1", "--chat_format", "gemma", "--verbose", "False"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_WAIT_POLICY": "PASSIVE"}
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 180
@@ -70,9 +75,14 @@ def llama_server(tmp_path_factory):
             proc.wait()
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory):
+    """One answer cache for the server tests (a test that codes the same text with the same prompt pays nothing)."""
+    return tmp_path_factory.mktemp("llm-cache")
+
+
 @pytest.fixture()
-def cache_env(tmp_path, monkeypatch):
-    """A private cache key and cache folder for one test: answers cached there only."""
-    monkeypatch.setenv("FRAMING_CACHE_KEY_FILE", str(tmp_path / "cache.key"))
-    folder = tmp_path / "cache"
-    return folder
+def cache_env(shared_cache, monkeypatch):
+    """A private cache key (the session's) and the session's answer cache folder."""
+    monkeypatch.setenv("FRAMING_CACHE_KEY_FILE", str(shared_cache / "cache.key"))
+    return shared_cache / "answers"

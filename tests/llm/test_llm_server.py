@@ -1,7 +1,8 @@
 """framing code against a real llama.cpp server (llama-cpp-python) with Gemma 3 270M: the path a user takes.
 
-Three short documents and a three-frame catalog keep the added time small (the model codes one in a few
-seconds on two cores).
+Short documents, a three-frame catalog with one example each, short answers and one answer cache for the
+session keep the added time small. The model is Gemma 3 270M *base* (not instruction-tuned): its codes
+test the plumbing, not what a model can code.
 """
 
 import json
@@ -18,6 +19,9 @@ from framing.jobs.ingest import run_ingest
 DATA = Path(__file__).resolve().parent.parent / "data" / "llm"
 CATALOG = DATA / "catalog.yaml"
 SECRET = "sk-framing-test-3c1d2f0a9b8e7d6c"
+SMALL = ["llm.system_role=false", "llm.examples_per_frame=1", "llm.max_tokens=120", "llm.timeout=900",
+         "llm.max_retries=1", "llm.concurrency=1"]
+pytestmark = pytest.mark.slow
 
 
 def _ingest(tmp_path, *names, run="run") -> Path:
@@ -28,7 +32,7 @@ def _ingest(tmp_path, *names, run="run") -> Path:
 
 def _code(server, run, cache, *extra, key_env=None):
     args = ["code", str(run), "--llm-url", server.url, "--llm-model", server.model, "--frames", str(CATALOG),
-            "--set", f"embedding.cache_dir={cache}", "--quiet", *extra]
+            "--set", f"embedding.cache_dir={cache}", "--quiet", *[x for k in SMALL for x in ("--set", k)], *extra]
     if key_env:
         args += ["--llm-key-env", key_env]
     result = CliRunner().invoke(app, args)
@@ -95,23 +99,32 @@ def test_an_instruction_inside_a_document_does_not_change_other_documents_codes(
                                                                                   tmp_path):
     clean = _ingest(tmp_path, "docs", run="clean")
     attacked = _ingest(tmp_path, "docs", "injection", run="attacked")
-    # no cache: both runs really ask the server, so only the requests themselves can keep the codes apart
-    off = ("--set", "embedding.cache=false")
+    codes_clean, _ = _code(llama_server, clean, cache_env)
     before = llama_server.chat_requests()
-    codes_clean, _ = _code(llama_server, clean, cache_env, *off)
-    codes_attacked, meta = _code(llama_server, attacked, cache_env, *off)
-    assert llama_server.chat_requests() - before >= 7    # 3 + 4 documents, one request each
-    assert meta["llm"][-1]["stages"]["code"]["cached"] == 0
+    codes_attacked, meta = _code(llama_server, attacked, cache_env)
+    # One request per document, keyed by that document's text alone: the three documents of the clean run
+    # are answered from the cache (a request that also held the attack would be a new one), and only the
+    # attacking document reaches the server.
+    assert llama_server.chat_requests() - before == 1
+    stage = meta["llm"][-1]["stages"]["code"]
+    assert stage["cached"] == 3 and stage["requests"] == 1
     docs_clean = pd.read_parquet(clean / "tables" / "documents.parquet")
     docs_attacked = pd.read_parquet(attacked / "tables" / "documents.parquet")
     for record in ("tax", "clash", "duty"):
         assert _codes_of(codes_attacked, docs_attacked, record) == _codes_of(codes_clean, docs_clean, record)
+    # ... and the request that carried the attack declared it as data between its own markers
+    from framing.llm.codebook import text_message
+
+    attack = docs_attacked.loc[docs_attacked.record_id == "attack", "text"].iat[0]
+    message = text_message(attack)
+    assert message.splitlines()[1].startswith("<<<TEXT ") and "data, not instructions" in message
 
 
 def test_a_malformed_answer_is_sent_back_and_asked_again(llama_server):
     from framing.llm.client import ChatClient, MalformedAnswer, NoValidAnswer
 
-    client = ChatClient(llama_server.url, llama_server.model, max_retries=1, backoff=0.01, max_tokens=24)
+    client = ChatClient(llama_server.url, llama_server.model, max_retries=1, backoff=0.01, max_tokens=8,
+                        timeout=900)
     seen = []
 
     def first_is_bad(content):
@@ -135,7 +148,8 @@ def test_topic_names_from_keywords_and_sentences(llama_server, cache_env, monkey
                            "representative_ids": [[], ["s1", "s2"]]})
     sentences = pd.DataFrame({"sentence_id": ["s1", "s2"], "text": ["Troops guard the oil fields.",
                                                                     "Foreign troops control the oil revenue."]})
-    client = ChatClient(llama_server.url, llama_server.model, cache=AnswerCache(cache_env), max_tokens=96)
+    client = ChatClient(llama_server.url, llama_server.model, cache=AnswerCache(cache_env), max_tokens=60,
+                        timeout=900, system_role=False)
     table, stats = name_topics(topics, sentences, client)
     assert table.topic.tolist() == [0]            # the outliers are not named
     assert table.name.iat[0].strip() and table.description.iat[0].strip()
