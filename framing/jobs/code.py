@@ -76,7 +76,8 @@ def make_client(llm_cfg, embedding_cfg, seed: int):
     return ChatClient(llm_cfg.url, llm_cfg.model, api_key_env=llm_cfg.api_key_env, timeout=llm_cfg.timeout,
                       max_retries=llm_cfg.max_retries, concurrency=llm_cfg.concurrency,
                       temperature=llm_cfg.temperature, seed=seed, max_tokens=llm_cfg.max_tokens,
-                      structured=llm_cfg.structured, system_role=llm_cfg.system_role, cache=AnswerCache(folder) if folder else NoCache())
+                      structured=llm_cfg.structured, system_role=llm_cfg.system_role,
+                      cache=AnswerCache(folder) if folder else NoCache())
 
 
 def _catalog(meta: dict, frames):
