@@ -44,8 +44,11 @@ def start_server(ctx: int, threads: int, log: Path):
     model = gemma.assemble()
     port = _free_port()
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "gemma-3-270m",
-           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(ctx), "--n_threads", str(threads)]
-    proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT)
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(ctx), "--n_threads", str(threads),
+           "--n_threads_batch", str(threads), "--chat_format", "gemma", "--verbose", "False"]
+    # the GGUF has no chat template; gemma's format drops system messages (llm.system_role=false below)
+    proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"})
     url = f"http://127.0.0.1:{port}/v1"
     for _ in range(360):
         if proc.poll() is not None:
@@ -79,7 +82,7 @@ def main() -> None:
     ap.add_argument("--url")
     ap.add_argument("--model")
     ap.add_argument("--ctx", type=int, default=4096)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1, help="server threads (1 on a busy machine)")
     ap.add_argument("--frames", default="news-frames")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--fresh", action="store_true", help="a new, empty answer cache (time the model, not the cache)")
@@ -109,6 +112,7 @@ def main() -> None:
         url, model = args.url, args.model
     else:
         proc, url, model = start_server(args.ctx, args.threads, work / "server.log")
+        overrides.append("llm.system_role=false")
     try:
         cfg = load_config(None, overrides + [f"llm.url={url}", f"llm.model={model}",
                                              f"llm.max_chars={args.ctx * 3}"])
