@@ -68,8 +68,9 @@ def test_code_runs_end_to_end_and_a_second_run_asks_the_server_nothing(llama_ser
     assert meta["llm"][-1]["server"] == llama_server.url and meta["tables"]["llm_codes"]["rows"] == 9
 
     before = llama_server.chat_requests()
-    gold = tmp_path / "gold.jsonl"   # human codes, by the input records' ids
-    gold.write_text("".join(json.dumps({"id": i, "frames": f}) + "\n"
+    gold = tmp_path / "gold.jsonl"   # human codes, by the run's doc_id
+    doc_of = dict(zip(docs.record_id, docs.doc_id))
+    gold.write_text("".join(json.dumps({"doc_id": doc_of[i], "frames": f}) + "\n"
                             for i, f in (("tax", ["economic"]), ("clash", ["conflict"]), ("duty", ["moral"]))))
     again, meta2 = _code(llama_server, run, cache_env, "--gold", str(gold), key_env="FRAMING_TEST_LLM_KEY")
     assert llama_server.chat_requests() == before        # not one request reached the server
