@@ -333,6 +333,15 @@ def _register_workflows() -> None:
 _register_workflows()
 
 
+def _register_llm() -> None:
+    from .code_cli import register
+
+    register(app)
+
+
+_register_llm()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -90,3 +90,11 @@ class TopicWarning(FramingWarning):
 
 class FrameWarning(FramingWarning):
     """Frame matching or calibration is weak (for example, too few anchors)."""
+
+
+class LLMError(FramingError):
+    """A language model server cannot be reached, refuses a request, or keeps giving answers that are not valid."""
+
+
+class LLMWarning(FramingWarning):
+    """Some texts got no valid answer from the language model, or an answer's quote is not in the text."""

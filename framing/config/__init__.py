@@ -23,12 +23,12 @@ from .corpus_layer import CORPUS_FILE_KEYS, USER_ONLY_KEYS, corpus_config_layer,
 from .load import DEFAULT_CONFIG_PATH, apply_mapping, load_config
 from .parse import _deep_merge, _format_validation_error, config_to_dict, parse_override
 from .sections import (CompareConfig, Config, CorpusConfig, EmbeddingConfig, FieldMapping, FramesConfig,
-                       LanguageConfig, OutputConfig, ReportConfig, Section, SegmentConfig, StructureConfig,
+                       LanguageConfig, LLMConfig, OutputConfig, ReportConfig, Section, SegmentConfig, StructureConfig,
                        TechniquesConfig, TopicsConfig)
 
 __all__ = [
     "CORPUS_FILE_KEYS", "DEFAULT_CONFIG_PATH", "USER_ONLY_KEYS", "CompareConfig", "Config", "CorpusConfig",
-    "EmbeddingConfig", "FieldMapping", "FramesConfig", "LanguageConfig", "OutputConfig", "ReportConfig", "Section",
+    "EmbeddingConfig", "FieldMapping", "FramesConfig", "LanguageConfig", "LLMConfig", "OutputConfig", "ReportConfig", "Section",
     "SegmentConfig", "StructureConfig", "TechniquesConfig", "TopicsConfig", "apply_mapping", "config_to_dict", "corpus_config_layer",
     "load_config", "parse_override", "received_config",
 ]

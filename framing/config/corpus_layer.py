@@ -27,6 +27,7 @@ USER_ONLY_KEYS = {
     "output": "it chooses which folder a run writes and replaces",
     "embedding.cache_dir": "it chooses the cache whose results a run reads and where it writes them",
     "techniques.catalogs": "it chooses a technique catalog file and the trained model beside it that a run loads",
+    "llm": "it chooses the server a corpus's text is sent to and the environment variable whose key goes with it",
 }
 #: Settings a corpus's own ``framing.yaml`` may set only to a file inside its own folder (or a bundled name).
 CORPUS_FILE_KEYS = ("corpus.manifest", "frames.catalogs", "frames.default_catalog")

@@ -255,6 +255,40 @@ class TechniquesConfig(Section):
     ignores it."""
 
 
+class LLMConfig(Section):
+    """A language model behind an OpenAI-compatible chat server (``framing code``; needs ``framing[llm]``).
+
+    Only the user sets it (``--config``, ``--set``, the command's options): a corpus's framing.yaml and a
+    received run's run.json cannot choose the server a corpus is sent to or the variable holding its key.
+    """
+
+    url: str | None = None
+    """Base URL of the server's OpenAI API, e.g. http://127.0.0.1:8080/v1 (llama.cpp), http://localhost:11434/v1 (Ollama)."""
+    model: str | None = None
+    """The model name the server knows (Ollama: gemma3:27b; vLLM: the Hugging Face id; llama.cpp: any)."""
+    api_key_env: str | None = None
+    """Name of the environment variable holding the API key (the key itself is never written anywhere)."""
+    timeout: float = Field(120.0, gt=0)
+    """Seconds to wait for one answer."""
+    max_retries: int = Field(3, ge=0)
+    """Retries of a failed request or a malformed answer (exponential backoff between them)."""
+    concurrency: int = Field(4, ge=1)
+    """Requests in flight at once."""
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(512, ge=16)
+    """Longest answer, in tokens."""
+    max_chars: int = Field(12000, ge=200)
+    """A longer text is cut to its first max_chars characters (said in run.json)."""
+    system_role: bool = True
+    """False puts the codebook at the start of the user message, for chat formats without a system role
+    (llama-cpp-python's gemma format drops system messages)."""
+    examples_per_frame: int = Field(3, ge=0)
+    """Anchors of each frame quoted in the codebook (and as many near misses, at most 2)."""
+    structured: Literal["json_object", "json_schema", "none"] = "json_object"
+    """How JSON is asked for: json_object with the schema beside it (llama.cpp and llama-cpp-python enforce it; vLLM,
+    Ollama give JSON), json_schema (OpenAI's structured outputs; vLLM, Ollama, llama.cpp's own server), or none."""
+
+
 class CompareConfig(Section):
     """Comparisons across groups (``framing compare`` and the defaults of ``framing analyze``)."""
 
@@ -312,3 +346,4 @@ class Config(Section):
     compare: CompareConfig = Field(default_factory=CompareConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)

@@ -8,19 +8,20 @@ appears at the end of the page.
 Examples
 --------
 >>> SECTIONS.names()
-['overview', 'frames', 'evidence', 'voice', 'techniques', 'compare', 'topics', 'terms', 'audience', 'timing', 'reuse', 'candidates', 'prevalence-table', 'run']
+['overview', 'frames', 'evidence', 'voice', 'techniques', 'compare', 'topics', 'terms', 'audience', 'timing', 'reuse', 'candidates', 'prevalence-table', 'llm', 'run']
 """
 
 from __future__ import annotations
 
 from . import (
-    audience, candidates, compare, evidence, frames, overview, prevalence, reuse, run, techniques, terms, timing, topics,
+    audience, candidates, compare, evidence, frames, llm, overview, prevalence, reuse, run, techniques, terms, timing,
+    topics,
     voice,
 )
 from .base import SECTIONS, Section, register
 
 for _module in (overview, frames, evidence, voice, techniques, compare, topics, terms, audience, timing, reuse,
-                candidates, prevalence, run):
+                candidates, prevalence, llm, run):
     register(_module.SECTION)
 
 __all__ = ["SECTIONS", "Section", "register"]
