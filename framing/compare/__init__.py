@@ -8,7 +8,7 @@ these tables.
 - :mod:`.counts`: months, and ``topic_prevalence`` (a view of ``compare_trend``: topics per group and month).
 - :mod:`.groups`: the group of each document for any grouping column.
 - :mod:`.items`: topic and frame counts per document.
-- :mod:`.stats`: bootstrap, cluster-robust tests, Benjamini-Hochberg, JSD, log-odds.
+- :mod:`framing.stats` (the ground layer, so frames and techniques use it too): bootstrap, cluster-robust tests, Benjamini-Hochberg, JSD, log-odds.
 - :mod:`.prevalence`: ``compare_prevalence``.
 - :mod:`.voice`: ``compare_voice`` (frames by who is speaking: own words, quotes, reported speech).
 - :mod:`.run`: every comparison of a run, and the defaults of ``framing analyze``.

@@ -47,7 +47,7 @@ import pandas as pd
 
 from .counts import UNKNOWN
 from .items import ItemCounts, topic_counts  # noqa: F401  (topic_counts: doctest)
-from .stats import bootstrap_sums, seeded_rng
+from ..stats import bootstrap_sums, seeded_rng
 
 OUTLET_ROLES = ("article", "post")
 AUDIENCE_COLUMNS = [

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .groups import group_order
 from .items import ItemCounts, topic_counts  # noqa: F401  (topic_counts: doctest)
-from .stats import jensen_shannon  # noqa: F401  (the definition _jsd_row vectorises)
+from ..stats import jensen_shannon  # noqa: F401  (the definition _jsd_row vectorises)
 
 DIVERGENCE_COLUMNS = ["by", "kind", "group_a", "group_b", "jsd", "count_a", "count_b", "documents_a", "documents_b",
                       "few_documents"]
@@ -66,7 +66,7 @@ def divergence_table(counts: ItemCounts, groups: pd.Series, by: str, min_documen
 
 
 def _jsd_row(p: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """:func:`~framing.compare.stats.jensen_shannon` of ``p`` against every row of ``others``, at once."""
+    """:func:`~framing.stats.jensen_shannon` of ``p`` against every row of ``others``, at once."""
     out = np.full(len(others), np.nan)
     ok = others.sum(axis=1) > 0
     if p.sum() <= 0 or not ok.any():

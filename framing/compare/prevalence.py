@@ -35,7 +35,7 @@ import pandas as pd
 from ..errors import InputError
 from .groups import group_order
 from .items import ItemCounts, topic_counts  # noqa: F401  (topic_counts: doctest)
-from .stats import (benjamini_hochberg, cluster_bootstrap, cluster_variance, fisher_pvalues,
+from ..stats import (benjamini_hochberg, cluster_bootstrap, cluster_variance, fisher_pvalues,
                     pooled_cluster_variance, seeded_rng, wald_pvalues, wilson_interval)
 
 PREVALENCE_COLUMNS = [

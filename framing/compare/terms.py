@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .stats import log_odds_dirichlet
+from ..stats import log_odds_dirichlet
 
 TERM_COLUMNS = ["by", "scope", "group", "versus", "term", "count", "versus_count", "group_words", "versus_words",
                 "log_odds", "z", "rank"]

@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..compare.stats import seeded_rng
+from ..stats import seeded_rng
 from ..errors import InputError, RunStoreError
 
 STRATEGIES = ("frame", "stratified", "uncertain")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..compare.stats import bootstrap_sums
+from ..stats import bootstrap_sums
 from ..config import FramesConfig
 from ..errors import RegistryError
 from .calibrate import best_threshold

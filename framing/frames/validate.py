@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .. import store
-from ..compare.stats import wilson_interval
+from ..stats import wilson_interval
 from ..errors import InputError
 from ..spreadsheet import read_csv
 

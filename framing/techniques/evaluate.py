@@ -19,7 +19,7 @@ The measures are those of the shared tasks, so figures can be set beside the pub
 Intervals: percentile bootstrap over items (sentences, spans, articles) with
 :func:`framing.frames.evaluate.bootstrap_intervals`; span identification,
 whose items are articles with several spans each, resamples articles
-(:func:`framing.compare.stats.bootstrap_sums`: the package's one bootstrap).
+(:func:`framing.stats.bootstrap_sums`: the package's one bootstrap).
 
 Examples
 --------
@@ -83,7 +83,7 @@ def span_identification(pred: pd.DataFrame, gold: pd.DataFrame, doc_ids=None, n_
     out = {"precision": p, "recall": r, "f1": f, "predicted": int(sums[:, 1].sum()), "gold": int(sums[:, 3].sum()),
            "articles": len(ids)}
     if len(ids) > 1 and n_boot:
-        from ..compare.stats import bootstrap_sums, seeded_rng
+        from ..stats import bootstrap_sums, seeded_rng
 
         (tot,) = bootstrap_sums(sums, n_boot=n_boot, rng=seeded_rng(seed, "span_identification"))
         fs = np.array([_f(*row)[2] for row in tot])

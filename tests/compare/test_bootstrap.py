@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing.compare import stats
+from framing import stats
 from framing.compare.audience import audience_table
 from framing.compare.items import ItemCounts
 from framing.frames.evaluate import bootstrap_intervals

@@ -1,4 +1,4 @@
-"""Every statistic of framing.compare.stats against values worked out by hand."""
+"""Every statistic of framing.stats against values worked out by hand."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from framing.compare.stats import (benjamini_hochberg, cluster_bootstrap, cluster_variance, fisher_pvalues,
+from framing.stats import (benjamini_hochberg, cluster_bootstrap, cluster_variance, fisher_pvalues,
                                    jensen_shannon, log_odds_dirichlet, seeded_rng, wald_pvalues, wilson_interval)
 
 

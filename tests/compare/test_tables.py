@@ -145,7 +145,7 @@ def test_groups_from_meta_month_and_errors():
 
 
 def test_divergence_matrix_equals_the_pairwise_definition():
-    from framing.compare.stats import jensen_shannon
+    from framing.stats import jensen_shannon
 
     rng = np.random.default_rng(2)
     s = pd.DataFrame({"sentence_id": [f"s{i}" for i in range(300)], "doc_id": [f"d{i % 40}" for i in range(300)],
