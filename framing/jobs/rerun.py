@@ -87,6 +87,18 @@ def _config(meta: dict, run_dir: Path | None = None) -> Config:
 ADDED_LATER = {"topic_stability": None, "topics": ("stability", "stable")}
 
 
+def _as_stored(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` as it reads back from its Parquet file: the earlier run's side of the comparison is read
+    from disk, and a missing value or a column's dtype may change on the way (NaN in an object column
+    reads back as None; strings as pandas' string dtype)."""
+    import io
+
+    buffer = io.BytesIO()
+    table.to_parquet(buffer)
+    buffer.seek(0)
+    return pd.read_parquet(buffer)
+
+
 def compare_tables(old_dir: Path, new_tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """For each table: ``identical``, or how it differs from the earlier run's."""
     from ..received import read_tables
@@ -103,7 +115,7 @@ def compare_tables(old_dir: Path, new_tables: dict[str, pd.DataFrame]) -> dict[s
         if name not in old or name not in new_tables:
             out[name] = "only in the " + ("new" if name in new_tables else "earlier") + " run"
             continue
-        a, b = old[name].reset_index(drop=True), new_tables[name].reset_index(drop=True)
+        a, b = old[name].reset_index(drop=True), _as_stored(new_tables[name]).reset_index(drop=True)
         if a.shape != b.shape or list(a.columns) != list(b.columns):
             out[name] = f"differs: {a.shape[0]} -> {b.shape[0]} rows, {a.shape[1]} -> {b.shape[1]} columns"
         else:
