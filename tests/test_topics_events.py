@@ -16,7 +16,8 @@ import pytest
 
 from framing.config import TopicsConfig
 from framing.topics import TopicModeler
-from framing.topics.rules import keyword_share, place_outliers
+from framing.topics.outliers import place_outliers
+from framing.topics.rules import keyword_share
 
 DIM = 24
 LANGS = {

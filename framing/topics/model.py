@@ -45,7 +45,7 @@ from ..errors import NotFittedError, TopicModelError, TopicWarning
 from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from ..segment import count_words  # the same word count as sentences.n_words
 from ..words import stop_words_for
-from . import adapter, rules
+from . import adapter, outliers, rules
 from .describe import TOPIC_COLUMNS, describe_quality, describe_topics, representative_rows
 from .documents import attribute_to_main
 from .hierarchy import HIERARCHY_COLUMNS, empty_hierarchy, topic_hierarchy
@@ -333,12 +333,12 @@ class TopicModeler(Estimator):
     def _place_outliers(self, model, docs: list[str], emb: np.ndarray, topics: np.ndarray,
                         hdbscan_outliers: np.ndarray) -> np.ndarray:
         """Outlier reduction: ``centroid`` places HDBSCAN's outliers at their nearest topic above the members' floor
-        (:func:`~framing.topics.rules.place_outliers`); the other strategies are BERTopic's ``reduce_outliers``."""
+        (:func:`~framing.topics.outliers.place_outliers`); the other strategies are BERTopic's ``reduce_outliers``."""
         cfg = self.config
         if cfg.outlier_strategy != "centroid":
             return adapter.reduce_outliers(model, docs, emb, topics, cfg.outlier_strategy, cfg.outlier_threshold,
                                            cfg.top_n_words)
-        new, self.outlier_floor_ = rules.place_outliers(emb, topics, hdbscan_outliers, rules.OUTLIER_QUANTILE)
+        new, self.outlier_floor_ = outliers.place_outliers(emb, topics, hdbscan_outliers, outliers.OUTLIER_QUANTILE)
         if (new != topics).any():
             adapter.update_topics(model, docs, new, cfg.top_n_words)
             adapter.reindex_topic_embeddings(model, topics, new, sorted(t for t in set(new.tolist()) if t >= 0))

@@ -170,7 +170,7 @@ def test_frame_counts_are_the_tables(page, tables):
 
 def test_most_in_is_the_largest_share_of_the_table(page, tables, meta):
     """"Most in" compares only sources with MIN_LEADER_DOCUMENTS documents: a small source never leads."""
-    from framing.report.sections.frames import MIN_LEADER_DOCUMENTS
+    from framing.report.sections.frame_leads import MIN_LEADER_DOCUMENTS
 
     # the hostile corpus's sources have 2-3 documents each: no source is named, and the page says why
     assert "no source has that many, so no source is named" in page

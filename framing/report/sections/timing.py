@@ -75,8 +75,8 @@ def first_use_timeline(timing: pd.DataFrame | None, labels: dict[str, str] | Non
 
 def telling_items(ctx: ReportContext) -> set[str]:
     """Frames whose first use came after the corpus began to cover their subject (see
-    :func:`framing.report.sections.frames.telling`)."""
-    from .frames import subject_dates, telling
+    :func:`framing.report.sections.frame_leads.telling`)."""
+    from .frame_leads import subject_dates, telling
 
     df = rows_of(ctx.tables.get("compare_timing"), "source", "frame")
     if df.empty or "rank" not in df.columns:
