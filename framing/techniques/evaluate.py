@@ -25,7 +25,7 @@ Examples
 --------
 >>> gold = pd.DataFrame({"doc_id": ["a"], "start": [0], "end": [10]})
 >>> pred = pd.DataFrame({"doc_id": ["a"], "start": [5], "end": [15]})
->>> round(span_identification(pred, gold)["f1"], 2)
+>>> round(float(span_identification(pred, gold)["f1"]), 2)
 0.5
 """
 

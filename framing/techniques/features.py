@@ -144,7 +144,7 @@ def surface_features(texts: Sequence[str], doc_texts: Sequence[str]) -> np.ndarr
     """Surface cues of spans: log length (chars, words), quote, '!', '?', share of capitals, and the log
     count of the span's text in its document (repetition), shape (n, 7).
 
-    >>> surface_features(["we will win"], ["we will win. we will win."]).round(2).tolist()[0][-1]
+    >>> round(float(surface_features(["we will win"], ["we will win. we will win."])[0, -1]), 2)
     1.1
     """
     out = np.zeros((len(texts), 7), dtype=np.float32)

@@ -16,8 +16,8 @@ catalog's ids and ``aliases`` (``Name_Calling,Labeling`` -> ``name-calling``).
 Examples
 --------
 >>> docs, spans = read_coded_spans("tests/data/techniques/coded")          # doctest: +SKIP
->>> spans.columns.tolist()
-['doc_id', 'technique', 'start', 'end']                                    # doctest: +SKIP
+>>> spans.columns.tolist()                                                  # doctest: +SKIP
+['doc_id', 'technique', 'start', 'end']
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def toy(tmp_path, monkeypatch):
 
 def test_the_page_follows_the_registry():
     assert SECTIONS.names() == ["overview", "frames", "evidence", "voice", "techniques", "compare", "topics", "terms",
-                                "audience", "timing", "reuse", "candidates", "prevalence-table", "run"]
+                                "audience", "timing", "reuse", "candidates", "prevalence-table", "llm", "run"]
     with pytest.raises(RegistryError, match="Did you mean 'topics'"):
         SECTIONS.get("topic")
 
