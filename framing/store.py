@@ -3,15 +3,8 @@
 The implementations live in :mod:`framing.runfolder` (``layout``: every file name;
 ``meta``: run.json as a versioned :class:`~framing.runfolder.meta.RunMeta`; ``io``: tables,
 run.json, DuckDB; ``target`` and ``commit``: where a run may be written and the all-or-nothing
-write). Modules that read or write runs use these names, so the layout stays in one place.
-
-Examples
---------
->>> import pandas as pd, tempfile
->>> d = tempfile.mkdtemp()
->>> _ = write_tables(d, {"documents": pd.DataFrame({"doc_id": ["a"]})})
->>> read_tables(d)["documents"].doc_id.tolist()
-['a']
+write). Modules that read or write runs use these names, so the layout stays in one place; the
+examples are in :mod:`framing.runfolder.io`.
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+import numpy as np
+
 logger = logging.getLogger(__name__)
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"
@@ -91,6 +93,29 @@ def keyword_preprocessor(text: str) -> str:
 
 
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+def presence_matrix(texts: Sequence[str], index: dict[str, int]):
+    """Which texts use which words: a sparse 0/1 matrix of shape (len(texts), len(index)), CSR.
+
+    Tokens are those of the topic keywords (:func:`keyword_preprocessor`, :data:`TOKEN_PATTERN`);
+    ``index`` maps each counted word to its column. Coherence (NPMI) and the keyword-share rule
+    count documents with it.
+
+    >>> presence_matrix(["Oil fields", "oil prices and oil"], {"oil": 0, "prices": 1}).toarray().tolist()
+    [[1.0, 0.0], [1.0, 1.0]]
+    """
+    from scipy.sparse import csr_matrix
+
+    token = re.compile(TOKEN_PATTERN)
+    rows, cols = [], []
+    for r, text in enumerate(texts):
+        for word in set(token.findall(keyword_preprocessor(text))):
+            j = index.get(word)
+            if j is not None:
+                rows.append(r)
+                cols.append(j)
+    return csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(texts), len(index)))
 
 
 def content_words(text: str, stop_words: frozenset[str]) -> list[str]:

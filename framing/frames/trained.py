@@ -94,7 +94,8 @@ def trained_path(catalog_path: str | Path) -> Path:
     return p.with_name(p.stem + TRAINED_SUFFIX)
 
 
-def working_copy(catalog_path: str | Path, folder: str | Path | None = None) -> tuple[Path, bool]:
+def working_copy(catalog_path: str | Path, folder: str | Path | None = None, catalog_dir: str | Path | None = None,
+                 command: str = "framing frames train") -> tuple[Path, bool]:
     """The catalog file a trained model can be saved beside: never inside the installed package.
 
     A bundled catalog (one of ``configs/frames``, package data in an
@@ -102,13 +103,15 @@ def working_copy(catalog_path: str | Path, folder: str | Path | None = None) -> 
     the copy is returned with ``True``; the model then lives beside the copy,
     and ``analyze --frames ./NAME.yaml`` uses it. A copy already there with
     the same text is reused; one with other text is never overwritten.
-    Any other catalog is returned as it is, with ``False``.
+    Any other catalog is returned as it is, with ``False``. ``catalog_dir`` is the folder of the bundled
+    catalogs (the frame catalogs' by default; the technique catalogs pass theirs) and ``command`` the
+    command the error message suggests.
     """
     from . import catalog as catalog_module
 
     path = Path(catalog_path)
     try:
-        bundled = path.resolve().parent == Path(catalog_module.CATALOG_DIR).resolve()
+        bundled = path.resolve().parent == Path(catalog_dir or catalog_module.CATALOG_DIR).resolve()
     except OSError:
         bundled = False
     if not bundled:
@@ -119,7 +122,7 @@ def working_copy(catalog_path: str | Path, folder: str | Path | None = None) -> 
         if copy.read_text(encoding="utf-8") != text:
             raise CatalogError(f"{path.stem} is a bundled catalog, so its trained model is saved beside a copy in "
                                f"the working folder, but {copy} already exists with other content. Train that "
-                               f"file (framing frames train {copy} ...) or run from another folder.")
+                               f"file ({command} {copy} ...) or run from another folder.")
         return copy, True
     try:
         copy.write_text(text, encoding="utf-8")

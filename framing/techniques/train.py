@@ -117,37 +117,14 @@ def fit_model(catalog, coded: CodedSpans, seed: int = 42, C: float = 1.0, folds:
 
 def save_beside(model: TechniqueModel, catalog_path: str | Path, coded: CodedSpans, source: str) -> Path:
     """Save the model beside the catalog (a bundled catalog is first copied to the working folder)."""
-    target, _ = _working_copy(catalog_path)
+    from ..frames.trained import working_copy
+    from .catalog import TECHNIQUE_CATALOG_DIR
+
+    target, _ = working_copy(catalog_path, catalog_dir=TECHNIQUE_CATALOG_DIR, command="framing techniques train")
     meta = {"embedder": coded.embedder.name, "embedder_model": coded.model, "dim": int(coded.embedder.dim),
             "trained_on": source, "documents": int(len(coded.documents)), "spans": int(len(coded.spans)),
             "sentences": int(len(coded.sentences))}
     return save_model(model, model_path(target), meta)
-
-
-def _working_copy(catalog_path):
-    """Like :func:`framing.frames.train.working_copy`, for the technique catalogs' folder."""
-    from . import catalog as catalog_module
-
-    path = Path(catalog_path)
-    try:
-        bundled = path.resolve().parent == Path(catalog_module.TECHNIQUE_CATALOG_DIR).resolve()
-    except OSError:
-        bundled = False
-    if not bundled:
-        return path, False
-    copy = Path.cwd() / path.name
-    text = path.read_text(encoding="utf-8")
-    if copy.exists() and copy.read_text(encoding="utf-8") != text:
-        raise CatalogError(f"{path.stem} is a bundled technique catalog, so its model is saved beside a copy in the "
-                           f"working folder, but {copy} already exists with other content. Train that file "
-                           "(framing techniques train FILE ...) or run from another folder.")
-    if not copy.exists():
-        try:
-            copy.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise CatalogError(f"Cannot copy the bundled catalog {path.stem} to {copy}: {exc.strerror}. "
-                               "Run from a writable folder.") from None
-    return copy, True
 
 
 def load_model_for(catalog_path: str | Path, embedder, say=lambda _m: None):

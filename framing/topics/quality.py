@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..words import TOKEN_PATTERN, keyword_preprocessor
+from ..words import TOKEN_PATTERN, keyword_preprocessor, presence_matrix
 
 REFERENCE = "document co-occurrence in the run's clustered sentences (each sentence a document)"
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
@@ -55,16 +55,7 @@ def npmi_per_topic(topic_keywords: Sequence[Sequence[str]], texts: Sequence[str]
     if not vocab or not len(texts):
         return [float("nan")] * len(topics)
     index = {w: i for i, w in enumerate(vocab)}
-    from scipy.sparse import csr_matrix
-
-    rows, cols = [], []
-    for r, text in enumerate(texts):
-        for w in set(_TOKEN_RE.findall(keyword_preprocessor(text))):
-            j = index.get(w)
-            if j is not None:
-                rows.append(r)
-                cols.append(j)
-    x = csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(texts), len(vocab)))
+    x = presence_matrix(texts, index)
     n = float(len(texts))
     joint = (x.T @ x).toarray() / n
     single = np.diag(joint).copy()

@@ -44,7 +44,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import TopicsConfig
-from ..words import TOKEN_PATTERN, content_words, keyword_preprocessor, normalize_sentence, stop_words_for
+from ..words import (TOKEN_PATTERN, content_words, keyword_preprocessor, normalize_sentence, presence_matrix,
+                     stop_words_for)
 from .adapter import drop_topics, merge_topics
 from .documents import cooccurrence_groups, unanchored_topics
 
@@ -326,8 +327,6 @@ def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, 
     >>> shares[0], round(shares[1], 2)
     (1.0, 0.8)
     """
-    from scipy.sparse import csc_matrix
-
     token = re.compile(TOKEN_PATTERN)
     own: dict[int, list[str]] = {}
     for topic, words in keywords.items():
@@ -340,14 +339,7 @@ def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, 
     vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
     if not vocab:
         return {t: 0.0 for t in own}
-    rows, cols = [], []
-    for r, text in enumerate(texts):
-        for word in set(token.findall(keyword_preprocessor(text))):
-            j = vocab.get(word)
-            if j is not None:
-                rows.append(r)
-                cols.append(j)
-    x = csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vocab)))
+    x = presence_matrix(texts, vocab)
     uses = np.asarray(x.sum(axis=0)).ravel()
     topics = np.asarray(topics)
     out: dict[int, float] = {}
