@@ -11,9 +11,11 @@ per sentence and technique, and the located spans.
   ``document`` techniques (repetition) are never decided zero-shot; spans are the catalog's cue words
   (``keywords``) of ``word`` techniques found in the text, and the whole
   sentence for a matched ``clause`` technique.
-- ``trained``: :class:`framing.techniques.model.TechniqueModel`: sentence
-  classifiers, the token tagger that locates spans, and the span classifier
-  that names each span's technique; a matched clause technique without a
+- ``trained``: :class:`framing.techniques.model.TechniqueModel`: the gate
+  decides "propaganda or not" per sentence; only in the sentences it passes
+  do the technique classifiers, the token tagger (where) and the span
+  classifier (which technique) decide; a passed sentence with neither gets
+  the technique nearest its threshold; a matched clause technique without a
   span of its own gets the sentence as its span.
 
 Examples
@@ -163,6 +165,18 @@ def tagged_spans(toks: pd.DataFrame, proba: np.ndarray, threshold: float) -> pd.
     return pd.DataFrame(out, columns=["row", "start", "end", "score"])
 
 
+def _name_a_technique(matched: np.ndarray, gate: np.ndarray, scores: np.ndarray, thr: np.ndarray,
+                      rows_with_spans: set) -> None:
+    """A sentence the gate passes with no technique decided and no span located gets the technique whose
+    score is highest relative to its threshold (in place): "propaganda" always names a device."""
+    if not matched.shape[1]:
+        return
+    rel = np.where(np.isfinite(thr) & (thr > 0), scores / np.where(thr > 0, thr, 1.0), 0.0)
+    for r in np.flatnonzero(gate & ~matched.any(axis=1)):
+        if int(r) not in rows_with_spans and rel[r].max() > 0:
+            matched[r, int(np.argmax(rel[r]))] = True
+
+
 @technique_scorers.register("trained")
 def score_trained(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, model, encode: Encode,
                   doc_texts: dict | None = None, sentence_spans: bool = True, **_ignored) -> Decisions:
@@ -178,9 +192,14 @@ def score_trained(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, mode
         if ids else np.zeros((len(sentences), 0))
     thr = np.array([model.sentence_thresholds_[c] if c is not None else np.inf for c in col])
     doc_thr = np.array([model.document_thresholds_[c] if c is not None else np.inf for c in col])
-    matched = scores >= thr[None, :]
     toks = sentence_tokens(sentences)
-    found = tagged_spans(toks, model.token_proba(toks, proba[:, -1]), model.tagger_threshold_)
+    gate_score = model.gate_proba(sentences, vectors, toks)
+    gate = gate_score >= model.gate_.threshold_
+    # techniques are named only where the gate says "propaganda": an OR of fourteen classifiers and the
+    # tagger's fragments would mark nearly every sentence
+    matched = gate[:, None] & (scores >= thr[None, :])
+    found = tagged_spans(toks, model.token_proba(toks, gate_score), model.tagger_threshold_)
+    found = found[gate[found["row"].to_numpy(dtype=int)]].reset_index(drop=True)
     spans = []
     if len(found):
         texts = doc_texts or document_texts(sentences)
@@ -194,6 +213,7 @@ def score_trained(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, mode
             if tid in ids:
                 spans.append({"row": int(r), "technique_id": tid, "start": int(a), "end": int(b),
                               "score": float(p[k, best[k]] * s), "method": "tagger"})
+    _name_a_technique(matched, gate, scores, thr, {s["row"] for s in spans})
     if sentence_spans:
         have = {(s["row"], s["technique_id"]) for s in spans}
         spans += _sentence_spans(matched, sentences, catalog, have, scores)
