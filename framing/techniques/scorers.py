@@ -8,9 +8,12 @@ per sentence and technique, and the located spans.
   (:class:`framing.frames.FrameMatcher` with the frame catalogs' defaults:
   reference calibration, so a decision depends on the sentence alone;
   specificity 0.5; a sentence matched to its strongest technique only);
-  ``document`` techniques (repetition) are never decided zero-shot; spans are the catalog's cue words
-  (``keywords``) of ``word`` techniques found in the text, and the whole
-  sentence for a matched ``clause`` technique.
+  ``document`` techniques (repetition) are never decided zero-shot; a ``clause``
+  technique is decided only when the sentence also holds one of its cue words
+  (two independent signals: read by eye on the seeds, a whole-sentence
+  decision on the embedding alone was right 2 times in 22); spans are the
+  catalog's cue words (``keywords``) of ``word`` techniques found in the
+  text, and the whole sentence for a matched ``clause`` technique.
 - ``trained``: :class:`framing.techniques.model.TechniqueModel`: the gate
   decides "propaganda or not" per sentence; only in the sentences it passes
   do the technique classifiers, the token tagger (where) and the span
@@ -64,6 +67,17 @@ def _cue_pattern(words) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
 
 
+def _cue_present(catalog, ids: list, texts: list) -> np.ndarray:
+    """Per sentence and technique: True for word and document techniques; for a clause technique, whether
+    the sentence holds one of its cue words, shape (n_sentences, n_techniques)."""
+    out = np.ones((len(texts), len(ids)), bool)
+    for j, tid in enumerate(ids):
+        if catalog.span_of(tid) == "clause":
+            pattern = _cue_pattern(catalog.get(tid).keywords)
+            out[:, j] = [bool(pattern.search(t)) for t in texts] if pattern is not None else False
+    return out
+
+
 def catalog_matcher(catalog, embedder, cache=None, seed: int = 42):
     """The catalog's techniques as a fitted :class:`~framing.frames.FrameMatcher` (reference calibration)."""
     import warnings
@@ -100,8 +114,12 @@ def classify_spans_trained(model, spans: pd.DataFrame, span_vectors: np.ndarray,
 
 @technique_scorers.register("catalog")
 def score_catalog(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, embedder, cache=None, seed: int = 42,
-                  sentence_spans: bool = True, **_ignored) -> Decisions:
-    """Zero-shot decisions from the catalog's definitions, anchors and cue words (see the module docstring)."""
+                  sentence_spans: bool = True, corroborate: bool = True, **_ignored) -> Decisions:
+    """Zero-shot decisions from the catalog's definitions, anchors and cue words (see the module docstring).
+
+    ``corroborate``: a clause technique is decided for a sentence only when the sentence is near its examples
+    *and* holds one of its cue words (a technique without cue words is then never decided zero-shot).
+    """
     matcher = catalog_matcher(catalog, embedder, cache, seed)
     sf = matcher.transform(sentences.reset_index(drop=True), vectors)
     ids = list(catalog.ids)
@@ -116,6 +134,8 @@ def score_catalog(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, embe
     matched[:, [j for j, t in enumerate(ids) if catalog.span_of(t) == "document"]] = False
     spans, have = [], set()
     texts, starts = sentences["text"].astype(str).tolist(), sentences["start"].to_numpy(dtype=int)
+    if corroborate:
+        matched &= _cue_present(catalog, ids, texts)
     for j, tid in enumerate(ids):
         if catalog.span_of(tid) != "word":
             continue
