@@ -30,8 +30,8 @@ looked at. Everything learned is a NumPy array (saved without pickle).
 
 Examples
 --------
->>> sentence_cues(["They are the WORST liars ever!"]).round(2).tolist()
-[[1.95, 0.69, 0.0, 0.0, 0.17, 0.69, 0.69]]
+>>> [round(float(x), 2) for x in sentence_cues(["They are the WORST liars ever!"])[0]]
+[1.95, 0.69, 0.0, 0.0, 0.25, 0.69, 0.69]
 """
 
 from __future__ import annotations
