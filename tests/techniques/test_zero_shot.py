@@ -42,7 +42,8 @@ def test_cue_words_gate_clause_techniques_only():
     cat = load_technique_catalog("propaganda")
     present = _cue_present(cat, cat.ids, ["Those thugs are SO-CALLED experts.", "We will win."])
     kinds = [cat.span_of(t) for t in cat.ids]
-    assert all(present[:, j].all() for j, k in enumerate(kinds) if k != "clause")  # word techniques: their cue is the span
+    # word and document techniques are not gated by a cue
+    assert all(present[:, j].all() for j, k in enumerate(kinds) if k != "clause")
     assert present[0, cat.ids.index("doubt")] and present[0, cat.ids.index("appeal-to-authority")]
     assert not present[1, cat.ids.index("doubt")]
     assert not present[:, cat.ids.index("slogans")].any()  # no cue words: never decided zero-shot
