@@ -102,3 +102,37 @@ def place_outliers(embeddings: np.ndarray, topics: np.ndarray, outliers: np.ndar
     close = sims[np.arange(len(best)), best] >= floor
     new[candidates[close]] = np.asarray(kept)[best[close]]
     return new, floor
+
+
+def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.ndarray, probs: np.ndarray,
+           inverse: np.ndarray, doc_ids: np.ndarray, hdbscan_outliers: np.ndarray,
+           side: np.ndarray) -> tuple[np.ndarray, float | None]:
+    """Outlier reduction on a fitted BERTopic ``model``, as ``config.outlier_strategy`` says.
+
+    ``document``: HDBSCAN's outliers and the sentences of side subjects (``side``: topics dropped as told by too
+    few documents or the main topic of too few) join their document's main topic when as close to it as its
+    members are (:func:`place_outliers`, :func:`document_topics_allowed`); ``centroid``: HDBSCAN's outliers join
+    their nearest topic above the same floor; the other strategies are BERTopic's ``reduce_outliers``. Filler and
+    the sentences of generic topics (words every story uses) are never placed. ``topics``, ``probs``,
+    ``embeddings`` and ``docs`` are per distinct sentence; ``inverse`` and ``doc_ids`` per sentence.
+
+    Returns the new assignments and the floor (None for BERTopic's strategies, NaN without topics).
+    """
+    from . import adapter
+
+    strategy = config.outlier_strategy
+    if strategy not in OWN_STRATEGIES:
+        if not (topics < 0).any():
+            return topics, None
+        return adapter.reduce_outliers(model, docs, embeddings, topics, strategy, config.outlier_threshold,
+                                       config.top_n_words), None
+    allowed = None
+    candidates = hdbscan_outliers
+    if strategy == "document" and (topics >= 0).any():
+        allowed = document_topics_allowed(topics, inverse, doc_ids, probs)
+        candidates = hdbscan_outliers | side
+    new, floor = place_outliers(embeddings, topics, candidates, OUTLIER_QUANTILE, allowed)
+    if (new != topics).any():
+        adapter.update_topics(model, docs, new, config.top_n_words)
+        adapter.reindex_topic_embeddings(model, topics, new, sorted(t for t in set(new.tolist()) if t >= 0))
+    return new, floor

@@ -98,3 +98,32 @@ def test_the_model_keeps_outliers_out_of_a_topic_their_document_is_not_about(mon
     assert (anywhere[asides] == story_a.pop()).all()
     assert (tm.labels_[asides] == -1).all() and tm.moves_["outliers_placed"] == 0
 
+
+
+def test_document_placement_is_the_default():
+    cfg = TopicsConfig()
+    assert cfg.reduce_outliers and cfg.outlier_strategy == "document"
+
+
+def test_sentences_of_side_subjects_join_their_documents_story_and_generic_ones_do_not(monkeypatch):
+    """``document``: a topic dropped because no document is about it was a side subject of the documents that
+    tell it; its sentences as close to their document's main topic as that topic's own sentences join it.
+    Sentences a rule took out for other reasons (filler, words every story uses) are never candidates."""
+    from framing.topics import adapter, outliers
+
+    monkeypatch.setattr(adapter, "update_topics", lambda *a, **k: None)
+    monkeypatch.setattr(adapter, "reindex_topic_embeddings", lambda *a, **k: None)
+    emb, topics, docs = _two_topics()
+    # The last two: a dropped side subject's sentence in a1 (about topic 0), and a generic line in a2.
+    side = np.zeros(len(topics), dtype=bool)
+    side[-2] = True
+    docs = docs.copy()
+    docs[-1] = "a2"
+    none = np.zeros(len(topics), dtype=bool)
+    inverse = np.arange(len(topics))
+    for strategy, expected in (("document", [0, -1]), ("centroid", [-1, -1])):
+        cfg = TopicsConfig(reduce_outliers=True, outlier_strategy=strategy)
+        new, floor = outliers.reduce(None, cfg, ["x"] * len(topics), emb, topics, np.zeros(len(topics)), inverse,
+                                     docs, none, side)
+        assert new[-2:].tolist() == expected, strategy
+        assert 0.9 < floor < 1.0
