@@ -325,7 +325,9 @@ class TopicModeler(Estimator):
                 before = topics
                 topics, self.outlier_floor_ = outliers.reduce(model, cfg, docs, emb, topics, probs, inverse, doc_ids,
                                                               hdbscan_outliers, side)
-                self.moves_["outliers_placed"] = int(((before < 0) & (topics >= 0))[inverse].sum())
+                placed = (before < 0) & (topics >= 0)
+                self.moves_["outliers_placed"] = int(placed[inverse].sum())
+                probs = np.where(placed, 0.0, probs)  # a side subject's strength was in its own, dropped cluster
         self.labels_[rows] = topics[inverse]
         self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)[inverse]
         self.model_ = model
