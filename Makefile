@@ -9,7 +9,7 @@ PIP     = $(BIN)/pip -q --disable-pip-version-check
 #   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
 
-.PHONY: install install-full seeds test test-fast docs browser clean
+.PHONY: install install-full install-llm seeds test test-fast docs browser clean
 
 # The pip that comes with a venv may be old (before 23.3 it warns that lxml lacks the html_clean extra).
 $(BIN)/python:
@@ -32,6 +32,20 @@ $(VENV)/.installed-full: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e '.[sentence-transformers,dev,docs]'
 	@touch $@
 
+# The llm extra (framing code; its tests start llama.cpp's server with the Gemma 3 270M GGUF). PyPI has no
+# binary wheel of llama-cpp-python: pip compiles llama.cpp with CMake and the C++ compiler, here only what the
+# package loads (libllama and libggml*: no multimodal library, and tools/llama_cpp_minimal.cmake leaves out
+# llama.cpp's "common" helpers), on every core: 83 build steps, 307 CPU seconds (measured: 20 min on a 2-core machine
+# at load 13, so about 3 min on 2 idle cores; the whole build took 52 min at load 19). pip keeps the built wheel in
+# its cache. `make test LLM=0` skips it (the server tests then skip, saying why).
+LLM ?= 1
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE_BEFORE=$(CURDIR)/tools/llama_cpp_minimal.cmake
+install-llm: $(VENV)/.installed-llm
+$(VENV)/.installed-llm: $(VENV)/.installed constraints.txt tools/llama_cpp_minimal.cmake
+	@echo "Installing the llm extra: compiling llama.cpp for llama-cpp-python (about 3 min on 2 idle cores)"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PIP) install -c constraints.txt -e '.[llm]'
+	@touch $@
+
 # numba compiles UMAP's functions once per installation, not once per run: here the exact path corpora
 # under 4,096 sentences take (the seeds); a larger corpus compiles the approximate one at its first run.
 $(VENV)/.umap-compiled:
@@ -41,7 +55,7 @@ $(VENV)/.umap-compiled:
 seeds: install
 	$(BIN)/framing analyze seeds/
 
-test: install-full browser docs
+test: install-full $(if $(filter 1,$(LLM)),install-llm) browser docs
 	$(BIN)/python -m pytest -q
 
 # The documentation site, built as CI builds it: any broken link or missing page fails. The light install

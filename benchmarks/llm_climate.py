@@ -62,6 +62,15 @@ def start_server(ctx: int, threads: int, log: Path):
     raise SystemExit("the server did not start within 180 s")
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far: the model's work, whatever else the machine runs."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def macro_interval(pred, gold, frame_ids, seed=0, n=1000):
     import numpy as np
 
@@ -86,6 +95,10 @@ def main() -> None:
     ap.add_argument("--frames", default="news-frames")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--fresh", action="store_true", help="a new, empty answer cache (time the model, not the cache)")
+    ap.add_argument("--cache", type=Path, help="the answer cache to use (a larger --n then codes only the new "
+                    "articles: a seeded sample of n articles contains the sample of any smaller n)")
+    ap.add_argument("--timeout", type=float, default=1800.0,
+                    help="seconds to wait for one answer (a long article on a busy 2-core machine takes minutes)")
     args = ap.parse_args()
 
     import pandas as pd
@@ -104,9 +117,9 @@ def main() -> None:
     sample = work / "sample.jsonl"
     table[["id", "source", "date", "title", "text", "frames"]].to_json(sample, orient="records", lines=True,
                                                                       force_ascii=False)
-    overrides = [f"seed={args.seed}", "llm.concurrency=1"]
-    if args.fresh:
-        overrides.append(f"embedding.cache_dir={work / 'cache'}")
+    overrides = [f"seed={args.seed}", "llm.concurrency=1", f"llm.timeout={args.timeout}"]
+    if args.fresh or args.cache:
+        overrides.append(f"embedding.cache_dir={args.cache or work / 'cache'}")
     proc = None
     if args.url:
         url, model = args.url, args.model
@@ -123,6 +136,7 @@ def main() -> None:
                           say=print, warn=print)
         wall = time.perf_counter() - started
     finally:
+        server_cpu = _cpu_seconds(proc.pid) if proc is not None else None
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
@@ -154,11 +168,16 @@ def main() -> None:
     quotes = codes[codes.matched]
     print(f"frames coded: {len(quotes)}; with a quote found in the text: {int(quotes.quote.notna().sum())}; "
           f"quotes discarded: {stage['quotes_discarded']}")
-    per_doc = stage["seconds"] / max(stage["items"], 1)
-    print(f"time: {stage['seconds']:.1f} s for {stage['items']} articles = {per_doc:.2f} s per article "
+    asked = max(stage["items"] - stage["cached"], 1)   # the cached answers took no time
+    per_doc = stage["seconds"] / asked
+    print(f"time: {stage['seconds']:.1f} s for {asked} articles asked = {per_doc:.2f} s per article "
           f"(wall {wall:.1f} s, {os.cpu_count()} cores, {args.threads} server threads; {stage['cached']} from cache); "
           f"tokens: {stage['prompt_tokens']} prompt + {stage['completion_tokens']} answer; "
           f"{stage['requests']} requests, {stage['malformed']} malformed answers, {stage['failed']} failed")
+    if server_cpu is not None:   # includes loading the model (a few seconds)
+        print(f"server CPU time: {server_cpu:.1f} s = {server_cpu / asked:.2f} CPU s per article asked "
+              f"(on an idle machine about the wall time per article with {args.threads} thread(s)); "
+              f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,8 @@ def _read_table(path: Path, catalog=None) -> tuple[pd.DataFrame, int]:
     from ..labels import is_label_studio_export, read_label_studio
 
     suffix = path.suffix.lower()
+    if suffix == ".parquet":  # a run's table of codes, e.g. tables/llm_codes.parquet written by framing code
+        return codes_labels(pd.read_parquet(path), path), 1
     if is_label_studio_export(path):  # coders' majority per task; frame labels accepted for ids
         return read_label_studio(path, catalog), 1
     if suffix == ".json":
@@ -114,12 +116,47 @@ def _read_table(path: Path, catalog=None) -> tuple[pd.DataFrame, int]:
     return read_csv(path, dtype=str, keep_default_na=False, index_col=False, on_bad_lines="error"), 2
 
 
+def codes_labels(table: pd.DataFrame, path="the codes table") -> pd.DataFrame:
+    """A table of codes (one row per item and frame: ``frame_id``, ``matched``) as labels: each item's frames.
+
+    The item is the ``doc_id``, or the ``sentence_id`` when the codes are of sentences (``level``
+    ``sentence`` in ``llm_codes``; a ``sentence_id`` column without ``level``).
+
+    >>> t = pd.DataFrame({"level": ["document"] * 3, "doc_id": ["a", "a", "b"], "sentence_id": [None] * 3,
+    ...                   "frame_id": ["f", "g", "f"], "matched": [True, False, False]})
+    >>> codes_labels(t).to_dict("records")
+    [{'doc_id': 'a', 'frames': ['f']}, {'doc_id': 'b', 'frames': []}]
+
+    Raises
+    ------
+    InputError
+        When the table has no ``frame_id`` / ``matched`` / item id, or holds codes of two levels.
+    """
+    if not {"frame_id", "matched"} <= set(table.columns) or not {"doc_id", "sentence_id"} & set(table.columns):
+        raise InputError(f"Label file {path} is a table but not a table of codes: it needs 'frame_id', 'matched' and "
+                         f"'doc_id' or 'sentence_id' (columns: {', '.join(map(str, table.columns))}). Give a run's "
+                         "tables/llm_codes.parquet, or a CSV / JSONL label file.")
+    if "level" in table:
+        levels = sorted(set(table["level"]))
+        if len(levels) > 1:
+            raise InputError(f"Label file {path} holds {' and '.join(levels)} codes: write one level's labels with "
+                             "`framing code RUN --level LEVEL --labels-out FILE` and pass that file.")
+        key = "sentence_id" if levels == ["sentence"] else "doc_id"
+    else:
+        key = "sentence_id" if "sentence_id" in table else "doc_id"
+    grouped = table.groupby(key, sort=False)
+    return pd.DataFrame({key: list(grouped.groups),
+                         "frames": [sorted(g.loc[g["matched"].astype(bool), "frame_id"]) for _, g in grouped]})
+
+
 def read_labels(path: str | Path, catalog=None) -> pd.DataFrame:
     """Read coded examples into a table with a ``frames`` list column.
 
     Accepts CSV, JSONL and JSON (a list of records, or a Label Studio export,
     read by :func:`framing.labels.read_label_studio`: the majority of the
-    coders of each task; with ``catalog``, frame labels are accepted for ids).
+    coders of each task; with ``catalog``, frame labels are accepted for ids),
+    and a run's Parquet table of codes such as ``tables/llm_codes.parquet``
+    (:func:`codes_labels`).
 
     Raises
     ------

@@ -124,17 +124,14 @@ def codes_table(keys: pd.DataFrame, codes: list, catalog, model: str, level: str
 def codes_as_labels(table: pd.DataFrame) -> pd.DataFrame:
     """``llm_codes`` as a label table ``frames train --labels`` reads: the item's id and its list of frames.
 
-    Document level gives ``doc_id`` + ``frames``; sentence level ``sentence_id`` + ``frames``.
+    Document level gives ``doc_id`` + ``frames``; sentence level ``sentence_id`` + ``frames``
+    (:func:`framing.frames.labelled.codes_labels`, which ``frames train --labels llm_codes.parquet`` uses).
 
     >>> t = pd.DataFrame({"level": ["document"] * 3, "doc_id": ["a", "a", "b"], "sentence_id": [None] * 3,
     ...                   "frame_id": ["f", "g", "f"], "matched": [True, False, False]})
     >>> codes_as_labels(t).to_dict("records")
     [{'doc_id': 'a', 'frames': ['f']}, {'doc_id': 'b', 'frames': []}]
     """
-    levels = set(table["level"])
-    if len(levels) > 1:
-        raise ValueError(f"llm_codes holds {' and '.join(sorted(levels))} codes; convert one level at a time")
-    key = "sentence_id" if levels == {"sentence"} else "doc_id"
-    grouped = table.groupby(key, sort=False)
-    return pd.DataFrame({key: list(grouped.groups),
-                         "frames": [sorted(g.loc[g["matched"], "frame_id"]) for _, g in grouped]})
+    from ..frames.labelled import codes_labels
+
+    return codes_labels(table, LLM_CODES)

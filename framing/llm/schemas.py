@@ -83,7 +83,9 @@ def parse_coding(content: str, frame_ids: list[str]) -> Coding:
         Not JSON, not the expected object, or a frame id the codebook did not offer.
     """
     try:
-        data = json.loads(_json_text(content))
+        # strict=False: a raw tab or line break inside a string (llama.cpp's JSON grammar lets them through) is
+        # the model's text, not a malformed answer
+        data = json.loads(_json_text(content), strict=False)
     except json.JSONDecodeError as exc:
         raise MalformedAnswer(f"it is not valid JSON ({exc.msg} at character {exc.pos})") from None
     try:

@@ -33,6 +33,9 @@ def test_malformed_answers_are_rejected_with_the_reason():
         parse_coding('{"frames": [{"frame": "religion", "quote": "x", "voice": "own"}]}', IDS)
     fenced = '```json\n{"frames": []}\n```'
     assert parse_coding(fenced, IDS).frames == []
+    # a raw line break inside a string (llama.cpp's JSON grammar lets it through) is text, not a malformed answer
+    raw = '{"frames": [{"frame": "moral", "quote": "It is wrong.\nWe must act.", "voice": "own"}]}'
+    assert parse_coding(raw, IDS).frames[0].quote == "It is wrong.\nWe must act."
 
 
 def test_a_quote_not_in_the_text_is_discarded_and_a_real_one_is_located():
