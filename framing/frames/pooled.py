@@ -145,8 +145,6 @@ class PooledFrameClassifier(Estimator):
         groups : ndarray of shape (n_sentences,) of int
             The document (row of ``Y``) of each sentence.
         """
-        from sklearn.model_selection import StratifiedKFold
-
         Y = np.asarray(Y, dtype=bool).reshape(len(Y), -1)
         owner = np.asarray(groups, dtype=int)
         if len(owner) != len(X) or owner.min(initial=0) < 0 or owner.max(initial=-1) >= len(Y):
@@ -165,14 +163,11 @@ class PooledFrameClassifier(Estimator):
                 self.skipped_[fid] = (f"{int(y.sum())} coded positives and {int((~y).sum())} negatives; "
                                       f"at least {MIN_CLASS} of each are needed")
                 continue
-            k = int(min(self.inner_folds, y.sum(), (~y).sum()))
-            folds = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=self.seed).split(Z, y))
-            C, oof = choose_c(Z, y, self.Cs, folds, self.seed)
-            model = _logistic(C, self.seed).fit(Z, y)
+            C, model, threshold = self._fit_frame(Z, y)
             ids.append(fid)
             coefs.append(model.coef_[0])
             intercepts.append(float(model.intercept_[0]))
-            thresholds.append(float(best_threshold(oof, y, beta=1.0)[0]))
+            thresholds.append(threshold)
             chosen.append(C)
         self.frame_ids_ = ids
         self.coef_ = np.asarray(coefs, dtype=np.float64).reshape(len(ids), F.shape[1])
@@ -180,6 +175,15 @@ class PooledFrameClassifier(Estimator):
         self.thresholds_ = np.asarray(thresholds, dtype=np.float64)
         self.C_ = np.asarray(chosen, dtype=np.float64)
         return self
+
+    def _fit_frame(self, Z: np.ndarray, y: np.ndarray):
+        """One frame: ``C`` and the threshold by inner CV, then the regression on every document."""
+        from sklearn.model_selection import StratifiedKFold
+
+        k = int(min(self.inner_folds, y.sum(), (~y).sum()))
+        folds = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=self.seed).split(Z, y))
+        C, oof = choose_c(Z, y, self.Cs, folds, self.seed)
+        return C, _logistic(C, self.seed).fit(Z, y), float(best_threshold(oof, y, beta=1.0)[0])
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
