@@ -132,13 +132,38 @@ def articles_told_k(vectors: np.ndarray, article: np.ndarray, k: int) -> np.ndar
     return groups[article]
 
 
-def run_seed(texts, vectors, article, events, cfg, seed: int, baseline: bool) -> list[dict]:
+def errors(labels: np.ndarray, article: np.ndarray, events: list[str]) -> dict:
+    """Events whose articles land in more than one majority topic, and majority topics holding several events."""
+    majority = majority_topics(labels, article, len(events))
+    by_event: dict = {}
+    by_topic: dict = {}
+    for event, topic in zip(events, majority):
+        by_event.setdefault(event, set()).add(topic)
+        by_topic.setdefault(topic, set()).add(event)
+    mixed = [t for t, e in by_topic.items() if len(e) > 1]
+    return {"split": sum(len(t) > 1 for t in by_event.values()), "mixed": len(mixed),
+            "mixed_events": sum(len(by_topic[t]) for t in mixed)}
+
+
+def run_seed(texts, vectors, article, events, cfg, seed: int, baseline: bool, sources=None,
+             dump: Path | None = None) -> list[dict]:
     """The framing and (optionally) plain-BERTopic rows for one seed."""
+    from framing.topics.reduction_cache import reduction_cache_from_config
+
     rows = []
     start = time.perf_counter()
-    model = TopicModeler(cfg.topics, seed=seed).fit(texts, vectors, ["en"] * len(texts), [str(i) for i in range(len(texts))],
-                                                    doc_ids=[str(a) for a in article])
+    # UMAP's coordinates are cached (embedding.cache_dir/reductions): a second variant of the rules is cheap.
+    model = TopicModeler(cfg.topics, seed=seed, reduction_cache=reduction_cache_from_config(cfg.embedding)).fit(
+        texts, vectors, ["en"] * len(texts), [str(i) for i in range(len(texts))], doc_ids=[str(a) for a in article],
+        sources=[sources[a] for a in article] if sources else None)
     rows.append(score(f"framing s{seed}", model.labels_, article, events, time.perf_counter() - start))
+    rows[0].update(errors(model.labels_, article, events))
+    if dump is not None:
+        dump.mkdir(parents=True, exist_ok=True)
+        np.save(dump / f"basil_s{seed}.npy", model.labels_)
+    print(f"   events split over topics {rows[0]['split']}, topics holding several events {rows[0]['mixed']} "
+          f"({rows[0]['mixed_events']} events), outlier floor {getattr(model, 'outlier_floor_', None)}, "
+          f"moves {getattr(model, 'moves_', {})}", flush=True)
     if baseline:
         start = time.perf_counter()
         labels = plain_bertopic(texts, vectors, seed)
@@ -154,29 +179,40 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--seed", type=int, nargs="+", default=[42], help="one or more seeds; the mean is printed")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="topics.KEY=VALUE")
     parser.add_argument("--skip-baseline", action="store_true", help="skip plain BERTopic (saves a UMAP fit)")
+    parser.add_argument("--variant", action="append", default=[],
+                        help="comma-separated topics.key=value overrides fitted as one more variant (repeatable)")
+    parser.add_argument("--dump", type=Path, default=None, help="save each seed's sentence topics here (.npy)")
+    parser.add_argument("--sources", action="store_true", help="give the model each sentence's outlet (boilerplate rule)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     warnings.filterwarnings("ignore", message="n_jobs value")
 
-    texts, article, events, _sources = load_basil(args.data)
+    texts, article, events, sources = load_basil(args.data)
     vectors = embed(texts, args.cache_dir)
-    cfg = load_config(overrides=args.overrides)
     print(f"BASIL: {len(events)} articles, {len(set(events))} events, {len(texts)} sentences; seeds {args.seed}")
-    print(f"topics config: {cfg.topics.model_dump()}")
-    print(f"{'method':<22} {'sentences':>9} {'topics':>6} {'outliers':>8} {'ARI':>6} {'NMI':>6} {'fit s':>7}")
     rows = []
-    for seed in args.seed:
-        rows += run_seed(texts, vectors, article, events, cfg, seed, not args.skip_baseline)
-    start = time.perf_counter()
-    labels = articles_told_k(vectors, article, len(set(events)))
-    rows.append(score("articles, k told", labels, article, events, time.perf_counter() - start))
-    print("mean over seeds:")
-    for method in ("framing", "plain BERTopic"):
-        picked = [r for r in rows if r["method"].startswith(method + " s")]
-        if picked:
-            print(f"  {method:<16} ARI {np.mean([r['ari'] for r in picked]):.3f}  NMI "
-                  f"{np.mean([r['nmi'] for r in picked]):.3f}  topics {np.mean([r['topics'] for r in picked]):.0f}  "
-                  f"outliers {np.mean([r['outliers'] for r in picked]):.1%}")
+    for variant in args.variant or [""]:
+        extra = [item.strip() for item in variant.split(",") if item.strip()]
+        cfg = load_config(overrides=[*args.overrides, *extra])
+        print(f"\n-- variant: {variant or 'defaults'} {' '.join(args.overrides)}")
+        print(f"{'method':<22} {'sentences':>9} {'topics':>6} {'outliers':>8} {'ARI':>6} {'NMI':>6} {'fit s':>7}")
+        found = []
+        for seed in args.seed:
+            found += run_seed(texts, vectors, article, events, cfg, seed, not args.skip_baseline,
+                              sources if args.sources else None, args.dump)
+        print("mean over seeds:")
+        for method in ("framing", "plain BERTopic"):
+            picked = [r for r in found if r["method"].startswith(method + " s")]
+            if picked:
+                aris = [r["ari"] for r in picked]
+                print(f"  {method:<16} ARI {np.mean(aris):.3f} (min {min(aris):.3f}, max {max(aris):.3f})  NMI "
+                      f"{np.mean([r['nmi'] for r in picked]):.3f}  topics {np.mean([r['topics'] for r in picked]):.0f}  "
+                      f"outliers {np.mean([r['outliers'] for r in picked]):.1%}", flush=True)
+        rows += found
+    if not args.skip_baseline:
+        start = time.perf_counter()
+        labels = articles_told_k(vectors, article, len(set(events)))
+        rows.append(score("articles, k told", labels, article, events, time.perf_counter() - start))
     print(f"framing topics (seed {args.seed[0]}), largest first:")
     for label in rows[0]["labels"]:
         print(f"  {label}")

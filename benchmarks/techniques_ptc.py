@@ -112,7 +112,7 @@ def _trained(catalog, train, test, cfg, cache, args) -> None:
     t_pred = time.perf_counter() - t0
     trained = evaluate_decisions(test, dec, tc, catalog, n_boot=args.boot, seed=args.seed)
     print(f"Scored the held-out articles in {t_pred:.1f} s\n")
-    print(format_evaluation(trained, "trained (frozen embeddings + hashed words, logistic regressions)"))
+    print(format_evaluation(trained, "trained (frozen embeddings + hashed words: sentence gate, logistic regressions)"))
 
 
 def _ablation(train, test, catalog, seed: int) -> None:

@@ -93,7 +93,8 @@ def _encoder(embedder, cfg):
     return lambda texts: embed_texts(texts, embedder, cache, batch_size=cfg.embedding.batch_size)[0]
 
 
-def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, variants: list[str]) -> None:
+def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, variants: list[str],
+            dump: Path | None = None) -> None:
     try:
         from framing.segment.step import ingest
     except ImportError:
@@ -103,7 +104,8 @@ def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, varian
     files = [ROOT / "seeds" / "framing.yaml"] if name == "seeds" else []
     cfg = load_config(files, overrides=[*extra, *overrides])
     sentences = ingest(paths, cfg).sentences
-    vectors, rows, info, embedder = _embed_step()(sentences, cfg, lambda _m: None, False)
+    embedded = _embed_step()(sentences, cfg, lambda _m: None, False)
+    vectors, rows, info, embedder = embedded.vectors, embedded.rows, embedded.info, embedded.embedder
     keep = sentences.n_words.to_numpy()[rows] >= cfg.topics.min_sentence_words
     sel, emb = rows[keep], vectors[keep]
     s = sentences.iloc[sel]
@@ -117,7 +119,12 @@ def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, varian
         if variant:
             print(f"-- variant {variant}")
         for seed in seeds:
-            fit_one(topics_cfg, seed, s, emb, embedder)
+            tm = fit_one(topics_cfg, seed, s, emb, embedder)
+            if dump is not None:
+                dump.mkdir(parents=True, exist_ok=True)
+                np.save(dump / f"{name}_s{seed}_labels.npy", tm.labels_)
+                np.save(dump / f"{name}_emb.npy", emb)
+                s[["sentence_id", "doc_id", "source", "text", "lang"]].to_parquet(dump / f"{name}_sentences.parquet")
 
 
 def fit_one(cfg, seed, s, emb, embedder) -> None:
@@ -147,6 +154,7 @@ def fit_one(cfg, seed, s, emb, embedder) -> None:
             dropped = getattr(tm, what, {})
             if dropped:
                 print(f"   {what.strip('_')}: {len(dropped)}, e.g. {list(dropped.items())[:6]}")
+    return tm
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -156,11 +164,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--variant", action="append", default=[],
                         help="comma-separated overrides fitted as one more variant (repeatable)")
+    parser.add_argument("--dump", type=Path, default=None, help="save sentences, embeddings and topics here")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="framing-coverage-") as tmp:
         for name in args.corpora:
-            measure(name, args.seed, args.overrides, Path(tmp), args.variant)
+            measure(name, args.seed, args.overrides, Path(tmp), args.variant, args.dump)
 
 
 if __name__ == "__main__":

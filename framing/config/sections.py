@@ -140,10 +140,11 @@ class TopicsConfig(Section):
     min_samples: int | None = Field(1, ge=1)
     """HDBSCAN's density; None uses min_cluster_size (more outliers, fewer topics)."""
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
-    reduce_outliers: bool = False
-    """Place HDBSCAN outliers in a topic with BERTopic's ``outlier_strategy``."""
-    outlier_strategy: Literal["centroid", "embeddings", "c-tf-idf", "distributions"] = "centroid"
+    reduce_outliers: bool = True
+    """Place HDBSCAN outliers in a topic with ``outlier_strategy`` (the floor is in run.json: topics.outlier_floor)."""
+    outlier_strategy: Literal["document", "centroid", "embeddings", "c-tf-idf", "distributions"] = "document"
     """``centroid``: HDBSCAN's outliers join their nearest topic when as close to it as 95% of its members are;
+    ``document``: the same, but only into the main topic of their own document;
     or BERTopic's reduce_outliers strategy: cosine to the topic's centre, keyword overlap, or topic distributions."""
     outlier_threshold: float = Field(0.0, ge=-1.0, le=1.0)
     """Outlier reduction places a sentence only when its similarity is at least this."""

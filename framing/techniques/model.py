@@ -7,9 +7,13 @@ coded character spans:
    technique" (propaganda or not), on the sentence's embedding next to its
    hashed words; each decision threshold is the one that maximises F1 on
    out-of-fold scores (folds by document);
+   and the **gate** (:class:`~framing.techniques.gate.PropagandaGate`): the
+   one classifier that decides "propaganda or not" per sentence (richer
+   features, a logistic regression or a small network chosen by out-of-fold
+   F1); a technique is decided only in sentences the gate passes;
 2. **spans** (where): a token tagger, a logistic regression on each token's
    hashed context (the word, its shape, two words each side, quotes) and the
-   bin of its sentence's out-of-fold propaganda score; consecutive tokens
+   bin of its sentence's out-of-fold gate score; consecutive tokens
    above the tagger's threshold (chosen on out-of-fold tokens) form a span;
 3. **span techniques** (which): a multinomial logistic regression on a span's
    embedding, its sentence's embedding, its hashed words and surface cues
@@ -27,10 +31,8 @@ Examples
 
 from __future__ import annotations
 
-import json
 import logging
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,12 +41,12 @@ from scipy import sparse
 from ..errors import CatalogError, NotFittedError
 from .features import (sentence_labels, sentence_tokens, surface_features, text_features, token_features,
                        token_labels)
+from .gate import PropagandaGate
+from .persist import FORMAT, MODEL_SUFFIX, load_model, model_path, save_model  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
 ANY = "any"
-FORMAT = 1
-MODEL_SUFFIX = ".techniques.npz"
 MIN_POSITIVES = 5
 
 
@@ -122,6 +124,8 @@ class TechniqueModel:
     document_thresholds_ : ndarray of shape (n_techniques + 1,)
         The best sentence score a document needs to use the technique (chosen on out-of-fold document F1,
         never below the sentence threshold).
+    gate_ : PropagandaGate
+        Propaganda or not, per sentence.
     tagger_coef_ : ndarray of shape (1, N_FEATURES); tagger_intercept_, tagger_threshold_
     span_coef_ : ndarray of shape (n_span_classes, 2 * dim + N_FEATURES + 7); span_intercept_
     span_classes_ : list of str
@@ -189,7 +193,10 @@ class TechniqueModel:
         self.sentence_intercept_ = np.asarray(intercepts, dtype=np.float32)
         self.sentence_thresholds_ = np.asarray(thresholds, dtype=np.float64)
         self.trained_ = [t for t in trained if t != ANY]
-        self._fit_tagger(sentences, spans, oof[:, -1], fold)
+        toks = sentence_tokens(sentences)
+        inside = token_labels(toks, docs, spans)
+        self.gate_ = PropagandaGate(seed=self.seed).fit(sentences, vectors, toks, inside, Y[:, -1], fold)
+        self._fit_tagger(toks, inside, self.gate_.oof_score_, fold)
         self._fit_spans(sentences, vectors, spans, span_vectors, doc_texts)
         return self
 
@@ -205,10 +212,7 @@ class TechniqueModel:
                 out[j] = max(best_f1_threshold(frame[:, j], gold[:, j])[0], out[j])
         return out
 
-    def _fit_tagger(self, sentences: pd.DataFrame, spans: pd.DataFrame, sent_oof: np.ndarray,
-                    fold: np.ndarray) -> None:
-        toks = sentence_tokens(sentences)
-        y = token_labels(toks, sentences["doc_id"].astype(str).to_numpy(), spans)
+    def _fit_tagger(self, toks: pd.DataFrame, y: np.ndarray, sent_oof: np.ndarray, fold: np.ndarray) -> None:
         X = token_features(toks, sent_oof)
         tfold = fold[toks["row"].to_numpy()]
         oof = np.zeros(len(y))
@@ -270,6 +274,11 @@ class TechniqueModel:
         X = _stack(vectors, text_features(sentences["text"]))
         return _sigmoid(np.asarray(X @ self.sentence_coef_.T) + self.sentence_intercept_)
 
+    def gate_proba(self, sentences: pd.DataFrame, vectors: np.ndarray, toks: pd.DataFrame) -> np.ndarray:
+        """The sentence gate's "propaganda or not" score, shape (n_sentences,); it passes at ``gate_.threshold_``."""
+        self._check_fitted()
+        return self.gate_.predict_proba(sentences, vectors, toks)
+
     def token_proba(self, toks: pd.DataFrame, sentence_any: np.ndarray) -> np.ndarray:
         """Per token, the probability that it lies inside a technique span, shape (n_tokens,)."""
         self._check_fitted()
@@ -294,7 +303,9 @@ class TechniqueModel:
                                zip([*self.technique_ids, ANY], self.sentence_thresholds_)},
                 "document_thresholds": {t: round(float(v), 4) for t, v in
                                         zip([*self.technique_ids, ANY], self.document_thresholds_)},
-                "tagger_threshold": round(float(self.tagger_threshold_), 4)}
+                "tagger_threshold": round(float(self.tagger_threshold_), 4),
+                "gate": {"learner": self.gate_.learner_, "threshold": round(float(self.gate_.threshold_), 4),
+                         "out_of_fold_f1": self.gate_.oof_f1_}}
 
 
 def document_texts(sentences: pd.DataFrame) -> dict:
@@ -329,55 +340,3 @@ def sentence_rows(sentences: pd.DataFrame, spans: pd.DataFrame) -> np.ndarray:
         if len(hit):
             out[i] = hit[0]
     return out
-
-
-# -- persistence ----------------------------------------------------------------------------------------------
-def model_path(catalog_path: str | Path) -> Path:
-    """Where the trained model of a catalog file lives: beside it, ``<stem>.techniques.npz``."""
-    p = Path(catalog_path)
-    return p.with_name(p.stem + MODEL_SUFFIX)
-
-
-_ARRAYS = ("sentence_coef_", "sentence_intercept_", "sentence_thresholds_", "document_thresholds_", "tagger_coef_",
-           "tagger_intercept_", "span_coef_", "span_intercept_")
-
-
-def save_model(model: TechniqueModel, path: str | Path, meta: dict) -> Path:
-    """Write the fitted arrays and ``meta`` (embedder name, dim, training data) to ``path`` (atomically)."""
-    from ..store import _atomic_target
-
-    model._check_fitted()
-    header = {"format": FORMAT, "technique_ids": list(model.technique_ids), "C": model.C, "folds": model.folds,
-              "seed": model.seed, "trained": model.trained_, "span_classes": model.span_classes_,
-              "tagger_threshold": float(model.tagger_threshold_), "dim": model.dim_, "meta": meta}
-    path = Path(path)
-    try:
-        with _atomic_target(path) as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, header=np.array(json.dumps(header)),
-                                    **{name: getattr(model, name) for name in _ARRAYS})
-    except OSError as exc:
-        raise CatalogError(f"Cannot write the technique model {path}: {exc.strerror}. Copy the catalog to a "
-                           "writable folder and train that copy.") from None
-    return path
-
-
-def load_model(path: str | Path) -> tuple[TechniqueModel, dict]:
-    """Read a model written by :func:`save_model` (no pickle); returns the model and its ``meta``."""
-    path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            header = json.loads(str(data["header"]))
-            if header.get("format") != FORMAT:
-                raise ValueError(f"format {header.get('format')!r}, expected {FORMAT}")
-            model = TechniqueModel(header["technique_ids"], C=header["C"], folds=header["folds"], seed=header["seed"])
-            for name in _ARRAYS:
-                setattr(model, name, np.array(data[name]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CatalogError(f"Technique model {path} cannot be read ({exc}); train it again with "
-                           "`framing techniques train`, or delete it to score the catalog zero-shot.") from None
-    model.trained_ = list(header["trained"])
-    model.span_classes_ = list(header["span_classes"])
-    model.tagger_threshold_ = float(header["tagger_threshold"])
-    model.dim_ = int(header["dim"])
-    return model, dict(header.get("meta") or {})

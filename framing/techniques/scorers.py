@@ -8,12 +8,17 @@ per sentence and technique, and the located spans.
   (:class:`framing.frames.FrameMatcher` with the frame catalogs' defaults:
   reference calibration, so a decision depends on the sentence alone;
   specificity 0.5; a sentence matched to its strongest technique only);
-  ``document`` techniques (repetition) are never decided zero-shot; spans are the catalog's cue words
-  (``keywords``) of ``word`` techniques found in the text, and the whole
-  sentence for a matched ``clause`` technique.
-- ``trained``: :class:`framing.techniques.model.TechniqueModel`: sentence
-  classifiers, the token tagger that locates spans, and the span classifier
-  that names each span's technique; a matched clause technique without a
+  ``document`` techniques (repetition) are never decided zero-shot; a ``clause``
+  technique is decided only when the sentence also holds one of its cue words
+  (two independent signals: read by eye on the seeds, a whole-sentence
+  decision on the embedding alone was right 2 times in 22); spans are the
+  catalog's cue words (``keywords``) of ``word`` techniques found in the
+  text, and the whole sentence for a matched ``clause`` technique.
+- ``trained``: :class:`framing.techniques.model.TechniqueModel`: the gate
+  decides "propaganda or not" per sentence; only in the sentences it passes
+  do the technique classifiers, the token tagger (where) and the span
+  classifier (which technique) decide; a passed sentence with neither gets
+  the technique nearest its threshold; a matched clause technique without a
   span of its own gets the sentence as its span.
 
 Examples
@@ -62,6 +67,17 @@ def _cue_pattern(words) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
 
 
+def _cue_present(catalog, ids: list, texts: list) -> np.ndarray:
+    """Per sentence and technique: True for word and document techniques; for a clause technique, whether
+    the sentence holds one of its cue words, shape (n_sentences, n_techniques)."""
+    out = np.ones((len(texts), len(ids)), bool)
+    for j, tid in enumerate(ids):
+        if catalog.span_of(tid) == "clause":
+            pattern = _cue_pattern(catalog.get(tid).keywords)
+            out[:, j] = [bool(pattern.search(t)) for t in texts] if pattern is not None else False
+    return out
+
+
 def catalog_matcher(catalog, embedder, cache=None, seed: int = 42):
     """The catalog's techniques as a fitted :class:`~framing.frames.FrameMatcher` (reference calibration)."""
     import warnings
@@ -98,8 +114,12 @@ def classify_spans_trained(model, spans: pd.DataFrame, span_vectors: np.ndarray,
 
 @technique_scorers.register("catalog")
 def score_catalog(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, embedder, cache=None, seed: int = 42,
-                  sentence_spans: bool = True, **_ignored) -> Decisions:
-    """Zero-shot decisions from the catalog's definitions, anchors and cue words (see the module docstring)."""
+                  sentence_spans: bool = True, corroborate: bool = True, **_ignored) -> Decisions:
+    """Zero-shot decisions from the catalog's definitions, anchors and cue words (see the module docstring).
+
+    ``corroborate``: a clause technique is decided for a sentence only when the sentence is near its examples
+    *and* holds one of its cue words (a technique without cue words is then never decided zero-shot).
+    """
     matcher = catalog_matcher(catalog, embedder, cache, seed)
     sf = matcher.transform(sentences.reset_index(drop=True), vectors)
     ids = list(catalog.ids)
@@ -114,6 +134,8 @@ def score_catalog(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, embe
     matched[:, [j for j, t in enumerate(ids) if catalog.span_of(t) == "document"]] = False
     spans, have = [], set()
     texts, starts = sentences["text"].astype(str).tolist(), sentences["start"].to_numpy(dtype=int)
+    if corroborate:
+        matched &= _cue_present(catalog, ids, texts)
     for j, tid in enumerate(ids):
         if catalog.span_of(tid) != "word":
             continue
@@ -163,6 +185,18 @@ def tagged_spans(toks: pd.DataFrame, proba: np.ndarray, threshold: float) -> pd.
     return pd.DataFrame(out, columns=["row", "start", "end", "score"])
 
 
+def _name_a_technique(matched: np.ndarray, gate: np.ndarray, scores: np.ndarray, thr: np.ndarray,
+                      rows_with_spans: set) -> None:
+    """A sentence the gate passes with no technique decided and no span located gets the technique whose
+    score is highest relative to its threshold (in place): "propaganda" always names a device."""
+    if not matched.shape[1]:
+        return
+    rel = np.where(np.isfinite(thr) & (thr > 0), scores / np.where(thr > 0, thr, 1.0), 0.0)
+    for r in np.flatnonzero(gate & ~matched.any(axis=1)):
+        if int(r) not in rows_with_spans and rel[r].max() > 0:
+            matched[r, int(np.argmax(rel[r]))] = True
+
+
 @technique_scorers.register("trained")
 def score_trained(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, model, encode: Encode,
                   doc_texts: dict | None = None, sentence_spans: bool = True, **_ignored) -> Decisions:
@@ -178,9 +212,14 @@ def score_trained(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, mode
         if ids else np.zeros((len(sentences), 0))
     thr = np.array([model.sentence_thresholds_[c] if c is not None else np.inf for c in col])
     doc_thr = np.array([model.document_thresholds_[c] if c is not None else np.inf for c in col])
-    matched = scores >= thr[None, :]
     toks = sentence_tokens(sentences)
-    found = tagged_spans(toks, model.token_proba(toks, proba[:, -1]), model.tagger_threshold_)
+    gate_score = model.gate_proba(sentences, vectors, toks)
+    gate = gate_score >= model.gate_.threshold_
+    # techniques are named only where the gate says "propaganda": an OR of fourteen classifiers and the
+    # tagger's fragments would mark nearly every sentence
+    matched = gate[:, None] & (scores >= thr[None, :])
+    found = tagged_spans(toks, model.token_proba(toks, gate_score), model.tagger_threshold_)
+    found = found[gate[found["row"].to_numpy(dtype=int)]].reset_index(drop=True)
     spans = []
     if len(found):
         texts = doc_texts or document_texts(sentences)
@@ -194,6 +233,7 @@ def score_trained(catalog, sentences: pd.DataFrame, vectors: np.ndarray, *, mode
             if tid in ids:
                 spans.append({"row": int(r), "technique_id": tid, "start": int(a), "end": int(b),
                               "score": float(p[k, best[k]] * s), "method": "tagger"})
+    _name_a_technique(matched, gate, scores, thr, {s["row"] for s in spans})
     if sentence_spans:
         have = {(s["row"], s["technique_id"]) for s in spans}
         spans += _sentence_spans(matched, sentences, catalog, have, scores)

@@ -307,12 +307,14 @@ class TopicModeler(Estimator):
             before = topics
             topics, self.dropped_, mapping = rules.drop_narrow_topics(model, cfg, docs, doc_ids, topics, inverse)
             self.moves_["narrow_topics"] = moved(before, topics)
+            side = (before >= 0) & (topics < 0)  # side subjects: their sentences may join their document's story
             self._renumber(mapping)
             before = topics
             events = rules.event_topics(model, cfg, docs, doc_ids, topics, inverse, self.stop_words_)
             topics, self.unanchored_, mapping = rules.drop_unanchored_topics(model, cfg, docs, doc_ids, topics, probs,
                                                                              inverse, events)
             self.moves_["unanchored_topics"] = moved(before, topics)
+            side |= (before >= 0) & (topics < 0)
             self._renumber(mapping)
             before = topics
             topics, self.generic_, mapping = rules.drop_generic_topics(model, cfg, docs, topics, inverse,
@@ -321,28 +323,16 @@ class TopicModeler(Estimator):
             self._renumber(mapping)
             if cfg.reduce_outliers:
                 before = topics
-                if cfg.outlier_strategy == "centroid" or (topics < 0).any():  # centroid: the floor is reported
-                    topics = self._place_outliers(model, docs, emb, topics, hdbscan_outliers)
-                self.moves_["outliers_placed"] = int(((before < 0) & (topics >= 0))[inverse].sum())
+                topics, self.outlier_floor_ = outliers.reduce(model, cfg, docs, emb, topics, probs, inverse, doc_ids,
+                                                              hdbscan_outliers, side)
+                placed = (before < 0) & (topics >= 0)
+                self.moves_["outliers_placed"] = int(placed[inverse].sum())
+                probs = np.where(placed, 0.0, probs)  # a side subject's strength was in its own, dropped cluster
         self.labels_[rows] = topics[inverse]
         self.probs_[rows] = np.where((topics >= 0) & (probs > 0), probs, 0.0)[inverse]
         self.model_ = model
         if cfg.hierarchy:
             self.hierarchy_ = topic_hierarchy(model, docs)
-
-    def _place_outliers(self, model, docs: list[str], emb: np.ndarray, topics: np.ndarray,
-                        hdbscan_outliers: np.ndarray) -> np.ndarray:
-        """Outlier reduction: ``centroid`` places HDBSCAN's outliers at their nearest topic above the members' floor
-        (:func:`~framing.topics.outliers.place_outliers`); the other strategies are BERTopic's ``reduce_outliers``."""
-        cfg = self.config
-        if cfg.outlier_strategy != "centroid":
-            return adapter.reduce_outliers(model, docs, emb, topics, cfg.outlier_strategy, cfg.outlier_threshold,
-                                           cfg.top_n_words)
-        new, self.outlier_floor_ = outliers.place_outliers(emb, topics, hdbscan_outliers, outliers.OUTLIER_QUANTILE)
-        if (new != topics).any():
-            adapter.update_topics(model, docs, new, cfg.top_n_words)
-            adapter.reindex_topic_embeddings(model, topics, new, sorted(t for t in set(new.tolist()) if t >= 0))
-        return new
 
     def _renumber(self, mapping: dict[int, int] | None) -> None:
         """Record a renumbering of the topics after merging, for :meth:`transform` (dropped ones become -1)."""

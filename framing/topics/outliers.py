@@ -3,11 +3,23 @@
 ``topics.outlier_strategy: centroid`` (:meth:`TopicModeler <framing.topics.model.TopicModeler>`): an outlier
 joins its nearest topic when it is as close to it as the topic's own members are; sentences a rule took out
 (filler, dropped topics) stay out. The floor is reported in run.json (``topics.outlier_floor``).
+
+``topics.outlier_strategy: document`` is the same with one more condition: the topic must be the main topic
+of the outlier's own document (:func:`document_topics_allowed`). A sentence HDBSCAN could not place, in an
+article about a story, as close to that story as the story's own sentences are, is one more sentence of
+it. The sentences of side subjects (topics dropped because too few documents tell them or are about
+them) are candidates too. Placing outliers anywhere in the corpus changes which topic an article is mainly
+about: on BASIL (mean ARI of articles' main topics against their events, seeds 42, 1, 2, 3) ``centroid``
+gave 0.857 against 0.868 without placement, and allowing any topic the article tells lowered seeds 1 and 2
+as much; joining only the main topic cannot change it (0.865: ties between equal topics aside).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+OWN_STRATEGIES = ("centroid", "document")
+"""The ``outlier_strategy`` values placed here (the others are BERTopic's ``reduce_outliers``)."""
 
 OUTLIER_QUANTILE = 0.05
 """An outlier joins its nearest topic when it is as close as all but this share of the topics' members
@@ -27,19 +39,54 @@ def nearest_topic_floor(embeddings: np.ndarray, topics: np.ndarray, quantile: fl
     return centers, kept, float(np.quantile(sims, quantile))
 
 
+def document_topics_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.ndarray,
+                            probs: np.ndarray | None = None) -> np.ndarray:
+    """The main topic of each distinct sentence's documents: a bool matrix (n_distinct, n_topics).
+
+    ``topics`` (and ``probs``, membership strengths that break ties) are per distinct sentence; ``inverse``
+    maps every sentence (every copy) to its distinct sentence and ``doc_ids`` gives each sentence's
+    document. A document's main topic is the one holding most of its clustered sentences
+    (:func:`~framing.topics.documents.main_topics`). Column ``k`` is the ``k``-th topic in ascending order.
+    A distinct sentence printed in several documents may join the main topic of any of them.
+
+    >>> document_topics_allowed(np.array([0, 1, 1, -1, -1]), np.array([0, 1, 2, 3, 4, 3]),
+    ...                         np.array(["a", "b", "b", "a", "c", "b"])).tolist()
+    [[True, False], [False, True], [False, True], [True, True], [False, False]]
+    """
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from .documents import main_topics
+
+    kept = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
+    doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
+    strength = np.zeros(len(topics)) if probs is None else np.asarray(probs, dtype=float)
+    mains = main_topics(pd.DataFrame({"doc_id": doc_ids, "topic": topics[inverse], "topic_prob": strength[inverse]}))
+    has_main = np.array([d in mains for d in doc_ids])
+    column = np.searchsorted(kept, [mains[d] for d in doc_ids[has_main]])
+    allowed = sp.csr_matrix((np.ones(int(has_main.sum())), (inverse[has_main], column)),
+                            shape=(len(topics), len(kept)))
+    return np.asarray(allowed.todense() > 0)
+
+
 def place_outliers(embeddings: np.ndarray, topics: np.ndarray, outliers: np.ndarray,
-                   quantile: float) -> tuple[np.ndarray, float]:
+                   quantile: float, allowed: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """HDBSCAN's outliers (``outliers``) join their nearest topic when they are as close to it as its members are.
 
     The floor is :func:`nearest_topic_floor`: an outlier joins only when its cosine to the nearest
     topic centroid is at least what ``1 - quantile`` of the topics' own members reach (the rule
     ``framing apply`` uses for new sentences). Sentences a rule took out (filler, dropped topics)
-    are not outliers here and stay out. Returns the new assignments and the floor.
+    are not outliers here and stay out. ``allowed`` (n_sentences, n_topics), bool, optional, limits each
+    sentence to some topics (:func:`document_topics_allowed`: its documents' main topics). Returns the new
+    assignments and the floor.
 
     >>> emb = np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1], [1, 0.05], [-1, -1]], dtype=float)
     >>> new, floor = place_outliers(emb, np.array([0, 0, 1, 1, -1, -1]), np.array([0, 0, 0, 0, 1, 1], bool), 0.05)
     >>> new.tolist()
     [0, 0, 1, 1, 0, -1]
+    >>> allowed = np.array([[1, 0], [1, 0], [0, 1], [0, 1], [0, 1], [1, 1]], bool)  # row 4's document tells topic 1 only
+    >>> place_outliers(emb, np.array([0, 0, 1, 1, -1, -1]), np.array([0, 0, 0, 0, 1, 1], bool), 0.05, allowed)[0].tolist()
+    [0, 0, 1, 1, -1, -1]
     """
     new = topics.copy()
     if not (topics >= 0).any():
@@ -50,7 +97,43 @@ def place_outliers(embeddings: np.ndarray, topics: np.ndarray, outliers: np.ndar
         return new, floor
     unit = embeddings[candidates] / np.maximum(np.linalg.norm(embeddings[candidates], axis=1, keepdims=True), 1e-12)
     sims = unit @ centers.T
+    if allowed is not None:
+        sims = np.where(allowed[candidates], sims, -np.inf)
     best = sims.argmax(axis=1)
     close = sims[np.arange(len(best)), best] >= floor
     new[candidates[close]] = np.asarray(kept)[best[close]]
+    return new, floor
+
+
+def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.ndarray, probs: np.ndarray,
+           inverse: np.ndarray, doc_ids: np.ndarray, hdbscan_outliers: np.ndarray,
+           side: np.ndarray) -> tuple[np.ndarray, float | None]:
+    """Outlier reduction on a fitted BERTopic ``model``, as ``config.outlier_strategy`` says.
+
+    ``document``: HDBSCAN's outliers and the sentences of side subjects (``side``: topics dropped as told by too
+    few documents or the main topic of too few) join their document's main topic when as close to it as its
+    members are (:func:`place_outliers`, :func:`document_topics_allowed`); ``centroid``: HDBSCAN's outliers join
+    their nearest topic above the same floor; the other strategies are BERTopic's ``reduce_outliers``. Filler and
+    the sentences of generic topics (words every story uses) are never placed. ``topics``, ``probs``,
+    ``embeddings`` and ``docs`` are per distinct sentence; ``inverse`` and ``doc_ids`` per sentence.
+
+    Returns the new assignments and the floor (None for BERTopic's strategies, NaN without topics).
+    """
+    from . import adapter
+
+    strategy = config.outlier_strategy
+    if strategy not in OWN_STRATEGIES:
+        if not (topics < 0).any():
+            return topics, None
+        return adapter.reduce_outliers(model, docs, embeddings, topics, strategy, config.outlier_threshold,
+                                       config.top_n_words), None
+    allowed = None
+    candidates = hdbscan_outliers
+    if strategy == "document" and (topics >= 0).any():
+        allowed = document_topics_allowed(topics, inverse, doc_ids, probs)
+        candidates = hdbscan_outliers | side
+    new, floor = place_outliers(embeddings, topics, candidates, OUTLIER_QUANTILE, allowed)
+    if (new != topics).any():
+        adapter.update_topics(model, docs, new, config.top_n_words)
+        adapter.reindex_topic_embeddings(model, topics, new, sorted(t for t in set(new.tolist()) if t >= 0))
     return new, floor
