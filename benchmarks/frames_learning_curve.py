@@ -2,13 +2,16 @@
 
 The coder is simulated from a labelled corpus's own labels (climate-frames by
 default): a held-out third of the articles is the test set; the rest is the
-pool the coder draws from. Both strategies start from the same 20 random
-articles; then, in batches of 10, *random* codes articles drawn at random and
-*active* codes the articles whose predicted probability lies nearest the
-classifier's decision for some frame (uncertainty sampling, as
-``framing sample --strategy uncertain`` draws them: the smallest margin
-over frames). After each batch the frame classifier
-(``--pooling stacked`` by default: the model ``framing frames
+pool the coder draws from. Every strategy starts from the same 20 random
+articles; then, in batches of 10, *random* codes articles drawn at random,
+*nearest* codes the articles whose probability lies nearest the classifier's
+decision for some frame (the smallest margin over frames, in logit units) and
+*active* does the same spread over clusters of the pool (ten k-means clusters
+of the articles' mean embeddings, fixed before coding starts, standing for a
+run's topics): the most uncertain article of every cluster first, as
+``framing sample --strategy uncertain`` spreads its draw over topics
+(:func:`framing.frames.designs.spread_order`). After each batch the frame
+classifier (``--pooling pooled`` by default: the model ``framing frames
 train`` fits) is refitted on the coded articles and scored on the test set.
 Repeated over several seeds; the mean and the spread are printed.
 
@@ -32,12 +35,15 @@ from framing.config import load_config
 from framing.frames.catalog import load_catalog
 from framing.frames.evaluate import multilabel_metrics
 from framing.frames.labelled import prepare_labelled, read_labels, resolve_label_ids
-from framing.frames.train import make_classifier
+from framing.frames.designs import spread_order
+from framing.frames.train import DEFAULT_POOLING, make_classifier
 
 CHECKPOINTS = (50, 100, 200)
 START, BATCH = 20, 10
-POOLING = "stacked"
+POOLING = DEFAULT_POOLING
 """The classifier ``framing frames train`` fits by default (``--pooling``)."""
+STRATEGIES = ("random", "nearest", "active")
+N_CLUSTERS = 10
 
 
 def _proba(clf, X: np.ndarray, owner: np.ndarray, items: np.ndarray) -> np.ndarray:
@@ -67,20 +73,40 @@ def _score(clf, X, owner, Y, ids, test) -> float:
     return multilabel_metrics(gold, predicted, ids)[1]["macro_f1"]
 
 
-def curve(X, owner, Y, ids, pool, test, strategy: str, seed: int, pooling: str = POOLING) -> dict[int, float]:
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def pool_clusters(X, owner, pool, seed: int) -> np.ndarray:
+    """A cluster for every article of the pool (k-means of mean embeddings; label-free), -1 elsewhere."""
+    from sklearn.cluster import KMeans
+
+    from framing.frames.labelled import mean_vectors
+
+    docs = mean_vectors(X, owner, int(owner.max()) + 1)
+    out = np.full(len(docs), -1)
+    out[pool] = KMeans(N_CLUSTERS, n_init=3, random_state=seed).fit(docs[pool]).labels_
+    return out
+
+
+def curve(X, owner, Y, ids, pool, test, strategy: str, seed: int, pooling: str = POOLING,
+          clusters: np.ndarray | None = None) -> dict[int, float]:
     rng = np.random.default_rng([seed, 7])
     coded = list(rng.choice(pool, size=START, replace=False))
     out = {}
     while len(coded) <= max(CHECKPOINTS):
         # random draws do not depend on the model: it is fitted only where it is scored
-        clf = _fit(X, owner, Y, ids, np.array(coded), seed, pooling) if strategy == "active" or len(coded) in CHECKPOINTS else None
+        fit = strategy != "random" or len(coded) in CHECKPOINTS
+        clf = _fit(X, owner, Y, ids, np.array(coded), seed, pooling) if fit else None
         if len(coded) in CHECKPOINTS:
             out[len(coded)] = _score(clf, X, owner, Y, ids, test)
         rest = np.array([i for i in pool if i not in set(coded)])
-        if strategy == "active" and clf.frame_ids_:
-            margin = np.abs(_proba(clf, X, owner, rest) - clf.thresholds_).min(axis=1)
-            tie = rng.random(len(rest))
-            take = rest[np.lexsort((tie, margin))[:BATCH]]
+        tie = rng.random(len(rest))
+        if strategy != "random" and clf.frame_ids_:
+            margin = np.abs(_logit(_proba(clf, X, owner, rest)) - _logit(clf.thresholds_)).min(axis=1)
+            spread = clusters[rest] if strategy == "active" and clusters is not None else None
+            take = rest[spread_order(margin, spread, tie)[:BATCH]]
         else:
             take = rng.choice(rest, size=BATCH, replace=False)
         coded += list(take)
@@ -92,14 +118,19 @@ def main() -> None:
     ap.add_argument("labels", help="A labelled corpus (JSONL with text and frames), e.g. climate-frames.")
     ap.add_argument("--frames", default="news-frames", help="The catalog whose frames the labels name.")
     ap.add_argument("--seeds", type=int, default=3, help="Repetitions (seeds 0, 1, ...).")
-    ap.add_argument("--pooling", default=POOLING, help="stacked (the default of frames train), sentences or mean.")
+    ap.add_argument("--pooling", default=POOLING, help="pooled (the default of frames train), stacked, sentences or mean.")
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="Config overrides (key=value).")
     args = ap.parse_args()
     cfg = load_config(overrides=args.overrides)
     catalog = load_catalog(args.frames)
     labels = read_labels(args.labels, catalog)
     t0 = time.perf_counter()
-    corpus = prepare_labelled(labels, "document", cfg, say=print)
+    from framing.frames.catalog import resolve_catalog_path
+    from framing.frames.train import model_for_trained_catalog
+
+    # the model a run with this catalog embeds with (a trained catalog carries its own: news-frames, USE)
+    choice = model_for_trained_catalog(cfg.embedding.model, [resolve_catalog_path(args.frames)], cfg.embedding)
+    corpus = prepare_labelled(labels, "document", cfg, say=print, choice=choice)
     print(f"Embedded {len(corpus.sentences)} sentences of {len(labels)} articles in {time.perf_counter() - t0:.0f} s")
     ids = [f.id for f in catalog.matchable()]
     gold = resolve_label_ids(labels, catalog)
@@ -110,17 +141,18 @@ def main() -> None:
     for seed in range(args.seeds):
         order = np.random.default_rng([seed, 1]).permutation(len(labels))
         test, pool = np.sort(order[: len(labels) // 3]), np.sort(order[len(labels) // 3:])
-        for strategy in ("random", "active"):
-            t1 = time.perf_counter()
-            for n, f1 in curve(X, owner, Y, ids, pool, test, strategy, seed, args.pooling).items():
+        clusters = pool_clusters(X, owner, pool, seed)
+        for strategy in STRATEGIES:
+            t1 = time.process_time()
+            for n, f1 in curve(X, owner, Y, ids, pool, test, strategy, seed, args.pooling, clusters).items():
                 rows.append({"seed": seed, "strategy": strategy, "coded": n, "macro_f1": f1})
-            print(f"seed {seed} {strategy}: {time.perf_counter() - t1:.0f} s", flush=True)
+            print(f"seed {seed} {strategy}: {time.process_time() - t1:.0f} s CPU", flush=True)
     df = pd.DataFrame(rows)
     table = df.groupby(["coded", "strategy"]).macro_f1.agg(["mean", "min", "max"]).round(3).unstack("strategy")
     print(f"\nMacro-F1 on the held-out third ({len(labels) // 3} articles), {args.seeds} seeds: mean [min, max]")
     for n in CHECKPOINTS:
         cells = [f"{s}: {table.loc[n, ('mean', s)]:.3f} [{table.loc[n, ('min', s)]:.3f}, {table.loc[n, ('max', s)]:.3f}]"
-                 for s in ("random", "active")]
+                 for s in STRATEGIES]
         print(f"  {n:>3} coded articles   " + "   ".join(cells))
 
 

@@ -19,7 +19,7 @@ trained, in-sample  the same without ``--score anchors`` (the shipped model deci
 trained, 5-fold CV  ``... --level document --cv 5``: macro-F1                                 >= 0.65
 100 coded, active   the learning curve (``benchmarks/frames_learning_curve.py``) at 50,       >= 0.60
                     100 and 200 coded articles, active against random; the classifier
-                    ``frames train`` fits (stacked); [quick] one seed, --pooling sentences
+                    ``frames train`` fits (pooled); [quick] one seed
 leave one language  ``benchmarks/frames_lolo.py``: policy-frames trained on four languages      >= 0.60
 out                 of semeval23-frames, micro-F1 on the fifth, averaged; [quick] skipped
 stability           the first 150 climate-frames articles alone and inside the 428, share    >= 0.90
@@ -99,7 +99,9 @@ def trained_in_sample(path, catalog, corpus, gold, cfg, cache) -> dict:
 def cross_validated(catalog, corpus, gold, cfg) -> dict:
     from framing.frames.evaluate import cross_validate
 
-    r = cross_validate(catalog, corpus, gold, n_splits=5, seed=cfg.seed)
+    from framing.frames.train import DEFAULT_POOLING
+
+    r = cross_validate(catalog, corpus, gold, n_splits=5, seed=cfg.seed, pooling=DEFAULT_POOLING)
     return {"macro": r.macro_f1, "micro": r.micro_f1, "low": r.intervals["macro_f1"][0],
             "high": r.intervals["macro_f1"][1], "per_frame": r.per_frame.set_index("frame_id")["f1"].round(2).to_dict()}
 
@@ -116,8 +118,9 @@ def learning_curve(catalog, corpus, gold, seeds: int, pooling: str) -> pd.DataFr
     for seed in range(seeds):
         order = np.random.default_rng([seed, 1]).permutation(n)
         test, pool = np.sort(order[: n // 3]), np.sort(order[n // 3:])
-        for strategy in ("random", "active"):
-            for coded, f1 in lc.curve(X, owner, Y, ids, pool, test, strategy, seed, pooling).items():
+        clusters = lc.pool_clusters(X, owner, pool, seed)
+        for strategy in lc.STRATEGIES:
+            for coded, f1 in lc.curve(X, owner, Y, ids, pool, test, strategy, seed, pooling, clusters).items():
                 rows.append({"seed": seed, "strategy": strategy, "coded": coded, "macro_f1": f1})
     return pd.DataFrame(rows).groupby(["coded", "strategy"]).macro_f1.mean().unstack("strategy")
 
@@ -221,13 +224,15 @@ def main() -> None:
                          f"{c['macro']:.3f} [{c['low']:.2f}, {c['high']:.2f}] (micro {c['micro']:.3f})", ">= 0.65",
                          c["macro"] >= TARGETS["cv"]))
     if "curve" in only:
-        seeds, pooling = (1, "sentences") if args.quick else (3, "stacked")
+        from framing.frames.train import DEFAULT_POOLING
+
+        seeds, pooling = (1, DEFAULT_POOLING) if args.quick else (3, DEFAULT_POOLING)
         curve = learning_curve(catalog, corpus, gold, seeds, pooling)
         for n in curve.index:
             active, rand = curve.loc[n, "active"], curve.loc[n, "random"]
             target = ">= 0.60 (active)" if n == 100 else ""
             rows.append(_row(f"learning curve, {n} coded articles ({seeds} seed{'s' * (seeds > 1)}, --pooling {pooling}), macro-F1",
-                             f"active {active:.3f}, random {rand:.3f}", target,
+                             f"active {active:.3f}, nearest {curve.loc[n, 'nearest']:.3f}, random {rand:.3f}", target,
                              bool(active >= TARGETS["active100"]) if n == 100 else None))
     if "lolo" in only:
         lolo = leave_one_language_out(args.data, say)

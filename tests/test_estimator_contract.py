@@ -21,6 +21,7 @@ from framing.config import EmbeddingConfig, TopicsConfig
 from framing.embed import get_embedder
 from framing.errors import NotFittedError
 from framing.frames import FrameMatcher, load_catalog
+from framing.frames.pooled import PooledFrameClassifier
 from framing.frames.train import FrameClassifier
 from framing.topics import TopicModeler
 from topic_blobs import topical_blobs
@@ -70,7 +71,19 @@ def _classifier_case() -> Case:
                 late_step="_fit_predict")
 
 
-CASES = {"TopicModeler": _topic_case, "FrameMatcher": _matcher_case, "FrameClassifier": _classifier_case}
+def _pooled_case() -> Case:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 6))
+    groups = np.repeat(np.arange(40), 3)
+    Y = np.column_stack([X.reshape(40, 3, 6)[:, :, 0].max(1) > 0.8, X.reshape(40, 3, 6)[:, :, 1].mean(1) > 0])
+    return Case(make=lambda: PooledFrameClassifier(Cs=(0.1, 1.0), inner_folds=3, seed=3),
+                fit=lambda m: m.fit(X, Y, ["a", "b"], groups=groups),
+                transform=lambda m: m.predict_proba(X, groups),
+                late_step="_fit_frame")
+
+
+CASES = {"TopicModeler": _topic_case, "FrameMatcher": _matcher_case, "FrameClassifier": _classifier_case,
+         "PooledFrameClassifier": _pooled_case}
 
 
 @pytest.fixture(params=sorted(CASES))

@@ -143,7 +143,8 @@ def evaluate_command(
     level: str = LevelOpt,
     cv: int = typer.Option(0, "--cv", min=0, help="k > 1: cross-validate the trained classifier in k folds "
                            "instead of scoring the catalog alone."),
-    pooling: str = typer.Option("stacked", "--pooling", help="With --cv, how coded documents are learned: "
+    pooling: str = typer.Option("pooled", "--pooling", help="With --cv, how coded documents are learned: "
+                                "pooled (mean- and max-pooled sentence embeddings, settings by inner CV), "
                                 "stacked (sentence-score distributions and mean embedding of every frame), "
                                 "sentences (their sentences, top-k pooled) or mean (their mean embedding)."),
     score: str = typer.Option("auto", "--score", help="What decides: anchors (the catalog alone), trained (the "
@@ -189,7 +190,8 @@ def train(
     model: str = ModelOpt,
     run: Optional[Path] = RunOpt,
     level: str = LevelOpt,
-    pooling: str = typer.Option("stacked", "--pooling", help="How coded documents are learned: stacked "
+    pooling: str = typer.Option("pooled", "--pooling", help="How coded documents are learned: pooled (mean- "
+                                "and max-pooled sentence embeddings, settings by inner CV), stacked "
                                 "(sentence-score distributions and mean embedding of every frame), sentences "
                                 "(their sentences, top-k pooled) or mean (their mean embedding)."),
     config: Optional[Path] = ConfigOpt,

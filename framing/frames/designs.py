@@ -13,12 +13,16 @@ the inclusion weights that :mod:`framing.frames.validate` uses to estimate the
 frame's precision and recall over the whole run (a stratified random sample,
 Horvitz-Thompson weights). An item drawn for several frames is coded once.
 
-``--strategy uncertain`` draws, for every frame, the ``n`` items whose score
-lies nearest the frame's decision (the sentence threshold in run.json, or a
+``--strategy uncertain`` draws, for every frame, ``n`` items whose score
+lies near the frame's decision (the sentence threshold in run.json, or a
 document confidence nearest 0.5): the items whose human code teaches a
-classifier most (uncertainty sampling, Lewis and Gale 1994). It is not a
-probability sample: its codes train (``framing frames train --labels``), they
-cannot estimate precision.
+classifier most (uncertainty sampling, Lewis and Gale 1994). The nearest items
+alone are often near-duplicates (one story told by several outlets), so the
+draw is spread over the run's topics: the most uncertain item of every topic
+first, then the second of every topic, and so on (diversity, as in
+cluster-based batch active learning: Zhdanov 2019, Citovsky et al. 2021).
+It is not a probability sample: its codes train (``framing frames train
+--labels``), they cannot estimate precision.
 
 Examples
 --------
@@ -125,13 +129,37 @@ def stratified_design(scores: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DESIGN_COLUMNS)
 
 
+def spread_order(margin: np.ndarray, cluster: np.ndarray | None, tie: np.ndarray) -> np.ndarray:
+    """Items in drawing order: by margin, but each cluster's k-th item after every cluster's (k-1)-th.
+
+    ``cluster`` None: by margin alone. Ties are broken by ``tie`` (random numbers).
+
+    Examples
+    --------
+    >>> spread_order(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 0, 0, 1]), np.zeros(4)).tolist()
+    [0, 3, 1, 2]
+    """
+    margin = np.asarray(margin, dtype=float)
+    by_margin = np.lexsort((tie, margin))
+    if cluster is None:
+        return by_margin
+    rank = np.zeros(len(margin))
+    seen: dict = {}
+    for pos in by_margin:
+        c = cluster[pos]
+        rank[pos] = seen.get(c, 0)
+        seen[c] = seen.get(c, 0) + 1
+    return np.lexsort((tie, margin, rank))
+
+
 def uncertain_design(scores: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
-    """The ``n`` items per frame nearest its decision (``margin``: distance to it; ties broken at random).
+    """``n`` items per frame near its decision, spread over clusters (ties broken at random).
 
     Parameters
     ----------
-    scores : DataFrame with item, frame_id, margin
-        ``margin`` is the distance of the item's score to the frame's decision (>= 0).
+    scores : DataFrame with item, frame_id, margin, and optionally cluster
+        ``margin`` is the distance of the item's score to the frame's decision (>= 0);
+        ``cluster`` (a run's topic) spreads the draw: see :func:`spread_order`.
 
     Returns
     -------
@@ -142,7 +170,8 @@ def uncertain_design(scores: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     rows = []
     for frame_id, group in scores.groupby("frame_id", sort=True):
         tie = seeded_rng(seed, "uncertain", frame_id).random(len(group))
-        order = np.lexsort((tie, group.margin.to_numpy(dtype=float)))
+        cluster = group.cluster.to_numpy() if "cluster" in group else None
+        order = spread_order(group.margin.to_numpy(dtype=float), cluster, tie)
         picked = group.item.to_numpy(object)[order[:n]]
         rows += [{"item": it, "frame_id": frame_id, "band": "uncertain", "band_size": len(group),
                   "drawn": len(picked), "weight": np.nan} for it in picked]
@@ -168,6 +197,8 @@ def frame_scores(tables: dict, meta: dict, unit: str) -> pd.DataFrame:
                             "score": sf.score.astype(float), "matched": sf.matched.astype(bool)})
         th = out.frame_id.map(lambda f: _number(thresholds.get(f)))
         out["margin"] = (out.score - th).abs().fillna(out.score.rsub(out.score.max()))
+        if "topic" in sents:
+            out["cluster"] = out.item.map(pd.Series(sents.topic.to_numpy(), index=sents.sentence_id.astype(str))).fillna(-1)
         return out.reset_index(drop=True)
     df = tables.get("document_frames")
     if df is None:
@@ -180,6 +211,11 @@ def frame_scores(tables: dict, meta: dict, unit: str) -> pd.DataFrame:
     else:
         out["margin"] = (df.score.astype(float) - df.threshold.astype(float)).abs().to_numpy()
     out["margin"] = out.margin.fillna(np.inf)
+    sents = tables.get("sentences")
+    if sents is not None and "topic" in sents and len(sents):
+        # a document's cluster: the topic most of its sentences are in
+        modal = sents.groupby(sents.doc_id.astype(str)).topic.agg(lambda t: t.value_counts().index[0])
+        out["cluster"] = out.item.map(modal).fillna(-1)
     return out.reset_index(drop=True)
 
 

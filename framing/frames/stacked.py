@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import NotFittedError
 from .calibrate import best_threshold
+from .classifier import one_thread
 
 N_FEATURES = 4
 """Per frame: top-k pooled, max and mean sentence probability, mean-embedding probability."""
@@ -152,6 +153,7 @@ class StackedFrameClassifier:
 
     # -- fitting -----------------------------------------------------------------------------------
 
+    @one_thread
     def fit(self, X: np.ndarray, Y: np.ndarray, frame_ids: list[str], groups: np.ndarray) -> StackedFrameClassifier:
         """Fit both stages.
 

@@ -9,16 +9,16 @@ saved beside the catalog as ``<catalog>.trained.json``: plain coefficients
 with the embedder's identity (no pickle), and ``analyze`` uses it when the
 run's embedder is the same; frames without a model keep the anchors.
 
-Coded documents are learned from their sentences (``pooling="sentences"``,
-the default for documents; multiple-instance learning): every sentence of a
-document takes the document's codes, the regression is fitted on the
-sentences, and a document's probability is the mean of its ``top_k`` most
-probable sentences (one per ten sentences, at most 3, as for the anchors'
-document score). A frame that a document carries in a few passages is then
-not averaged away by the rest of the article, and every sentence gets a
-probability that can serve as evidence. ``pooling="mean"`` fits on the
-normalised mean of the document's sentence embeddings instead. Coded
-sentences are learned from their own embedding.
+Coded documents are learned, by default (``pooling="pooled"``), from their
+pooled sentence embeddings (:mod:`framing.frames.pooled`): the mean and the
+element-wise maximum of a document's sentence vectors and its length, one
+regression per frame whose regularisation and threshold are chosen by
+cross-validation on the training documents. ``pooling="sentences"``
+(multiple-instance learning: every sentence takes its document's codes, a
+document's probability is the mean of its ``top_k`` most probable sentences),
+``"stacked"`` (:mod:`framing.frames.stacked`) and ``"mean"`` (the normalised
+mean embedding) keep the earlier models. Coded sentences are learned from
+their own embedding. Every fit runs with one BLAS thread (:func:`one_thread`).
 
 Examples
 --------
@@ -34,26 +34,35 @@ import numpy as np
 from ..errors import CatalogError
 # the classifier and the trained model's file live in their own modules; their names stay importable from here
 from .classifier import (DEFAULT_C, MIN_CLASS, SENTENCES_PER_TOP, TOP_K, FrameClassifier,  # noqa: F401
-                         _folds, _logistic, top_k_pool)
+                         _folds, _logistic, one_thread, top_k_pool)
 from .trained import (FORMAT_VERSION, TRAINED_SUFFIX, TrainedFrames, _mismatch, catalog_of,  # noqa: F401
                       check_trained_embedder, classifier_from_dict, embedder_spec, load_trained, load_trained_for,
                       model_for_trained_catalog, retrain_command, save_trained, trained_for_catalogs, trained_path,
                       working_copy)
 
 
-POOLINGS = ("stacked", "sentences", "mean")
+POOLINGS = ("pooled", "stacked", "sentences", "mean")
 """How coded documents are learned: see :func:`make_classifier`."""
+DEFAULT_POOLING = "pooled"
+"""What ``frames train`` fits on coded documents unless told otherwise (see :func:`make_classifier`)."""
 
 
 def make_classifier(pooling: str, level: str, seed: int = 42, C: float | None = None):
     """The classifier ``frames train`` fits for coded items of ``level`` with ``pooling``.
 
+    ``pooled`` (coded documents, the default): :class:`framing.frames.pooled.PooledFrameClassifier`,
+    per frame a regression on the mean- and max-pooled sentence embeddings, its regularisation and
+    threshold chosen by inner cross-validation;
     ``stacked`` (coded documents): :class:`framing.frames.stacked.StackedFrameClassifier`,
     sentence-score distributions and the mean embedding of every frame, stacked;
     ``sentences``: :class:`FrameClassifier` on the documents' sentences, top-k pooled;
     ``mean``: :class:`FrameClassifier` on the documents' mean embeddings.
     Coded sentences always get a :class:`FrameClassifier` on their own embeddings.
     """
+    if pooling == "pooled" and level == "document":
+        from .pooled import PooledFrameClassifier
+
+        return PooledFrameClassifier(seed=seed) if C is None else PooledFrameClassifier(Cs=(C,), seed=seed)
     if pooling == "stacked" and level == "document":
         from .stacked import StackedFrameClassifier
 
@@ -70,13 +79,13 @@ def training_matrix(corpus, pooling: str = "sentences") -> tuple[np.ndarray, np.
     """
     if pooling not in POOLINGS:
         raise ValueError(f"The 'pooling' parameter must be one of {', '.join(POOLINGS)}. Got {pooling!r} instead.")
-    if corpus.level == "document" and pooling in ("sentences", "stacked"):
+    if corpus.level == "document" and pooling in ("sentences", "stacked", "pooled"):
         return np.asarray(corpus.vectors), corpus.sentences["item"].to_numpy(dtype=int)
     return corpus.item_vectors(), None
 
 
-def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42, C: float = DEFAULT_C,
-                 pooling: str = "stacked", labels_file: str | None = None) -> TrainedFrames:
+def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42, C: float | None = None,
+                 pooling: str = DEFAULT_POOLING, labels_file: str | None = None) -> TrainedFrames:
     """Fit the classifier on a prepared labelled corpus and describe it (not yet saved).
 
     Parameters
@@ -85,7 +94,9 @@ def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42,
     catalog_path : path of the catalog file (the model is saved beside it)
     corpus : LabelledCorpus
     gold : list of set of frame ids, one per item
-    pooling : "stacked", "sentences" or "mean"
+    C : float, optional
+        The regularisation; by default the classifier's own (``pooled`` chooses it per frame by inner CV).
+    pooling : "pooled", "stacked", "sentences" or "mean"
         How coded documents are learned (see :func:`make_classifier`).
     labels_file : str, optional
         The coded file, recorded so that a message can give the command that trains the catalog again.

@@ -185,6 +185,10 @@ def load_trained_for(catalog_paths, embedder, say=lambda _m: None) -> TrainedFra
 
 def classifier_from_dict(data: dict):
     """A classifier saved by ``to_dict``, of the kind it names."""
+    if data.get("kind") == "pooled":
+        from .pooled import PooledFrameClassifier
+
+        return PooledFrameClassifier.from_dict(data)
     if data.get("kind") == "stacked":
         from .stacked import StackedFrameClassifier
 

@@ -157,7 +157,7 @@ def test_cli_train_and_evaluate_cv(tmp_path, data_dir, fake_model):
     assert res.exit_code == 2 and "at least 2 folds" in res.output
     res = runner.invoke(app, ["--frames", str(catalog_path), "--labels", str(data_dir / "coded-docs.jsonl"),
                               "--model", "fake-frames", "--cv", "3", "--pooling", "max"])
-    assert res.exit_code == 2 and "'--pooling' option must be stacked, sentences or mean" in res.output
+    assert res.exit_code == 2 and "'--pooling' option must be pooled, stacked, sentences or mean" in res.output
     res = runner.invoke(app, ["--frames", str(catalog_path), "--labels", str(data_dir / "coded-docs.jsonl"),
                               "--model", "fake-frames", "--level", "document", "--cv", "3", "--pooling", "mean",
                               "--set", "embedding.cache=false"])

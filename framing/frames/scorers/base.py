@@ -121,5 +121,5 @@ class EvaluationInput:
     cfg: Any
     saved_model: Path | None = None
     cv: int = 0
-    pooling: str = "stacked"
+    pooling: str = "pooled"
     threshold: Any = "calibrated"
