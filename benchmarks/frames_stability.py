@@ -10,9 +10,11 @@ cache is used). Then, for each calibration mode:
 
 - ``corpus``: the corpus-relative settings of before issue 21 (``frames.calibration: corpus``,
   ``frames.document_calibration: mixture``);
-- ``reference``: the defaults (thresholds from the shipped reference sample and the catalog's anchors,
-  the fixed document threshold, a matched sentence required);
-- ``reference+near-misses``: the same with ``frames.near_miss_floor: true``,
+- ``reference, score rule``: the defaults of before the contrast margin (thresholds from the shipped
+  reference sample and the catalog's anchors, the fixed document threshold, a matched sentence required);
+- ``defaults``: the contrast margin and the support rule (``frames.contrast: true``,
+  ``frames.document_rule: support``);
+- ``reference+near-misses``: the score rule with ``frames.near_miss_floor: true``,
 
 it prints the catalog-only document macro-F1 on all articles (as ``framing evaluate --level document``),
 and the agreement, per frame, between the decisions on the first ``--subset`` articles analysed alone and
@@ -24,15 +26,22 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-MODES = {"corpus": {"calibration": "corpus", "document_calibration": "mixture"},
-         "reference": {"calibration": "reference", "document_calibration": "sentence"},
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's framing, not an installed one
+
+MODES = {"corpus": {"calibration": "corpus", "document_calibration": "mixture", "document_rule": "score",
+                    "contrast": False},
+         "reference, score rule": {"calibration": "reference", "document_calibration": "sentence",
+                                   "document_rule": "score", "contrast": False},
+         "defaults (contrast, support rule)": {},
          "reference+near-misses": {"calibration": "reference", "document_calibration": "sentence",
-                                   "near_miss_floor": True}}
+                                   "document_rule": "score", "contrast": False, "near_miss_floor": True}}
 
 
 def subset(corpus, n: int):
