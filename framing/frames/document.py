@@ -39,7 +39,10 @@ The document rule (``rule``):
   which may lean toward the frame without stating it outright; a single
   leaning sentence in a long article is not enough. Nothing here depends on
   the other documents, and there is no threshold on a scale: the zero of the
-  margin is where a non-use is as near as the frame. ``support`` counts the
+  margin is where a non-use is as near as the frame. A decision resting on a
+  single leaning sentence also needs that sentence (or another) to pass the
+  sentence decision (``matched``): one passage alone must read as the frame
+  on its own. ``support`` counts the
   leaning sentences; the evidence is the leaning sentences, strongest first.
 - ``score``: the score and threshold below, and at least one matched sentence.
 
@@ -152,8 +155,9 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
     seed : int
     rule : "support" or "score"
         ``support``: a document uses a frame when at least one per ten of
-        its sentences (at least 1, at most ``top_k``) lean toward it (needs a
-        ``margin`` column; without one the ``score`` rule applies);
+        its sentences (at least 1, at most ``top_k``) lean toward it, and
+        either two lean or one matches (needs a ``margin`` column; without
+        one the ``score`` rule applies);
         ``score``: its score reaches the threshold and a sentence matches.
 
     Returns
@@ -207,7 +211,9 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
     # (issue 21: a mixture fitted to a corpus once matched documents without a single matched sentence).
     if rule == "support" and "margin" in joined and calibration == "sentence":
         agg["threshold"] = _needed(agg["sentences"].to_numpy(), top_k).astype(float)
-        agg["matched"] = agg["support"] >= agg["threshold"]
+        # one leaning sentence alone is not enough unless it also passes the sentence decision: a short comment
+        # that merely sits nearer a frame than the reference does not use it (seeds: 1 in 24 such did)
+        agg["matched"] = (agg["support"] >= agg["threshold"]) & ((agg["matched_sentences"] > 0) | (agg["support"] >= 2))
         agg["method"] = "anchors+support"
         evidence = ranked[ranked["_lean"]].assign(matched=True)
     else:

@@ -61,7 +61,7 @@ def _joined(n_sentences: int, leaning: int, doc="d"):
                          "margin": margin})
 
 
-@pytest.mark.parametrize("n, leaning, used", [(4, 1, True), (25, 1, False), (25, 2, False), (25, 3, True),
+@pytest.mark.parametrize("n, leaning, used", [(4, 2, True), (12, 2, True), (25, 2, False), (25, 3, True),
                                               (80, 3, True), (80, 2, False)])
 def test_a_document_needs_one_leaning_sentence_per_ten_at_most_top_k(n, leaning, used):
     t = document_frame_table(_joined(n, leaning), {"f": 0.5}, top_k=3, rule="support")
@@ -73,6 +73,13 @@ def test_a_document_needs_one_leaning_sentence_per_ten_at_most_top_k(n, leaning,
         assert row.evidence_strengths == sorted(row.evidence_strengths, reverse=True)
     else:
         assert row.evidence_ids == []
+
+
+def test_one_leaning_sentence_alone_needs_to_match():
+    lone = _joined(4, 1)
+    assert not document_frame_table(lone, {"f": 0.5}, rule="support").iloc[0].matched
+    t = document_frame_table(lone.assign(matched=[True, False, False, False]), {"f": 0.5}, rule="support")
+    assert t.iloc[0].matched and t.iloc[0].evidence_ids == ["d0"]
 
 
 def test_support_rule_does_not_depend_on_other_documents():
