@@ -78,7 +78,10 @@ def _frames_table(joined: pd.DataFrame, docs: pd.DataFrame, catalog: FrameCatalo
         in_frame_docs = g["doc_id"].isin(in_docs)
         # evidence of the document decisions first (the passages that made a document use the frame),
         # then other matched sentences of those documents, then stray ones: a stray sentence is weaker evidence
-        evidence = _decision_evidence(d)[:n_evidence]
+        # (a frame's quotes are sentences that match it: a document decided by several merely leaning
+        # sentences lists them in document_frames, not here)
+        own = set(g["sentence_id"])
+        evidence = [e for e in _decision_evidence(d) if e in own][:n_evidence]
         evidence += [e for e in _evidence(g[in_frame_docs], n_evidence) if e not in evidence]
         evidence += [e for e in _evidence(g[~in_frame_docs], n_evidence) if e not in evidence]
         sources = joined.loc[joined["doc_id"].isin(in_docs), "source"].dropna().astype(str).unique().tolist()
