@@ -10,9 +10,11 @@ cache is used). Then, for each calibration mode:
 
 - ``corpus``: the corpus-relative settings of before issue 21 (``frames.calibration: corpus``,
   ``frames.document_calibration: mixture``);
-- ``reference``: the defaults (thresholds from the shipped reference sample and the catalog's anchors,
-  the fixed document threshold, a matched sentence required);
-- ``reference+near-misses``: the same with ``frames.near_miss_floor: true``,
+- ``reference, score rule``: the defaults of before the contrast margin (thresholds from the shipped
+  reference sample and the catalog's anchors, the fixed document threshold, a matched sentence required);
+- ``defaults``: the contrast margin and the support rule (``frames.contrast: true``,
+  ``frames.document_rule: support``);
+- ``reference+near-misses``: the score rule with ``frames.near_miss_floor: true``,
 
 it prints the catalog-only document macro-F1 on all articles (as ``framing evaluate --level document``),
 and the agreement, per frame, between the decisions on the first ``--subset`` articles analysed alone and
@@ -24,15 +26,22 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-MODES = {"corpus": {"calibration": "corpus", "document_calibration": "mixture"},
-         "reference": {"calibration": "reference", "document_calibration": "sentence"},
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's framing, not an installed one
+
+MODES = {"corpus": {"calibration": "corpus", "document_calibration": "mixture", "document_rule": "score",
+                    "contrast": False},
+         "reference, score rule": {"calibration": "reference", "document_calibration": "sentence",
+                                   "document_rule": "score", "contrast": False},
+         "defaults (contrast, support rule)": {},
          "reference+near-misses": {"calibration": "reference", "document_calibration": "sentence",
-                                   "near_miss_floor": True}}
+                                   "document_rule": "score", "contrast": False, "near_miss_floor": True}}
 
 
 def subset(corpus, n: int):
@@ -50,12 +59,13 @@ def decide(catalog, corpus, fcfg, seed: int, cache):
     m = FrameMatcher(catalog, corpus.embedder, negative_weight=fcfg.negative_weight,
                      calibration=fcfg.calibration, specificity=fcfg.specificity, cache=cache,
                      exclusive=fcfg.exclusive, reference_quantile=fcfg.reference_quantile,
-                     near_miss_floor=fcfg.near_miss_floor)
+                     near_miss_floor=fcfg.near_miss_floor, contrast=fcfg.contrast)
     m.fit(corpus.sentences, corpus.vectors)
     sf = m.transform(corpus.sentences, corpus.vectors)
     joined = sf.merge(corpus.sentences[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})
     docs = document_frame_table(joined, m.document_thresholds(), top_k=fcfg.document_top_k,
-                                calibration=fcfg.document_calibration, seed=seed)
+                                calibration=fcfg.document_calibration, seed=seed,
+                                rule=fcfg.document_rule)
     return docs.pivot(index="doc_id", columns="frame_id", values="matched").astype(bool), m, docs
 
 

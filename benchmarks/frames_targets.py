@@ -47,6 +47,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))  # the checkout's framing (a worktree's), not the one installed in the environment
 
 TARGETS = {"catalog": 0.55, "cv": 0.65, "active100": 0.60, "lolo": 0.60, "stability": 0.90, "seeds": 0.65}
 FIGURES = ("catalog", "cv", "curve", "lolo", "stability", "seeds")

@@ -225,12 +225,20 @@ class FramesConfig(Section):
     near_miss_floor: bool = False
     """With ``calibration: reference``, a sentence threshold is also never below the midpoint between
     the frame's near misses (its negatives) and its anchors (off by default: see docs/frames.md)."""
+    contrast: bool = True
+    """A sentence matches a frame only when it also leans toward it: nearer the frame's anchors than to
+    any sentence of the shipped reference sample, any near miss of the catalog and any unrelated
+    frame's anchors (the ``margin`` column above 0; :mod:`framing.frames.margin`)."""
     specificity: float = Field(0.5, ge=0.0)
     """How much a sentence's strength for unrelated frames lowers its strength for a frame."""
     exclusive: bool = True
     """A sentence is matched only to the frame it is strongest on (and that frame's family)."""
     document_top_k: int = Field(3, ge=1)
     """A document's score for a frame is the mean strength of its top-k sentences."""
+    document_rule: Literal["support", "score"] = "support"
+    """``support``: a document uses a frame when one per ten of its sentences (at least 1, at most
+    ``document_top_k``) lean toward it (margin above 0); ``score``: when its top-k score reaches the
+    document threshold and one of its sentences matches (:mod:`framing.frames.document`)."""
     document_calibration: Literal["sentence", "mixture"] = "sentence"
     """``sentence``: a document uses a frame when its score reaches the matcher's fixed document
     threshold; ``mixture`` (corpus-relative): when a two-component mixture of the corpus's document

@@ -27,6 +27,25 @@ The document threshold (``calibration``):
   fewer than ``MIN_MIXTURE_DOCUMENTS`` documents in a group the sentence
   threshold applies instead. Decisions then move with the rest of the corpus.
 
+The document rule (``rule``):
+
+- ``support`` (the default when the sentence table has a ``margin`` column):
+  a document uses a frame when enough of its sentences *lean* toward it
+  (contrast margin above 0, :mod:`framing.frames.margin`: nearer the frame's
+  anchors than to any ordinary reference sentence, any near miss of the
+  catalog and any unrelated frame's anchors): one per ``SENTENCES_PER_TOP``
+  (10) sentences, at least one and at most ``top_k``, the same count the
+  score pools. An article frames an issue over several sentences, each of
+  which may lean toward the frame without stating it outright; a single
+  leaning sentence in a long article is not enough. Nothing here depends on
+  the other documents, and there is no threshold on a scale: the zero of the
+  margin is where a non-use is as near as the frame. A decision resting on a
+  single leaning sentence also needs that sentence (or another) to pass the
+  sentence decision (``matched``): one passage alone must read as the frame
+  on its own. ``support`` counts the
+  leaning sentences; the evidence is the leaning sentences, strongest first.
+- ``score``: the score and threshold below, and at least one matched sentence.
+
 Evidence columns: ``evidence_ids`` lists the matched sentences that carry a
 matched decision, strongest first (at most ``max(top_k, 1)``; empty when the
 document does not use the frame), ``evidence_strengths`` their strengths, and
@@ -50,7 +69,8 @@ import pandas as pd
 
 DOCUMENT_FRAME_COLUMNS = ["doc_id", "frame_id", "score", "matched", "confidence", "threshold", "matched_sentences",
                           "share", "max_score", "evidence_id", "evidence_ids", "evidence_strengths", "sentences",
-                          "method"]
+                          "method", "support"]
+RULES = ("support", "score")
 MIN_MIXTURE_DOCUMENTS = 30
 SENTENCES_PER_TOP = 10
 
@@ -108,8 +128,13 @@ def mixture_threshold(scores: np.ndarray, seed: int = 42) -> tuple[float, np.nda
     return threshold, post, info
 
 
+def _needed(sentences: np.ndarray, top_k: int) -> np.ndarray:
+    """Leaning sentences a document needs: one per SENTENCES_PER_TOP sentences, at least 1, at most top_k."""
+    return np.clip(-(-np.asarray(sentences, dtype=int) // SENTENCES_PER_TOP), 1, max(int(top_k), 1))
+
+
 def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top_k: int = 3,
-                         calibration: str = "sentence", seed: int = 42) -> pd.DataFrame:
+                         calibration: str = "sentence", seed: int = 42, rule: str = "support") -> pd.DataFrame:
     """Score and decide every (document, frame) from the document's sentences.
 
     Parameters
@@ -128,6 +153,12 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
         document threshold of :func:`mixture_threshold` (with at least
         MIN_MIXTURE_DOCUMENTS documents), never below strength 0.
     seed : int
+    rule : "support" or "score"
+        ``support``: a document uses a frame when at least one per ten of
+        its sentences (at least 1, at most ``top_k``) lean toward it, and
+        either two lean or one matches (needs a ``margin`` column; without
+        one the ``score`` rule applies);
+        ``score``: its score reaches the threshold and a sentence matches.
 
     Returns
     -------
@@ -137,15 +168,20 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
     (sentence-level matches), share (of the document's scored sentences),
     max_score (best sentence score), evidence_id, evidence_ids and
     evidence_strengths (the matched sentences behind a matched decision,
-    strongest first), sentences, method ("anchors").
+    strongest first), sentences, method ("anchors", "anchors+support"),
+    support (sentences leaning toward the frame; 0 without a margin).
     """
+    if rule not in RULES:
+        raise ValueError(f"The 'rule' parameter must be one of {', '.join(RULES)}. Got {rule!r} instead.")
     if joined.empty:
         return pd.DataFrame(columns=DOCUMENT_FRAME_COLUMNS)
     value = "strength" if "strength" in joined else "score"
-    data = joined.assign(_v=joined[value].astype(float), matched=joined["matched"].astype(bool))
+    leans = joined["margin"].astype(float) > 0 if "margin" in joined else pd.Series(False, index=joined.index)
+    data = joined.assign(_v=joined[value].astype(float), matched=joined["matched"].astype(bool), _lean=leans)
     grouped = data.groupby(["doc_id", "frame_id"], sort=True)
     agg = grouped.agg(matched_sentences=("matched", "sum"), sentences=("sentence_id", "nunique"),
-                      max_score=("score", "max")).reset_index()
+                      max_score=("score", "max"), support=("_lean", "sum")).reset_index()
+    agg["support"] = agg["support"].astype(int)
     agg["score"] = grouped["_v"].apply(lambda v: _top_k_mean(v, top_k)).to_numpy()
     ranked = data.sort_values(["_v", "sentence_id"], ascending=[False, True])
     best = ranked.drop_duplicates(["doc_id", "frame_id"])
@@ -173,8 +209,17 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
         raise ValueError(f"The 'calibration' parameter must be 'mixture' or 'sentence'. Got {calibration!r} instead.")
     # A decision rests on evidence: at least one of the document's sentences matches the frame on its own
     # (issue 21: a mixture fitted to a corpus once matched documents without a single matched sentence).
-    agg["matched"] = (agg["score"] >= agg["threshold"]) & (agg["matched_sentences"] > 0)
-    agg = _with_evidence(agg, ranked, max(int(top_k), 1))
+    if rule == "support" and "margin" in joined and calibration == "sentence":
+        agg["threshold"] = _needed(agg["sentences"].to_numpy(), top_k).astype(float)
+        # one leaning sentence alone is not enough unless it also passes the sentence decision: a short comment
+        # that merely sits nearer a frame than the reference does not use it (seeds: 1 in 24 such did)
+        agg["matched"] = (agg["support"] >= agg["threshold"]) & ((agg["matched_sentences"] > 0) | (agg["support"] >= 2))
+        agg["method"] = "anchors+support"
+        evidence = ranked[ranked["_lean"]].assign(matched=True)
+    else:
+        agg["matched"] = (agg["score"] >= agg["threshold"]) & (agg["matched_sentences"] > 0)
+        evidence = ranked
+    agg = _with_evidence(agg, evidence, max(int(top_k), 1))
     agg["matched_sentences"] = agg["matched_sentences"].astype(int)
     agg["share"] = agg["matched_sentences"] / agg["sentences"]
     return agg[DOCUMENT_FRAME_COLUMNS].sort_values(["doc_id", "frame_id"]).reset_index(drop=True)

@@ -18,12 +18,13 @@ from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from .calibrate import frame_scores
 from .catalog import FrameCatalog
 from .clauses import _CLAUSE_SPLIT, _normalise, clause_windows  # noqa: F401  (importable from here, as before)
+from .margin import margins
 from .thresholds import (FALLBACK_THRESHOLD, MIN_CORPUS_SENTENCES, MIN_GAP,  # noqa: F401
                          REFERENCE_QUANTILE, MatcherCalibration)
 
 logger = logging.getLogger(__name__)
 
-SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "strength", "matched"]
+SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "strength", "matched", "margin"]
 _CHUNK = 4096
 
 
@@ -76,6 +77,12 @@ class FrameMatcher(Estimator, MatcherCalibration):
     reference_quantile : float
         With ``calibration="reference"``, the share of reference sentences a
         threshold stays above (see REFERENCE_QUANTILE).
+    contrast : bool
+        A sentence is matched only when it also *leans* toward the frame:
+        its contrast margin (:mod:`framing.frames.margin`) is above 0, i.e.
+        it is nearer the frame's anchors than to any reference sentence, any
+        near miss of the catalog and the anchors of any unrelated frame. The
+        margin is always computed (the ``margin`` column).
     near_miss_floor : bool
         With ``calibration="reference"``, a frame's threshold is also never
         below the midpoint between the typical score of its near misses (the
@@ -103,7 +110,7 @@ class FrameMatcher(Estimator, MatcherCalibration):
 
     def __init__(self, catalog: FrameCatalog, embedder, threshold="calibrated", negative_weight=0.5,
                  top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None,
-                 exclusive=False, reference_quantile=REFERENCE_QUANTILE, near_miss_floor=False):
+                 exclusive=False, reference_quantile=REFERENCE_QUANTILE, near_miss_floor=False, contrast=False):
         self.catalog = catalog
         self.embedder = embedder
         self.threshold = threshold
@@ -117,6 +124,7 @@ class FrameMatcher(Estimator, MatcherCalibration):
         self.exclusive = exclusive
         self.reference_quantile = reference_quantile
         self.near_miss_floor = near_miss_floor
+        self.contrast = contrast
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Every text the matcher embeds goes through the embedding cache (when one is given)."""
@@ -159,6 +167,9 @@ class FrameMatcher(Estimator, MatcherCalibration):
         self.anchor_owner_ = np.asarray(a_owner, dtype=int)
         self.negative_owner_ = np.asarray(n_owner, dtype=int)
         self.related_ = np.array([self._related(frames, i) for i in range(len(frames))])
+        from .reference import reference_sentences
+
+        self.reference_vectors_ = _normalise(self._encode(reference_sentences()["text"].tolist()))
         self.thresholds_, self.calibration_ = self._calibrate(frames)
         if self.calibration == "reference":
             self._calibrate_on_reference()
@@ -199,7 +210,33 @@ class FrameMatcher(Estimator, MatcherCalibration):
                                                            self.top_k, self.negative_weight)
         return out
 
-    def _clause_max(self, texts, scores: np.ndarray) -> np.ndarray:
+    def margin(self, embeddings: np.ndarray) -> np.ndarray:
+        """Contrast margins of texts for every matchable frame (see :mod:`framing.frames.margin`).
+
+        Parameters
+        ----------
+        embeddings : ndarray of shape (n_texts, dim)
+
+        Returns
+        -------
+        ndarray of shape (n_texts, n_frames): above 0 where the text leans toward the frame.
+        """
+        self._check_fitted()
+        if not len(embeddings):
+            return np.zeros((0, len(self.frame_ids_)))
+        return margins(embeddings, self.anchor_vectors_, self.anchor_owner_, self.negative_vectors_,
+                       self.negative_owner_, self.reference_vectors_, self.related_, self.top_k)
+
+    def _raw_margins(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> np.ndarray:
+        """Margins (n_kept, n_frames) of the non-fragment sentences, clause windows included (their best)."""
+        keep = self._kept(sentences, embeddings)
+        values = self.margin(np.asarray(embeddings)[keep])
+        if self.clauses and "text" in sentences:
+            values = self._clause_max(sentences["text"].to_numpy()[keep], values, self.margin)
+        return values
+
+    def _clause_max(self, texts, scores: np.ndarray, measure=None) -> np.ndarray:
+        measure = measure or self.score
         windows, owner = [], []
         for i, text in enumerate(texts):
             spans = clause_windows(str(text))
@@ -208,7 +245,7 @@ class FrameMatcher(Estimator, MatcherCalibration):
         if not windows:
             return scores
         logger.info("Scoring %d clause windows of %d long sentences", len(windows), len(set(owner)))
-        win_scores = self.score(self._encode(windows))
+        win_scores = measure(self._encode(windows))
         out = scores.copy()
         np.maximum.at(out, np.asarray(owner), win_scores)
         return out
@@ -285,6 +322,9 @@ class FrameMatcher(Estimator, MatcherCalibration):
         strength = self.strength(scores, langs)
         frame_ids = list(self.frame_ids_)
         matched = strength >= self.strength_thresholds_[self._language_rows(langs, len(scores))]
+        margin = self._raw_margins(sentences, embeddings)
+        if self.contrast:
+            matched &= margin > 0
         if self.exclusive and strength.shape[1] > 1 and len(strength):
             # only the strongest frame's family: one sentence does not carry unrelated frames at once
             best = np.argmax(strength, axis=1)
@@ -296,6 +336,7 @@ class FrameMatcher(Estimator, MatcherCalibration):
             scores = np.column_stack([scores, scores[:, cols].max(axis=1)])
             strength = np.column_stack([strength, strength[:, cols].max(axis=1)])
             matched = np.column_stack([matched, matched[:, cols].any(axis=1)])
+            margin = np.column_stack([margin, margin[:, cols].max(axis=1)])
             frame_ids.append(parent.id)
         n, m = scores.shape
         return pd.DataFrame({
@@ -304,6 +345,7 @@ class FrameMatcher(Estimator, MatcherCalibration):
             "score": scores.reshape(-1).astype(np.float32),
             "strength": strength.reshape(-1).astype(np.float32),
             "matched": matched.reshape(-1),
+            "margin": margin.reshape(-1).astype(np.float32),
         }, columns=SENTENCE_FRAME_COLUMNS)
 
     def document_thresholds(self) -> dict[str, float]:

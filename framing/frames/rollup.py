@@ -78,7 +78,10 @@ def _frames_table(joined: pd.DataFrame, docs: pd.DataFrame, catalog: FrameCatalo
         in_frame_docs = g["doc_id"].isin(in_docs)
         # evidence of the document decisions first (the passages that made a document use the frame),
         # then other matched sentences of those documents, then stray ones: a stray sentence is weaker evidence
-        evidence = _decision_evidence(d)[:n_evidence]
+        # (a frame's quotes are sentences that match it: a document decided by several merely leaning
+        # sentences lists them in document_frames, not here)
+        own = set(g["sentence_id"])
+        evidence = [e for e in _decision_evidence(d) if e in own][:n_evidence]
         evidence += [e for e in _evidence(g[in_frame_docs], n_evidence) if e not in evidence]
         evidence += [e for e in _evidence(g[~in_frame_docs], n_evidence) if e not in evidence]
         sources = joined.loc[joined["doc_id"].isin(in_docs), "source"].dropna().astype(str).unique().tolist()
@@ -149,7 +152,7 @@ def frame_rollups(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, topics
     else:
         candidates = pd.DataFrame(columns=CANDIDATE_COLUMNS)
     docs = document_frame_table(joined, document_thresholds or {}, top_k=cfg.document_top_k,
-                                calibration=cfg.document_calibration, seed=seed)
+                                calibration=cfg.document_calibration, seed=seed, rule=cfg.document_rule)
     docs = apply_document_decisions(docs, document_decisions)
     return FrameTables(frames=_frames_table(joined, docs, catalog, cfg.n_evidence), topic_frames=topic_frames,
                        document_frames=docs, candidates=candidates)

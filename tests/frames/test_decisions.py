@@ -150,8 +150,9 @@ def test_a_documents_decision_does_not_change_when_unrelated_documents_are_added
     inside = _decide(small + extra, cfg, embedder, tiny_catalog).reindex(alone.index)
     assert alone.any()  # something is decided at all
     pd.testing.assert_series_equal(alone, inside)
-    # the corpus-relative option does move (which is why it is not the default, and is recorded in run.json)
-    rel = FramesConfig(calibration="corpus")
+    # the corpus-relative option does move (which is why it is not the default, and is recorded in run.json);
+    # the support rule does not read thresholds, so the score rule shows it
+    rel = FramesConfig(calibration="corpus", document_rule="score")
     assert not _decide(small, rel, embedder, tiny_catalog).equals(
         _decide(small + extra, rel, embedder, tiny_catalog).reindex(alone.index))
 

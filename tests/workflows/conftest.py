@@ -12,7 +12,10 @@ FAST = dict(embedding__model="hashing", embedding__cache=False, topics__reducer=
             topics__min_anchored_share=0.0,
             # the hashing embedder places no anchor far from ordinary text: the shipped reference sample cannot
             # calibrate it, so the workflow tests calibrate against the corpus (tests/frames checks the reference)
-            frames__calibration="corpus")
+            frames__calibration="corpus",
+            # nor can its bag-of-words vectors tell a near miss sharing a sentence's words from the frame: the
+            # contrast margin (tests/frames/test_contrast_support.py) needs a semantic model
+            frames__contrast=False, frames__document_rule="score")
 FAST_SET = [x for k, v in FAST.items() for x in ("--set", f"{k.replace('__', '.')}={v}")]
 
 
