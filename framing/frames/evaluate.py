@@ -258,13 +258,13 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
 
 
 def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], n_splits: int = 5,
-                   seed: int = 42, C: float | None = None, pooling: str = "stacked") -> EvaluationResult:
+                   seed: int = 42, C: float | None = None, pooling: str | None = None) -> EvaluationResult:
     """k-fold cross-validated decisions of the trained per-frame classifier (:mod:`framing.frames.train`).
 
     Folds split items (documents are never split between training and test):
     coded documents are learned as ``frames train`` learns them (``pooling``:
-    ``"stacked"``, the default, ``"sentences"`` or ``"mean"``; see
-    :func:`framing.frames.train.make_classifier`).
+    ``"pooled"``, the default of ``frames train``, ``"stacked"``, ``"sentences"`` or
+    ``"mean"``; see :func:`framing.frames.train.make_classifier`).
 
     A frame with too few coded examples in a training fold (fewer than 3
     positives or negatives) is not decided in that fold: its items count as
@@ -273,8 +273,9 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     """
     from sklearn.model_selection import StratifiedKFold
 
-    from .train import make_classifier, training_matrix
+    from .train import DEFAULT_POOLING, make_classifier, training_matrix
 
+    pooling = pooling or DEFAULT_POOLING
     ids = [f.id for f in catalog.matchable()]
     X, groups = training_matrix(corpus, pooling)
     Y = np.array([[f in g for f in ids] for g in gold], bool).reshape(len(gold), len(ids))
@@ -301,8 +302,10 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
         if model.frame_ids_:
             cols = [ids.index(f) for f in model.frame_ids_]
             P[np.ix_(test, cols)] = decide(model)
-    how = ("item embeddings" if groups is None else "document sentences, top-k pooled" if pooling == "sentences"
-           else "document sentences and mean embeddings, stacked")
+    how = ("item embeddings" if groups is None else {
+        "sentences": "document sentences, top-k pooled",
+        "pooled": "the mean and element-wise maximum of the document's sentence embeddings",
+    }.get(pooling, "document sentences and mean embeddings, stacked"))
     return _result(gold, P, ids, corpus.level, f"trained (logistic regression on {how}), {k}-fold cross-validation",
                    f"{corpus.model}: {corpus.reason}", seed)
 
