@@ -83,6 +83,7 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
             "document_matches": n_docs,
             "thresholds": {k: round(float(v), 4) for k, v in getattr(matcher, "thresholds_", {}).items()},
             "calibration": calibration_mode(cfg.frames),
+            "document_rule": document_rule_info(cfg.frames),
             "frame_calibration": frame_calibration_info(matcher, rolled.document_frames)
             if hasattr(matcher, "calibration_") else {}}
     for result in (first, *others):
@@ -104,6 +105,14 @@ def calibration_mode(frames_cfg) -> str:
     return frames_cfg.calibration
 
 
+def document_rule_info(frames_cfg) -> str:
+    """How a document's decision is taken, in words (run.json ``frames.document_rule``)."""
+    if frames_cfg.document_rule == "support":
+        return (f"support: at least one sentence in ten leans toward the frame (at least 1, at most "
+                f"{frames_cfg.document_top_k}); a lone leaning sentence must also match")
+    return "score: the document's top-k sentence strength against the frame's document threshold"
+
+
 def frame_calibration_info(matcher, document_frames: pd.DataFrame) -> dict:
     """Per frame: how its threshold was set and how sure its decisions are (for run.json)."""
     cal = matcher.calibration_.set_index("frame_id")
@@ -116,7 +125,8 @@ def frame_calibration_info(matcher, document_frames: pd.DataFrame) -> dict:
                     "background": round(float(row["background"]), 4), "anchor_level": round(float(row["anchor_level"]), 4),
                     "separation": None if pd.isna(row["separation"]) else round(float(row["separation"]), 2),
                     "documents": int(d.matched.sum()), "document_share": round(float(d.matched.mean()), 4) if len(d) else 0.0,
-                    "document_threshold": round(float(d.threshold.iloc[0]), 4) if len(d) else None,
+                    "document_threshold": (round(float(d.threshold.iloc[0]), 4)
+                                           if len(d) and not str(d.method.iloc[0]).endswith("support") else None),
                     "document_method": str(d.method.iloc[0]) if len(d) else None,
                     "document_certainty": None if pd.isna(certainty) else round(float(certainty), 3)}
     return out
