@@ -55,3 +55,7 @@ def test_document_frames_is_the_document_count_everywhere(tmp_path):
     assert meta["frames"]["calibration"] == "reference"
     cal = meta["frames"]["frame_calibration"]
     assert set(cal) == set(frames.frame_id) and all(c["source"] in ("reference", "calibrated", "fixed") for c in cal.values())
+    # under the support rule (the default) a document needs leaning sentences, not a score: run.json says so
+    # and shows no document threshold on a score scale
+    assert meta["frames"]["document_rule"].startswith("support")
+    assert all(c["document_threshold"] is None for c in cal.values() if c["document_method"] == "anchors+support")
