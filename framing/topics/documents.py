@@ -63,6 +63,18 @@ def main_topics(sentences: pd.DataFrame) -> dict:
     return dict(zip(main.doc_id, main.topic.astype(int)))
 
 
+def document_texts(texts: Sequence[str], doc_ids: Sequence[str]) -> list[str]:
+    """Each document's text: its sentences joined in input order, documents in order of first appearance.
+
+    >>> document_texts(["A b.", "C d.", "E f."], ["d1", "d2", "d1"])
+    ['A b. E f.', 'C d.']
+    """
+    parts: dict = {}
+    for text, doc in zip(texts, doc_ids):
+        parts.setdefault(doc, []).append(text)
+    return [" ".join(p) for p in parts.values()]
+
+
 def attribute_to_main(doc_ids: np.ndarray, labels: np.ndarray, mask: np.ndarray, probs: np.ndarray) -> np.ndarray:
     """Labels where the sentences in ``mask`` take their document's main topic (-1 when it has none).
 
