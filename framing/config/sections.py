@@ -135,6 +135,10 @@ class TopicsConfig(Section):
     metric: str = "cosine"
     umap_sample: int | None = Field(None, ge=100)
     """Fit UMAP on this many sentences (seeded sample) and place the rest with its transform; None: fit on all."""
+    n_epochs: int | None = Field(None, ge=10)
+    """UMAP's optimisation epochs; None: UMAP's own choice (500 up to 10,000 sentences, 200 above)."""
+    layouts: int = Field(1, ge=1, le=10)
+    """UMAP layouts with seeds drawn from the run's seed, clustered side by side: topics that depend less on one seed (one UMAP each)."""
     min_cluster_size: int | Literal["auto"] = "auto"
     """The smallest topic, in sentences; ``auto`` scales it with the corpus (docs/tuning-topics.md)."""
     min_samples: int | None = Field(1, ge=1)
