@@ -169,7 +169,9 @@ class TopicsConfig(Section):
     event_keyword_share: float = Field(0.5, ge=0.0, le=1.0)
     """... except events: topics told in ``event_min_documents`` documents whose own words (top keywords) have at
     least this share of their uses in the topic (a story told as a paragraph in many articles). 0: no exception."""
-    event_min_documents: int = Field(3, ge=1)
+    event_min_documents: int | Literal["auto"] = 3
+    """How many documents must tell an event; ``auto``: as many as tell a typical topic the corpus is about (the
+    median over topics that are the main topic of ``min_main_documents`` documents), at least 3."""
     min_keyword_share: float = Field(0.2, ge=0.0, le=1.0)
     """A topic's own words (its top keywords) must have at least this share of their uses in it, or its sentences get -1
     (time words, greetings, rhetorical questions: words every story uses). 0: off."""
