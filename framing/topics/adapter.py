@@ -71,11 +71,17 @@ def build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop
     HDBSCAN = quiet_import("hdbscan").HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
 
-    hdbscan_model = HDBSCAN(
-        min_cluster_size=params.min_cluster_size, min_samples=params.min_samples,
-        cluster_selection_method=config.cluster_selection_method, metric="euclidean",
-        prediction_data=True,
-    )
+    if config.layouts > 1 and config.layout_consensus == "unanimous":
+        from .consensus import UnanimousHDBSCAN
+
+        hdbscan_model = UnanimousHDBSCAN(config.layouts, params.min_cluster_size, params.min_samples,
+                                         config.cluster_selection_method)
+    else:
+        hdbscan_model = HDBSCAN(
+            min_cluster_size=params.min_cluster_size, min_samples=params.min_samples,
+            cluster_selection_method=config.cluster_selection_method, metric="euclidean",
+            prediction_data=True,
+        )
     vectorizer = CountVectorizer(
         stop_words=sorted(stop_words) or None, token_pattern=TOKEN_PATTERN,
         ngram_range=(1, config.ngram_max), preprocessor=keyword_preprocessor,
