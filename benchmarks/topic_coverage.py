@@ -128,7 +128,7 @@ def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, varian
                 tag = "".join(c if c.isalnum() or c in "=." else "_" for c in variant)
                 stem = f"{name}_s{seed}" + (f"_{tag}" if tag else "")
                 np.save(dump / f"{stem}_labels.npy", tm.labels_)
-                tm.topics_[["topic", "label", "size"]].to_parquet(dump / f"{stem}_topics.parquet")
+                tm.topics_[["topic", "label", "size", "keywords", "ctfidf_keywords"]].to_parquet(dump / f"{stem}_topics.parquet")
                 np.save(dump / f"{name}_emb.npy", emb)
                 s[["sentence_id", "doc_id", "source", "text", "lang"]].to_parquet(dump / f"{name}_sentences.parquet")
 
