@@ -71,11 +71,12 @@ def build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop
     HDBSCAN = quiet_import("hdbscan").HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
 
-    if config.layouts > 1 and config.layout_consensus == "unanimous":
+    if config.layouts > 1 and config.layout_consensus in ("unanimous", "majority"):
         from .consensus import UnanimousHDBSCAN
 
         hdbscan_model = UnanimousHDBSCAN(config.layouts, params.min_cluster_size, params.min_samples,
-                                         config.cluster_selection_method)
+                                         config.cluster_selection_method,
+                                         join="majority" if config.layout_consensus == "majority" else "none")
     else:
         hdbscan_model = HDBSCAN(
             min_cluster_size=params.min_cluster_size, min_samples=params.min_samples,

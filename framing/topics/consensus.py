@@ -59,6 +59,48 @@ def unanimous_labels(labels: np.ndarray, min_size: int) -> np.ndarray:
     return out
 
 
+def join_majority(labels: np.ndarray, cores: np.ndarray) -> np.ndarray:
+    """Rows outside every core join the core they share a cluster with in a majority of the runs.
+
+    A core is a group of rows every run keeps together (:func:`unanimous_labels`); a row that all runs
+    but one put with a core's rows is one of its border sentences, not a new subject. A row matching
+    several cores in a majority of runs joins the one it matches in most runs, then the largest
+    (cores are numbered by size); a row that no core matches in a majority stays -1.
+
+    >>> runs = np.array([[0, 0, 0, 0, 1, 1], [2, 2, 2, 3, 3, -1], [4, 4, 4, 4, 5, 5]])
+    >>> cores = unanimous_labels(runs, min_size=2)
+    >>> cores.tolist(), join_majority(runs, cores).tolist()
+    ([0, 0, 0, -1, -1, -1], [0, 0, 0, 0, -1, -1])
+    """
+    from itertools import combinations
+
+    labels = np.asarray(labels, dtype=np.int64)
+    n_runs = labels.shape[0]
+    need = n_runs // 2 + 1
+    out = np.asarray(cores, dtype=np.int64).copy()
+    if need >= n_runs or (out < 0).all():
+        return out
+    core_ids = np.unique(out[out >= 0])
+    first = np.array([np.flatnonzero(out == c)[0] for c in core_ids])
+    signature = labels[:, first]  # each core's label in every run
+    outside = np.flatnonzero(out < 0)
+    best = np.full(len(outside), -1, dtype=np.int64)
+    score = np.zeros(len(outside), dtype=np.int64)
+    for runs in combinations(range(n_runs), need):
+        table: dict = {}
+        for c, sig in zip(core_ids.tolist(), signature[list(runs)].T.tolist()):
+            table.setdefault(tuple(sig), c)  # cores numbered by size: the largest first
+        for r, row in enumerate(labels[list(runs)][:, outside].T.tolist()):
+            c = table.get(tuple(row))
+            if c is None or min(row) < 0:
+                continue
+            agree = int((signature[:, np.searchsorted(core_ids, c)] == labels[:, outside[r]]).sum())
+            if agree > score[r] or (agree == score[r] and c < best[r]):
+                best[r], score[r] = c, agree
+    out[outside] = best
+    return out
+
+
 class UnanimousHDBSCAN:
     """HDBSCAN in each of ``n_layouts`` column blocks; a cluster is a group all of them keep together.
 
@@ -68,6 +110,9 @@ class UnanimousHDBSCAN:
         The input's columns are this many layouts of equal width, side by side.
     min_cluster_size, min_samples, cluster_selection_method
         HDBSCAN's, for every layout; ``min_cluster_size`` is also the smallest group kept.
+    join : {"none", "majority"}
+        ``majority``: a sentence outside every unanimous group joins the group it shares a cluster
+        with in a majority of the layouts (:func:`join_majority`).
 
     Attributes
     ----------
@@ -79,8 +124,9 @@ class UnanimousHDBSCAN:
     """
 
     def __init__(self, n_layouts: int, min_cluster_size: int, min_samples: int | None = None,
-                 cluster_selection_method: str = "eom"):
+                 cluster_selection_method: str = "eom", join: str = "none"):
         self.n_layouts = n_layouts
+        self.join = join
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
         self.cluster_selection_method = cluster_selection_method
@@ -91,7 +137,10 @@ class UnanimousHDBSCAN:
         runs = [HDBSCAN(min_cluster_size=self.min_cluster_size, min_samples=self.min_samples,
                         cluster_selection_method=self.cluster_selection_method, metric="euclidean").fit(block)
                 for block in np.split(x, self.n_layouts, axis=1)]
-        self.labels_ = unanimous_labels(np.stack([r.labels_ for r in runs]), self.min_cluster_size)
+        found = np.stack([r.labels_ for r in runs])
+        self.labels_ = unanimous_labels(found, self.min_cluster_size)
+        if self.join == "majority":
+            self.labels_ = join_majority(found, self.labels_)
         strength = np.mean([r.probabilities_ for r in runs], axis=0)
         self.probabilities_ = np.where(self.labels_ >= 0, strength, 0.0)
         k = int(self.labels_.max()) + 1

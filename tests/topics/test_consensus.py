@@ -66,3 +66,23 @@ def test_a_model_fits_and_transforms_with_unanimous_layouts():
     assert len(set(tm.labels_.tolist()) - {-1}) == 3
     same = tm.transform(texts[:3], emb[:3])
     assert (same == tm.labels_[:3]).all()
+
+
+def test_majority_joins_a_border_sentence_to_the_group_most_layouts_put_it_with():
+    from framing.topics.consensus import join_majority
+
+    runs = np.array([[0, 0, 0, 0, 0, 1, 1, 1, 1],
+                     [2, 2, 2, 3, 2, 4, 4, 4, 4],
+                     [5, 5, 5, 5, 6, 7, 7, 7, -1]])
+    cores = unanimous_labels(runs, min_size=2)
+    assert cores.tolist() == [0, 0, 0, -1, -1, 1, 1, 1, -1]
+    # Rows 3 and 4 agree with core 0 in two layouts of three; row 8 with core 1 in two (noise in one).
+    assert join_majority(runs, cores).tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 1]
+    # With two layouts a majority is both: nothing joins.
+    assert join_majority(runs[:2], unanimous_labels(runs[:2], 2)).tolist() == unanimous_labels(runs[:2], 2).tolist()
+
+
+def test_the_adapter_passes_majority():
+    cfg = TopicsConfig(reducer="pca", layouts=3, layout_consensus="majority")
+    model = build_bertopic(cfg, resolve_params(cfg, 100), 0, frozenset(), (100, 8))
+    assert model.hdbscan_model.join == "majority"
