@@ -71,7 +71,11 @@ def build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop
     HDBSCAN = quiet_import("hdbscan").HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
 
-    if config.layouts > 1 and config.layout_consensus in ("unanimous", "majority"):
+    from .layouts import LayoutEnsemble
+
+    reducer = make_reducer(config, params, params.n_components, seed, shape, cache)
+    # Consensus needs several layouts: a reducer without them (PCA) is clustered by one HDBSCAN.
+    if isinstance(reducer, LayoutEnsemble) and config.layout_consensus in ("unanimous", "majority"):
         from .consensus import UnanimousHDBSCAN
 
         hdbscan_model = UnanimousHDBSCAN(config.layouts, params.min_cluster_size, params.min_samples,
@@ -90,7 +94,7 @@ def build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop
     representation = _representation(config, seed, encode)
     return BERTopic(
         embedding_model=_embedding_backend(encode) if representation else None,
-        umap_model=make_reducer(config, params, params.n_components, seed, shape, cache),
+        umap_model=reducer,
         hdbscan_model=hdbscan_model, vectorizer_model=vectorizer, top_n_words=config.top_n_words,
         nr_topics=config.nr_topics, calculate_probabilities=False, verbose=False,
         representation_model=representation,

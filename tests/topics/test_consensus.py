@@ -46,11 +46,13 @@ def test_a_point_one_layout_puts_with_a_story_by_chance_is_not_in_it():
 
 
 def test_the_adapter_uses_it_with_several_layouts_only():
-    cfg = TopicsConfig(reducer="pca", layouts=3)
+    cfg = TopicsConfig(layouts=3)
     params = resolve_params(cfg, 100)
     model = build_bertopic(cfg, params, 0, frozenset(), (100, 8))
     assert isinstance(model.hdbscan_model, UnanimousHDBSCAN) and model.hdbscan_model.n_layouts == 3
-    for other in (TopicsConfig(reducer="pca"), TopicsConfig(reducer="pca", layouts=3, layout_consensus="concatenate")):
+    # One layout, layouts concatenated, or a reducer that makes no layouts (PCA): one HDBSCAN.
+    for other in (TopicsConfig(), TopicsConfig(layouts=3, layout_consensus="concatenate"),
+                  TopicsConfig(reducer="pca", layouts=3)):
         assert type(build_bertopic(other, params, 0, frozenset(), (100, 8)).hdbscan_model).__name__ == "HDBSCAN"
 
 
@@ -83,6 +85,6 @@ def test_majority_joins_a_border_sentence_to_the_group_most_layouts_put_it_with(
 
 
 def test_the_adapter_passes_majority():
-    cfg = TopicsConfig(reducer="pca", layouts=3, layout_consensus="majority")
+    cfg = TopicsConfig(layouts=3, layout_consensus="majority")
     model = build_bertopic(cfg, resolve_params(cfg, 100), 0, frozenset(), (100, 8))
     assert model.hdbscan_model.join == "majority"
