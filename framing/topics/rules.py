@@ -47,7 +47,7 @@ from ..config import TopicsConfig
 from ..words import (TOKEN_PATTERN, content_words, keyword_preprocessor, normalize_sentence, presence_matrix,
                      stop_words_for)
 from .adapter import drop_topics, merge_topics
-from .documents import cooccurrence_groups, unanchored_topics
+from .documents import cooccurrence_groups, event_min_documents, unanchored_topics
 
 logger = logging.getLogger(__name__)
 
@@ -247,33 +247,6 @@ def drop_narrow_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np
     return new, int(len(narrow)), mapping
 
 
-def event_min_documents(config: TopicsConfig, doc_ids: np.ndarray, labels: np.ndarray, spread: pd.Series) -> int:
-    """``event_min_documents``, with ``auto`` resolved on the corpus.
-
-    ``auto``: an event no document is about is kept when as many documents tell it as tell a typical
-    story of the corpus: the median number of documents telling a topic that is the main topic of at
-    least ``min_main_documents`` documents (at least 3). The bar grows with the corpus and with how
-    widely its stories are told, where a fixed count keeps every side subject three articles mention.
-
-    >>> from framing.config import TopicsConfig
-    >>> docs = np.array(["a", "a", "b", "b", "c", "c", "d"])
-    >>> labels = np.array([0, 0, 0, 0, 1, 1, 0])
-    >>> spread = pd.Series({0: 3, 1: 1})
-    >>> event_min_documents(TopicsConfig(event_min_documents="auto"), docs, labels, spread)
-    3
-    """
-    if config.event_min_documents != "auto":
-        return int(config.event_min_documents)
-    from .documents import main_topics
-
-    frame = pd.DataFrame({"doc_id": doc_ids, "topic": labels, "topic_prob": np.zeros(len(labels))})
-    mains = pd.Series(list(main_topics(frame[frame.topic >= 0]).values()), dtype="int64").value_counts()
-    stories = [int(spread[t]) for t, n in mains.items() if n >= max(config.min_main_documents, 1) and t in spread]
-    least = max(3, int(np.ceil(np.median(stories)))) if stories else 3
-    logger.info("Events must be told in at least %d documents (the median of the corpus's stories)", least)
-    return least
-
-
 def event_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
                  inverse: np.ndarray, stop_words: frozenset[str]) -> set[int]:
     """Events: topics told in at least ``event_min_documents`` documents whose own words
@@ -287,6 +260,8 @@ def event_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarr
     labels = topics[inverse]
     spread = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0].groupby("topic").doc.nunique()
     least = event_min_documents(config, doc_ids, labels, spread)
+    if config.event_min_documents == "auto":
+        logger.info("Events must be told in at least %d documents (the median of the corpus's stories)", least)
     told = [int(t) for t, n in spread.items() if n >= least]
     if not told:
         return set()
