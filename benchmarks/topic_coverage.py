@@ -14,6 +14,7 @@ any ``--set topics.key=value``) for each seed. Printed per corpus and seed:
 Corpora (read in place from ``../shared/data``; never copied into the repository):
 
 - ``allsides300``: the first 300 articles of AllSides (Article-Bias-Prediction);
+- ``allsides``: all 3,656 articles of AllSides (about 140k sentences: the news-scale check);
 - ``basil``: BASIL's 300 articles (100 events);
 - ``climate``: the 428 articles of the Narrative Frames corpus on climate change;
 - ``seeds``: the project's own ``seeds/`` (English and Dutch, articles, posts, comments).
@@ -61,6 +62,8 @@ def corpus(name: str, tmp: Path):
     if name == "allsides300":
         path = _head(DATA / "allsides" / "articles.jsonl", 300, tmp / "allsides300" / "a300.jsonl")
         return [path], ["corpus.fields.text=content_original", "corpus.fields.id=ID"]
+    if name == "allsides":
+        return [DATA / "allsides" / "articles.jsonl"], ["corpus.fields.text=content_original", "corpus.fields.id=ID"]
     if name == "basil":
         path = tmp / "basil" / "basil.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +78,7 @@ def corpus(name: str, tmp: Path):
         return [DATA / "climate-frames" / "articles.jsonl"], ["corpus.fields.source=outlet"]
     if name == "seeds":
         return [ROOT / "seeds"], []
-    raise SystemExit(f"Unknown corpus {name!r}: allsides300, basil, climate or seeds.")
+    raise SystemExit(f"Unknown corpus {name!r}: allsides300, allsides, basil, climate or seeds.")
 
 
 def _embed_step():
@@ -122,7 +125,10 @@ def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, varian
             tm = fit_one(topics_cfg, seed, s, emb, embedder)
             if dump is not None:
                 dump.mkdir(parents=True, exist_ok=True)
-                np.save(dump / f"{name}_s{seed}_labels.npy", tm.labels_)
+                tag = "".join(c if c.isalnum() or c in "=." else "_" for c in variant)
+                stem = f"{name}_s{seed}" + (f"_{tag}" if tag else "")
+                np.save(dump / f"{stem}_labels.npy", tm.labels_)
+                tm.topics_[["topic", "label", "size", "keywords", "ctfidf_keywords"]].to_parquet(dump / f"{stem}_topics.parquet")
                 np.save(dump / f"{name}_emb.npy", emb)
                 s[["sentence_id", "doc_id", "source", "text", "lang"]].to_parquet(dump / f"{name}_sentences.parquet")
 
@@ -140,8 +146,10 @@ def fit_one(cfg, seed, s, emb, embedder) -> None:
                 sources=s.source.tolist())
         q = tm.quality_
         share = float((tm.labels_ >= 0).mean())
+        nan = float("nan")
         print(f"-- seed {seed}: {len(tm.topics_)} topics, {share:.1%} of clusterable sentences in topics, "
-              f"NPMI {q['coherence_npmi']:.3f} (c-TF-IDF {q.get('ctfidf_coherence_npmi', float('nan')):.3f}), "
+              f"NPMI {q['coherence_npmi']:.3f} (c-TF-IDF {q.get('ctfidf_coherence_npmi', nan):.3f}), "
+              f"c_npmi windows {q.get('c_npmi') or nan:.3f} (c-TF-IDF {q.get('ctfidf_c_npmi') or nan:.3f}), "
               f"diversity {q['diversity']:.3f}")
         moves = getattr(tm, "moves_", None)
         if moves:

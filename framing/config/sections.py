@@ -135,6 +135,13 @@ class TopicsConfig(Section):
     metric: str = "cosine"
     umap_sample: int | None = Field(None, ge=100)
     """Fit UMAP on this many sentences (seeded sample) and place the rest with its transform; None: fit on all."""
+    n_epochs: int | None = Field(None, ge=10)
+    """UMAP's optimisation epochs; None: UMAP's own choice (500 up to 10,000 sentences, 200 above)."""
+    layouts: int = Field(1, ge=1, le=10)
+    """UMAP layouts with seeds drawn from the run's seed, clustered side by side: topics that depend less on one seed (one UMAP each)."""
+    layout_consensus: Literal["concatenate", "unanimous", "majority"] = "unanimous"
+    """With several layouts: ``unanimous``, HDBSCAN in each and a topic where all agree; ``majority``, the same, and a sentence
+    joins the group it shares a cluster with in most layouts; ``concatenate``, one HDBSCAN on the layouts side by side."""
     min_cluster_size: int | Literal["auto"] = "auto"
     """The smallest topic, in sentences; ``auto`` scales it with the corpus (docs/tuning-topics.md)."""
     min_samples: int | None = Field(1, ge=1)
@@ -165,7 +172,9 @@ class TopicsConfig(Section):
     event_keyword_share: float = Field(0.5, ge=0.0, le=1.0)
     """... except events: topics told in ``event_min_documents`` documents whose own words (top keywords) have at
     least this share of their uses in the topic (a story told as a paragraph in many articles). 0: no exception."""
-    event_min_documents: int = Field(3, ge=1)
+    event_min_documents: int | Literal["auto"] = 3
+    """How many documents must tell an event; ``auto``: as many as tell a typical topic the corpus is about (the
+    median over topics that are the main topic of ``min_main_documents`` documents), at least 3."""
     min_keyword_share: float = Field(0.2, ge=0.0, le=1.0)
     """A topic's own words (its top keywords) must have at least this share of their uses in it, or its sentences get -1
     (time words, greetings, rhetorical questions: words every story uses). 0: off."""

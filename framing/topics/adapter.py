@@ -71,11 +71,22 @@ def build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop
     HDBSCAN = quiet_import("hdbscan").HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
 
-    hdbscan_model = HDBSCAN(
-        min_cluster_size=params.min_cluster_size, min_samples=params.min_samples,
-        cluster_selection_method=config.cluster_selection_method, metric="euclidean",
-        prediction_data=True,
-    )
+    from .layouts import LayoutEnsemble
+
+    reducer = make_reducer(config, params, params.n_components, seed, shape, cache)
+    # Consensus needs several layouts: a reducer without them (PCA) is clustered by one HDBSCAN.
+    if isinstance(reducer, LayoutEnsemble) and config.layout_consensus in ("unanimous", "majority"):
+        from .consensus import UnanimousHDBSCAN
+
+        hdbscan_model = UnanimousHDBSCAN(config.layouts, params.min_cluster_size, params.min_samples,
+                                         config.cluster_selection_method,
+                                         join="majority" if config.layout_consensus == "majority" else "none")
+    else:
+        hdbscan_model = HDBSCAN(
+            min_cluster_size=params.min_cluster_size, min_samples=params.min_samples,
+            cluster_selection_method=config.cluster_selection_method, metric="euclidean",
+            prediction_data=True,
+        )
     vectorizer = CountVectorizer(
         stop_words=sorted(stop_words) or None, token_pattern=TOKEN_PATTERN,
         ngram_range=(1, config.ngram_max), preprocessor=keyword_preprocessor,
@@ -83,7 +94,7 @@ def build_bertopic(config: TopicsConfig, params: ResolvedParams, seed: int, stop
     representation = _representation(config, seed, encode)
     return BERTopic(
         embedding_model=_embedding_backend(encode) if representation else None,
-        umap_model=make_reducer(config, params, params.n_components, seed, shape, cache),
+        umap_model=reducer,
         hdbscan_model=hdbscan_model, vectorizer_model=vectorizer, top_n_words=config.top_n_words,
         nr_topics=config.nr_topics, calculate_probabilities=False, verbose=False,
         representation_model=representation,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..words import normalize_lang
 from .adapter import READABLE, topic_words
-from .quality import npmi_per_topic, quality_summary
+from .quality import WINDOW_REFERENCE, npmi_per_topic, quality_summary, window_npmi
 
 TOPIC_COLUMNS = ["topic", "label", "keywords", "ctfidf_keywords", "size", "representative_ids", "languages", "coherence"]
 LABEL_WORDS = 3
@@ -149,9 +149,21 @@ def describe_topics(model, labels: np.ndarray, texts: Sequence[str], embeddings:
     return table.astype({"topic": "int64", "size": "int64", "coherence": "float64"})
 
 
-def describe_quality(topics: pd.DataFrame, reference: Sequence[str], top_n_words: int) -> dict:
-    """Coherence (NPMI) and diversity of the readable keywords, and the NPMI of the c-TF-IDF ones (run.json)."""
+def describe_quality(topics: pd.DataFrame, reference: Sequence[str], top_n_words: int,
+                     documents: Sequence[str] | None = None, stop_words: frozenset[str] = frozenset()) -> dict:
+    """Coherence (NPMI) and diversity of the readable keywords, and the NPMI of the c-TF-IDF ones (run.json).
+
+    ``reference`` are the clustered sentences (the corpus-relative NPMI, ``coherence_npmi``). With
+    ``documents`` (each document's full text) the standard measure of the literature is added too:
+    ``c_npmi`` and ``ctfidf_c_npmi``, gensim's sliding windows of 10 tokens with ``stop_words`` removed
+    (:func:`framing.topics.quality.window_npmi`), described by ``c_npmi_reference``.
+    """
     quality = quality_summary(topics.keywords.tolist(), reference, top_n=top_n_words)
     quality["ctfidf_coherence_npmi"] = quality_summary(topics.ctfidf_keywords.tolist(), reference,
                                                        top_n=top_n_words)["coherence_npmi"]
+    if documents is not None:
+        for key, column in (("c_npmi", "keywords"), ("ctfidf_c_npmi", "ctfidf_keywords")):
+            value = window_npmi(topics[column].tolist(), documents, stop_words, top_n=top_n_words)
+            quality[key] = None if np.isnan(value) else round(value, 4)
+        quality["c_npmi_reference"] = WINDOW_REFERENCE
     return quality

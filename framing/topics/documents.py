@@ -63,6 +63,42 @@ def main_topics(sentences: pd.DataFrame) -> dict:
     return dict(zip(main.doc_id, main.topic.astype(int)))
 
 
+def document_texts(texts: Sequence[str], doc_ids: Sequence[str]) -> list[str]:
+    """Each document's text: its sentences joined in input order, documents in order of first appearance.
+
+    >>> document_texts(["A b.", "C d.", "E f."], ["d1", "d2", "d1"])
+    ['A b. E f.', 'C d.']
+    """
+    parts: dict = {}
+    for text, doc in zip(texts, doc_ids):
+        parts.setdefault(doc, []).append(text)
+    return [" ".join(p) for p in parts.values()]
+
+
+def event_min_documents(config, doc_ids: np.ndarray, labels: np.ndarray, spread: pd.Series) -> int:
+    """``event_min_documents``, with ``auto`` resolved on the corpus.
+
+    ``auto``: an event no document is about is kept when as many documents tell it as tell a typical
+    story of the corpus: the median number of documents telling a topic that is the main topic of at
+    least ``min_main_documents`` documents (at least 3). The bar grows with the corpus and with how
+    widely its stories are told, where a fixed count keeps every side subject three articles mention.
+
+    >>> from framing.config import TopicsConfig
+    >>> docs = np.array(["a", "a", "b", "b", "c", "c", "d"])
+    >>> labels = np.array([0, 0, 0, 0, 1, 1, 0])
+    >>> spread = pd.Series({0: 3, 1: 1})
+    >>> event_min_documents(TopicsConfig(event_min_documents="auto"), docs, labels, spread)
+    3
+    """
+    if config.event_min_documents != "auto":
+        return int(config.event_min_documents)
+    frame = pd.DataFrame({"doc_id": doc_ids, "topic": labels, "topic_prob": np.zeros(len(labels))})
+    mains = pd.Series(list(main_topics(frame[frame.topic >= 0]).values()), dtype="int64").value_counts()
+    stories = [int(spread[t]) for t, n in mains.items() if n >= max(config.min_main_documents, 1) and t in spread]
+    least = max(3, int(np.ceil(np.median(stories)))) if stories else 3
+    return least
+
+
 def attribute_to_main(doc_ids: np.ndarray, labels: np.ndarray, mask: np.ndarray, probs: np.ndarray) -> np.ndarray:
     """Labels where the sentences in ``mask`` take their document's main topic (-1 when it has none).
 

@@ -47,7 +47,7 @@ from ..segment import count_words  # the same word count as sentences.n_words
 from ..words import stop_words_for
 from . import adapter, outliers, rules
 from .describe import TOPIC_COLUMNS, describe_quality, describe_topics, representative_rows
-from .documents import attribute_to_main
+from .documents import attribute_to_main, document_texts
 from .hierarchy import HIERARCHY_COLUMNS, empty_hierarchy, topic_hierarchy
 from .reduction import map_coords
 from .saved import load_bertopic, save_bertopic
@@ -182,7 +182,8 @@ class TopicModeler(Estimator):
         BERTopic's hierarchy of the final topics (``hierarchy: true``): one row per merge, see
         :func:`topic_hierarchy`; empty with fewer than two topics.
     quality_ : dict
-        Coherence (NPMI) and diversity of the keywords, with the reference used (run.json).
+        Coherence (NPMI) and diversity of the keywords, with the reference used (run.json); ``c_npmi``
+        is the standard windowed NPMI of the literature over the documents' texts.
     coords_ : ndarray of shape (n_sentences, 2), float32
         A 2-D map of all sentences (UMAP with the seed, or PCA).
     model_ : BERTopic or None
@@ -271,7 +272,8 @@ class TopicModeler(Estimator):
             self.labels_ = attribute_to_main(doc_ids, self.labels_, self.filler_, self.probs_)
         self.topics_ = describe_topics(self.model_, self.labels_, texts, embeddings, langs, ids, rows, doc_ids,
                                        self.stop_words_, cfg.n_representative, cfg.top_n_words)
-        self.quality_ = describe_quality(self.topics_, [texts[i] for i in rows], cfg.top_n_words)
+        self.quality_ = describe_quality(self.topics_, [texts[i] for i in rows], cfg.top_n_words,
+                                         document_texts(texts, doc_ids), stop_words_for(langs))
         self.coords_ = self._map_coords(embeddings, texts)
         return self
 

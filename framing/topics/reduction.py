@@ -14,7 +14,8 @@ that registers a factory; the config names it.
 
 - ``umap`` (default): UMAP with exact cosine neighbours below the sampling
   threshold (:mod:`framing.topics.neighbors`), fitted on a sample with
-  ``umap_sample`` (:mod:`framing.topics.sampling`), results cached.
+  ``umap_sample`` (:mod:`framing.topics.sampling`), results cached; with
+  ``layouts`` > 1, several seeded layouts side by side (:mod:`framing.topics.layouts`).
 - ``pca``: scikit-learn's PCA, a cheap deterministic stand-in for tests and quick looks.
 
 Examples
@@ -55,20 +56,28 @@ def umap_reducer(config: TopicsConfig, params: ResolvedParams, n_components: int
     # Spectral initialisation needs more points than dimensions; tiny inputs start at random.
     init = "spectral" if n > n_components + 2 else "random"
     min_dist = config.min_dist if n_components != 2 else max(config.min_dist, 0.1)
-    umap = UMAP(
-        n_neighbors=params.n_neighbors, n_components=n_components, min_dist=min_dist,
-        metric=config.metric, init=init, random_state=seed,
-        n_jobs=1,  # a seeded UMAP is single-threaded anyway; saying so avoids its warning
-    )
-    if config.umap_sample is not None:
-        from .sampling import SampledReducer
 
-        umap = SampledReducer(umap, config.umap_sample, seed)  # clustering at scale: fit on a sample
-    elif config.metric == "cosine":
-        from .neighbors import ExactNeighborsUMAP
+    def one(layout_seed: int):
+        umap = UMAP(
+            n_neighbors=params.n_neighbors, n_components=n_components, min_dist=min_dist,
+            metric=config.metric, init=init, random_state=layout_seed, n_epochs=config.n_epochs,
+            n_jobs=1,  # a seeded UMAP is single-threaded anyway; saying so avoids its warning
+        )
+        if config.umap_sample is not None:
+            from .sampling import SampledReducer
 
-        umap = ExactNeighborsUMAP(umap)  # exact neighbours by one matrix product, no per-process compiling
-    return umap if cache is None else CachedReducer(umap, cache)
+            umap = SampledReducer(umap, config.umap_sample, layout_seed)  # clustering at scale: fit on a sample
+        elif config.metric == "cosine":
+            from .neighbors import ExactNeighborsUMAP
+
+            umap = ExactNeighborsUMAP(umap)  # exact neighbours by one matrix product, no per-process compiling
+        return umap if cache is None else CachedReducer(umap, cache)
+
+    if config.layouts == 1 or n_components == 2:  # the 2-D map is one layout: it is looked at, not clustered
+        return one(seed)
+    from .layouts import LayoutEnsemble, layout_seeds
+
+    return LayoutEnsemble([one(s) for s in layout_seeds(seed, config.layouts)])
 
 
 @REDUCERS.register("pca")

@@ -47,7 +47,7 @@ from ..config import TopicsConfig
 from ..words import (TOKEN_PATTERN, content_words, keyword_preprocessor, normalize_sentence, presence_matrix,
                      stop_words_for)
 from .adapter import drop_topics, merge_topics
-from .documents import cooccurrence_groups, unanchored_topics
+from .documents import cooccurrence_groups, event_min_documents, unanchored_topics
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +259,10 @@ def event_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarr
         return set()
     labels = topics[inverse]
     spread = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0].groupby("topic").doc.nunique()
-    told = [int(t) for t, n in spread.items() if n >= config.event_min_documents]
+    least = event_min_documents(config, doc_ids, labels, spread)
+    if config.event_min_documents == "auto":
+        logger.info("Events must be told in at least %d documents (the median of the corpus's stories)", least)
+    told = [int(t) for t, n in spread.items() if n >= least]
     if not told:
         return set()
     words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in told}
