@@ -117,6 +117,8 @@ class UnanimousHDBSCAN:
     Attributes
     ----------
     labels_ : ndarray of shape (n,), int
+    layout_labels_ : ndarray of shape (n_layouts, n), int
+        Each layout's own HDBSCAN labels (outlier placement reads them: :func:`framing.topics.outliers.join_by_layouts`).
     probabilities_ : ndarray of shape (n,), float
         The mean HDBSCAN membership strength over the layouts; 0 for outliers.
     centroids_ : ndarray of shape (n_clusters, n_features)
@@ -138,6 +140,7 @@ class UnanimousHDBSCAN:
                         cluster_selection_method=self.cluster_selection_method, metric="euclidean").fit(block)
                 for block in np.split(x, self.n_layouts, axis=1)]
         found = np.stack([r.labels_ for r in runs])
+        self.layout_labels_ = found
         self.labels_ = unanimous_labels(found, self.min_cluster_size)
         if self.join == "majority":
             self.labels_ = join_majority(found, self.labels_)
