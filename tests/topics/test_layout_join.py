@@ -60,3 +60,20 @@ def test_document_placement_uses_the_layouts_after_the_floor(monkeypatch):
     assert new[6] == 0 and moves["layout_joined"] == 1
     centroid = TopicsConfig(outlier_strategy="centroid")  # no document rule: no layout join either
     assert outliers.reduce(voted, centroid, *args[1:])[0][6] == -1
+
+
+def test_a_topic_most_layouts_find_is_a_topic_and_one_layout_alone_is_not():
+    from framing.topics.consensus import join_majority, majority_groups, unanimous_labels
+
+    story = [0] * 6 + [1] * 6 + [2] * 6  # rows 6-11: a story layouts 0 and 1 find, layout 2 leaves as noise
+    runs = np.array([story, story, [0] * 6 + [-1] * 6 + [-1] * 6])
+    runs[1, 12:] = -1  # rows 12-17: only layout 0 finds them
+    cores = join_majority(runs, unanimous_labels(runs, 3))
+    assert cores[6:].tolist() == [-1] * 12  # no unanimous core for either: the old majority loses both
+    out = majority_groups(runs, cores, 3)
+    assert out[:6].tolist() == cores[:6].tolist()
+    assert len(set(out[6:12].tolist())) == 1 and out[6] >= 0 and out[6] != out[0]
+    assert out[12:].tolist() == [-1] * 6
+    assert (majority_groups(runs, cores, 7)[6:] == -1).all()  # smaller than min_cluster_size: not a topic
+    two = runs[:2]
+    assert (majority_groups(two, unanimous_labels(two, 3), 3) == unanimous_labels(two, 3)).all()  # 2 of 2: unanimity
