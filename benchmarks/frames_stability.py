@@ -66,7 +66,7 @@ def decide(catalog, corpus, fcfg, seed: int, cache):
     joined = sf.merge(corpus.sentences[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})
     docs = document_frame_table(joined, m.document_thresholds(), top_k=fcfg.document_top_k,
                                 calibration=fcfg.document_calibration, seed=seed,
-                                rule=fcfg.document_rule)
+                                rule=fcfg.document_rule, whole_sentence=fcfg.whole_sentence_lean)
     return docs.pivot(index="doc_id", columns="frame_id", values="matched").astype(bool), m, docs
 
 

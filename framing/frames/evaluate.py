@@ -239,7 +239,7 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
     if corpus.level == "document":
         docs = document_frame_table(joined, matcher.document_thresholds(), top_k=cfg.document_top_k,
                                     calibration=cfg.document_calibration, seed=seed,
-                                    rule=cfg.document_rule)
+                                    rule=cfg.document_rule, whole_sentence=cfg.whole_sentence_lean)
         score = docs.pivot(index="doc_id", columns="frame_id", values="score").reindex(index=range(n), columns=ids)
         decided = docs.pivot(index="doc_id", columns="frame_id", values="matched").reindex(index=range(n), columns=ids)
         used = docs.groupby("frame_id")["threshold"].median().reindex(ids)

@@ -62,3 +62,22 @@ def test_the_default_config_reaches_the_anchor_scorer(tiny_catalog, embedder):
         assert scored.model.whole_sentence_lean is flag
         sf = scored.sentence_frames.set_index(["sentence_id", "frame_id"])
         assert bool(sf.loc[("window-only", "us-there-for-oil"), "matched"]) is (not flag)
+
+
+def _doc(sentence_margin):
+    n = len(sentence_margin)
+    return pd.DataFrame({"doc_id": "d", "sentence_id": [f"s{i}" for i in range(n)], "frame_id": "f", "score": 0.3,
+                         "strength": np.linspace(0.9, 0.1, n), "matched": False, "margin": [0.1, 0.1] + [-0.1] * (n - 2),
+                         "sentence_margin": sentence_margin})
+
+
+def test_a_document_needs_one_sentence_that_leans_as_a_whole():
+    from framing.frames.document import document_frame_table
+
+    windows_only = _doc([-0.05, -0.02, -0.1, -0.1])  # two leaning sentences, each only through a clause window
+    one_whole = _doc([-0.05, 0.02, -0.1, -0.1])
+    assert not document_frame_table(windows_only, {"f": 0.5}, rule="support").iloc[0].matched
+    assert document_frame_table(windows_only, {"f": 0.5}, rule="support", whole_sentence=False).iloc[0].matched
+    assert document_frame_table(windows_only.drop(columns="sentence_margin"), {"f": 0.5}, rule="support").iloc[0].matched
+    row = document_frame_table(one_whole, {"f": 0.5}, rule="support").iloc[0]
+    assert row.matched and row.support == 2 and row.evidence_ids == ["s0", "s1"]
