@@ -230,7 +230,8 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
                                       negative_weight=cfg.negative_weight, calibration=cfg.calibration,
                                       specificity=cfg.specificity, cache=cache, exclusive=cfg.exclusive,
                                       reference_quantile=cfg.reference_quantile,
-                                      near_miss_floor=cfg.near_miss_floor, contrast=cfg.contrast).fit(sents, corpus.vectors)
+                                      near_miss_floor=cfg.near_miss_floor, contrast=cfg.contrast,
+                                      whole_sentence_lean=cfg.whole_sentence_lean).fit(sents, corpus.vectors)
     sf = matcher.transform(sents, corpus.vectors)
     ids = list(dict.fromkeys(sf["frame_id"]))
     joined = sf.merge(sents[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})
@@ -238,7 +239,7 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
     if corpus.level == "document":
         docs = document_frame_table(joined, matcher.document_thresholds(), top_k=cfg.document_top_k,
                                     calibration=cfg.document_calibration, seed=seed,
-                                    rule=cfg.document_rule)
+                                    rule=cfg.document_rule, whole_sentence=cfg.whole_sentence_lean)
         score = docs.pivot(index="doc_id", columns="frame_id", values="score").reindex(index=range(n), columns=ids)
         decided = docs.pivot(index="doc_id", columns="frame_id", values="matched").reindex(index=range(n), columns=ids)
         used = docs.groupby("frame_id")["threshold"].median().reindex(ids)
