@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import NotFittedError
-from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from .calibrate import best_threshold
-from .classifier import MIN_CLASS, one_thread
+from .frame_model import FrameModel, logistic, sigmoid, standardiser
 
 DEFAULT_CS = (0.001, 0.003, 0.01, 0.03, 0.1)
 """The regularisations tried per frame (strong: a few hundred documents against a thousand features)."""
@@ -75,13 +73,7 @@ def pooled_features(X: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
 
 
 def _logistic(C: float, seed: int):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=seed)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+    return logistic(C, seed, max_iter=3000)
 
 
 def choose_c(Z: np.ndarray, y: np.ndarray, Cs, folds, seed: int) -> tuple[float, np.ndarray]:
@@ -102,7 +94,7 @@ def choose_c(Z: np.ndarray, y: np.ndarray, Cs, folds, seed: int) -> tuple[float,
     return best[1], best[2]
 
 
-class PooledFrameClassifier(Estimator):
+class PooledFrameClassifier(FrameModel):
     """Per-frame logistic regressions on pooled sentence embeddings (scikit-learn contract; see the module).
 
     Parameters
@@ -126,55 +118,28 @@ class PooledFrameClassifier(Estimator):
     pooling_ : "pooled"
     """
 
+    KIND = "pooled"
+    ARRAYS = ("mean_", "scale_", "intercept_", "thresholds_", "C_")
+    MATRICES = {"coef_": "mean_"}
+
     def __init__(self, Cs=DEFAULT_CS, inner_folds: int = 5, seed: int = 42):
         self.Cs = Cs
         self.inner_folds = inner_folds
         self.seed = seed
 
-    @fit_succeeds_or_leaves_nothing
-    @one_thread
-    def fit(self, X: np.ndarray, Y: np.ndarray, frame_ids: list[str], groups: np.ndarray) -> PooledFrameClassifier:
-        """Fit every frame's regression.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_sentences, dim)
-            Sentence embeddings of the coded documents.
-        Y : ndarray of shape (n_documents, n_frames) of bool
-        frame_ids : list of str, length n_frames
-        groups : ndarray of shape (n_sentences,) of int
-            The document (row of ``Y``) of each sentence.
-        """
-        Y = np.asarray(Y, dtype=bool).reshape(len(Y), -1)
-        owner = np.asarray(groups, dtype=int)
-        if len(owner) != len(X) or owner.min(initial=0) < 0 or owner.max(initial=-1) >= len(Y):
-            raise ValueError(f"groups must give, for each of the {len(X)} rows of X, an item index below {len(Y)}.")
+    def _fit(self, X, Y, owner, cols, frame_ids) -> None:
         if not len(self.Cs) or min(self.Cs) <= 0:
             raise ValueError(f"The 'Cs' parameter must hold at least one float > 0. Got {self.Cs!r} instead.")
         F = pooled_features(X, owner, len(Y))
         self.pooling_ = "pooled"
-        self.mean_ = F.mean(axis=0)
-        self.scale_ = np.where(F.std(axis=0) > 1e-12, F.std(axis=0), 1.0)
+        self.mean_, self.scale_ = standardiser(F)
         Z = (F - self.mean_) / self.scale_
-        ids, coefs, intercepts, thresholds, chosen, self.skipped_ = [], [], [], [], [], {}
-        for j, fid in enumerate(frame_ids):
-            y = Y[:, j]
-            if y.sum() < MIN_CLASS or (~y).sum() < MIN_CLASS:
-                self.skipped_[fid] = (f"{int(y.sum())} coded positives and {int((~y).sum())} negatives; "
-                                      f"at least {MIN_CLASS} of each are needed")
-                continue
-            C, model, threshold = self._fit_frame(Z, y)
-            ids.append(fid)
-            coefs.append(model.coef_[0])
-            intercepts.append(float(model.intercept_[0]))
-            thresholds.append(threshold)
-            chosen.append(C)
-        self.frame_ids_ = ids
-        self.coef_ = np.asarray(coefs, dtype=np.float64).reshape(len(ids), F.shape[1])
-        self.intercept_ = np.asarray(intercepts, dtype=np.float64)
-        self.thresholds_ = np.asarray(thresholds, dtype=np.float64)
-        self.C_ = np.asarray(chosen, dtype=np.float64)
-        return self
+        fitted = [self._fit_frame(Z, Y[:, j]) for j in cols]
+        self.frame_ids_ = [frame_ids[j] for j in cols]
+        self.coef_ = np.asarray([m.coef_[0] for _, m, _ in fitted], dtype=np.float64).reshape(len(cols), F.shape[1])
+        self.intercept_ = np.asarray([float(m.intercept_[0]) for _, m, _ in fitted], dtype=np.float64)
+        self.C_ = np.asarray([C for C, _, _ in fitted], dtype=np.float64)
+        self.thresholds_ = np.asarray([t for _, _, t in fitted], dtype=np.float64)
 
     def _fit_frame(self, Z: np.ndarray, y: np.ndarray):
         """One frame: ``C`` and the threshold by inner CV, then the regression on every document."""
@@ -185,51 +150,6 @@ class PooledFrameClassifier(Estimator):
         C, oof = choose_c(Z, y, self.Cs, folds, self.seed)
         return C, _logistic(C, self.seed).fit(Z, y), float(best_threshold(oof, y, beta=1.0)[0])
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise NotFittedError("This PooledFrameClassifier is not fitted yet. Call fit() before predict_proba().")
-
-    def predict_proba(self, X: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Probability of each frame for each document.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_sentences, dim)
-        groups : ndarray of shape (n_sentences,) of int
-            Document index of each sentence (documents ``0 .. groups.max()``).
-
-        Returns
-        -------
-        ndarray of shape (n_documents, n_frames), columns in ``frame_ids_`` order.
-        """
-        self._check_fitted()
-        if groups is None:
-            raise ValueError("A PooledFrameClassifier decides documents: pass groups (the document of each sentence).")
-        owner = np.asarray(groups, dtype=int)
-        F = pooled_features(X, owner, int(owner.max(initial=-1)) + 1)
-        return _sigmoid(((F - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)
-
-    def predict(self, X: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Decisions (probability >= the frame's threshold), shape (n_documents, n_frames)."""
-        return self.predict_proba(X, groups) >= self.thresholds_[None, :]
-
-    def to_dict(self) -> dict:
-        self._check_fitted()
-        return {"kind": "pooled", "Cs": [float(c) for c in self.Cs], "inner_folds": self.inner_folds,
-                "seed": self.seed, "pooling": "pooled", "skipped": self.skipped_, "frame_ids": list(self.frame_ids_),
-                "mean": self.mean_.tolist(), "scale": self.scale_.tolist(), "coef": self.coef_.tolist(),
-                "intercept": self.intercept_.tolist(), "thresholds": self.thresholds_.tolist(), "C": self.C_.tolist()}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> PooledFrameClassifier:
-        model = cls(Cs=tuple(data["Cs"]), inner_folds=int(data["inner_folds"]), seed=int(data["seed"]))
-        model.pooling_ = "pooled"
-        model.skipped_ = dict(data.get("skipped") or {})
-        model.frame_ids_ = list(data["frame_ids"])
-        model.mean_ = np.asarray(data["mean"], dtype=np.float64)
-        model.scale_ = np.asarray(data["scale"], dtype=np.float64)
-        model.coef_ = np.asarray(data["coef"], dtype=np.float64).reshape(len(model.frame_ids_), len(model.mean_))
-        model.intercept_ = np.asarray(data["intercept"], dtype=np.float64)
-        model.thresholds_ = np.asarray(data["thresholds"], dtype=np.float64)
-        model.C_ = np.asarray(data["C"], dtype=np.float64)
-        return model
+    def _proba(self, X, owner, n) -> np.ndarray:
+        F = pooled_features(X, owner, n)
+        return sigmoid(((F - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)
