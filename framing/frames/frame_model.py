@@ -95,6 +95,8 @@ class FrameModel(Estimator):
     MATRICES: ClassVar[dict[str, str]] = {}
     DECIMALS: ClassVar[int | None] = None
     """Rounding of the saved arrays (None: exact)."""
+    UNSAVED_PARAMS: ClassVar[tuple[str, ...]] = ()
+    """Constructor arguments not written by :meth:`to_dict` (a subclass saves what it learned from them)."""
 
     # -- fitting -----------------------------------------------------------------------------------
 
@@ -186,7 +188,8 @@ class FrameModel(Estimator):
         """The model as plain JSON-able data; :meth:`from_dict` (or ``trained.classifier_from_dict``) reads it."""
         self._check_fitted()
         out = {} if self.KIND is None else {"kind": self.KIND}
-        out.update({name: list(v) if isinstance(v, tuple) else v for name, v in self.get_params().items()})
+        out.update({name: list(v) if isinstance(v, tuple) else v for name, v in self.get_params().items()
+                    if name not in self.UNSAVED_PARAMS})
         out.update({"pooling": self.pooling_, "skipped": dict(self.skipped_), "frame_ids": list(self.frame_ids_)})
         for name in self.ARRAYS + tuple(self.MATRICES):
             value = np.asarray(getattr(self, name), dtype=np.float64)
@@ -197,7 +200,7 @@ class FrameModel(Estimator):
     def from_dict(cls, data: dict):
         """A model saved by :meth:`to_dict`."""
         params = {name: tuple(data[name]) if isinstance(data[name], list) else data[name]
-                  for name in cls._param_names() if name in data}
+                  for name in cls._param_names() if name in data and name not in cls.UNSAVED_PARAMS}
         model = cls(**params)
         model.pooling_ = str(data.get("pooling") or cls.KIND)
         model.skipped_ = dict(data.get("skipped") or {})

@@ -5,7 +5,9 @@ only (so its decision never depends on the other documents of a run): the
 normalised mean of its sentences' normalised embeddings (what the document is
 about), their element-wise maximum (a frame a document carries in a few
 passages is not averaged away) and the logarithm of its number of sentences
-(longer articles carry more frames). Per frame, a logistic regression with
+(longer articles carry more frames). Given a ``prior`` (the catalog's anchors,
+embedded: what ``frames train`` passes), also how near its sentences come to
+each frame's anchors (:mod:`framing.frames.prior`). Per frame, a logistic regression with
 balanced class weights (rare frames are not drowned by the frequent "no") is
 fitted on these standardised features. Everything is chosen by cross-validation
 on the training documents only: each frame's regularisation ``C`` (from
@@ -32,6 +34,7 @@ import numpy as np
 
 from .calibrate import best_threshold
 from .frame_model import FrameModel, logistic, sigmoid, standardiser
+from .prior import anchor_features
 
 DEFAULT_CS = (0.001, 0.003, 0.01, 0.03, 0.1)
 """The regularisations tried per frame (strong: a few hundred documents against a thousand features)."""
@@ -104,14 +107,23 @@ class PooledFrameClassifier(FrameModel):
     inner_folds : int
         Folds of the out-of-fold probabilities that choose ``C`` and the threshold.
     seed : int
+    prior : AnchorPrior, optional
+        The catalog's anchors, embedded (:func:`framing.frames.prior.anchor_prior`): each document
+        is then also described by how near its sentences come to every frame's anchors
+        (:func:`framing.frames.prior.anchor_features`), what the catalog's author wrote about
+        the frames, which matters most when few documents are coded. The model keeps these
+        vectors (``anchors_``) and decides with them from then on.
 
     Attributes
     ----------
     frame_ids_ : list of str
         Frames with a model (at least 3 coded positives and 3 negatives).
-    mean_, scale_ : ndarray of shape (2 * dim + 1,)
-        Standardisation of the pooled features.
-    coef_ : ndarray of shape (n_frames, 2 * dim + 1)
+    mean_, scale_ : ndarray of shape (2 * dim + 1 + 3 * n_prior_frames,)
+        Standardisation of the pooled features (and the anchor features).
+    anchors_ : ndarray of shape (n_anchors, dim)
+        The anchor vectors of the prior (0 rows without one); ``anchor_owner_`` the frame of each,
+        ``prior_frames_`` those frames, ``prior_fingerprint_`` the prior's fingerprint ("" without one).
+    coef_ : ndarray of shape (n_frames, n_features)
     intercept_, thresholds_, C_ : ndarray of shape (n_frames,)
     skipped_ : dict of str to str
         Frames without a model, with the reason.
@@ -121,16 +133,26 @@ class PooledFrameClassifier(FrameModel):
     KIND = "pooled"
     ARRAYS = ("mean_", "scale_", "intercept_", "thresholds_", "C_")
     MATRICES = {"coef_": "mean_"}
+    UNSAVED_PARAMS = ("prior",)
+    """The prior is saved as what the model learned from it (``anchors_``...), not as an argument."""
 
-    def __init__(self, Cs=DEFAULT_CS, inner_folds: int = 5, seed: int = 42):
+    def __init__(self, Cs=DEFAULT_CS, inner_folds: int = 5, seed: int = 42, prior=None):
         self.Cs = Cs
         self.inner_folds = inner_folds
         self.seed = seed
+        self.prior = prior
+
+    def _features(self, X: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+        F = pooled_features(X, owner, n)
+        if not len(self.prior_frames_):
+            return F
+        return np.hstack([F, anchor_features(X, owner, n, self.anchors_, self.anchor_owner_, len(self.prior_frames_))])
 
     def _fit(self, X, Y, owner, cols, frame_ids) -> None:
         if not len(self.Cs) or min(self.Cs) <= 0:
             raise ValueError(f"The 'Cs' parameter must hold at least one float > 0. Got {self.Cs!r} instead.")
-        F = pooled_features(X, owner, len(Y))
+        self._set_prior(X.shape[1])
+        F = self._features(X, owner, len(Y))
         self.pooling_ = "pooled"
         self.mean_, self.scale_ = standardiser(F)
         Z = (F - self.mean_) / self.scale_
@@ -140,6 +162,16 @@ class PooledFrameClassifier(FrameModel):
         self.intercept_ = np.asarray([float(m.intercept_[0]) for _, m, _ in fitted], dtype=np.float64)
         self.C_ = np.asarray([C for C, _, _ in fitted], dtype=np.float64)
         self.thresholds_ = np.asarray([t for _, _, t in fitted], dtype=np.float64)
+
+    def _set_prior(self, dim: int) -> None:
+        prior = self.prior
+        if prior is not None and np.asarray(prior.vectors).shape[1:] != (dim,):
+            raise ValueError(f"The prior's anchor vectors have shape {np.asarray(prior.vectors).shape} but the "
+                             f"sentence embeddings have {dim} dimensions: embed the anchors with the same model.")
+        self.anchors_ = np.zeros((0, dim)) if prior is None else np.asarray(prior.vectors, dtype=np.float64)
+        self.anchor_owner_ = np.zeros(0, dtype=int) if prior is None else np.asarray(prior.owner, dtype=int)
+        self.prior_frames_ = [] if prior is None else list(prior.frame_ids)
+        self.prior_fingerprint_ = "" if prior is None else str(prior.fingerprint)
 
     def _fit_frame(self, Z: np.ndarray, y: np.ndarray):
         """One frame: ``C`` and the threshold by inner CV, then the regression on every document."""
@@ -151,5 +183,23 @@ class PooledFrameClassifier(FrameModel):
         return C, _logistic(C, self.seed).fit(Z, y), float(best_threshold(oof, y, beta=1.0)[0])
 
     def _proba(self, X, owner, n) -> np.ndarray:
-        F = pooled_features(X, owner, n)
+        F = self._features(X, owner, n)
         return sigmoid(((F - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        if len(self.prior_frames_):
+            out.update({"anchors": np.round(self.anchors_, 5).tolist(), "anchor_owner": self.anchor_owner_.tolist(),
+                        "prior_frames": list(self.prior_frames_), "prior_fingerprint": self.prior_fingerprint_})
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PooledFrameClassifier:
+        model = super().from_dict(data)
+        frames = list(data.get("prior_frames") or [])
+        dim = (len(model.mean_) - 1 - 3 * len(frames)) // 2
+        model.anchors_ = np.asarray(data.get("anchors") or np.zeros((0, dim)), dtype=np.float64).reshape(-1, dim)
+        model.anchor_owner_ = np.asarray(data.get("anchor_owner") or [], dtype=int)
+        model.prior_frames_ = frames
+        model.prior_fingerprint_ = str(data.get("prior_fingerprint") or "")
+        return model
