@@ -36,6 +36,8 @@ from .calibrate import best_threshold
 from .frame_model import FrameModel, logistic, sigmoid, standardiser
 from .prior import anchor_features
 
+ANCHOR_DECIMALS = 4
+"""The prior's anchor vectors are kept (and saved) to 4 decimals: a cosine moves by less than 1e-3."""
 DEFAULT_CS = (0.001, 0.003, 0.01, 0.03, 0.1)
 """The regularisations tried per frame (strong: a few hundred documents against a thousand features)."""
 
@@ -131,6 +133,7 @@ class PooledFrameClassifier(FrameModel):
     """
 
     KIND = "pooled"
+    DECIMALS = 7
     ARRAYS = ("mean_", "scale_", "intercept_", "thresholds_", "C_")
     MATRICES = {"coef_": "mean_"}
     UNSAVED_PARAMS = ("prior",)
@@ -168,7 +171,8 @@ class PooledFrameClassifier(FrameModel):
         if prior is not None and np.asarray(prior.vectors).shape[1:] != (dim,):
             raise ValueError(f"The prior's anchor vectors have shape {np.asarray(prior.vectors).shape} but the "
                              f"sentence embeddings have {dim} dimensions: embed the anchors with the same model.")
-        self.anchors_ = np.zeros((0, dim)) if prior is None else np.asarray(prior.vectors, dtype=np.float64)
+        self.anchors_ = (np.zeros((0, dim)) if prior is None
+                         else np.round(np.asarray(prior.vectors, dtype=np.float64), ANCHOR_DECIMALS))
         self.anchor_owner_ = np.zeros(0, dtype=int) if prior is None else np.asarray(prior.owner, dtype=int)
         self.prior_frames_ = [] if prior is None else list(prior.frame_ids)
         self.prior_fingerprint_ = "" if prior is None else str(prior.fingerprint)
@@ -189,7 +193,7 @@ class PooledFrameClassifier(FrameModel):
     def to_dict(self) -> dict:
         out = super().to_dict()
         if len(self.prior_frames_):
-            out.update({"anchors": np.round(self.anchors_, 5).tolist(), "anchor_owner": self.anchor_owner_.tolist(),
+            out.update({"anchors": np.round(self.anchors_, ANCHOR_DECIMALS).tolist(), "anchor_owner": self.anchor_owner_.tolist(),
                         "prior_frames": list(self.prior_frames_), "prior_fingerprint": self.prior_fingerprint_})
         return out
 
