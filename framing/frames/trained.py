@@ -140,7 +140,7 @@ def save_trained(trained: TrainedFrames) -> Path:
             "embedder_model": embedder_spec(trained), "meta": trained.meta, "model": trained.classifier.to_dict()}
     try:
         with _atomic_target(trained.path) as tmp:
-            tmp.write_text(json.dumps(data), encoding="utf-8")
+            tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     except OSError as exc:
         raise CatalogError(f"Cannot write the trained model {trained.path}: {exc.strerror}. "
                            "Copy the catalog to a writable folder and train that copy.") from None
