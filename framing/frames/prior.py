@@ -44,9 +44,9 @@ N_PRIOR = 3
 
 
 def _unit(V: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length in float64 (a zero row stays zero)."""
     V = np.asarray(V, dtype=np.float64)
-    norms = np.linalg.norm(V, axis=1, keepdims=True)
-    return V / np.where(norms > 0, norms, 1.0)
+    return V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-300)
 
 
 def anchor_features(X: np.ndarray, owner: np.ndarray, n: int, anchors: np.ndarray, anchor_owner: np.ndarray,
@@ -55,11 +55,9 @@ def anchor_features(X: np.ndarray, owner: np.ndarray, n: int, anchors: np.ndarra
 
     Parameters
     ----------
-    X : ndarray of shape (n_sentences, dim)
-    owner : ndarray of shape (n_sentences,) of int
-        The document (0 .. n-1) of each sentence.
-    n : int
-        Number of documents; a document without sentences gets zeros.
+    X, owner, n :
+        Sentence embeddings, the document of each and the number of documents, as for
+        :func:`framing.frames.pooled.pooled_features` (a document without sentences gets zeros).
     anchors : ndarray of shape (n_anchors, dim)
     anchor_owner : ndarray of shape (n_anchors,) of int
         The frame (0 .. n_frames-1) of each anchor.
