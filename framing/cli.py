@@ -6,6 +6,7 @@ code 2; only bugs show a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import sys
@@ -75,13 +76,42 @@ def _field_overrides(fields: dict[str, Optional[str]]) -> list[str]:
     return [f"corpus.fields.{k}={v}" for k, v in fields.items() if v is not None]
 
 
-def _prepare(paths, config, set_, fields, verbose: bool, quiet: bool):
+@dataclasses.dataclass(frozen=True)
+class _JobOptions:
+    """The options ingest and analyze share (:func:`_job_options` adds them to both commands)."""
+
+    out: Optional[Path]
+    config: Optional[Path]
+    set_: Optional[List[str]]
+    verbose: bool
+    quiet: bool
+    scheduler: Optional[str]
+    force: bool
+    fields: dict
+
+
+def _prepare(paths, opts: _JobOptions):
     """What ingest and analyze share: logging, the layered config, and where messages go."""
     from .jobs.common import load_run_config
 
-    _setup_logging(verbose)
-    cfg = load_run_config(paths, config, [*(set_ or []), *_field_overrides(fields)])
-    return cfg, (lambda _m: None) if quiet else _say
+    _setup_logging(opts.verbose)
+    cfg = load_run_config(paths, opts.config, [*(opts.set_ or []), *_field_overrides(opts.fields)])
+    return cfg, (lambda _m: None) if opts.quiet else _say
+
+
+def _run_job(paths, opts: _JobOptions, job):
+    """What ingest and analyze share: the config, where messages go, the scheduler, replacing a folder.
+
+    ``job(cfg, command=..., say=..., progress=..., warn=...)`` runs the job; returns its run and ``say``.
+    """
+    from .jobs.common import command_line
+    from .parallel import use_scheduler
+    from .store import allow_replacing
+
+    cfg, say = _prepare(paths, opts)
+    with use_scheduler(opts.scheduler, say), allow_replacing(opts.force):
+        run = job(cfg, command=command_line(), say=say, progress=not opts.quiet, warn=_warn)
+    return run, say
 
 
 PathsArg = typer.Argument(..., help="Folders of .txt/.md/.html files (with an optional manifest) "
@@ -93,58 +123,50 @@ VerboseOpt = typer.Option(False, "--verbose", "-v", help="Log each step.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
 SchedulerOpt = typer.Option(None, "--scheduler", help="Run segmentation and embedding partitioned on Dask: a "
                             "scheduler address (tcp://host:8786) or 'local' (needs framing[dask]).")
+_LEADING = (("out", Optional[Path], OutOpt), ("config", Optional[Path], ConfigOpt),
+            ("set_", Optional[List[str]], SetOpt))
+_TRAILING = (("verbose", bool, VerboseOpt), ("quiet", bool, QuietOpt), ("scheduler", Optional[str], SchedulerOpt),
+             ("force", bool, ForceOpt))
 
 
-def _field_options(func: Callable) -> Callable:
-    """Add --text-field, --source-field, ... to a command (they map to corpus.fields.*)."""
+def _job_options(func: Callable) -> Callable:
+    """Give a job command the options ingest and analyze share, received as ``opts`` (:class:`_JobOptions`).
+
+    --out, --config and --set follow the command's argument; --verbose, --quiet, --scheduler, --force and
+    --text-field, --source-field, ... (they map to corpus.fields.*) follow its own options.
+    """
     import inspect
 
-    sig = inspect.signature(func)
-    params = list(sig.parameters.values())
-    extra = [
-        inspect.Parameter(
-            f"{name}_field", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
-            default=typer.Option(None, f"--{name}-field", help=f"Record field holding the {name} "
-                                 f"(.jsonl/.csv/.parquet; config corpus.fields.{name}).", rich_help_panel="Field mapping"),
-        )
-        for name in FIELD_FLAGS
-    ]
+    def param(name: str, annotation, default) -> inspect.Parameter:
+        return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation, default=default)
+
+    fields = [param(f"{name}_field", Optional[str], typer.Option(
+        None, f"--{name}-field", help=f"Record field holding the {name} (.jsonl/.csv/.parquet; config "
+        f"corpus.fields.{name}).", rich_help_panel="Field mapping")) for name in FIELD_FLAGS]
+    own = [p for p in inspect.signature(func).parameters.values() if p.name != "opts"]
+    params = [own[0], *(param(*o) for o in _LEADING), *own[1:], *(param(*o) for o in _TRAILING), *fields]
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         fields = {name: kwargs.pop(f"{name}_field", None) for name in FIELD_FLAGS}
-        return func(*args, fields=fields, **kwargs)
+        shared = {name: kwargs.pop(name) for name, _, _ in (*_LEADING, *_TRAILING)}
+        return func(*args, opts=_JobOptions(**shared, fields=fields), **kwargs)
 
-    wrapper.__signature__ = sig.replace(parameters=[p for p in params if p.name != "fields"] + extra)
+    wrapper.__signature__ = inspect.Signature(params, return_annotation=None)
     return wrapper
 
 
 @app.command()
 @user_errors
-@_field_options
-def ingest(
-    paths: List[Path] = PathsArg,
-    out: Optional[Path] = OutOpt,
-    config: Optional[Path] = ConfigOpt,
-    set_: Optional[List[str]] = SetOpt,
-    verbose: bool = VerboseOpt,
-    quiet: bool = QuietOpt,
-    scheduler: Optional[str] = SchedulerOpt,
-    force: bool = ForceOpt,
-    fields: dict = None,
-) -> None:
+@_job_options
+def ingest(paths: List[Path] = PathsArg, opts: _JobOptions = None) -> None:
     """Read a corpus into documents (articles, comments, posts) and sentences.
 
     Writes tables/documents.parquet, tables/sentences.parquet and run.json.
     """
-    from .parallel import use_scheduler
-    from .jobs.common import command_line
     from .jobs.ingest import run_ingest
-    from .store import allow_replacing
 
-    cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
-    with use_scheduler(scheduler, say), allow_replacing(force):
-        run = run_ingest(paths, cfg, out, command=command_line(), say=say, progress=not quiet, warn=_warn)
+    run, say = _run_job(paths, opts, lambda cfg, **kw: run_ingest(paths, cfg, opts.out, **kw))
     c = run.meta["counts"]
     say(f"{c['documents']} documents from {c['pages']} pages and {c['sources']} sources, "
         f"{c['sentences']} sentences ({c['fragments']} fragments flagged), {c['skipped']} skipped.")
@@ -154,36 +176,24 @@ def ingest(
 
 @app.command()
 @user_errors
-@_field_options
+@_job_options
 def analyze(
     paths: List[Path] = PathsArg,
-    out: Optional[Path] = OutOpt,
-    config: Optional[Path] = ConfigOpt,
-    set_: Optional[List[str]] = SetOpt,
     frames: Optional[List[str]] = typer.Option(
         None, "--frames", "-f", help="Frame catalog: a YAML path or a built-in name (repeatable)."),
     techniques: Optional[str] = typer.Option(
         None, "--techniques", "-t", help="Propaganda-technique catalog: a YAML path or a built-in name "
         "(propaganda); writes sentence_techniques, technique_spans, document_techniques."),
-    verbose: bool = VerboseOpt,
-    quiet: bool = QuietOpt,
-    scheduler: Optional[str] = SchedulerOpt,
-    force: bool = ForceOpt,
-    fields: dict = None,
+    opts: _JobOptions = None,
 ) -> None:
     """Ingest, embed, find topics, match frames, and write the report.
 
     Writes the run folder: tables/*.parquet, framing.duckdb, run.json and report.html.
     """
-    from .parallel import use_scheduler
     from .jobs.analyze import analyze as run_analyze
-    from .jobs.common import command_line
-    from .store import allow_replacing
 
-    cfg, say = _prepare(paths, config, set_, fields, verbose, quiet)
-    with use_scheduler(scheduler, say), allow_replacing(force):
-        run = run_analyze(paths, cfg, out, frames=frames, command=command_line(), say=say, progress=not quiet,
-                          warn=_warn, techniques=[techniques] if techniques else None)
+    run, say = _run_job(paths, opts, lambda cfg, **kw: run_analyze(
+        paths, cfg, opts.out, frames=frames, techniques=[techniques] if techniques else None, **kw))
     say(f"Report: {run.run_dir / 'report.html'}")
     _warning_summary(run.meta, say)
 

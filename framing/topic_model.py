@@ -3,7 +3,7 @@
 ``RUN/topic_model/`` holds the BERTopic model in its safetensors
 serialization (topics, topic embeddings, c-TF-IDF and config; no pickle) and
 ``framing.json``. ``framing apply`` reads only ``framing.json`` and the topic
-embeddings, through :mod:`framing.received` (the run may come from someone
+embeddings, through :mod:`framing.runfolder.received` (the run may come from someone
 else: no link is followed, a pickle is refused, and ``BERTopic.load``, which
 builds and downloads the embedding model its ``config.json`` names, is never
 called). ``framing.json`` holds the embedder identity the
@@ -140,9 +140,9 @@ def write_topic_model(run_dir: str | Path, modeler, info: dict) -> dict:
 def copy_topic_model(run_dir: str | Path, source: str | Path) -> dict:
     """Copy a topic model saved before (the topic cache's) into ``RUN/topic_model/``; returns run.json's summary.
 
-    Only the files framing writes are copied, none through a link (:func:`framing.received.copy_topic_model`).
+    Only the files framing writes are copied, none through a link (:func:`framing.runfolder.received.copy_topic_model`).
     """
-    from . import received
+    from .runfolder import received
 
     source = Path(source)
     folder = Path(run_dir) / store.TOPIC_MODEL_DIR
@@ -161,7 +161,7 @@ def copy_run_topic_model(parent_dir: str | Path, dest: str | Path, info: dict) -
     ``framing apply`` calls it inside the staged folder of the new run, so the model is complete
     before run.json is in place, and a failed write (a full disk) leaves no run.
     """
-    from . import received
+    from .runfolder import received
 
     received.copy_topic_model(parent_dir, dest, replace={INFO_FILE: json.dumps(info, indent=2).encode("utf-8")})
 
@@ -194,10 +194,10 @@ def read_topic_model_info(run_dir: str | Path) -> dict:
     """``RUN/topic_model/framing.json``, or a clear error when the run kept no topic model.
 
     The run may come from someone else: the whole topic model is checked first
-    (:func:`framing.received.check_topic_model`: no links, no pickles, every JSON file and the
+    (:func:`framing.runfolder.received.check_topic_model`: no links, no pickles, every JSON file and the
     topic embeddings readable), so a tampered or damaged model is one RunStoreError naming the file.
     """
-    from . import received
+    from .runfolder import received
 
     folder = Path(run_dir) / store.TOPIC_MODEL_DIR
     if not os.path.lexists(folder) or (folder.is_dir() and not os.path.lexists(folder / INFO_FILE)):
@@ -241,7 +241,7 @@ def assign_topics(run_dir: str | Path, texts: list[str], embeddings: np.ndarray,
     similarity : ndarray of shape (n,), float
         Cosine similarity to the nearest topic embedding.
     """
-    from .received import read_topic_embeddings
+    from .runfolder.received import read_topic_embeddings
 
     if not len(texts):
         return np.zeros(0, dtype=np.int64), np.zeros(0)

@@ -239,7 +239,7 @@ def test_a_damaged_topic_model_is_one_clear_error(received, new_corpus, tmp_path
 
 
 def test_forged_embeddings_of_the_wrong_shape_are_refused(received, new_corpus, tmp_path):
-    from framing.received import read_topic_embeddings, write_safetensors
+    from framing.runfolder.received import read_topic_embeddings, write_safetensors
 
     run, _ = received
     rows = len(read_topic_embeddings(run))

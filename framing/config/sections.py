@@ -262,6 +262,10 @@ class TechniquesConfig(Section):
     """``auto``: the model trained beside the catalog (``framing techniques train``) when it was fitted
     with the run's embedder, else the catalog zero-shot; ``trained`` requires the model; ``catalog``
     ignores it."""
+    corroborate: bool = True
+    """Zero-shot only: a clause-level technique is decided for a sentence only when the sentence is near the
+    technique's examples *and* holds one of its cue words (a technique without cue words is then never decided
+    zero-shot). ``false`` decides on the meaning alone. The trained model ignores it."""
 
 
 class LLMConfig(Section):

@@ -97,6 +97,41 @@ def check_output(vectors: np.ndarray, n: int, dim: int, who: str) -> np.ndarray:
     return l2_normalize(vectors)
 
 
+class BaseEmbedder:
+    """What every backend's ``encode`` shares: checked input, an empty input, output checked against the protocol.
+
+    A backend sets ``name`` and ``dim`` and implements ``_encode(items) -> array of shape (len(items), dim)``
+    for a non-empty list of str; ``encode`` returns its rows as unit float32 (:func:`check_output`).
+    ``_output_name`` names the backend in an error about its output (default: its ``name``).
+    """
+
+    name: str
+    dim: int
+
+    @property
+    def _output_name(self) -> str:
+        return self.name
+
+    def _encode(self, items: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts.
+
+        Parameters
+        ----------
+        texts : sequence of str, length n
+
+        Returns
+        -------
+        ndarray of shape (n, dim), float32, unit rows, input order
+        """
+        items = as_text_list(texts, f"{type(self).__name__}.encode")
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return check_output(self._encode(items), len(items), self.dim, self._output_name)
+
+
 _HASH_MEMO: dict[tuple[str, int, int], str] = {}
 
 

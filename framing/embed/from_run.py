@@ -1,6 +1,6 @@
 """An embedding model named by a run folder: found on this machine only, never downloaded, never loaded from the run.
 
-A run folder may come from someone else (:mod:`framing.received`); the model its run.json or
+A run folder may come from someone else (:mod:`framing.runfolder.received`); the model its run.json or
 topic model names is looked up like a name the user gave, with the checks below.
 """
 

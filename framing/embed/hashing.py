@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from ..errors import EmbeddingError
-from .base import as_text_list, l2_normalize, normalize_text
+from .base import BaseEmbedder, normalize_text
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _VERSION = "v1"
@@ -55,7 +54,7 @@ def _features(text: str) -> list[tuple[str, float]]:
     return feats
 
 
-class HashingEmbedder:
+class HashingEmbedder(BaseEmbedder):
     """Signed feature hashing of words, word bigrams and character n-grams.
 
     Parameters
@@ -75,18 +74,7 @@ class HashingEmbedder:
         self.dim = dim
         self.name = f"hashing-{dim}-{_VERSION}"
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts.
-
-        Parameters
-        ----------
-        texts : sequence of str, length n
-
-        Returns
-        -------
-        ndarray of shape (n, dim), float32, unit rows
-        """
-        items = as_text_list(texts, "HashingEmbedder.encode")
+    def _encode(self, items: list[str]) -> np.ndarray:
         out = np.zeros((len(items), self.dim), dtype=np.float32)
         for row, text in enumerate(items):
             for feature, weight in _features(text):
@@ -96,7 +84,7 @@ class HashingEmbedder:
         zero = ~out.any(axis=1)
         for row in np.flatnonzero(zero):
             out[row, _bucket("z:" + items[row], self.dim)[0]] = 1.0
-        return l2_normalize(out)
+        return out
 
     def __repr__(self) -> str:
         return f"HashingEmbedder(dim={self.dim})"

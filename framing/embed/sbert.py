@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EmbeddingError
-from .base import as_text_list, check_output, files_digest
+from .base import BaseEmbedder, files_digest
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ def _quiet_loading():
             hf_logging.enable_progress_bar()
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(BaseEmbedder):
     """A sentence-transformers model from a local folder.
 
     Parameters
@@ -245,28 +245,13 @@ class SentenceTransformerEmbedder:
                 self._model = quantize_int8(self._model)
         return self._model
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts.
+    @property
+    def _output_name(self) -> str:
+        return self.display_name
 
-        Parameters
-        ----------
-        texts : sequence of str, length n
-
-        Returns
-        -------
-        ndarray of shape (n, dim), float32, unit rows, input order
-        """
-        items = as_text_list(texts, "SentenceTransformerEmbedder.encode")
-        if not items:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._load().encode(
-            items,
-            batch_size=self.batch_size,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
-        return check_output(vectors, len(items), self.dim, self.display_name)
+    def _encode(self, items: list[str]) -> np.ndarray:
+        return self._load().encode(items, batch_size=self.batch_size, convert_to_numpy=True,
+                                   normalize_embeddings=True, show_progress_bar=False)
 
     def release(self) -> None:
         """Let go of the loaded model (its memory); the next ``encode`` loads it again."""

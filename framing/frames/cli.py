@@ -129,6 +129,10 @@ RunOpt = typer.Option(None, "--run", help="Run folder, to resolve sentence_id / 
 LevelOpt = typer.Option("auto", "--level", help="auto, sentence or document.")
 ConfigOpt = typer.Option(None, "--config", "-c", help="YAML file of config overrides (language, segment, embedding, frames).")
 SetOpt = typer.Option(None, "--set", "-s", help="Override one key: section.key=value (repeatable).")
+POOLINGS = ("pooled (mean- and max-pooled sentence embeddings, settings by inner CV), stacked (sentence-score "
+            "distributions and mean embedding of every frame), sentences (their sentences, top-k pooled) or mean "
+            "(their mean embedding).")
+"""The ways coded documents are learned (``--pooling`` of evaluate --cv and of train)."""
 
 
 @user_errors
@@ -143,10 +147,7 @@ def evaluate_command(
     level: str = LevelOpt,
     cv: int = typer.Option(0, "--cv", min=0, help="k > 1: cross-validate the trained classifier in k folds "
                            "instead of scoring the catalog alone."),
-    pooling: str = typer.Option("pooled", "--pooling", help="With --cv, how coded documents are learned: "
-                                "pooled (mean- and max-pooled sentence embeddings, settings by inner CV), "
-                                "stacked (sentence-score distributions and mean embedding of every frame), "
-                                "sentences (their sentences, top-k pooled) or mean (their mean embedding)."),
+    pooling: str = typer.Option("pooled", "--pooling", help=f"With --cv, how coded documents are learned: {POOLINGS}"),
     score: str = typer.Option("auto", "--score", help="What decides: anchors (the catalog alone), trained (the "
                               "catalog's saved model, or with --cv a model trained afresh per fold) or both; "
                               "or any registered frame scorer (names joined by commas). "
@@ -190,10 +191,7 @@ def train(
     model: str = ModelOpt,
     run: Optional[Path] = RunOpt,
     level: str = LevelOpt,
-    pooling: str = typer.Option("pooled", "--pooling", help="How coded documents are learned: pooled (mean- "
-                                "and max-pooled sentence embeddings, settings by inner CV), stacked "
-                                "(sentence-score distributions and mean embedding of every frame), sentences "
-                                "(their sentences, top-k pooled) or mean (their mean embedding)."),
+    pooling: str = typer.Option("pooled", "--pooling", help=f"How coded documents are learned: {POOLINGS}"),
     config: Optional[Path] = ConfigOpt,
     set_: Optional[List[str]] = SetOpt,
 ) -> None:

@@ -45,7 +45,7 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
     the sentence-level table and document thresholds (``anchors``), the others may add document
     decisions for the frames they cover (``trained``), which replace the first one's.
     """
-    from . import frame_rollups, load_catalogs, topic_frame_labels
+    from . import frame_rollups, load_catalogs
     from .catalog import resolve_catalog_path
 
     paths = [resolve_catalog_path(c) for c in catalogs]
@@ -65,13 +65,8 @@ def frame_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, t
     rolled = frame_rollups(sentence_frames, sentences, topics, catalog, cfg.frames,
                            document_thresholds=first.document_thresholds, document_decisions=decisions,
                            seed=cfg.seed)
-    # Topic labels show the frames their sentences express.
-    labels = topic_frame_labels(rolled.topic_frames, catalog)
-    expressed = rolled.topic_frames[rolled.topic_frames.expresses.astype(bool)].sort_values("share", ascending=False)
-    ids = expressed.groupby("topic").frame_id.agg(list)
-    topics = topics.assign(frames=[list(ids.get(t, [])) for t in topics.topic],
-                           frame_labels=[labels.get(int(t), []) for t in topics.topic])
-    tables = {"topics": topics, "sentence_frames": sentence_frames, "frames": rolled.frames,
+    # The frames a topic expresses are topic_frames rows (expresses, share): the topics table stays the topic stage's.
+    tables = {"sentence_frames": sentence_frames, "frames": rolled.frames,
               "topic_frames": rolled.topic_frames,
               "document_frames": rolled.document_frames,
               "frame_candidates": rolled.candidates}

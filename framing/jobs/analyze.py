@@ -144,7 +144,8 @@ def _technique_tables(sentences, vectors, rows, embedder, cfg: Config, say: Say,
 
     tables, meta["techniques"] = technique_step(sentences, vectors, rows, embedder, cfg.techniques.catalogs,
                                                 scorer=cfg.techniques.scorer, cache=cache_from_config(cfg.embedding),
-                                                seed=cfg.seed, say=say, documents=documents)
+                                                seed=cfg.seed, say=say, documents=documents,
+                                                corroborate=cfg.techniques.corroborate)
     return tables
 
 

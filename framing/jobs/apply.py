@@ -8,7 +8,7 @@ the parent's thresholds. The result is a new run folder whose run.json
 names its parent (``parent``); it keeps a copy of the topic model, so the
 next week's data can be applied to it in turn.
 
-The parent run is untrusted input (:mod:`framing.received`): no link in it
+The parent run is untrusted input (:mod:`framing.runfolder.received`): no link in it
 is followed, only the files framing writes are copied (inside the new run's
 staged folder, before its run.json), nothing is unpickled or downloaded,
 and its config cannot choose the embedding cache or the output folder.
@@ -191,7 +191,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
 
     Notes
     -----
-    The parent run is read as untrusted data (:mod:`framing.received`): no link in it is
+    The parent run is read as untrusted data (:mod:`framing.runfolder.received`): no link in it is
     followed, nothing in it is unpickled, no model it names is downloaded, and its config
     cannot choose the embedding cache or the output folder. Its topic model is checked
     before the new corpus is read and copied into the new run before that run is in place.
@@ -207,7 +207,7 @@ def apply_run(parent_dir: str | Path, paths: Sequence[str | Path], out: str | Pa
     from ..frames.step import frame_step
     from .common import base_meta, check_documents, prepare_run_dir
     from .write import write_run
-    from ..received import read_tables
+    from ..runfolder.received import read_tables
     from ..topic_model import assign_topics, copy_run_topic_model, read_topic_model_info, saved_boilerplate
     from ..topics.documents import attribute_to_main, document_topics
     from ..topics.table import applied_topics_table

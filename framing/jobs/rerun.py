@@ -101,7 +101,7 @@ def _as_stored(table: pd.DataFrame) -> pd.DataFrame:
 
 def compare_tables(old_dir: Path, new_tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """For each table: ``identical``, or how it differs from the earlier run's."""
-    from ..received import read_tables
+    from ..runfolder.received import read_tables
 
     out = {}
     old = read_tables(old_dir)
@@ -141,7 +141,7 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, say: Callable[[str
     from .ingest import run_ingest
 
     from ..embed.from_run import check_model_name
-    from ..received import table_names
+    from ..runfolder.received import table_names
 
     run_dir = Path(run_dir)
     meta = store.read_run_json(run_dir)  # a run may come from someone else: no link followed, checked for shape

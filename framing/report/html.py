@@ -217,10 +217,8 @@ def render_report(
         The run's ``run.json``.
     title : str, optional
         Defaults to ``"framing report: <corpus>"``.
-    seed : int
-        Seed of the map's sample.
-    max_points : int
-        Sentences shown on the map at most.
+    seed, max_points : int
+        The map's sample, as in :func:`build_figures`.
 
     Returns
     -------

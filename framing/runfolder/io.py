@@ -105,7 +105,7 @@ def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict[str
             f"{run_dir} is not a run folder: it has no {TABLES_DIR}/ folder. "
             "Give the folder that `framing analyze` or `framing ingest` wrote."
         )
-    from ..received import read_tables as read_checked  # a run may come from someone else: no link followed
+    from .received import read_tables as read_checked  # a run may come from someone else: no link followed
 
     return read_checked(run_dir, names)
 
@@ -149,7 +149,7 @@ def read_meta(run_dir: str | Path) -> RunMeta:
     RunStoreError
         When there is no run.json, or it is damaged, of a newer schema, or not framing's.
     """
-    from ..received import read_json  # no link followed, size-limited, damage a clear error
+    from .received import read_json  # no link followed, size-limited, damage a clear error
 
     if not os.path.lexists(Path(run_dir) / RUN_JSON):
         raise RunStoreError(f"{run_dir} has no {RUN_JSON}; give a folder written by `framing analyze`.")

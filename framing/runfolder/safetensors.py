@@ -2,7 +2,7 @@
 
 A file is an 8-byte little-endian header length, a JSON header mapping each tensor to
 its ``dtype``, ``shape`` and ``data_offsets``, then raw little-endian data. The topic
-model of a run keeps its topic embeddings so (:mod:`framing.received` reads them).
+model of a run keeps its topic embeddings so (:mod:`framing.runfolder.received` reads them).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def read_safetensors(run_dir: str | Path, rel: str, name: str, limit: int = MAX_
     -------
     ndarray, float64, of the tensor's shape
     """
-    from ..received import read_bytes  # inside the run, no link followed, size-limited
+    from .received import read_bytes  # inside the run, no link followed, size-limited
 
     data = read_bytes(run_dir, rel, limit)
     where = f"{rel} in {Path(run_dir)}"

@@ -159,7 +159,7 @@ def print_evaluation(catalog, spans, model, score, config, set_) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             dec = score_catalog(cat, coded.sentences, coded.vectors, embedder=coded.embedder, cache=cache,
-                                seed=cfg.seed)
+                                seed=cfg.seed, corroborate=cfg.techniques.corroborate)
             tc = classify_spans_catalog(catalog_matcher(cat, coded.embedder, cache, cfg.seed), coded.span_vectors)
         out.append(format_evaluation(evaluate_decisions(coded, dec, tc, cat, seed=cfg.seed),
                                      f"catalog zero-shot ({path})"))

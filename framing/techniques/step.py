@@ -3,6 +3,8 @@
 ``scorer``: ``auto`` uses the model trained beside the catalog when there is
 one for the run's embedder (``framing techniques train``), else the catalog
 zero-shot; ``trained`` requires the model; ``catalog`` ignores it.
+``corroborate`` (``techniques.corroborate``): zero-shot, a clause technique
+also needs one of its cue words in the sentence.
 
 Examples
 --------
@@ -39,7 +41,7 @@ def check_techniques(catalogs: Sequence[str], scorer: str = "auto") -> list[Tech
 def technique_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarray, embedder,
                    catalogs: Sequence[str], scorer: str = "auto", cache=None, seed: int = 42,
                    say: Callable[[str], None] = lambda _m: None,
-                   documents: pd.DataFrame | None = None) -> tuple[dict, dict]:
+                   documents: pd.DataFrame | None = None, corroborate: bool = True) -> tuple[dict, dict]:
     """Score the embedded sentences for the catalog's techniques.
 
     Parameters
@@ -58,13 +60,16 @@ def technique_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarra
         Span texts and anchors are embedded through it.
     documents : DataFrame, optional
         doc_id and text: span texts and repetition counts read the documents (else rebuilt from sentences).
+    corroborate : bool, default True
+        Zero-shot only (``techniques.corroborate``): a clause technique is decided for a sentence only when
+        the sentence also holds one of its cue words. The trained model ignores it.
 
     Returns
     -------
     tables : dict of str to DataFrame
         ``sentence_techniques``, ``technique_spans``, ``document_techniques``, ``techniques``.
     info : dict
-        For run.json: catalog, scorer used, model, counts.
+        For run.json: catalog, scorer used, corroborate (None when the trained model decided), model, counts.
     """
     from ..embed import embed_texts
     from .train import load_model_for
@@ -86,13 +91,14 @@ def technique_step(sentences: pd.DataFrame, vectors: np.ndarray, rows: np.ndarra
     name = "trained" if model is not None else "catalog"
     say(f"Scoring {len(catalog)} techniques of {path.name} ({'trained model' if model else 'catalog, zero-shot'})")
     dec = technique_scorers.get(name)(catalog, scored, vectors, model=model, encode=encode, embedder=embedder,
-                                      cache=cache, seed=seed, doc_texts=doc_texts)
+                                      cache=cache, seed=seed, doc_texts=doc_texts, corroborate=corroborate)
     tables = technique_tables(dec, scored, catalog)
     st, spans, docs = tables.sentence_techniques, tables.technique_spans, tables.document_techniques
     n_docs = int(docs["matched"].astype(bool).sum()) if len(docs) else 0
     say(f"{int(st['matched'].sum())} sentence-technique matches, {len(spans)} spans, {n_docs} document-technique "
         "matches")
-    info = {"catalog": str(path), "scorer": name, "techniques": len(catalog),
+    info = {"catalog": str(path), "scorer": name, "corroborate": corroborate if name == "catalog" else None,
+            "techniques": len(catalog),
             "matches": int(st["matched"].sum()), "spans": int(len(spans)), "document_matches": n_docs,
             "model": model.info() if model is not None else None}
     return tables.as_dict(), info

@@ -2,7 +2,7 @@
 
 :func:`save_bertopic` writes topics, topic embeddings, c-TF-IDF and config;
 :func:`load_bertopic` reads a saved folder that may come from someone else
-(see :mod:`framing.received`). The run folder's ``topic_model/`` (with
+(see :mod:`framing.runfolder.received`). The run folder's ``topic_model/`` (with
 framing's own ``framing.json``) is written by :mod:`framing.topic_model`.
 """
 
@@ -27,7 +27,7 @@ def save_bertopic(model, folder) -> None:
 def load_bertopic(folder):
     """Load a BERTopic model saved by :func:`save_bertopic`; it assigns topics by cosine similarity.
 
-    The folder may come from someone else, so it is read as :mod:`framing.received` reads a run:
+    The folder may come from someone else, so it is read as :mod:`framing.runfolder.received` reads a run:
     a link, a device or a pickle/torch file (``topic_embeddings.bin``) in it is refused, and only
     the files of BERTopic's safetensors serialization are handed to ``BERTopic.load``, from a
     private copy whose ``config.json`` names no embedding model (BERTopic would build, and
@@ -42,7 +42,7 @@ def load_bertopic(folder):
     import tempfile
     from pathlib import Path
 
-    from .. import received
+    from ..runfolder import received
     from ..errors import RunStoreError
 
     folder = Path(folder)

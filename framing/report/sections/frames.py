@@ -51,6 +51,7 @@ def frame_rows(tables: Mapping[str, pd.DataFrame], quotes: Quotes, meta: Mapping
     names = topic_names(get_table(tables, "topics"))
     leaders, firsts = _frame_leaders(tables), _frame_firsts(tables, subjects)
     validated = _validation(tables)
+    decided = document_decisions(df_, quotes)
     out = []
     for r in table.to_dict("records"):
         fid = text(r["frame_id"])
@@ -80,9 +81,50 @@ def frame_rows(tables: Mapping[str, pd.DataFrame], quotes: Quotes, meta: Mapping
             facts.append(("Expressed by topics", ", ".join(names.get(x, str(x)) for x in t) or "none"))
         out.append({"id": fid, "label": text(r.get("label")), "description": text(r.get("description")),
                     "facts": facts, "counts": counts, "sources": srcs, "leader": leaders.get(fid),
-                    "first": firsts.get(fid), "validation": validated.get(fid), "evidence": frame_evidence(by_frame.get(fid, sf.iloc[0:0] if sf is not None else None), quotes,
+                    "first": firsts.get(fid), "validation": validated.get(fid), "documents": decided.get(fid),
+                    "evidence": frame_evidence(by_frame.get(fid, sf.iloc[0:0] if sf is not None else None), quotes,
                                                 as_ids(r.get("evidence_ids")), languages)})
     return out
+
+
+MAX_DOCUMENTS_SHOWN = 5
+"""Documents listed under a frame's evidence (the best supported first); document_frames holds them all."""
+
+
+def document_decisions(document_frames: pd.DataFrame | None, quotes: Quotes) -> dict[str, dict]:
+    """Per frame, the documents decided to use it: where to find each and, under the support rule, its support.
+
+    ``support`` reads "3 of 27 sentences lean toward it" only for a decision the support rule took
+    (``document_frames.method`` ending in ``support``); a decision by score (``frames.document_rule: score``)
+    or by a trained model says nothing of support. Decided by support, the most supported documents come first,
+    else the highest scores. Per frame: ``{"shown": [up to MAX_DOCUMENTS_SHOWN documents], "total": n}``.
+    Nothing is escaped here: the template escapes every value.
+    """
+    need = {"doc_id", "frame_id", "matched", "score"}
+    if document_frames is None or not need <= set(document_frames.columns):
+        return {}
+    used = document_frames[document_frames["matched"].astype(bool)]
+    out = {}
+    for fid, part in used.groupby(used["frame_id"].astype(str), sort=False):
+        method = part["method"].astype(str) if "method" in part.columns else pd.Series("", index=part.index)
+        part = part.assign(_support=method.str.endswith("support") & ("support" in part.columns))
+        keys = ["_support", "support", "score"] if part["_support"].any() else ["score"]
+        top = part.sort_values([*keys, "doc_id"], ascending=[*([False] * len(keys)), True]).head(MAX_DOCUMENTS_SHOWN)
+        out[fid] = {"shown": [_decided_document(r, quotes) for r in top.to_dict("records")], "total": len(part)}
+    return out
+
+
+def _decided_document(r: dict, quotes: Quotes) -> dict:
+    docs, doc_id = quotes.documents, r["doc_id"]
+    doc = docs.loc[doc_id] if docs is not None and doc_id in docs.index else {}
+    support = None
+    if r["_support"] and not is_missing(r.get("support")):
+        lean, n = int(r["support"]), r.get("sentences")
+        verb = "leans" if lean == 1 else "lean"
+        support = (f"{lean:,} of {int(n):,} sentences {verb} toward it" if not is_missing(n)
+                   else f"{lean:,} sentence{'' if lean == 1 else 's'} {verb} toward it")
+    return {"doc_id": text(doc_id), "title": text(doc.get("title")), "source": text(doc.get("source")),
+            "date": text(doc.get("date")), "support": support}
 
 
 def _validation(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:

@@ -292,14 +292,14 @@ def stability_summary(tables: Mapping[str, pd.DataFrame], meta: Mapping) -> dict
 def topic_rows(tables: Mapping[str, pd.DataFrame], quotes: Quotes,
                per_doc: tuple[dict, dict] | None = None) -> list[dict]:
     """One row per topic (outliers left out): name, color, keywords, size, documents, stability, sources,
-    frames, representatives. ``per_doc``: documents with a sentence in each topic, and documents whose
+    frames (:func:`expressed_frames`), representatives. ``per_doc``: documents with a sentence in each topic, and documents whose
     main topic it is (``corpus_counts``, by topic), or None when the run has no ``document_topics``."""
     table, sents = get_table(tables, "topics"), get_table(tables, "sentences")
     if table is None:
         return []
     ids = set(table["topic"].astype(int)) | (set(topic_ids(sents)) if sents is not None else set())
     names, colors = topic_names(table, ids), topic_colors(ids)
-    marks = _stability(tables)
+    marks, expressed = _stability(tables), expressed_frames(tables)
     df = table.assign(topic=table["topic"].astype(int))
     df = df[df["topic"] != OUTLIER].sort_values(["size", "topic"], ascending=[False, True])
     rows = []
@@ -313,10 +313,26 @@ def topic_rows(tables: Mapping[str, pd.DataFrame], quotes: Quotes,
             "keywords": ", ".join(text(k) for k in as_list(r.get("keywords"))[:MAX_KEYWORDS]),
             "sources": [text(s) for s in as_list(r.get("sources"))],
             "languages": [text(s) for s in as_list(r.get("languages"))],
-            "frames": [text(s) for s in as_list(r.get("frame_labels"))],
+            "frames": expressed.get(t, []),
             "quotes": quotes.many(as_ids(r.get("representative_ids"))[:2]),
         })
     return rows
+
+
+def expressed_frames(tables: Mapping[str, pd.DataFrame]) -> dict[int, list[str]]:
+    """Per topic, the labels of the frames it expresses (``topic_frames.expresses``), largest share first.
+
+    >>> tf = pd.DataFrame({"topic": [0, 0, 1], "frame_id": ["eco", "moral", "eco"], "share": [0.2, 0.5, 0.1],
+    ...                    "expresses": [True, True, False]})
+    >>> expressed_frames({"topic_frames": tf, "frames": pd.DataFrame({"frame_id": ["eco"], "label": ["Economic"]})})
+    {0: ['moral', 'Economic']}
+    """
+    tf, frames = get_table(tables, "topic_frames"), get_table(tables, "frames")
+    if tf is None or not {"topic", "frame_id", "share", "expresses"} <= set(tf.columns):
+        return {}
+    labels = dict(zip(frames["frame_id"].map(text), frames["label"].map(text))) if frames is not None else {}
+    rows = tf[tf["expresses"].astype(bool)].sort_values(["topic", "share"], ascending=[True, False])
+    return {int(t): [labels.get(text(f)) or text(f) for f in part["frame_id"]] for t, part in rows.groupby("topic")}
 
 
 def topic_documents(ctx: ReportContext) -> tuple[dict[int, int], dict[int, int]] | None:

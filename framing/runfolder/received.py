@@ -45,9 +45,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RunStoreError
-from .runfolder.layout import TABLES_DIR, TOPIC_MODEL_DIR as MODEL_DIR, table_file, table_name
-from .runfolder.safetensors import MAX_TENSOR_BYTES, read_safetensors, write_safetensors  # noqa: F401
+from ..errors import RunStoreError
+from .layout import TABLES_DIR, TOPIC_MODEL_DIR as MODEL_DIR, table_file, table_name
+from .safetensors import MAX_TENSOR_BYTES, read_safetensors, write_safetensors  # noqa: F401
 
 MAX_JSON_BYTES = 256 * 2**20
 """run.json and the JSON files of a topic model: larger is not a file framing wrote."""
@@ -280,7 +280,7 @@ def read_topic_embeddings(run_dir: str | Path, folder: str = MODEL_DIR) -> np.nd
     """The topic embeddings of ``RUN/topic_model/`` (one row per topic of ``framing.json``'s ``row_topics``).
 
     >>> import tempfile
-    >>> from framing.received import write_safetensors
+    >>> from framing.runfolder.received import write_safetensors
     >>> d = Path(tempfile.mkdtemp()); (d / "topic_model").mkdir()
     >>> write_safetensors(d / "topic_model" / EMBEDDINGS_FILE, {"topic_embeddings": np.eye(2, 3, dtype=np.float32)})
     >>> read_topic_embeddings(d).tolist()
