@@ -159,6 +159,15 @@ class FrameClassifier(FrameModel):
         return np.column_stack([top_k_pool(proba[:, j], owner, items, self.top_k) for j in range(proba.shape[1])]
                                ).reshape(n, proba.shape[1])
 
+    def to_dict(self) -> dict:
+        """The model in its long-standing saved form: one entry per frame (``{"frames": {id: {coef, ...}}}``)."""
+        flat = super().to_dict()
+        ids = flat.pop("frame_ids")
+        coef, intercept, thresholds = flat.pop("coef"), flat.pop("intercept"), flat.pop("thresholds")
+        flat["frames"] = {fid: {"coef": coef[i], "intercept": intercept[i], "threshold": thresholds[i]}
+                          for i, fid in enumerate(ids)}
+        return flat
+
     @classmethod
     def from_dict(cls, data: dict) -> FrameClassifier:
         """A model saved by :meth:`to_dict`, also in the form of earlier versions (one entry per frame)."""
