@@ -36,7 +36,8 @@ from framing.frames.catalog import load_catalog
 from framing.frames.evaluate import multilabel_metrics
 from framing.frames.labelled import prepare_labelled, read_labels, resolve_label_ids
 from framing.frames.designs import spread_order
-from framing.frames.train import DEFAULT_POOLING, make_classifier
+from framing.embed import cache_from_config
+from framing.frames.train import DEFAULT_POOLING, classifier_prior, make_classifier
 
 CHECKPOINTS = (50, 100, 200)
 START, BATCH = 20, 10
@@ -54,12 +55,12 @@ def _proba(clf, X: np.ndarray, owner: np.ndarray, items: np.ndarray) -> np.ndarr
     return clf.predict_proba(X[rows], remap[owner[rows]]).reshape(-1, len(clf.frame_ids_))[: len(items)]
 
 
-def _fit(X, owner, Y, ids, coded, seed, pooling=POOLING):
-    """The classifier ``framing frames train`` fits (``--pooling``), on the coded articles' sentences."""
+def _fit(X, owner, Y, ids, coded, seed, pooling=POOLING, prior=None):
+    """The classifier ``framing frames train`` fits (``--pooling``, with the catalog's anchors as ``prior``)."""
     sel = np.isin(owner, coded)
     remap = {item: k for k, item in enumerate(coded)}
     groups = np.array([remap[o] for o in owner[sel]])
-    return make_classifier(pooling, "document", seed=seed).fit(X[sel], Y[coded], ids, groups=groups)
+    return make_classifier(pooling, "document", seed=seed, prior=prior).fit(X[sel], Y[coded], ids, groups=groups)
 
 
 def _score(clf, X, owner, Y, ids, test) -> float:
@@ -91,14 +92,14 @@ def pool_clusters(X, owner, pool, seed: int) -> np.ndarray:
 
 
 def curve(X, owner, Y, ids, pool, test, strategy: str, seed: int, pooling: str = POOLING,
-          clusters: np.ndarray | None = None) -> dict[int, float]:
+          clusters: np.ndarray | None = None, prior=None) -> dict[int, float]:
     rng = np.random.default_rng([seed, 7])
     coded = list(rng.choice(pool, size=START, replace=False))
     out = {}
     while len(coded) <= max(CHECKPOINTS):
         # random draws do not depend on the model: it is fitted only where it is scored
         fit = strategy != "random" or len(coded) in CHECKPOINTS
-        clf = _fit(X, owner, Y, ids, np.array(coded), seed, pooling) if fit else None
+        clf = _fit(X, owner, Y, ids, np.array(coded), seed, pooling, prior) if fit else None
         if len(coded) in CHECKPOINTS:
             out[len(coded)] = _score(clf, X, owner, Y, ids, test)
         rest = np.array([i for i in pool if i not in set(coded)])
@@ -119,6 +120,8 @@ def main() -> None:
     ap.add_argument("--frames", default="news-frames", help="The catalog whose frames the labels name.")
     ap.add_argument("--seeds", type=int, default=3, help="Repetitions (seeds 0, 1, ...).")
     ap.add_argument("--pooling", default=POOLING, help="pooled (the default of frames train), stacked, sentences or mean.")
+    ap.add_argument("--no-prior", action="store_true",
+                    help="Without the catalog's anchors as prior (the pooled model before December 2026).")
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="Config overrides (key=value).")
     args = ap.parse_args()
     cfg = load_config(overrides=args.overrides)
@@ -137,6 +140,8 @@ def main() -> None:
     Y = np.array([[f in g for f in ids] for g in gold], dtype=bool)
     X = np.asarray(corpus.vectors, dtype=np.float64)
     owner = corpus.sentences["item"].to_numpy(int)
+    prior = None if args.no_prior else classifier_prior(args.pooling, "document", catalog, corpus.embedder,
+                                                         cache_from_config(cfg.embedding))
     rows = []
     for seed in range(args.seeds):
         order = np.random.default_rng([seed, 1]).permutation(len(labels))
@@ -144,7 +149,7 @@ def main() -> None:
         clusters = pool_clusters(X, owner, pool, seed)
         for strategy in STRATEGIES:
             t1 = time.process_time()
-            for n, f1 in curve(X, owner, Y, ids, pool, test, strategy, seed, args.pooling, clusters).items():
+            for n, f1 in curve(X, owner, Y, ids, pool, test, strategy, seed, args.pooling, clusters, prior).items():
                 rows.append({"seed": seed, "strategy": strategy, "coded": n, "macro_f1": f1})
             print(f"seed {seed} {strategy}: {time.process_time() - t1:.0f} s CPU", flush=True)
     df = pd.DataFrame(rows)

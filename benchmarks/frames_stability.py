@@ -59,13 +59,14 @@ def decide(catalog, corpus, fcfg, seed: int, cache):
     m = FrameMatcher(catalog, corpus.embedder, negative_weight=fcfg.negative_weight,
                      calibration=fcfg.calibration, specificity=fcfg.specificity, cache=cache,
                      exclusive=fcfg.exclusive, reference_quantile=fcfg.reference_quantile,
-                     near_miss_floor=fcfg.near_miss_floor, contrast=fcfg.contrast)
+                     near_miss_floor=fcfg.near_miss_floor, contrast=fcfg.contrast,
+                     whole_sentence_lean=fcfg.whole_sentence_lean)
     m.fit(corpus.sentences, corpus.vectors)
     sf = m.transform(corpus.sentences, corpus.vectors)
     joined = sf.merge(corpus.sentences[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})
     docs = document_frame_table(joined, m.document_thresholds(), top_k=fcfg.document_top_k,
                                 calibration=fcfg.document_calibration, seed=seed,
-                                rule=fcfg.document_rule)
+                                rule=fcfg.document_rule, whole_sentence=fcfg.whole_sentence_lean)
     return docs.pivot(index="doc_id", columns="frame_id", values="matched").astype(bool), m, docs
 
 

@@ -110,6 +110,9 @@ def cross_validated(catalog, corpus, gold, cfg) -> dict:
 def learning_curve(catalog, corpus, gold, seeds: int, pooling: str) -> pd.DataFrame:
     import frames_learning_curve as lc
 
+    from framing.frames.train import classifier_prior
+
+    prior = classifier_prior(pooling, "document", catalog, corpus.embedder)
     ids = [f.id for f in catalog.matchable()]
     Y = np.array([[f in g for f in ids] for g in gold], dtype=bool)
     X = np.asarray(corpus.vectors, dtype=np.float64)
@@ -121,7 +124,8 @@ def learning_curve(catalog, corpus, gold, seeds: int, pooling: str) -> pd.DataFr
         test, pool = np.sort(order[: n // 3]), np.sort(order[n // 3:])
         clusters = lc.pool_clusters(X, owner, pool, seed)
         for strategy in lc.STRATEGIES:
-            for coded, f1 in lc.curve(X, owner, Y, ids, pool, test, strategy, seed, pooling, clusters).items():
+            for coded, f1 in lc.curve(X, owner, Y, ids, pool, test, strategy, seed, pooling, clusters,
+                                        prior).items():
                 rows.append({"seed": seed, "strategy": strategy, "coded": coded, "macro_f1": f1})
     return pd.DataFrame(rows).groupby(["coded", "strategy"]).macro_f1.mean().unstack("strategy")
 

@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("--model", default="use-multilingual")
     ap.add_argument("--cv", type=int, default=5)
     ap.add_argument("--poolings", default="pooled,stacked")
+    ap.add_argument("--seeds", default="", help="Fold seeds, comma-separated (default: the config's seed), e.g. 42,1,2.")
     args = ap.parse_args()
 
     from framing.config import load_config
@@ -42,14 +43,21 @@ def main() -> None:
     gold = resolve_label_ids(table, catalog)
     corpus = prepare_labelled(table, "document", cfg, say=print)
     summary = []
+    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [cfg.seed]
     for pooling in args.poolings.split(","):
-        t0 = time.process_time()
-        result = cross_validate(catalog, corpus, gold, n_splits=args.cv, seed=cfg.seed, pooling=pooling)
-        took = time.process_time() - t0
-        print(f"\n== --pooling {pooling} ==\n{format_report(result)}")
-        summary.append(f"{pooling:10} macro F1 {result.macro_f1:.3f} [{result.intervals['macro_f1'][0]:.2f}, "
-                       f"{result.intervals['macro_f1'][1]:.2f}]  micro F1 {result.micro_f1:.3f}  ({took:.0f} s CPU)")
-    print(f"\n{len(gold)} documents, {args.model}, {args.cv}-fold CV (seed {cfg.seed}):")
+        macros = []
+        for seed in seeds:
+            t0 = time.process_time()
+            result = cross_validate(catalog, corpus, gold, n_splits=args.cv, seed=seed, pooling=pooling)
+            took = time.process_time() - t0
+            macros.append(result.macro_f1)
+            print(f"\n== --pooling {pooling}, fold seed {seed} ==\n{format_report(result)}")
+            summary.append(f"{pooling:10} seed {seed:>3}  macro F1 {result.macro_f1:.3f} "
+                           f"[{result.intervals['macro_f1'][0]:.2f}, {result.intervals['macro_f1'][1]:.2f}]  "
+                           f"micro F1 {result.micro_f1:.3f}  ({took:.0f} s CPU)")
+        if len(seeds) > 1:
+            summary.append(f"{pooling:10} mean of {len(seeds)} fold seeds: macro F1 {sum(macros) / len(macros):.3f}")
+    print(f"\n{len(gold)} documents, {args.model}, {args.cv}-fold CV (fold seeds {', '.join(map(str, seeds))}):")
     print("\n".join(summary))
     print(f"command: framing evaluate --frames {args.frames} --labels {args.labels} --level document --cv {args.cv}")
 

@@ -102,8 +102,16 @@ def test_required_frame_sentences_match(runs):
     hits = sf[sf.matched].merge(sents, on="sentence_id")
     withdrawal = hits[hits.text == WITHDRAWAL]
     assert "us-withdrawal-as-defeat" in set(withdrawal.frame_id)
-    dutch = hits[hits.text.str.contains("de grootste terreurentiteit op onze aarde", regex=False)]
-    assert "us-as-terrorist-aggressor" in set(dutch.frame_id)
+    # The Dutch sentence states the frame in one clause ("de VS, de grootste terreurentiteit op onze aarde") inside a
+    # long report of an attack: its clause window leans toward the frame (margin) and its document uses the frame,
+    # but with frames.whole_sentence_lean (default) the sentence alone is not a match, since the whole sentence
+    # does not lean (docs/frames.md; on the seeds such window-only matches were right 8 times in 29).
+    scored = sf.merge(sents, on="sentence_id")
+    dutch = scored[scored.text.str.contains("de grootste terreurentiteit op onze aarde", regex=False)
+                   & (scored.frame_id == "us-as-terrorist-aggressor")].iloc[0]
+    assert dutch.margin > 0 >= dutch.sentence_margin and not dutch.matched
+    used = tables["document_frames"].set_index(["doc_id", "frame_id"])
+    assert used.loc[(dutch.doc_id, "us-as-terrorist-aggressor"), "matched"]
     # evidence traces back to the document text by offsets
     docs = tables["documents"].set_index("doc_id").text
     row = withdrawal.iloc[0]

@@ -22,6 +22,7 @@ from framing.embed import get_embedder
 from framing.errors import NotFittedError
 from framing.frames import FrameMatcher, load_catalog
 from framing.frames.pooled import PooledFrameClassifier
+from framing.frames.stacked import StackedFrameClassifier
 from framing.frames.train import FrameClassifier
 from framing.topics import TopicModeler
 from topic_blobs import topical_blobs
@@ -82,8 +83,14 @@ def _pooled_case() -> Case:
                 late_step="_fit_frame")
 
 
+def _stacked_case() -> Case:
+    case = _pooled_case()
+    return Case(make=lambda: StackedFrameClassifier(C=1.0, inner_folds=3, seed=3), fit=case.fit,
+                transform=case.transform, late_step="_stage_one")
+
+
 CASES = {"TopicModeler": _topic_case, "FrameMatcher": _matcher_case, "FrameClassifier": _classifier_case,
-         "PooledFrameClassifier": _pooled_case}
+         "PooledFrameClassifier": _pooled_case, "StackedFrameClassifier": _stacked_case}
 
 
 @pytest.fixture(params=sorted(CASES))

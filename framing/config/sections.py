@@ -239,6 +239,11 @@ class FramesConfig(Section):
     """A sentence matches a frame only when it also leans toward it: nearer the frame's anchors than to
     any sentence of the shipped reference sample, any near miss of the catalog and any unrelated
     frame's anchors (the ``margin`` column above 0; :mod:`framing.frames.margin`)."""
+    whole_sentence_lean: bool = True
+    """With ``contrast``, a sentence matches only when the whole sentence leans toward the frame (the
+    ``sentence_margin`` column above 0), not only one of its clause windows; a window can still raise its
+    strength and its ``margin``, which a document's support counts. Under ``document_rule: support``, at
+    least one of a document's leaning sentences must then lean as a whole (docs/frames.md)."""
     specificity: float = Field(0.5, ge=0.0)
     """How much a sentence's strength for unrelated frames lowers its strength for a frame."""
     exclusive: bool = True

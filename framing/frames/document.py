@@ -42,7 +42,10 @@ The document rule (``rule``):
   margin is where a non-use is as near as the frame. A decision resting on a
   single leaning sentence also needs that sentence (or another) to pass the
   sentence decision (``matched``): one passage alone must read as the frame
-  on its own. ``support`` counts the
+  on its own. With ``whole_sentence`` (and a ``sentence_margin`` column),
+  at least one of the leaning sentences must lean as a whole sentence, not
+  only through one of its clause windows: a decision rests on at least one
+  passage that reads as the frame on its own. ``support`` counts the
   leaning sentences; the evidence is the leaning sentences, strongest first.
 - ``score``: the score and threshold below, and at least one matched sentence.
 
@@ -134,7 +137,8 @@ def _needed(sentences: np.ndarray, top_k: int) -> np.ndarray:
 
 
 def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top_k: int = 3,
-                         calibration: str = "sentence", seed: int = 42, rule: str = "support") -> pd.DataFrame:
+                         calibration: str = "sentence", seed: int = 42, rule: str = "support",
+                         whole_sentence: bool = True) -> pd.DataFrame:
     """Score and decide every (document, frame) from the document's sentences.
 
     Parameters
@@ -159,6 +163,10 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
         either two lean or one matches (needs a ``margin`` column; without
         one the ``score`` rule applies);
         ``score``: its score reaches the threshold and a sentence matches.
+    whole_sentence : bool
+        Under ``support``, with a ``sentence_margin`` column (the whole
+        sentence's margin, without its clause windows): at least one leaning
+        sentence must lean as a whole.
 
     Returns
     -------
@@ -177,10 +185,13 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
         return pd.DataFrame(columns=DOCUMENT_FRAME_COLUMNS)
     value = "strength" if "strength" in joined else "score"
     leans = joined["margin"].astype(float) > 0 if "margin" in joined else pd.Series(False, index=joined.index)
-    data = joined.assign(_v=joined[value].astype(float), matched=joined["matched"].astype(bool), _lean=leans)
+    whole = (joined["sentence_margin"].astype(float) > 0 if whole_sentence and "sentence_margin" in joined
+             else leans)
+    data = joined.assign(_v=joined[value].astype(float), matched=joined["matched"].astype(bool), _lean=leans,
+                         _whole=whole & leans)
     grouped = data.groupby(["doc_id", "frame_id"], sort=True)
     agg = grouped.agg(matched_sentences=("matched", "sum"), sentences=("sentence_id", "nunique"),
-                      max_score=("score", "max"), support=("_lean", "sum")).reset_index()
+                      max_score=("score", "max"), support=("_lean", "sum"), _whole=("_whole", "sum")).reset_index()
     agg["support"] = agg["support"].astype(int)
     agg["score"] = grouped["_v"].apply(lambda v: _top_k_mean(v, top_k)).to_numpy()
     ranked = data.sort_values(["_v", "sentence_id"], ascending=[False, True])
@@ -213,7 +224,8 @@ def document_frame_table(joined: pd.DataFrame, thresholds: dict[str, float], top
         agg["threshold"] = _needed(agg["sentences"].to_numpy(), top_k).astype(float)
         # one leaning sentence alone is not enough unless it also passes the sentence decision: a short comment
         # that merely sits nearer a frame than the reference does not use it (seeds: 1 in 24 such did)
-        agg["matched"] = (agg["support"] >= agg["threshold"]) & ((agg["matched_sentences"] > 0) | (agg["support"] >= 2))
+        agg["matched"] = ((agg["support"] >= agg["threshold"]) & ((agg["matched_sentences"] > 0) | (agg["support"] >= 2))
+                          & (agg["_whole"] > 0))
         agg["method"] = "anchors+support"
         evidence = ranked[ranked["_lean"]].assign(matched=True)
     else:

@@ -230,7 +230,8 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
                                       negative_weight=cfg.negative_weight, calibration=cfg.calibration,
                                       specificity=cfg.specificity, cache=cache, exclusive=cfg.exclusive,
                                       reference_quantile=cfg.reference_quantile,
-                                      near_miss_floor=cfg.near_miss_floor, contrast=cfg.contrast).fit(sents, corpus.vectors)
+                                      near_miss_floor=cfg.near_miss_floor, contrast=cfg.contrast,
+                                      whole_sentence_lean=cfg.whole_sentence_lean).fit(sents, corpus.vectors)
     sf = matcher.transform(sents, corpus.vectors)
     ids = list(dict.fromkeys(sf["frame_id"]))
     joined = sf.merge(sents[["sentence_id", "item"]], on="sentence_id").rename(columns={"item": "doc_id"})
@@ -238,7 +239,7 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
     if corpus.level == "document":
         docs = document_frame_table(joined, matcher.document_thresholds(), top_k=cfg.document_top_k,
                                     calibration=cfg.document_calibration, seed=seed,
-                                    rule=cfg.document_rule)
+                                    rule=cfg.document_rule, whole_sentence=cfg.whole_sentence_lean)
         score = docs.pivot(index="doc_id", columns="frame_id", values="score").reindex(index=range(n), columns=ids)
         decided = docs.pivot(index="doc_id", columns="frame_id", values="matched").reindex(index=range(n), columns=ids)
         used = docs.groupby("frame_id")["threshold"].median().reindex(ids)
@@ -273,9 +274,10 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     """
     from sklearn.model_selection import StratifiedKFold
 
-    from .train import DEFAULT_POOLING, make_classifier, training_matrix
+    from .train import DEFAULT_POOLING, classifier_prior, make_classifier, training_matrix
 
     pooling = pooling or DEFAULT_POOLING
+    prior = classifier_prior(pooling, corpus.level, catalog, corpus.embedder)
     ids = [f.id for f in catalog.matchable()]
     X, groups = training_matrix(corpus, pooling)
     Y = np.array([[f in g for f in ids] for g in gold], bool).reshape(len(gold), len(ids))
@@ -293,7 +295,7 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
             remap = np.full(len(Y), -1)
             remap[train] = np.arange(len(train))
             rows = remap[groups] >= 0
-            model = make_classifier(pooling, corpus.level, seed=seed, C=C).fit(
+            model = make_classifier(pooling, corpus.level, seed=seed, C=C, prior=prior).fit(
                 X[rows], Y[train], ids, groups=remap[groups][rows])
             remap_te = np.full(len(Y), -1)
             remap_te[test] = np.arange(len(test))
@@ -304,7 +306,8 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
             P[np.ix_(test, cols)] = decide(model)
     how = ("item embeddings" if groups is None else {
         "sentences": "document sentences, top-k pooled",
-        "pooled": "the mean and element-wise maximum of the document's sentence embeddings",
+        "pooled": "the mean and element-wise maximum of the document's sentence embeddings and their "
+                  "nearness to the catalog's anchors",
     }.get(pooling, "document sentences and mean embeddings, stacked"))
     return _result(gold, P, ids, corpus.level, f"trained (logistic regression on {how}), {k}-fold cross-validation",
                    f"{corpus.model}: {corpus.reason}", seed)

@@ -24,7 +24,7 @@ from .thresholds import (FALLBACK_THRESHOLD, MIN_CORPUS_SENTENCES, MIN_GAP,  # n
 
 logger = logging.getLogger(__name__)
 
-SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "strength", "matched", "margin"]
+SENTENCE_FRAME_COLUMNS = ["sentence_id", "frame_id", "score", "strength", "matched", "margin", "sentence_margin"]
 _CHUNK = 4096
 
 
@@ -83,6 +83,13 @@ class FrameMatcher(Estimator, MatcherCalibration):
         it is nearer the frame's anchors than to any reference sentence, any
         near miss of the catalog and the anchors of any unrelated frame. The
         margin is always computed (the ``margin`` column).
+    whole_sentence_lean : bool
+        With ``contrast``, a sentence is matched only when the whole sentence
+        leans toward the frame (the ``sentence_margin`` column above 0), not
+        only one of its clause windows: a window is a short span cut out of
+        its sentence, and short spans sit near many things. A window can still
+        raise the sentence's strength and its ``margin`` (the best of the
+        sentence and its windows), which is what a document's support counts.
     near_miss_floor : bool
         With ``calibration="reference"``, a frame's threshold is also never
         below the midpoint between the typical score of its near misses (the
@@ -110,7 +117,8 @@ class FrameMatcher(Estimator, MatcherCalibration):
 
     def __init__(self, catalog: FrameCatalog, embedder, threshold="calibrated", negative_weight=0.5,
                  top_k=2, beta=0.5, clauses=True, calibration="corpus", specificity=0.0, cache=None,
-                 exclusive=False, reference_quantile=REFERENCE_QUANTILE, near_miss_floor=False, contrast=False):
+                 exclusive=False, reference_quantile=REFERENCE_QUANTILE, near_miss_floor=False, contrast=False,
+                 whole_sentence_lean=False):
         self.catalog = catalog
         self.embedder = embedder
         self.threshold = threshold
@@ -125,6 +133,7 @@ class FrameMatcher(Estimator, MatcherCalibration):
         self.reference_quantile = reference_quantile
         self.near_miss_floor = near_miss_floor
         self.contrast = contrast
+        self.whole_sentence_lean = whole_sentence_lean
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Every text the matcher embeds goes through the embedding cache (when one is given)."""
@@ -227,13 +236,15 @@ class FrameMatcher(Estimator, MatcherCalibration):
         return margins(embeddings, self.anchor_vectors_, self.anchor_owner_, self.negative_vectors_,
                        self.negative_owner_, self.reference_vectors_, self.related_, self.top_k)
 
-    def _raw_margins(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> np.ndarray:
-        """Margins (n_kept, n_frames) of the non-fragment sentences, clause windows included (their best)."""
+    def _raw_margins(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Margins (n_kept, n_frames) of the non-fragment sentences: the best of each sentence and its clause
+        windows, and the whole sentence's own."""
         keep = self._kept(sentences, embeddings)
-        values = self.margin(np.asarray(embeddings)[keep])
+        whole = self.margin(np.asarray(embeddings)[keep])
+        values = whole
         if self.clauses and "text" in sentences:
-            values = self._clause_max(sentences["text"].to_numpy()[keep], values, self.margin)
-        return values
+            values = self._clause_max(sentences["text"].to_numpy()[keep], whole, self.margin)
+        return values, whole
 
     def _clause_max(self, texts, scores: np.ndarray, measure=None) -> np.ndarray:
         measure = measure or self.score
@@ -309,10 +320,12 @@ class FrameMatcher(Estimator, MatcherCalibration):
         Returns
         -------
         DataFrame with columns sentence_id, frame_id, score (similarity to the
-        frame's anchors), strength (see :meth:`strength`) and matched
-        (strength at or above the frame's threshold). A narrative without
-        examples of its own takes the maximum of its sub-narratives and is
-        matched when any of them is.
+        frame's anchors), strength (see :meth:`strength`), matched
+        (strength at or above the frame's threshold, and with ``contrast`` a
+        margin above 0), margin (contrast margin, best of the sentence and
+        its clause windows) and sentence_margin (the whole sentence's own).
+        A narrative without examples of its own takes the maximum of its
+        sub-narratives and is matched when any of them is.
         """
         self._check_fitted()
         keep = self._kept(sentences, embeddings)
@@ -322,9 +335,11 @@ class FrameMatcher(Estimator, MatcherCalibration):
         strength = self.strength(scores, langs)
         frame_ids = list(self.frame_ids_)
         matched = strength >= self.strength_thresholds_[self._language_rows(langs, len(scores))]
-        margin = self._raw_margins(sentences, embeddings)
+        margin, whole = self._raw_margins(sentences, embeddings)
         if self.contrast:
             matched &= margin > 0
+            if self.whole_sentence_lean:
+                matched &= whole > 0
         if self.exclusive and strength.shape[1] > 1 and len(strength):
             # only the strongest frame's family: one sentence does not carry unrelated frames at once
             best = np.argmax(strength, axis=1)
@@ -337,6 +352,7 @@ class FrameMatcher(Estimator, MatcherCalibration):
             strength = np.column_stack([strength, strength[:, cols].max(axis=1)])
             matched = np.column_stack([matched, matched[:, cols].any(axis=1)])
             margin = np.column_stack([margin, margin[:, cols].max(axis=1)])
+            whole = np.column_stack([whole, whole[:, cols].max(axis=1)])
             frame_ids.append(parent.id)
         n, m = scores.shape
         return pd.DataFrame({
@@ -346,6 +362,7 @@ class FrameMatcher(Estimator, MatcherCalibration):
             "strength": strength.reshape(-1).astype(np.float32),
             "matched": matched.reshape(-1),
             "margin": margin.reshape(-1).astype(np.float32),
+            "sentence_margin": whole.reshape(-1).astype(np.float32),
         }, columns=SENTENCE_FRAME_COLUMNS)
 
     def document_thresholds(self) -> dict[str, float]:

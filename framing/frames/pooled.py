@@ -5,7 +5,9 @@ only (so its decision never depends on the other documents of a run): the
 normalised mean of its sentences' normalised embeddings (what the document is
 about), their element-wise maximum (a frame a document carries in a few
 passages is not averaged away) and the logarithm of its number of sentences
-(longer articles carry more frames). Per frame, a logistic regression with
+(longer articles carry more frames). Given a ``prior`` (the catalog's anchors,
+embedded: what ``frames train`` passes), also how near its sentences come to
+each frame's anchors (:mod:`framing.frames.prior`). Per frame, a logistic regression with
 balanced class weights (rare frames are not drowned by the frequent "no") is
 fitted on these standardised features. Everything is chosen by cross-validation
 on the training documents only: each frame's regularisation ``C`` (from
@@ -30,11 +32,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import NotFittedError
-from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from .calibrate import best_threshold
-from .classifier import MIN_CLASS, one_thread
+from .frame_model import FrameModel, logistic, sigmoid, standardiser
+from .prior import anchor_features
 
+ANCHOR_DECIMALS = 4
+"""The prior's anchor vectors are kept (and saved) to 4 decimals: a cosine moves by less than 1e-3."""
 DEFAULT_CS = (0.001, 0.003, 0.01, 0.03, 0.1)
 """The regularisations tried per frame (strong: a few hundred documents against a thousand features)."""
 
@@ -75,13 +78,7 @@ def pooled_features(X: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
 
 
 def _logistic(C: float, seed: int):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=seed)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+    return logistic(C, seed, max_iter=3000)
 
 
 def choose_c(Z: np.ndarray, y: np.ndarray, Cs, folds, seed: int) -> tuple[float, np.ndarray]:
@@ -102,7 +99,7 @@ def choose_c(Z: np.ndarray, y: np.ndarray, Cs, folds, seed: int) -> tuple[float,
     return best[1], best[2]
 
 
-class PooledFrameClassifier(Estimator):
+class PooledFrameClassifier(FrameModel):
     """Per-frame logistic regressions on pooled sentence embeddings (scikit-learn contract; see the module).
 
     Parameters
@@ -112,69 +109,73 @@ class PooledFrameClassifier(Estimator):
     inner_folds : int
         Folds of the out-of-fold probabilities that choose ``C`` and the threshold.
     seed : int
+    prior : AnchorPrior, optional
+        The catalog's anchors, embedded (:func:`framing.frames.prior.anchor_prior`): each document
+        is then also described by how near its sentences come to every frame's anchors
+        (:func:`framing.frames.prior.anchor_features`), what the catalog's author wrote about
+        the frames, which matters most when few documents are coded. The model keeps these
+        vectors (``anchors_``) and decides with them from then on.
 
     Attributes
     ----------
     frame_ids_ : list of str
         Frames with a model (at least 3 coded positives and 3 negatives).
-    mean_, scale_ : ndarray of shape (2 * dim + 1,)
-        Standardisation of the pooled features.
-    coef_ : ndarray of shape (n_frames, 2 * dim + 1)
+    mean_, scale_ : ndarray of shape (2 * dim + 1 + 3 * n_prior_frames,)
+        Standardisation of the pooled features (and the anchor features).
+    anchors_ : ndarray of shape (n_anchors, dim)
+        The anchor vectors of the prior (0 rows without one); ``anchor_owner_`` the frame of each,
+        ``prior_frames_`` those frames, ``prior_fingerprint_`` the prior's fingerprint ("" without one).
+    coef_ : ndarray of shape (n_frames, n_features)
     intercept_, thresholds_, C_ : ndarray of shape (n_frames,)
     skipped_ : dict of str to str
         Frames without a model, with the reason.
     pooling_ : "pooled"
     """
 
-    def __init__(self, Cs=DEFAULT_CS, inner_folds: int = 5, seed: int = 42):
+    KIND = "pooled"
+    DECIMALS = 7
+    ARRAYS = ("mean_", "scale_", "intercept_", "thresholds_", "C_")
+    MATRICES = {"coef_": "mean_"}
+    UNSAVED_PARAMS = ("prior",)
+    """The prior is saved as what the model learned from it (``anchors_``...), not as an argument."""
+
+    def __init__(self, Cs=DEFAULT_CS, inner_folds: int = 5, seed: int = 42, prior=None):
         self.Cs = Cs
         self.inner_folds = inner_folds
         self.seed = seed
+        self.prior = prior
 
-    @fit_succeeds_or_leaves_nothing
-    @one_thread
-    def fit(self, X: np.ndarray, Y: np.ndarray, frame_ids: list[str], groups: np.ndarray) -> PooledFrameClassifier:
-        """Fit every frame's regression.
+    def _features(self, X: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+        F = pooled_features(X, owner, n)
+        if not len(self.prior_frames_):
+            return F
+        return np.hstack([F, anchor_features(X, owner, n, self.anchors_, self.anchor_owner_, len(self.prior_frames_))])
 
-        Parameters
-        ----------
-        X : ndarray of shape (n_sentences, dim)
-            Sentence embeddings of the coded documents.
-        Y : ndarray of shape (n_documents, n_frames) of bool
-        frame_ids : list of str, length n_frames
-        groups : ndarray of shape (n_sentences,) of int
-            The document (row of ``Y``) of each sentence.
-        """
-        Y = np.asarray(Y, dtype=bool).reshape(len(Y), -1)
-        owner = np.asarray(groups, dtype=int)
-        if len(owner) != len(X) or owner.min(initial=0) < 0 or owner.max(initial=-1) >= len(Y):
-            raise ValueError(f"groups must give, for each of the {len(X)} rows of X, an item index below {len(Y)}.")
+    def _fit(self, X, Y, owner, cols, frame_ids) -> None:
         if not len(self.Cs) or min(self.Cs) <= 0:
             raise ValueError(f"The 'Cs' parameter must hold at least one float > 0. Got {self.Cs!r} instead.")
-        F = pooled_features(X, owner, len(Y))
+        self._set_prior(X.shape[1])
+        F = self._features(X, owner, len(Y))
         self.pooling_ = "pooled"
-        self.mean_ = F.mean(axis=0)
-        self.scale_ = np.where(F.std(axis=0) > 1e-12, F.std(axis=0), 1.0)
+        self.mean_, self.scale_ = standardiser(F)
         Z = (F - self.mean_) / self.scale_
-        ids, coefs, intercepts, thresholds, chosen, self.skipped_ = [], [], [], [], [], {}
-        for j, fid in enumerate(frame_ids):
-            y = Y[:, j]
-            if y.sum() < MIN_CLASS or (~y).sum() < MIN_CLASS:
-                self.skipped_[fid] = (f"{int(y.sum())} coded positives and {int((~y).sum())} negatives; "
-                                      f"at least {MIN_CLASS} of each are needed")
-                continue
-            C, model, threshold = self._fit_frame(Z, y)
-            ids.append(fid)
-            coefs.append(model.coef_[0])
-            intercepts.append(float(model.intercept_[0]))
-            thresholds.append(threshold)
-            chosen.append(C)
-        self.frame_ids_ = ids
-        self.coef_ = np.asarray(coefs, dtype=np.float64).reshape(len(ids), F.shape[1])
-        self.intercept_ = np.asarray(intercepts, dtype=np.float64)
-        self.thresholds_ = np.asarray(thresholds, dtype=np.float64)
-        self.C_ = np.asarray(chosen, dtype=np.float64)
-        return self
+        fitted = [self._fit_frame(Z, Y[:, j]) for j in cols]
+        self.frame_ids_ = [frame_ids[j] for j in cols]
+        self.coef_ = np.asarray([m.coef_[0] for _, m, _ in fitted], dtype=np.float64).reshape(len(cols), F.shape[1])
+        self.intercept_ = np.asarray([float(m.intercept_[0]) for _, m, _ in fitted], dtype=np.float64)
+        self.C_ = np.asarray([C for C, _, _ in fitted], dtype=np.float64)
+        self.thresholds_ = np.asarray([t for _, _, t in fitted], dtype=np.float64)
+
+    def _set_prior(self, dim: int) -> None:
+        prior = self.prior
+        if prior is not None and np.asarray(prior.vectors).shape[1:] != (dim,):
+            raise ValueError(f"The prior's anchor vectors have shape {np.asarray(prior.vectors).shape} but the "
+                             f"sentence embeddings have {dim} dimensions: embed the anchors with the same model.")
+        self.anchors_ = (np.zeros((0, dim)) if prior is None
+                         else np.round(np.asarray(prior.vectors, dtype=np.float64), ANCHOR_DECIMALS))
+        self.anchor_owner_ = np.zeros(0, dtype=int) if prior is None else np.asarray(prior.owner, dtype=int)
+        self.prior_frames_ = [] if prior is None else list(prior.frame_ids)
+        self.prior_fingerprint_ = "" if prior is None else str(prior.fingerprint)
 
     def _fit_frame(self, Z: np.ndarray, y: np.ndarray):
         """One frame: ``C`` and the threshold by inner CV, then the regression on every document."""
@@ -185,51 +186,24 @@ class PooledFrameClassifier(Estimator):
         C, oof = choose_c(Z, y, self.Cs, folds, self.seed)
         return C, _logistic(C, self.seed).fit(Z, y), float(best_threshold(oof, y, beta=1.0)[0])
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise NotFittedError("This PooledFrameClassifier is not fitted yet. Call fit() before predict_proba().")
-
-    def predict_proba(self, X: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Probability of each frame for each document.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_sentences, dim)
-        groups : ndarray of shape (n_sentences,) of int
-            Document index of each sentence (documents ``0 .. groups.max()``).
-
-        Returns
-        -------
-        ndarray of shape (n_documents, n_frames), columns in ``frame_ids_`` order.
-        """
-        self._check_fitted()
-        if groups is None:
-            raise ValueError("A PooledFrameClassifier decides documents: pass groups (the document of each sentence).")
-        owner = np.asarray(groups, dtype=int)
-        F = pooled_features(X, owner, int(owner.max(initial=-1)) + 1)
-        return _sigmoid(((F - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)
-
-    def predict(self, X: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Decisions (probability >= the frame's threshold), shape (n_documents, n_frames)."""
-        return self.predict_proba(X, groups) >= self.thresholds_[None, :]
+    def _proba(self, X, owner, n) -> np.ndarray:
+        F = self._features(X, owner, n)
+        return sigmoid(((F - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)
 
     def to_dict(self) -> dict:
-        self._check_fitted()
-        return {"kind": "pooled", "Cs": [float(c) for c in self.Cs], "inner_folds": self.inner_folds,
-                "seed": self.seed, "pooling": "pooled", "skipped": self.skipped_, "frame_ids": list(self.frame_ids_),
-                "mean": self.mean_.tolist(), "scale": self.scale_.tolist(), "coef": self.coef_.tolist(),
-                "intercept": self.intercept_.tolist(), "thresholds": self.thresholds_.tolist(), "C": self.C_.tolist()}
+        out = super().to_dict()
+        if len(self.prior_frames_):
+            out.update({"anchors": np.round(self.anchors_, ANCHOR_DECIMALS).tolist(), "anchor_owner": self.anchor_owner_.tolist(),
+                        "prior_frames": list(self.prior_frames_), "prior_fingerprint": self.prior_fingerprint_})
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> PooledFrameClassifier:
-        model = cls(Cs=tuple(data["Cs"]), inner_folds=int(data["inner_folds"]), seed=int(data["seed"]))
-        model.pooling_ = "pooled"
-        model.skipped_ = dict(data.get("skipped") or {})
-        model.frame_ids_ = list(data["frame_ids"])
-        model.mean_ = np.asarray(data["mean"], dtype=np.float64)
-        model.scale_ = np.asarray(data["scale"], dtype=np.float64)
-        model.coef_ = np.asarray(data["coef"], dtype=np.float64).reshape(len(model.frame_ids_), len(model.mean_))
-        model.intercept_ = np.asarray(data["intercept"], dtype=np.float64)
-        model.thresholds_ = np.asarray(data["thresholds"], dtype=np.float64)
-        model.C_ = np.asarray(data["C"], dtype=np.float64)
+        model = super().from_dict(data)
+        frames = list(data.get("prior_frames") or [])
+        dim = (len(model.mean_) - 1 - 3 * len(frames)) // 2
+        model.anchors_ = np.asarray(data.get("anchors") or np.zeros((0, dim)), dtype=np.float64).reshape(-1, dim)
+        model.anchor_owner_ = np.asarray(data.get("anchor_owner") or [], dtype=int)
+        model.prior_frames_ = frames
+        model.prior_fingerprint_ = str(data.get("prior_fingerprint") or "")
         return model

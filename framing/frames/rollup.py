@@ -152,7 +152,8 @@ def frame_rollups(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, topics
     else:
         candidates = pd.DataFrame(columns=CANDIDATE_COLUMNS)
     docs = document_frame_table(joined, document_thresholds or {}, top_k=cfg.document_top_k,
-                                calibration=cfg.document_calibration, seed=seed, rule=cfg.document_rule)
+                                calibration=cfg.document_calibration, seed=seed, rule=cfg.document_rule,
+                                whole_sentence=cfg.whole_sentence_lean)
     docs = apply_document_decisions(docs, document_decisions)
     return FrameTables(frames=_frames_table(joined, docs, catalog, cfg.n_evidence), topic_frames=topic_frames,
                        document_frames=docs, candidates=candidates)

@@ -30,19 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import NotFittedError
 from .calibrate import best_threshold
-from .classifier import one_thread
+from .frame_model import FrameModel, logistic, sigmoid, standardiser
 
 N_FEATURES = 4
 """Per frame: top-k pooled, max and mean sentence probability, mean-embedding probability."""
 META_C = 1.0
-
-
-def _logistic(C: float, seed: int):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
 
 
 def _item_folds(Y: np.ndarray, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -59,10 +52,6 @@ def _item_folds(Y: np.ndarray, k: int, seed: int) -> list[tuple[np.ndarray, np.n
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def sentence_features(proba: np.ndarray, owner: np.ndarray, n_items: int, top_k: int) -> np.ndarray:
@@ -83,7 +72,7 @@ def sentence_features(proba: np.ndarray, owner: np.ndarray, n_items: int, top_k:
     return np.column_stack([top_k_pool(proba, owner, items, top_k), top1, mean])
 
 
-class StackedFrameClassifier:
+class StackedFrameClassifier(FrameModel):
     """Two-stage frame classifier for coded documents (scikit-learn contract; see the module's docstring).
 
     Parameters
@@ -113,6 +102,12 @@ class StackedFrameClassifier:
     pooling_ : "stacked"
     """
 
+    KIND = "stacked"
+    DECIMALS = 7
+    ARRAYS = ("mean_", "scale_", "doc_mean_", "doc_scale_", "meta_mean_", "meta_scale_", "intercept_",
+              "doc_intercept_", "meta_intercept_", "thresholds_")
+    MATRICES = {"coef_": "mean_", "doc_coef_": "doc_mean_", "meta_coef_": "meta_mean_"}
+
     def __init__(self, C: float = 0.01, C_meta: float = META_C, inner_folds: int = 5, seed: int = 42, top_k: int = 3):
         self.C = C
         self.C_meta = C_meta
@@ -131,8 +126,8 @@ class StackedFrameClassifier:
             if y_items.all() or not y_items.any():
                 models.append((float(y_items.mean()), float(y_items.mean())))
                 continue
-            sent = _logistic(self.C, self.seed).fit(Z[rows], Y[owner[rows], j])
-            doc = _logistic(self.C, self.seed).fit(D[train], y_items)
+            sent = logistic(self.C, self.seed).fit(Z[rows], Y[owner[rows], j])
+            doc = logistic(self.C, self.seed).fit(D[train], y_items)
             models.append((sent, doc))
         return models
 
@@ -153,57 +148,28 @@ class StackedFrameClassifier:
 
     # -- fitting -----------------------------------------------------------------------------------
 
-    @one_thread
-    def fit(self, X: np.ndarray, Y: np.ndarray, frame_ids: list[str], groups: np.ndarray) -> StackedFrameClassifier:
-        """Fit both stages.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_sentences, dim)
-            Sentence embeddings of the coded documents.
-        Y : ndarray of shape (n_items, n_frames) of bool
-        frame_ids : list of str, length n_frames
-        groups : ndarray of shape (n_sentences,) of int
-            The document (row of ``Y``) of each sentence.
-        """
+    def _fit(self, X, Y, owner, cols, frame_ids) -> None:
+        """Fit both stages on the frames ``cols`` (sentences ``X`` of the documents ``owner``)."""
         from .labelled import mean_vectors
-        from .train import MIN_CLASS
 
-        X = np.asarray(X, dtype=np.float64)
-        Y = np.asarray(Y, dtype=bool)
-        owner = np.asarray(groups, dtype=int)
-        if len(owner) != len(X) or owner.min(initial=0) < 0 or owner.max(initial=-1) >= len(Y):
-            raise ValueError(f"groups must give, for each of the {len(X)} rows of X, an item index below {len(Y)}.")
         self.pooling_ = "stacked"
-        self.skipped_ = {}
-        cols = []
-        for j, fid in enumerate(frame_ids):
-            pos = int(Y[:, j].sum())
-            if pos < MIN_CLASS or len(Y) - pos < MIN_CLASS:
-                self.skipped_[fid] = (f"{pos} coded positives and {len(Y) - pos} negatives; "
-                                      f"at least {MIN_CLASS} of each are needed")
-            else:
-                cols.append(j)
         self.frame_ids_ = [frame_ids[j] for j in cols]
-        self.mean_ = X.mean(axis=0)
-        self.scale_ = np.where(X.std(axis=0) > 1e-12, X.std(axis=0), 1.0)
+        self.mean_, self.scale_ = standardiser(X)
         Z = (X - self.mean_) / self.scale_
         docs = mean_vectors(X, owner, len(Y)).astype(np.float64)
-        self.doc_mean_ = docs.mean(axis=0)
-        self.doc_scale_ = np.where(docs.std(axis=0) > 1e-12, docs.std(axis=0), 1.0)
+        self.doc_mean_, self.doc_scale_ = standardiser(docs)
         D = (docs - self.doc_mean_) / self.doc_scale_
         dim = X.shape[1]
         width = N_FEATURES * len(cols)
         if not cols:
             self._set_empty(dim)
-            return self
+            return
         folds = _item_folds(Y, self.inner_folds, self.seed)
         oof = np.zeros((len(Y), width))
         for train, test in folds:
             oof[test] = self._features(self._stage_one(Z, D, Y, owner, train, cols), Z, D, owner, test)
         F = _logit(oof)
-        self.meta_mean_ = F.mean(axis=0)
-        self.meta_scale_ = np.where(F.std(axis=0) > 1e-12, F.std(axis=0), 1.0)
+        self.meta_mean_, self.meta_scale_ = standardiser(F)
         G = (F - self.meta_mean_) / self.meta_scale_
         self.meta_coef_ = np.zeros((len(cols), width))
         self.meta_intercept_ = np.zeros(len(cols))
@@ -215,16 +181,15 @@ class StackedFrameClassifier:
                 if y[train].all() or not y[train].any():
                     meta_oof[test] = y[train].mean()
                     continue
-                meta_oof[test] = _logistic(self.C_meta, self.seed).fit(G[train], y[train]).predict_proba(G[test])[:, 1]
+                meta_oof[test] = logistic(self.C_meta, self.seed).fit(G[train], y[train]).predict_proba(G[test])[:, 1]
             self.thresholds_[c] = best_threshold(meta_oof, y, beta=1.0)[0]
-            meta = _logistic(self.C_meta, self.seed).fit(G, y)
+            meta = logistic(self.C_meta, self.seed).fit(G, y)
             self.meta_coef_[c], self.meta_intercept_[c] = meta.coef_[0], float(meta.intercept_[0])
         final = self._stage_one(Z, D, Y, owner, np.arange(len(Y)), cols)
         self.coef_ = np.array([m[0].coef_[0] for m in final]).reshape(len(cols), dim)
         self.intercept_ = np.array([float(m[0].intercept_[0]) for m in final])
         self.doc_coef_ = np.array([m[1].coef_[0] for m in final]).reshape(len(cols), dim)
         self.doc_intercept_ = np.array([float(m[1].intercept_[0]) for m in final])
-        return self
 
     def _set_empty(self, dim: int) -> None:
         self.coef_ = self.doc_coef_ = np.zeros((0, dim))
@@ -234,82 +199,24 @@ class StackedFrameClassifier:
 
     # -- predicting --------------------------------------------------------------------------------
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "meta_coef_"):
-            raise NotFittedError("This StackedFrameClassifier is not fitted yet. Call fit() before predict_proba().")
-
-    def predict_proba(self, X: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Probability of each frame for each document.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_sentences, dim)
-        groups : ndarray of shape (n_sentences,) of int
-            Document index of each sentence (documents ``0 .. groups.max()``).
-
-        Returns
-        -------
-        ndarray of shape (n_documents, n_frames), columns in ``frame_ids_`` order.
-        """
+    def _proba(self, X, owner, n) -> np.ndarray:
+        """Stage two's probabilities of the ``n`` documents whose sentences are ``X``."""
         from .labelled import mean_vectors
 
-        self._check_fitted()
-        if groups is None:
-            raise ValueError("A StackedFrameClassifier decides documents: pass groups (the document of each sentence).")
-        X = np.asarray(X, dtype=np.float64)
-        owner = np.asarray(groups, dtype=int)
-        n = int(owner.max(initial=-1)) + 1
         k = len(self.frame_ids_)
         if not k:
             return np.zeros((n, 0))
-        sent = _sigmoid(((X - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)
+        sent = sigmoid(((X - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)
         D = (mean_vectors(X, owner, n).astype(np.float64) - self.doc_mean_) / self.doc_scale_
-        doc = _sigmoid(D @ self.doc_coef_.T + self.doc_intercept_)
+        doc = sigmoid(D @ self.doc_coef_.T + self.doc_intercept_)
         feats = np.zeros((n, N_FEATURES * k))
         for c in range(k):
             feats[:, c * N_FEATURES:c * N_FEATURES + 3] = sentence_features(sent[:, c], owner, n, self.top_k)
             feats[:, c * N_FEATURES + 3] = doc[:, c]
         G = (_logit(feats) - self.meta_mean_) / self.meta_scale_
-        return _sigmoid(G @ self.meta_coef_.T + self.meta_intercept_)
-
-    def predict(self, X: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Decisions (probability >= the frame's threshold), shape (n_documents, n_frames)."""
-        return self.predict_proba(X, groups) >= self.thresholds_[None, :]
+        return sigmoid(G @ self.meta_coef_.T + self.meta_intercept_)
 
     def sentence_proba(self, X: np.ndarray) -> np.ndarray:
         """Stage one's probability of each frame for each sentence (evidence), shape (n_sentences, n_frames)."""
         self._check_fitted()
-        return _sigmoid(((np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)
-
-    # -- saving ------------------------------------------------------------------------------------
-
-    ARRAYS = ("mean_", "scale_", "doc_mean_", "doc_scale_", "meta_mean_", "meta_scale_")
-    PER_FRAME = ("coef_", "intercept_", "doc_coef_", "doc_intercept_", "meta_coef_", "meta_intercept_", "thresholds_")
-
-    def to_dict(self) -> dict:
-        self._check_fitted()
-        out = {"kind": "stacked", "C": self.C, "C_meta": self.C_meta, "inner_folds": self.inner_folds,
-               "seed": self.seed, "top_k": self.top_k, "pooling": "stacked", "skipped": self.skipped_,
-               "frame_ids": list(self.frame_ids_)}
-        out.update({name.rstrip("_"): np.round(getattr(self, name), 7).tolist() for name in self.ARRAYS + self.PER_FRAME})
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict) -> StackedFrameClassifier:
-        model = cls(C=data["C"], C_meta=data["C_meta"], inner_folds=data["inner_folds"], seed=data["seed"],
-                    top_k=int(data["top_k"]))
-        model.pooling_ = "stacked"
-        model.skipped_ = dict(data.get("skipped") or {})
-        model.frame_ids_ = list(data["frame_ids"])
-        k = len(model.frame_ids_)
-        for name in cls.ARRAYS:
-            setattr(model, name, np.asarray(data[name.rstrip("_")], dtype=np.float64))
-        dim = len(model.mean_)
-        for name in cls.PER_FRAME:
-            value = np.asarray(data[name.rstrip("_")], dtype=np.float64)
-            if name in ("coef_", "doc_coef_"):
-                value = value.reshape(k, dim)
-            elif name == "meta_coef_":
-                value = value.reshape(k, N_FEATURES * k)
-            setattr(model, name, value)
-        return model
+        return sigmoid(((np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_)

@@ -104,7 +104,9 @@ def document_rule_info(frames_cfg) -> str:
     """How a document's decision is taken, in words (run.json ``frames.document_rule``)."""
     if frames_cfg.document_rule == "support":
         return (f"support: at least one sentence in ten leans toward the frame (at least 1, at most "
-                f"{frames_cfg.document_top_k}); a lone leaning sentence must also match")
+                f"{frames_cfg.document_top_k}); a lone leaning sentence must also match"
+                + ("; at least one leaning sentence leans as a whole sentence, not only through a clause window"
+                   if getattr(frames_cfg, "whole_sentence_lean", False) else ""))
     return "score: the document's top-k sentence strength against the frame's document threshold"
 
 

@@ -140,7 +140,7 @@ def save_trained(trained: TrainedFrames) -> Path:
             "embedder_model": embedder_spec(trained), "meta": trained.meta, "model": trained.classifier.to_dict()}
     try:
         with _atomic_target(trained.path) as tmp:
-            tmp.write_text(json.dumps(data), encoding="utf-8")
+            tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     except OSError as exc:
         raise CatalogError(f"Cannot write the trained model {trained.path}: {exc.strerror}. "
                            "Copy the catalog to a writable folder and train that copy.") from None
@@ -166,13 +166,15 @@ def load_trained_for(catalog_paths, embedder, say=lambda _m: None) -> TrainedFra
     A model trained with another embedder cannot be used (its coefficients
     live in another space): analyze says so and keeps the anchors.
     """
-    paths = [trained_path(p) for p in catalog_paths if trained_path(p).exists()]
+    catalogs = [p for p in catalog_paths if trained_path(p).exists()]
+    paths = [trained_path(p) for p in catalogs]
     if not paths:
         return None
     if len(paths) > 1:
         warnings.warn("Several catalogs have trained models; only the first is used "
                       f"({paths[0]}).", FrameWarning, stacklevel=2)
     trained = load_trained(paths[0])
+    warn_if_prior_changed(trained, catalogs[0])
     if trained.embedder != embedder.name or trained.dim != int(embedder.dim):
         warnings.warn(f"The trained model {paths[0]} was fitted on embeddings of '{trained.embedder}' but this run "
                       f"uses '{embedder.name}'; its frames are decided by the anchors. Train it again with "
@@ -181,6 +183,28 @@ def load_trained_for(catalog_paths, embedder, say=lambda _m: None) -> TrainedFra
     say(f"Using the trained model {paths[0]} ({trained.level} level) for "
         f"{', '.join(trained.classifier.frame_ids_)}; other frames use the anchors.")
     return trained
+
+
+def warn_if_prior_changed(trained: TrainedFrames, catalog_path) -> bool:
+    """Warn (:class:`FrameWarning`) when the catalog's anchors are not those the model learned its prior from.
+
+    The model keeps the anchor vectors it was trained with (a decision does not
+    move when the catalog is edited), so it still works; but it no longer
+    reflects the catalog as it reads now. Returns whether it warned.
+    """
+    from .catalog import load_catalog
+    from .prior import anchor_fingerprint
+
+    saved = getattr(trained.classifier, "prior_fingerprint_", "")
+    if not saved:
+        return False
+    if anchor_fingerprint(load_catalog(catalog_path), trained.embedder) == saved:
+        return False
+    warnings.warn(f"The catalog {catalog_of(trained)} has other frames or anchors than when its trained model "
+                  f"{trained.path} was fitted; the model still decides with the anchors it learned from. "
+                  f"To learn from the catalog as it is now, train it again: "
+                  f"{retrain_command(trained, embedder_spec(trained))}", FrameWarning, stacklevel=3)
+    return True
 
 
 def classifier_from_dict(data: dict):

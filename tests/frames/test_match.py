@@ -37,7 +37,8 @@ def test_tiny_corpus_english_and_dutch(sentence_frames):
         ("a1", "us-there-for-oil"), ("b1", "us-there-for-oil"), ("a2", "withdrawal-defeat"),
         ("b2", "media-lies"), ("c1", "media-lies"),
     }
-    assert list(sentence_frames.columns) == ["sentence_id", "frame_id", "score", "strength", "matched", "margin"]
+    assert list(sentence_frames.columns) == ["sentence_id", "frame_id", "score", "strength", "matched", "margin",
+                                            "sentence_margin"]
 
 
 def test_fragments_are_not_matched(sentence_frames, sentences):

@@ -58,4 +58,5 @@ def test_document_frames_is_the_document_count_everywhere(tmp_path):
     # under the support rule (the default) a document needs leaning sentences, not a score: run.json says so
     # and shows no document threshold on a score scale
     assert meta["frames"]["document_rule"].startswith("support")
+    assert "leans as a whole sentence" in meta["frames"]["document_rule"]  # frames.whole_sentence_lean (default)
     assert all(c["document_threshold"] is None for c in cal.values() if c["document_method"] == "anchors+support")

@@ -61,8 +61,8 @@ def test_saved_model_decides_as_the_fitted_one():
     assert set(model.C_) <= {0.01, 0.1}
     again = classifier_from_dict(json.loads(json.dumps(model.to_dict())))
     assert isinstance(again, PooledFrameClassifier)
-    np.testing.assert_allclose(again.predict_proba(X, groups), model.predict_proba(X, groups), rtol=1e-12)
-    np.testing.assert_array_equal(again.thresholds_, model.thresholds_)
+    np.testing.assert_allclose(again.predict_proba(X, groups), model.predict_proba(X, groups), atol=1e-5)
+    np.testing.assert_allclose(again.thresholds_, model.thresholds_, atol=1e-7)
 
 
 def test_pooled_is_what_frames_train_fits_on_coded_documents():

@@ -256,6 +256,11 @@ def test_news_frames_ships_a_use_model_that_the_wheel_carries():
     assert isinstance(trained.classifier, PooledFrameClassifier)
     assert "climate-frames" in trained.meta["labels_file"]
     assert set(trained.classifier.frame_ids_) == {f.id for f in load_catalog(catalog).matchable()}
+    # it learned the catalog's anchors as prior, and they are still the bundled catalog's (no warning in a run)
+    from framing.frames.prior import anchor_fingerprint
+
+    assert trained.classifier.prior_frames_ == [f.id for f in load_catalog(catalog).matchable()]
+    assert trained.classifier.prior_fingerprint_ == anchor_fingerprint(load_catalog(catalog), trained.embedder)
     setup = (Path(__file__).resolve().parents[2] / "setup.py").read_text()
     globs = re.search(r'"framing\.configs":\s*\[([^\]]*)\]', setup).group(1)
     assert any(fnmatch.fnmatch(f"frames/{path.name}", g.strip().strip('"')) for g in globs.split(","))

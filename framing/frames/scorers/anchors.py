@@ -25,6 +25,7 @@ class AnchorScorer:
                                calibration=cfg.frames.calibration, specificity=cfg.frames.specificity,
                                exclusive=cfg.frames.exclusive, reference_quantile=cfg.frames.reference_quantile,
                                near_miss_floor=cfg.frames.near_miss_floor, contrast=cfg.frames.contrast,
+                               whole_sentence_lean=cfg.frames.whole_sentence_lean,
                                cache=cache_from_config(cfg.embedding)).fit(inp.sentences, inp.vectors)
         sentence_frames = matcher.transform(inp.sentences, inp.vectors)
         return ScoredFrames(sentence_frames=sentence_frames, document_thresholds=matcher.document_thresholds(),
