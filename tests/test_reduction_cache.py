@@ -150,15 +150,15 @@ def test_topic_modeler_reuses_umap_and_map_coordinates(tmp_path):
     cfg = TopicsConfig(reducer="umap", min_cluster_size=5, n_neighbors=10)
     args = (texts, emb, ["en"] * 45, [f"s{i}" for i in range(45)])
     first = TopicModeler(cfg, seed=7, reduction_cache=ReductionCache(tmp_path)).fit(*args)
-    assert not first.model_.umap_model.from_cache_
-    assert len(list(tmp_path.glob("*.npy"))) == 2  # the 5-d reduction and the 2-d map
+    assert not any(r.from_cache_ for r in first.model_.umap_model.reducers)
+    assert len(list(tmp_path.glob("*.npy"))) == 4  # the 5-d reduction of each of 3 layouts and the 2-d map
     again = TopicModeler(cfg, seed=7, reduction_cache=ReductionCache(tmp_path)).fit(*args)
-    assert again.model_.umap_model.from_cache_
+    assert all(r.from_cache_ for r in again.model_.umap_model.reducers)
     np.testing.assert_array_equal(again.labels_, first.labels_)
     np.testing.assert_array_equal(again.coords_, first.coords_)
     other_seed = TopicModeler(cfg, seed=8, reduction_cache=ReductionCache(tmp_path)).fit(*args)
-    assert not other_seed.model_.umap_model.from_cache_
-    assert other_seed.model_.umap_model.reducer.random_state == 8
+    assert not any(r.from_cache_ for r in other_seed.model_.umap_model.reducers)
+    assert other_seed.model_.umap_model.reducers[0].reducer.random_state == 8
 
 
 def test_umap_compiled_functions_use_numba_disk_cache():

@@ -197,10 +197,14 @@ def test_umap_receives_the_seed():
     texts, emb, langs, ids, _ = make_corpus()
     cfg = TopicsConfig(reducer="umap", min_cluster_size=5, n_neighbors=10)
     tm = TopicModeler(cfg, seed=123).fit(texts, emb, langs, ids)
-    # UMAP, with exact cosine neighbours below neighbors.EXACT_MAX_ROWS rows
-    assert type(tm.model_.umap_model).__name__ == "ExactNeighborsUMAP"
-    assert type(tm.model_.umap_model.umap).__name__ == "UMAP"
-    assert tm.model_.umap_model.umap.random_state == 123 and tm.model_.umap_model.exact_
+    # Three UMAP layouts (the default), the first with the run's seed; exact cosine neighbours below
+    # neighbors.EXACT_MAX_ROWS rows.
+    from framing.topics.layouts import layout_seeds
+
+    reducers = tm.model_.umap_model.reducers
+    assert [type(r).__name__ for r in reducers] == ["ExactNeighborsUMAP"] * 3
+    assert all(type(r.umap).__name__ == "UMAP" and r.exact_ for r in reducers)
+    assert [r.umap.random_state for r in reducers] == layout_seeds(123, 3) and reducers[0].umap.random_state == 123
     assert tm.coords_.shape == (len(ids), 2)
     assert len(set(tm.labels_.tolist()) - {-1}) == 3
 

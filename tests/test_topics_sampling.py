@@ -57,12 +57,12 @@ def test_the_reduction_cache_tells_sampled_from_whole(tmp_path, data):
 
 
 def test_config_key_reaches_the_umap_reducer():
-    cfg = load_config(overrides=["topics.umap_sample=500"]).topics
+    cfg = load_config(overrides=["topics.umap_sample=500", "topics.layouts=1"]).topics
     reducer = make_reducer(cfg, resolve_params(cfg, 1000), 5, 7, (1000, 384))
     assert isinstance(reducer, SampledReducer)
     assert (reducer.max_rows, reducer.seed, reducer.reducer.random_state) == (500, 7, 7)
     # Without a sample: UMAP on every row, with exact neighbours (framing.topics.neighbors).
-    plain = make_reducer(TopicsConfig(), resolve_params(TopicsConfig(), 1000), 5, 7, (1000, 384))
+    plain = make_reducer(TopicsConfig(layouts=1), resolve_params(TopicsConfig(), 1000), 5, 7, (1000, 384))
     assert type(plain).__name__ == "ExactNeighborsUMAP" and type(plain.umap).__name__ == "UMAP"
     with pytest.raises(ConfigError, match="umap_sample"):
         load_config(overrides=["topics.umap_sample=5"])

@@ -137,11 +137,12 @@ class TopicsConfig(Section):
     """Fit UMAP on this many sentences (seeded sample) and place the rest with its transform; None: fit on all."""
     n_epochs: int | None = Field(None, ge=10)
     """UMAP's optimisation epochs; None: UMAP's own choice (500 up to 10,000 sentences, 200 above)."""
-    layouts: int = Field(1, ge=1, le=10)
+    layouts: int = Field(3, ge=1, le=10)
     """UMAP layouts with seeds drawn from the run's seed, clustered side by side: topics that depend less on one seed (one UMAP each)."""
-    layout_consensus: Literal["concatenate", "unanimous", "majority"] = "unanimous"
-    """With several layouts: ``unanimous``, HDBSCAN in each and a topic where all agree; ``majority``, the same, and a sentence
-    joins the group it shares a cluster with in most layouts; ``concatenate``, one HDBSCAN on the layouts side by side."""
+    layout_consensus: Literal["concatenate", "unanimous", "majority"] = "majority"
+    """With several layouts: ``unanimous``, HDBSCAN in each and a topic where all agree; ``majority``, the same, a sentence
+    joins the group it shares a cluster with in most layouts and a group most layouts keep together is a topic too;
+    ``concatenate``, one HDBSCAN on the layouts side by side."""
     min_cluster_size: int | Literal["auto"] = "auto"
     """The smallest topic, in sentences; ``auto`` scales it with the corpus (docs/tuning-topics.md)."""
     min_samples: int | None = Field(1, ge=1)

@@ -101,6 +101,35 @@ def join_majority(labels: np.ndarray, cores: np.ndarray) -> np.ndarray:
     return out
 
 
+def majority_groups(labels: np.ndarray, assigned: np.ndarray, min_size: int) -> np.ndarray:
+    """Rows still outside every group form new groups where a majority of the runs keeps them together.
+
+    For each set of a majority of runs (in order), the rows that are not yet in a group and that those
+    runs all keep together become a new group when at least ``min_size`` of them do: a topic found by
+    most layouts is a topic, as a border sentence most layouts place is a member (:func:`join_majority`).
+
+    >>> runs = np.array([[0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1], [0, 0, 0, -1, -1, -1]])
+    >>> majority_groups(runs, np.array([0, 0, 0, -1, -1, -1]), 3).tolist()
+    [0, 0, 0, 1, 1, 1]
+    """
+    from itertools import combinations
+
+    labels = np.asarray(labels, dtype=np.int64)
+    n_runs = labels.shape[0]
+    need = n_runs // 2 + 1
+    out = np.asarray(assigned, dtype=np.int64).copy()
+    if need >= n_runs:
+        return out
+    for runs in combinations(range(n_runs), need):
+        free = np.flatnonzero(out < 0)
+        if len(free) < min_size:
+            break
+        found = unanimous_labels(labels[list(runs)][:, free], min_size)
+        new = found >= 0
+        out[free[new]] = found[new] + int(out.max()) + 1
+    return out
+
+
 class UnanimousHDBSCAN:
     """HDBSCAN in each of ``n_layouts`` column blocks; a cluster is a group all of them keep together.
 
@@ -112,11 +141,14 @@ class UnanimousHDBSCAN:
         HDBSCAN's, for every layout; ``min_cluster_size`` is also the smallest group kept.
     join : {"none", "majority"}
         ``majority``: a sentence outside every unanimous group joins the group it shares a cluster
-        with in a majority of the layouts (:func:`join_majority`).
+        with in a majority of the layouts (:func:`join_majority`), and the sentences left that a majority
+        of the layouts keep together form groups of their own (:func:`majority_groups`).
 
     Attributes
     ----------
     labels_ : ndarray of shape (n,), int
+    layout_labels_ : ndarray of shape (n_layouts, n), int
+        Each layout's own HDBSCAN labels (outlier placement reads them: :func:`framing.topics.outliers.join_by_layouts`).
     probabilities_ : ndarray of shape (n,), float
         The mean HDBSCAN membership strength over the layouts; 0 for outliers.
     centroids_ : ndarray of shape (n_clusters, n_features)
@@ -138,9 +170,10 @@ class UnanimousHDBSCAN:
                         cluster_selection_method=self.cluster_selection_method, metric="euclidean").fit(block)
                 for block in np.split(x, self.n_layouts, axis=1)]
         found = np.stack([r.labels_ for r in runs])
+        self.layout_labels_ = found
         self.labels_ = unanimous_labels(found, self.min_cluster_size)
         if self.join == "majority":
-            self.labels_ = join_majority(found, self.labels_)
+            self.labels_ = majority_groups(found, join_majority(found, self.labels_), self.min_cluster_size)
         strength = np.mean([r.probabilities_ for r in runs], axis=0)
         self.probabilities_ = np.where(self.labels_ >= 0, strength, 0.0)
         k = int(self.labels_.max()) + 1

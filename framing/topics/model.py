@@ -326,7 +326,7 @@ class TopicModeler(Estimator):
             if cfg.reduce_outliers:
                 before = topics
                 topics, self.outlier_floor_ = outliers.reduce(model, cfg, docs, emb, topics, probs, inverse, doc_ids,
-                                                              hdbscan_outliers, side)
+                                                              hdbscan_outliers, side, self.moves_)
                 placed = (before < 0) & (topics >= 0)
                 self.moves_["outliers_placed"] = int(placed[inverse].sum())
                 probs = np.where(placed, 0.0, probs)  # a side subject's strength was in its own, dropped cluster

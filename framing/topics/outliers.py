@@ -105,9 +105,49 @@ def place_outliers(embeddings: np.ndarray, topics: np.ndarray, outliers: np.ndar
     return new, floor
 
 
+def join_by_layouts(layout_labels: np.ndarray, topics: np.ndarray, candidates: np.ndarray,
+                    allowed: np.ndarray) -> np.ndarray:
+    """Outliers that some layout clusters with their document's main topic join it.
+
+    With several layouts (:class:`~framing.topics.consensus.UnanimousHDBSCAN`) a sentence outside the consensus
+    may still be clustered in one layout, with sentences of a topic. Each layout cluster stands for the topic
+    most of its clustered rows hold in ``topics``; a candidate joins the topic its layouts' clusters stand for
+    when that topic is allowed (``allowed``, bool (n, n_topics): its document's main topic), the most voted
+    first. Joining its own document's main topic cannot change what a document is about (the principle of
+    ``outlier_strategy: document``); the evidence is a layout's clustering instead of the similarity floor.
+
+    >>> layouts = np.array([[0, 0, 0, 1, 1, 0], [0, 0, -1, 1, 1, -1]])
+    >>> allowed = np.array([[1, 0], [1, 0], [1, 0], [0, 1], [0, 1], [0, 1]], bool)
+    >>> join_by_layouts(layouts, np.array([0, 0, -1, 1, 1, -1]), np.array([0, 0, 1, 0, 0, 1], bool), allowed).tolist()
+    [0, 0, 0, 1, 1, -1]
+    """
+    new = np.asarray(topics).copy()
+    kept = sorted(int(t) for t in set(new.tolist()) if t >= 0)
+    cand = np.flatnonzero(candidates & (new < 0))
+    if not len(cand) or not kept:
+        return new
+    votes = np.zeros((len(cand), len(kept)), dtype=np.int64)
+    for lab in np.asarray(layout_labels, dtype=np.int64):
+        member = (lab >= 0) & (new >= 0)
+        if not member.any():
+            continue
+        counts = np.zeros((int(lab.max()) + 1, len(kept)), dtype=np.int64)
+        np.add.at(counts, (lab[member], np.searchsorted(kept, new[member])), 1)
+        stands = np.where(counts.sum(axis=1) > 0, counts.argmax(axis=1), -1)  # the topic each cluster stands for
+        label = lab[cand]
+        topic = np.where(label >= 0, stands[np.maximum(label, 0)], -1)
+        hit = np.flatnonzero(topic >= 0)
+        votes[hit, topic[hit]] += 1
+    votes = np.where(allowed[cand], votes, 0)
+    best = votes.argmax(axis=1)
+    joined = votes[np.arange(len(cand)), best] > 0
+    new[cand[joined]] = np.asarray(kept)[best[joined]]
+    return new
+
+
 def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.ndarray, probs: np.ndarray,
            inverse: np.ndarray, doc_ids: np.ndarray, hdbscan_outliers: np.ndarray,
-           side: np.ndarray) -> tuple[np.ndarray, float | None]:
+           side: np.ndarray, moves: dict | None = None) -> tuple[np.ndarray, float | None]:
     """Outlier reduction on a fitted BERTopic ``model``, as ``config.outlier_strategy`` says.
 
     ``document``: HDBSCAN's outliers and the sentences of side subjects (``side``: topics dropped as told by too
@@ -116,6 +156,8 @@ def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.nd
     their nearest topic above the same floor; the other strategies are BERTopic's ``reduce_outliers``. Filler and
     the sentences of generic topics (words every story uses) are never placed. ``topics``, ``probs``,
     ``embeddings`` and ``docs`` are per distinct sentence; ``inverse`` and ``doc_ids`` per sentence.
+    With several layouts, ``document`` also lets an outlier the floor leaves out join its document's main topic
+    when a layout clustered it with that topic (:func:`join_by_layouts`; ``moves["layout_joined"]`` counts them).
 
     Returns the new assignments and the floor (None for BERTopic's strategies, NaN without topics).
     """
@@ -133,6 +175,12 @@ def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.nd
         allowed = document_topics_allowed(topics, inverse, doc_ids, probs)
         candidates = hdbscan_outliers | side
     new, floor = place_outliers(embeddings, topics, candidates, OUTLIER_QUANTILE, allowed)
+    layout_labels = getattr(getattr(model, "hdbscan_model", None), "layout_labels_", None)
+    if allowed is not None and layout_labels is not None:
+        joined = join_by_layouts(layout_labels, topics, hdbscan_outliers & (new < 0), allowed)
+        new = np.where((new < 0) & (joined >= 0), joined, new)
+        if moves is not None:
+            moves["layout_joined"] = int(((joined >= 0) & (topics < 0))[inverse].sum())
     if (new != topics).any():
         adapter.update_topics(model, docs, new, config.top_n_words)
         adapter.reindex_topic_embeddings(model, topics, new, sorted(t for t in set(new.tolist()) if t >= 0))

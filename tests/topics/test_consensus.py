@@ -51,7 +51,7 @@ def test_the_adapter_uses_it_with_several_layouts_only():
     model = build_bertopic(cfg, params, 0, frozenset(), (100, 8))
     assert isinstance(model.hdbscan_model, UnanimousHDBSCAN) and model.hdbscan_model.n_layouts == 3
     # One layout, layouts concatenated, or a reducer that makes no layouts (PCA): one HDBSCAN.
-    for other in (TopicsConfig(), TopicsConfig(layouts=3, layout_consensus="concatenate"),
+    for other in (TopicsConfig(layouts=1), TopicsConfig(layouts=3, layout_consensus="concatenate"),
                   TopicsConfig(reducer="pca", layouts=3)):
         assert type(build_bertopic(other, params, 0, frozenset(), (100, 8)).hdbscan_model).__name__ == "HDBSCAN"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from framing.config import TopicsConfig
+from framing.config import TopicsConfig, load_config
 from framing.topics import TopicModeler
 from framing.topics.layouts import LayoutEnsemble, layout_seeds
 from framing.topics.reduction import make_reducer
@@ -59,8 +59,8 @@ def test_umap_gets_the_epochs_and_one_seeded_layout_each():
     assert {u.n_epochs for u in umaps} == {50}
     # The 2-D map is one layout.
     assert not isinstance(make_reducer(cfg, resolve_params(cfg, 100), 2, 11, (100, 8)), LayoutEnsemble)
-    # The default is one UMAP with UMAP's own epochs, as before.
-    one = make_reducer(TopicsConfig(), resolve_params(TopicsConfig(), 100), 5, 11, (100, 8))
+    # One layout is one UMAP with UMAP's own epochs, as before.
+    one = make_reducer(TopicsConfig(layouts=1), resolve_params(TopicsConfig(), 100), 5, 11, (100, 8))
     assert one.umap.random_state == 11 and one.umap.n_epochs is None
 
 
@@ -82,3 +82,16 @@ def test_a_model_with_layouts_clusters_in_all_of_them():
     assert isinstance(tm.model_.umap_model, LayoutEnsemble)
     assert tm.model_.umap_model.embedding_.shape == (60, 10)
     assert len(set(tm.labels_.tolist()) - {-1}) == 3
+
+
+def test_three_layouts_with_majority_consensus_are_the_default():
+    """Issue 22: BASIL mean ARI 0.886 with three layouts against 0.865 with one; both default places agree."""
+    from framing.topics.consensus import UnanimousHDBSCAN
+    from framing.topics.adapter import build_bertopic
+
+    for cfg in (TopicsConfig(), load_config().topics):
+        assert (cfg.layouts, cfg.layout_consensus) == (3, "majority")
+    cfg = TopicsConfig()
+    model = build_bertopic(cfg, resolve_params(cfg, 100), 0, frozenset(), (100, 8))
+    assert isinstance(model.umap_model, LayoutEnsemble) and len(model.umap_model.reducers) == 3
+    assert isinstance(model.hdbscan_model, UnanimousHDBSCAN) and model.hdbscan_model.join == "majority"
