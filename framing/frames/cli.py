@@ -192,15 +192,19 @@ def train(
     run: Optional[Path] = RunOpt,
     level: str = LevelOpt,
     pooling: str = typer.Option("pooled", "--pooling", help=f"How coded documents are learned: {POOLINGS}"),
+    no_prior: bool = typer.Option(False, "--no-prior", help="With --pooling pooled, learn from the coded documents "
+                                  "only, without the catalog's anchors as prior."),
     config: Optional[Path] = ConfigOpt,
     set_: Optional[List[str]] = SetOpt,
 ) -> None:
     """Fit a per-frame classifier on coded examples; analyze then uses it (anchors for untrained frames)."""
+    from ..embed import cache_from_config
     from .train import save_trained, train_frames, trained_path, working_copy
 
     pooling = _pooling(pooling)
     cfg, path, cat, gold, corpus = _prepare_coded(catalog, labels, model, run, level, config, set_)
-    trained = train_frames(cat, path, corpus, gold, seed=cfg.seed, pooling=pooling, labels_file=str(labels))
+    trained = train_frames(cat, path, corpus, gold, seed=cfg.seed, pooling=pooling, labels_file=str(labels),
+                           cache=cache_from_config(cfg.embedding), prior=not no_prior)
     target, copied = working_copy(path)
     if copied:
         trained = dataclasses.replace(trained, path=trained_path(target))

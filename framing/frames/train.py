@@ -102,7 +102,8 @@ def training_matrix(corpus, pooling: str = "sentences") -> tuple[np.ndarray, np.
 
 
 def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42, C: float | None = None,
-                 pooling: str = DEFAULT_POOLING, labels_file: str | None = None, cache=None) -> TrainedFrames:
+                 pooling: str = DEFAULT_POOLING, labels_file: str | None = None, cache=None,
+                 prior: bool = True) -> TrainedFrames:
     """Fit the classifier on a prepared labelled corpus and describe it (not yet saved).
 
     Parameters
@@ -119,13 +120,15 @@ def train_frames(catalog, catalog_path, corpus, gold: list[set], seed: int = 42,
         The coded file, recorded so that a message can give the command that trains the catalog again.
     cache : EmbeddingCache, optional
         Where the catalog's anchors are embedded through (``pooled``: the prior, see :func:`classifier_prior`).
+    prior : bool
+        Whether ``pooled`` learns the catalog's anchors as a prior (``frames train --no-prior``: not).
     """
     from ..store import utc_now
 
     ids = [f.id for f in catalog.matchable()]
     X, groups = training_matrix(corpus, pooling)
     Y = np.array([[fid in g for fid in ids] for g in gold], dtype=bool).reshape(len(gold), len(ids))
-    prior = classifier_prior(pooling, corpus.level, catalog, corpus.embedder, cache)
+    prior = classifier_prior(pooling, corpus.level, catalog, corpus.embedder, cache) if prior else None
     classifier = make_classifier(pooling, corpus.level, seed=seed, C=C, prior=prior).fit(X, Y, ids, groups=groups)
     if not classifier.frame_ids_:
         raise CatalogError("No frame has enough coded examples to train on (at least "
