@@ -75,20 +75,24 @@ def npmi_per_topic(topic_keywords: Sequence[Sequence[str]], texts: Sequence[str]
     n = float(len(texts))
     joint = (x.T @ x).toarray() / n
     single = np.diag(joint).copy()
+
+    def pair(i: int, j: int) -> float:
+        p_ij = joint[i, j]
+        if p_ij <= 0 or single[i] <= 0 or single[j] <= 0:
+            return -1.0
+        if p_ij >= 1.0:
+            return 1.0
+        return float(np.log(p_ij / (single[i] * single[j])) / -np.log(p_ij))
+
+    return _mean_over_pairs(topics, index, pair)
+
+
+def _mean_over_pairs(topics: list[list[str]], index: dict[str, int], pair) -> list[float]:
+    """Per topic, the mean of ``pair(i, j)`` over every pair of its words' indices (NaN under two words)."""
     out = []
     for words in topics:
         ids = [index[w] for w in words]
-        scores = []
-        for a in range(len(ids)):
-            for b in range(a + 1, len(ids)):
-                i, j = ids[a], ids[b]
-                p_ij = joint[i, j]
-                if p_ij <= 0 or single[i] <= 0 or single[j] <= 0:
-                    scores.append(-1.0)
-                elif p_ij >= 1.0:
-                    scores.append(1.0)
-                else:
-                    scores.append(float(np.log(p_ij / (single[i] * single[j])) / -np.log(p_ij)))
+        scores = [pair(ids[a], ids[b]) for a in range(len(ids)) for b in range(a + 1, len(ids))]
         out.append(float(np.mean(scores)) if scores else float("nan"))
     return out
 
@@ -170,20 +174,14 @@ def window_npmi_per_topic(topic_keywords: Sequence[Sequence[str]], documents: Se
         return [float("nan")] * len(topics)
     index = {w: i for i, w in enumerate(vocab)}
     joint, n = _window_counts(documents, index, frozenset(stop_words), window)
-    out = []
-    for words in topics:
-        ids = [index[w] for w in words]
-        scores = []
-        for a in range(len(ids)):
-            for b in range(a + 1, len(ids)):
-                i, j = ids[a], ids[b]
-                if not n or joint[i, i] <= 0 or joint[j, j] <= 0:
-                    scores.append(-1.0)
-                    continue
-                p_ij, p_i, p_j = joint[i, j] / n, joint[i, i] / n, joint[j, j] / n
-                scores.append(float(np.log((p_ij + _EPS) / (p_i * p_j)) / -np.log(p_ij + _EPS)))
-        out.append(float(np.mean(scores)) if scores else float("nan"))
-    return out
+
+    def pair(i: int, j: int) -> float:
+        if not n or joint[i, i] <= 0 or joint[j, j] <= 0:
+            return -1.0
+        p_ij, p_i, p_j = joint[i, j] / n, joint[i, i] / n, joint[j, j] / n
+        return float(np.log((p_ij + _EPS) / (p_i * p_j)) / -np.log(p_ij + _EPS))
+
+    return _mean_over_pairs(topics, index, pair)
 
 
 def window_npmi(topic_keywords: Sequence[Sequence[str]], documents: Sequence[str],
