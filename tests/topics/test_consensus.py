@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from framing.config import TopicsConfig
-from framing.topics import TopicModeler
 from framing.topics.adapter import build_bertopic
 from framing.topics.consensus import UnanimousHDBSCAN, unanimous_labels
 from framing.topics.sizing import resolve_params
+
+from .stories import fit_with_layouts
 
 
 def test_groups_are_the_rows_every_run_keeps_together():
@@ -57,13 +58,7 @@ def test_the_adapter_uses_it_with_several_layouts_only():
 
 
 def test_a_model_fits_and_transforms_with_unanimous_layouts():
-    rng = np.random.default_rng(1)
-    centers = np.eye(3, 16) * 10
-    emb = np.vstack([c + rng.normal(size=(20, 16)) for c in centers]).astype(np.float32)
-    words = ["rocket attack base", "vaccine dose trial", "election vote ballot"]
-    texts = [f"the {words[i // 20]} news {i}" for i in range(60)]
-    cfg = TopicsConfig(reducer="umap", layouts=2, n_epochs=50, min_cluster_size=5, n_neighbors=10)
-    tm = TopicModeler(cfg, seed=3).fit(texts, emb, ["en"] * 60, [f"s{i}" for i in range(60)])
+    tm, emb, texts = fit_with_layouts(1)
     assert isinstance(tm.model_.hdbscan_model, UnanimousHDBSCAN)
     assert len(set(tm.labels_.tolist()) - {-1}) == 3
     same = tm.transform(texts[:3], emb[:3])

@@ -7,10 +7,11 @@ import pytest
 from pydantic import ValidationError
 
 from framing.config import TopicsConfig, load_config
-from framing.topics import TopicModeler
 from framing.topics.layouts import LayoutEnsemble, layout_seeds
 from framing.topics.reduction import make_reducer
 from framing.topics.sizing import resolve_params
+
+from .stories import fit_with_layouts
 
 
 def test_layout_seeds_start_at_the_run_seed_and_do_not_overlap_between_runs():
@@ -72,13 +73,7 @@ def test_layouts_and_epochs_are_checked():
 
 
 def test_a_model_with_layouts_clusters_in_all_of_them():
-    rng = np.random.default_rng(0)
-    centers = np.eye(3, 16) * 10
-    emb = np.vstack([c + rng.normal(size=(20, 16)) for c in centers]).astype(np.float32)
-    words = ["rocket attack base", "vaccine dose trial", "election vote ballot"]
-    texts = [f"the {words[i // 20]} news {i}" for i in range(60)]
-    cfg = TopicsConfig(reducer="umap", layouts=2, n_epochs=50, min_cluster_size=5, n_neighbors=10)
-    tm = TopicModeler(cfg, seed=3).fit(texts, emb, ["en"] * 60, [f"s{i}" for i in range(60)])
+    tm, emb, texts = fit_with_layouts(0)
     assert isinstance(tm.model_.umap_model, LayoutEnsemble)
     assert tm.model_.umap_model.embedding_.shape == (60, 10)
     assert len(set(tm.labels_.tolist()) - {-1}) == 3
