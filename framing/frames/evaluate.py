@@ -259,8 +259,7 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
 
 
 def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], n_splits: int = 5,
-                   seed: int = 42, C: float | None = None, pooling: str | None = None,
-                   cache=None) -> EvaluationResult:
+                   seed: int = 42, C: float | None = None, pooling: str | None = None, cache=None) -> EvaluationResult:
     """k-fold cross-validated decisions of the trained per-frame classifier (:mod:`framing.frames.train`).
 
     Folds split items (documents are never split between training and test):
@@ -271,8 +270,7 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     A frame with too few coded examples in a training fold (fewer than 3
     positives or negatives) is not decided in that fold: its items count as
     not matched. Folds are seeded and stratified by the number of frames of
-    an item (0, 1, 2 or more). ``cache`` (an embedding cache) is used to embed
-    the catalog's anchors for the pooled model's prior.
+    an item (0, 1, 2 or more). ``cache`` embeds the pooled model's prior anchors.
     """
     from sklearn.model_selection import StratifiedKFold
 
