@@ -102,3 +102,22 @@ def test_facet_significance_config():
     assert load_config(overrides=["topics.facet_significance=null"]).topics.facet_significance is None
     with pytest.raises(ConfigError, match="facet_significance"):
         load_config(overrides=["topics.facet_significance=1.5"])
+
+
+def test_two_clusters_of_a_theme_that_would_outweigh_a_documents_own_story_stay_apart():
+    # Topics 0 and 1 (each other's nearest) run through the same six articles, two sentences each;
+    # each article is about its own story (topics 2-7, three sentences). Merged, 0 + 1 would hold four
+    # sentences of every article and become what the articles are about: a theme, not one story's facets.
+    docs = [f"d{k}" for k in range(20)]
+    vectors = np.vstack([[1.0, 0.0] + [0.0] * 6, [0.95, 0.3] + [0.0] * 6, np.eye(8)[2:]])
+    sent_docs, labels = [], []
+    for k in range(6):
+        sent_docs += [docs[k]] * 7
+        labels += [0, 0, 1, 1] + [2 + k] * 3
+    groups = facet_groups(range(8), vectors, [12, 12] + [3] * 6, sent_docs + docs, np.array(labels + [-1] * 20), 0.05)
+    assert groups == []
+    # With one sentence each they stay a side subject of every article: then they are facets, merged.
+    keep = [i for i, t in enumerate(labels) if not (t in (0, 1) and i % 7 in (1, 3))]
+    groups = facet_groups(range(8), vectors, [6, 6] + [3] * 6, [sent_docs[i] for i in keep] + docs,
+                          np.array([labels[i] for i in keep] + [-1] * 20), 0.05)
+    assert groups == [[0, 1]]
