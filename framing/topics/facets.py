@@ -10,15 +10,15 @@ story when both of these hold:
   neighbour. Being nearest is relative to the topics the corpus has, so no
   similarity threshold is needed and the rule works with any embedding model
   and in any language;
-- **followed across the same documents**: the two topics are told in the same
-  documents more often than chance. With ``N`` documents, topic A told in
+- **followed across the same documents**: most of the documents telling either
+  topic tell the other (the documents both tell are at least half of each
+  topic's documents), and more often than chance. With ``N`` documents, topic A told in
   ``a`` of them and topic B in ``b``, the number told in both is
   hypergeometric under independence; the pair counts as told together when
   the chance of an overlap at least as large is at most ``significance``
   divided by the number of pairs tested in the round (Bonferroni). Two
   different stories that happen to be each other's nearest topic are told in
-  different documents and stay apart, however close their words.
-
+  different documents and stay apart, however close their words;
 - **no document changes story**: merging the two must not make them the main
   topic (most clustered sentences) of a document whose main topic is a third
   topic. Facets of one story are what their own documents are about; two
@@ -116,7 +116,8 @@ def facet_groups(topics: Sequence[int], vectors: np.ndarray, sizes: Sequence[flo
             break
         bar = significance / len(pairs)
         joined = [(i, j) for i, j in pairs
-                  if cooccurrence_p(len(members[i] & members[j]), n_documents, len(members[i]), len(members[j])) <= bar
+                  if _same_documents(members[i], members[j])
+                  and cooccurrence_p(len(members[i] & members[j]), n_documents, len(members[i]), len(members[j])) <= bar
                   and not _takes_other_documents(counts, i, j)]
         if not joined:
             break
@@ -133,6 +134,12 @@ def facet_groups(topics: Sequence[int], vectors: np.ndarray, sizes: Sequence[flo
         sums, weight, members, counts = sums[keep], weight[keep], [members[k] for k in keep], counts[:, keep]
     out = [sorted(g) for g in groups if len(g) > 1]
     return sorted(out, key=lambda g: g[0])
+
+
+def _same_documents(a: set, b: set) -> bool:
+    """At least half of each topic's documents tell the other topic too."""
+    both = len(a & b)
+    return 2 * both >= len(a) and 2 * both >= len(b)
 
 
 def _document_counts(doc_ids: np.ndarray, labels: np.ndarray, topics: list[int]) -> np.ndarray:

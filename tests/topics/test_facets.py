@@ -121,3 +121,13 @@ def test_two_clusters_of_a_theme_that_would_outweigh_a_documents_own_story_stay_
     groups = facet_groups(range(8), vectors, [6, 6] + [3] * 6, [sent_docs[i] for i in keep] + docs,
                           np.array([labels[i] for i in keep] + [-1] * 20), 0.05)
     assert groups == [[0, 1]]
+
+
+def test_a_topic_told_in_a_few_of_a_wide_topics_documents_is_not_its_facet():
+    # Topic 1 is told in 3 documents, all among the 12 of topic 0 (of 40): far more than chance, but
+    # topic 0 is mostly told elsewhere, so they are not followed across the same documents.
+    docs = [f"d{k}" for k in range(40)]
+    vectors = np.array([[1.0, 0.0], [0.9, 0.3], [-1.0, 0.0], [-0.9, -0.3]])
+    sent_docs = docs[:12] + docs[:3] + docs[20:24] + docs[20:24]
+    labels = np.array([0] * 12 + [1] * 3 + [2] * 4 + [3] * 4 + [-1] * 40)
+    assert facet_groups(range(4), vectors, [12, 3, 4, 4], sent_docs + docs, labels, 0.05) == [[2, 3]]
