@@ -31,6 +31,13 @@ Merging is repeated (a merged topic's vector is the size-weighted mean and its
 documents the union) until no pair qualifies. Only what a topic is made of
 decides, never a wanted number of topics.
 
+Off by default (``topics.facet_significance: null``; 0.05 switches it on). Measured
+in December 2026 (seed 42): on AllSides' first 300 articles it merges 2 pairs
+(160 -> 157 topics), on the seeds none, and on BASIL it merges 1-3 pairs per seed
+and lowers the ARI of topics against events by 0.01-0.03; without the "same
+documents" condition it merged 19-24 pairs on BASIL, mostly clusters of themes
+that run through many events, and the ARI fell to 0.73-0.74.
+
 Examples
 --------
 >>> vectors = np.array([[1.0, 0.0], [0.95, 0.3], [0.0, 1.0], [0.3, 0.95]])

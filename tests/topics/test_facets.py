@@ -45,7 +45,8 @@ def fit(lang: str, **kw) -> tuple[TopicModeler, np.ndarray]:
     texts, emb, docs, facet = two_split_stories(lang)
     # The other topic rules off: only the facet rule decides here.
     cfg = TopicsConfig(**{"reducer": "pca", "min_cluster_size": 5, "merge_similarity": None, "min_main_documents": 0,
-                          "min_anchored_share": 0.0, "min_keyword_share": 0.0, "reduce_outliers": False, **kw})
+                          "min_anchored_share": 0.0, "min_keyword_share": 0.0, "reduce_outliers": False,
+                          "facet_significance": 0.05, **kw})
     tm = TopicModeler(cfg, seed=1).fit(texts, emb, [lang] * len(texts), [f"s{i}" for i in range(len(texts))],
                                        doc_ids=docs)
     return tm, facet
@@ -98,8 +99,9 @@ def test_cooccurrence_chance_is_the_hypergeometric_tail():
 
 
 def test_facet_significance_config():
-    assert load_config().topics.facet_significance == 0.05
-    assert load_config(overrides=["topics.facet_significance=null"]).topics.facet_significance is None
+    # Off by default: measured on BASIL it merged stories of different events (docs/tuning-topics.md)
+    assert load_config().topics.facet_significance is None and TopicsConfig().facet_significance is None
+    assert load_config(overrides=["topics.facet_significance=0.05"]).topics.facet_significance == 0.05
     with pytest.raises(ConfigError, match="facet_significance"):
         load_config(overrides=["topics.facet_significance=1.5"])
 
