@@ -14,7 +14,9 @@ Before fitting, per sentence (:func:`sentence_rules`):
   ("WASHINGTON (AP) -") have one or two content words. Filler keeps topic -1 or,
   with ``filler_topic: document``, takes its document's main topic afterwards.
 - **boilerplate** (:func:`repeated_mask`): a line one source prints in
-  ``boilerplate_min_documents`` of its documents, and the lines learned so
+  ``boilerplate_min_documents`` of its documents, a line that is mostly one passage
+  it prints so with a varying part (``boilerplate_templates``,
+  :func:`~framing.topics.templates.template_mask`), and the lines learned so
   (:func:`learned_mask`) from the run a model was fitted on.
 
 After fitting, per topic, on the BERTopic model (each returns the new assignments):
@@ -51,6 +53,7 @@ from ..words import (TOKEN_PATTERN, content_words, keyword_preprocessor, normali
 from .adapter import drop_topics, merge_topics
 from .documents import cooccurrence_groups, event_min_documents, unanchored_topics
 from .facets import merge_facets
+from .templates import template_mask
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +213,8 @@ def sentence_rules(texts: Sequence[str], config: TopicsConfig, stop_words: froze
     filler = filler_mask(texts, stop_words, config.min_content_words, config.filler_patterns)
     repeated = (repeated_mask(texts, doc_ids, sources, config.boilerplate_min_documents) if doc_ids is not None
                 else np.zeros(len(texts), dtype=bool))
+    if config.boilerplate_templates and doc_ids is not None:
+        repeated |= template_mask(texts, doc_ids, sources, config.boilerplate_min_documents)
     return SentenceRules(filler, repeated, learned_mask(texts, sources, learned or {}))
 
 
