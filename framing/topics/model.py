@@ -268,6 +268,7 @@ class TopicModeler(Estimator):
             )
         else:
             self._fit_topics(texts, embeddings, rows, doc_ids[rows])
+            self.moves_["template_lines"] = int((found.template & long_enough & ~filler).sum())
         if cfg.filler_topic == "document" and self.model_ is not None:
             self.labels_ = attribute_to_main(doc_ids, self.labels_, self.filler_, self.probs_)
         self.topics_ = describe_topics(self.model_, self.labels_, texts, embeddings, langs, ids, rows, doc_ids,
