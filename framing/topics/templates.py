@@ -16,9 +16,11 @@ program") is still the writer's own. Counted as the exact rule counts:
 
 - per source, so a passage that several outlets print (a reprint, a quote
   everyone carries) is never a template: reprints are the reuse signal;
-- only documents with text of their own count (a sentence no other document
-  of the source holds), so a source's copies of one article never make its
-  sentences templates.
+- only documents with text of their own beside the line count: at least two
+  sentences, one of which no other document of the source holds. A source's
+  copies of one article never make its sentences templates, and documents of
+  one sentence (posts, or no document ids: every sentence its own document)
+  never do: a template is what a page prints around its own text.
 
 Word 4-grams of lower-cased ``\\w+`` tokens: no word list, any language.
 
@@ -36,6 +38,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -88,6 +91,8 @@ def template_mask(texts: Sequence[str], doc_ids: Sequence[object], sources: Sequ
             holders.setdefault((src, " ".join(w)), set()).add(doc)
     original = {(src, doc) for src, w, doc in zip(sources, words, doc_ids)
                 if w and len(holders[(src, " ".join(w))]) == 1}
+    sentences = Counter(zip(sources, doc_ids))
+    original = {key for key in original if sentences[key] >= 2}
     documents: dict[tuple[str, str], set] = {}
     for src, w, doc in zip(sources, words, doc_ids):
         if (src, doc) in original:

@@ -46,7 +46,7 @@ def fit(lang: str, **kw) -> tuple[TopicModeler, np.ndarray]:
     # The other topic rules off: only the facet rule decides here.
     cfg = TopicsConfig(**{"reducer": "pca", "min_cluster_size": 5, "merge_similarity": None, "min_main_documents": 0,
                           "min_anchored_share": 0.0, "min_keyword_share": 0.0, "reduce_outliers": False,
-                          "facet_significance": 0.05, **kw})
+                          "facet_significance": 0.05, "boilerplate_templates": False, **kw})
     tm = TopicModeler(cfg, seed=1).fit(texts, emb, [lang] * len(texts), [f"s{i}" for i in range(len(texts))],
                                        doc_ids=docs)
     return tm, facet

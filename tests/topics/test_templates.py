@@ -75,6 +75,12 @@ def test_a_sources_copies_of_one_article_do_not_make_templates():
     assert not template_mask(texts, docs, ["wire"] * 6, 3).any()   # no document has text of its own
 
 
+def test_documents_of_one_sentence_never_make_templates():
+    texts = [TEMPLATE["en"].format(v) for v in VARYING["en"]]
+    assert not template_mask(texts, ["p1", "p2", "p3", "p4"], ["bbc"] * 4, 3).any()   # four posts
+    assert not template_mask(texts, [f"s{i}" for i in range(4)], None, 3).any()      # no document ids
+
+
 def test_switches():
     texts, docs, sources = pages("en", ["bbc"] * 4)
     assert not template_mask(texts, docs, sources, None).any()
