@@ -189,9 +189,10 @@ class TopicsConfig(Section):
     """Filler rule: regular expressions (case-insensitive search) of formulaic lines: bylines, "Read more"."""
     boilerplate_min_documents: int | None = Field(3, ge=2)
     """Boilerplate rule: a sentence one source repeats in this many documents is not clustered (None: off)."""
-    boilerplate_templates: bool = True
+    boilerplate_templates: bool = False
     """... and a sentence that is mostly one passage the source prints so, with a varying part (a caption,
-    a name, a date): the longest run of its words in word 4-grams the source uses that often is half of it."""
+    a name, a date): the longest run of its words in word 4-grams the source uses that often is half of it.
+    Off by default: on BASIL it takes name-and-title fragments (docs/tuning-topics.md)."""
     filler_topic: Literal["none", "document"] = "none"
     """Filler keeps topic -1 (``none``) or takes its document's main topic (``document``)."""
     representation: Literal["keybert-mmr", "ctfidf"] = "keybert-mmr"

@@ -84,9 +84,8 @@ def test_the_model_keeps_outliers_out_of_a_topic_their_document_is_not_about(mon
         return topics, probs
 
     monkeypatch.setattr(adapter, "fit_bertopic", leaves_the_asides_out)
-    # boilerplate_templates off: the synthetic sentences differ only in a number, a template by that rule
     cfg = TopicsConfig(reducer="pca", min_cluster_size=5, n_components=8, reduce_outliers=True,
-                       outlier_strategy="document", boilerplate_templates=False)
+                       outlier_strategy="document")
     tm = TopicModeler(cfg, seed=0).fit(texts, emb, ["en"] * len(texts), [f"s{i}" for i in range(len(texts))],
                                        doc_ids=docs)
     assert tm.outliers_ == int(asides.sum())

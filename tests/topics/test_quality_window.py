@@ -70,8 +70,7 @@ def test_the_model_reports_the_standard_npmi_over_its_documents():
     words = ["rocket attack base", "vaccine dose trial", "election vote ballot"]
     texts = [f"the {words[i // 12]} news {i}" for i in range(36)]
     docs = [f"d{i // 3}" for i in range(36)]
-    # boilerplate_templates off: the sentences differ only in a number, a template by that rule
-    tm = TopicModeler(TopicsConfig(reducer="pca", min_cluster_size=5, boilerplate_templates=False)).fit(
+    tm = TopicModeler(TopicsConfig(reducer="pca", min_cluster_size=5)).fit(
         texts, emb, ["en"] * 36, [f"s{i}" for i in range(36)], doc_ids=docs)
     q = tm.quality_
     assert set(q) >= {"coherence_npmi", "c_npmi", "ctfidf_c_npmi", "c_npmi_reference"}
