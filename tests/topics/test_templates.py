@@ -56,16 +56,16 @@ def test_the_same_passage_printed_by_different_sources_is_not_a_template(lang):
 
 
 def test_a_sentence_sharing_two_of_the_sources_phrases_is_the_writers_own():
-    common = ["the Bush-era tax cuts expire soon.", "his health care program passed."]
     texts, docs = [], []
     for k in range(3):
-        texts += [f"Story {k} says {common[0]}", f"Report {k}: {common[1]}", f"Own text number {k} of this page."]
+        texts += [f"Story {k} says the Bush-era tax cuts expire soon.", f"Report {k}: Obama's health care program passed.",
+                  f"Own text number {k} of this page."]
         docs += [f"d{k}"] * 3
-    mixed = "And certainly the Bush-era tax cuts and Obama's health care program are important to the future."
-    texts.append(mixed)
+    # 10 of its 12 words are in the source's repeated phrases, but in two runs of 5: not one passage
+    texts.append("The Bush-era tax cuts and Obama's health care program matter.")
     docs.append("d0")
     out = template_mask(texts, docs, ["nyt"] * len(texts), 3)
-    assert not out[-1]                      # two short runs of the source's phrases, not one passage
+    assert not out[-1]
     assert out[0] and out[1]                # "says the bush era tax cuts expire soon": mostly the passage
 
 
