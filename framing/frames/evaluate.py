@@ -259,7 +259,8 @@ def _anchor_decisions(catalog, corpus, gold, cfg, seed, threshold, matcher, cach
 
 
 def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set], n_splits: int = 5,
-                   seed: int = 42, C: float | None = None, pooling: str | None = None) -> EvaluationResult:
+                   seed: int = 42, C: float | None = None, pooling: str | None = None,
+                   cache=None) -> EvaluationResult:
     """k-fold cross-validated decisions of the trained per-frame classifier (:mod:`framing.frames.train`).
 
     Folds split items (documents are never split between training and test):
@@ -270,14 +271,15 @@ def cross_validate(catalog: FrameCatalog, corpus: LabelledCorpus, gold: list[set
     A frame with too few coded examples in a training fold (fewer than 3
     positives or negatives) is not decided in that fold: its items count as
     not matched. Folds are seeded and stratified by the number of frames of
-    an item (0, 1, 2 or more).
+    an item (0, 1, 2 or more). ``cache`` (an embedding cache) is used to embed
+    the catalog's anchors for the pooled model's prior.
     """
     from sklearn.model_selection import StratifiedKFold
 
     from .train import DEFAULT_POOLING, classifier_prior, make_classifier, training_matrix
 
     pooling = pooling or DEFAULT_POOLING
-    prior = classifier_prior(pooling, corpus.level, catalog, corpus.embedder)
+    prior = classifier_prior(pooling, corpus.level, catalog, corpus.embedder, cache)
     ids = [f.id for f in catalog.matchable()]
     X, groups = training_matrix(corpus, pooling)
     Y = np.array([[f in g for f in ids] for g in gold], bool).reshape(len(gold), len(ids))

@@ -1,14 +1,15 @@
-"""``framing frames train``: --no-prior, and the catalog's anchors embedded through the embedding cache."""
+"""``framing frames train`` and ``evaluate --cv``: --no-prior, and the catalog's anchors embedded through the embedding cache."""
 
 import shutil
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from framing.embed import registry
 from framing.embed.cache import EmbeddingCache
 from framing.frames import prior as prior_module
-from framing.frames.cli import frames_app
+from framing.frames.cli import evaluate_command, frames_app
 from framing.frames.train import load_trained
 
 from .fake import FakeEmbedder
@@ -37,7 +38,8 @@ def test_frames_train_no_prior_learns_without_the_catalogs_anchors(catalog_path,
     assert load_trained(catalog_path.with_name("tiny.trained.json")).classifier.prior_frames_
 
 
-def test_frames_train_embeds_the_anchors_through_the_embedding_cache(catalog_path, data_dir, tmp_path, monkeypatch):
+@pytest.fixture
+def seen_caches(monkeypatch):
     seen = []
     real = prior_module.anchor_prior
 
@@ -46,6 +48,22 @@ def test_frames_train_embeds_the_anchors_through_the_embedding_cache(catalog_pat
         return real(catalog, embedder, cache)
 
     monkeypatch.setattr(prior_module, "anchor_prior", spy)
+    return seen
+
+
+def test_frames_train_embeds_the_anchors_through_the_embedding_cache(catalog_path, data_dir, tmp_path, seen_caches):
+    seen = seen_caches
     res = _train(catalog_path, data_dir, "--set", f"embedding.cache_dir={tmp_path / 'cache'}")
     assert res.exit_code == 0, res.output
     assert len(seen) == 1 and isinstance(seen[0], EmbeddingCache)
+
+
+def test_evaluate_cv_embeds_the_anchors_through_the_embedding_cache(catalog_path, data_dir, tmp_path, seen_caches):
+    app = typer.Typer()
+    app.command()(evaluate_command)
+    res = CliRunner().invoke(app, ["--frames", str(catalog_path), "--labels", str(data_dir / "coded-docs.jsonl"),
+                                   "--model", "fake-frames", "--level", "document", "--cv", "3",
+                                   "--set", f"embedding.cache_dir={tmp_path / 'cache'}"])
+    assert res.exit_code == 0, res.output
+    assert "3-fold cross-validation" in res.output
+    assert len(seen_caches) == 1 and isinstance(seen_caches[0], EmbeddingCache)

@@ -34,6 +34,6 @@ class TrainedScorer:
 
         if inp.cv:
             return cross_validate(inp.catalog, inp.corpus, inp.gold, n_splits=inp.cv, seed=inp.cfg.seed,
-                                  pooling=inp.pooling)
+                                  pooling=inp.pooling, cache=cache_from_config(inp.cfg.embedding))
         return evaluate_trained(inp.catalog, inp.corpus, inp.gold, load_trained(inp.saved_model), inp.cfg.frames,
                                 seed=inp.cfg.seed, cache=cache_from_config(inp.cfg.embedding))
