@@ -162,12 +162,13 @@ def _document_counts(doc_ids: np.ndarray, labels: np.ndarray, topics: list[int])
 
 def _takes_other_documents(counts: np.ndarray, i: int, j: int) -> bool:
     """Would topics ``i`` and ``j`` together outweigh the main topic (a third one) of some document?"""
-    others = np.delete(counts, [i, j], axis=1)
-    if others.shape[1] == 0:
+    told = np.flatnonzero(counts[:, i] + counts[:, j])  # only documents telling one of them can change
+    if counts.shape[1] <= 2 or len(told) == 0:
         return False
-    best = others.max(axis=1)
-    about_other = best > np.maximum(counts[:, i], counts[:, j])
-    return bool((about_other & (counts[:, i] + counts[:, j] > best)).any())
+    sub = counts[told]
+    best = np.delete(sub, [i, j], axis=1).max(axis=1)
+    about_other = best > np.maximum(sub[:, i], sub[:, j])
+    return bool((about_other & (sub[:, i] + sub[:, j] > best)).any())
 
 
 def topic_vectors(model, topics: Sequence[int]) -> np.ndarray:
