@@ -162,6 +162,10 @@ class TopicsConfig(Section):
     """Merge topics told together: cosine of their document profiles at least this (None: never)."""
     merge_min_documents: int = Field(2, ge=1)
     """... and sharing at least this many documents."""
+    facet_significance: float | None = Field(None, gt=0.0, lt=1.0)
+    """Merge facets of one story: topics that are each other's nearest topic (mean embeddings), told in
+    the same documents (at least half of each one's) more often than chance at this family-wise
+    significance per round (e.g. 0.05), and no document's story changes (None, the default: never)."""
     min_topic_documents: int = Field(2, ge=1)
     """A topic told by fewer documents is not a topic of the corpus: its sentences get -1."""
     hierarchy: bool = True
@@ -185,6 +189,10 @@ class TopicsConfig(Section):
     """Filler rule: regular expressions (case-insensitive search) of formulaic lines: bylines, "Read more"."""
     boilerplate_min_documents: int | None = Field(3, ge=2)
     """Boilerplate rule: a sentence one source repeats in this many documents is not clustered (None: off)."""
+    boilerplate_templates: bool = False
+    """... and a sentence that is mostly one passage the source prints so, with a varying part (a caption,
+    a name, a date): the longest run of its words in word 4-grams the source uses that often is half of it.
+    Off by default: on BASIL it takes name-and-title fragments (docs/tuning-topics.md)."""
     filler_topic: Literal["none", "document"] = "none"
     """Filler keeps topic -1 (``none``) or takes its document's main topic (``document``)."""
     representation: Literal["keybert-mmr", "ctfidf"] = "keybert-mmr"

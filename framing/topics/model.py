@@ -268,6 +268,7 @@ class TopicModeler(Estimator):
             )
         else:
             self._fit_topics(texts, embeddings, rows, doc_ids[rows])
+            self.moves_["template_lines"] = int((found.template & long_enough & ~filler).sum())
         if cfg.filler_topic == "document" and self.model_ is not None:
             self.labels_ = attribute_to_main(doc_ids, self.labels_, self.filler_, self.probs_)
         self.topics_ = describe_topics(self.model_, self.labels_, texts, embeddings, langs, ids, rows, doc_ids,
@@ -305,6 +306,8 @@ class TopicModeler(Estimator):
                 return int(((before >= 0) & (after < 0))[inverse].sum())
 
             topics, self.merged_ = rules.merge_by_documents(model, cfg, docs, doc_ids, topics, inverse)
+            topics, facets = rules.merge_facet_topics(model, cfg, docs, doc_ids, topics, inverse)
+            self.moves_["facet_topics_merged"] = sum(len(g) - 1 for g in facets)
             self._transform_map_ = {int(t): int(t) for t in set(topics.tolist()) if t >= 0}
             before = topics
             topics, self.dropped_, mapping = rules.drop_narrow_topics(model, cfg, docs, doc_ids, topics, inverse)

@@ -14,12 +14,16 @@ Before fitting, per sentence (:func:`sentence_rules`):
   ("WASHINGTON (AP) -") have one or two content words. Filler keeps topic -1 or,
   with ``filler_topic: document``, takes its document's main topic afterwards.
 - **boilerplate** (:func:`repeated_mask`): a line one source prints in
-  ``boilerplate_min_documents`` of its documents, and the lines learned so
+  ``boilerplate_min_documents`` of its documents, a line that is mostly one passage
+  it prints so with a varying part (``boilerplate_templates``,
+  :func:`~framing.topics.templates.template_mask`), and the lines learned so
   (:func:`learned_mask`) from the run a model was fitted on.
 
 After fitting, per topic, on the BERTopic model (each returns the new assignments):
 
 - :func:`merge_by_documents`: topics told together in the same documents are merged;
+- :func:`merge_facet_topics`: topics that are each other's closest topic and are told in the same
+  documents more often than chance are facets of one story, merged (:mod:`~framing.topics.facets`);
 - :func:`drop_narrow_topics`: topics told by fewer than ``min_topic_documents`` documents become -1;
 - :func:`drop_unanchored_topics`: topics no document is about become -1
   (:func:`~framing.topics.documents.unanchored_topics`).
@@ -44,10 +48,12 @@ import numpy as np
 import pandas as pd
 
 from ..config import TopicsConfig
-from ..words import (TOKEN_PATTERN, content_words, keyword_preprocessor, normalize_sentence, presence_matrix,
-                     stop_words_for)
+from ..words import content_words, normalize_sentence, stop_words_for
 from .adapter import drop_topics, merge_topics
 from .documents import cooccurrence_groups, event_min_documents, unanchored_topics
+from .facets import merge_facets
+from .generic import drop_generic_topics, keyword_share  # noqa: F401  (re-exported: rules is the one door)
+from .templates import template_mask
 
 logger = logging.getLogger(__name__)
 
@@ -170,11 +176,15 @@ class SentenceRules:
         The boilerplate rule counted in these sentences (:func:`repeated_mask`).
     learned : ndarray of shape (n,), bool
         Lines found boilerplate in the fit a model comes from (:func:`learned_mask`).
+    template : ndarray of shape (n,), bool or None
+        Of ``repeated``, the lines found by the template rule only
+        (:func:`~framing.topics.templates.template_mask`); None: the same as nothing found.
     """
 
     filler: np.ndarray
     repeated: np.ndarray
     learned: np.ndarray
+    template: np.ndarray | None = None
 
     @property
     def boilerplate(self) -> np.ndarray:
@@ -207,7 +217,10 @@ def sentence_rules(texts: Sequence[str], config: TopicsConfig, stop_words: froze
     filler = filler_mask(texts, stop_words, config.min_content_words, config.filler_patterns)
     repeated = (repeated_mask(texts, doc_ids, sources, config.boilerplate_min_documents) if doc_ids is not None
                 else np.zeros(len(texts), dtype=bool))
-    return SentenceRules(filler, repeated, learned_mask(texts, sources, learned or {}))
+    template = np.zeros(len(texts), dtype=bool)
+    if config.boilerplate_templates and doc_ids is not None:
+        template = template_mask(texts, doc_ids, sources, config.boilerplate_min_documents) & ~repeated
+    return SentenceRules(filler, repeated | template, learned_mask(texts, sources, learned or {}), template)
 
 
 def merge_by_documents(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
@@ -225,6 +238,16 @@ def merge_by_documents(model, config: TopicsConfig, docs: list[str], doc_ids: np
         return topics, groups
     logger.info("Merging %d topics told together in the same documents into %d", sum(map(len, groups)), len(groups))
     return merge_topics(model, docs, groups), groups
+
+
+def merge_facet_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
+                       inverse: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
+    """Merge the facets of one story (:func:`~framing.topics.facets.merge_facets`, ``facet_significance``).
+
+    Returns the new assignments and the merged groups (topic numbers before this merge).
+    """
+    groups = merge_facets(model, config.facet_significance, docs, doc_ids, topics, inverse)
+    return (merge_topics(model, docs, groups), groups) if groups else (topics, groups)
 
 
 def drop_narrow_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
@@ -292,89 +315,4 @@ def drop_unanchored_topics(model, config: TopicsConfig, docs: list[str], doc_ids
     new, mapping = drop_topics(model, docs, topics, set(reasons), config.top_n_words)
     logger.info("%d topics that no document is about left unclustered (%d sentences)",
                 len(reasons), int(((topics >= 0) & (new < 0))[inverse].sum()))
-    return new, dropped, mapping
-
-
-def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, Sequence[str]],
-                  stop_words: frozenset[str], top_words: int = 10, top_k: int = 3) -> dict[int, float]:
-    """How much of the corpus's use of a topic's own words lies inside the topic, per topic.
-
-    For each of a topic's first ``top_words`` keyword tokens, the share of the sentences holding
-    it (among ``texts``, the clustered sentences) that belong to the topic; a topic's value is the
-    mean of its ``top_k`` highest shares. A story has words of its own ("utrecht", "aanslag",
-    "impeachment"): most of their uses are in its sentences, wherever the sentences stand in their
-    documents. A cluster of time words, greetings or rhetorical questions is made of words every
-    story uses ("week", "vrijdag", "lot"): only a small share of their uses are in the cluster.
-    Counted on the corpus itself, so it needs no word list and works in every language.
-
-    Parameters
-    ----------
-    texts : sequence of str, length n
-    topics : ndarray of shape (n,), int
-        The topic of each text (-1: none; those still count as uses of a word).
-    keywords : dict of int to sequence of str
-        Each topic's keywords, best first (phrases are split into tokens).
-    stop_words : frozenset of str
-        Tokens that are never a topic's own word.
-
-    Returns
-    -------
-    dict of int to float in [0, 1]
-
-    Examples
-    --------
-    >>> texts = ["utrecht tram attack", "attack in utrecht", "utrecht attack suspect", "rain last week",
-    ...          "vote last week", "week of trade talks", "a week of rain", "the week ahead"]
-    >>> topics = np.array([0, 0, 0, 1, 1, 1, -1, -1])
-    >>> shares = keyword_share(texts, topics, {0: ["utrecht", "attack"], 1: ["week", "last"]}, frozenset())
-    >>> shares[0], round(shares[1], 2)
-    (1.0, 0.8)
-    """
-    token = re.compile(TOKEN_PATTERN)
-    own: dict[int, list[str]] = {}
-    for topic, words in keywords.items():
-        tokens: list[str] = []
-        for phrase in words:
-            for word in token.findall(keyword_preprocessor(phrase)):
-                if word not in tokens and word not in stop_words:
-                    tokens.append(word)
-        own[int(topic)] = tokens[:top_words]
-    vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
-    if not vocab:
-        return {t: 0.0 for t in own}
-    x = presence_matrix(texts, vocab)
-    uses = np.asarray(x.sum(axis=0)).ravel()
-    topics = np.asarray(topics)
-    out: dict[int, float] = {}
-    for topic, words in own.items():
-        if not words:
-            out[topic] = 0.0
-            continue
-        inside = np.asarray(x[topics == topic].sum(axis=0)).ravel()
-        shares = sorted((inside[vocab[w]] / uses[vocab[w]] if uses[vocab[w]] else 0.0 for w in words), reverse=True)
-        out[topic] = float(np.mean(shares[:top_k]))
-    return out
-
-
-def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, inverse: np.ndarray,
-                        stop_words: frozenset[str]) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
-    """Topics whose words are mostly used outside them become -1 (:func:`keyword_share` below ``min_keyword_share``).
-
-    Counted over every copy of the sentences (``inverse``). Returns the new assignments,
-    ``{top three c-TF-IDF words: reason}`` of the dropped topics, and the renumbering (None: unchanged).
-    """
-    floor = config.min_keyword_share
-    kept_topics = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
-    if not floor or not kept_topics:
-        return topics, {}, None
-    texts = [docs[i] for i in inverse]
-    words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in kept_topics}
-    shares = keyword_share(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
-    generic = {t: s for t, s in shares.items() if s < floor}
-    if not generic or len(generic) == len(kept_topics):
-        return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
-    dropped = {", ".join(words[t][:3]): f"keyword share {s:.2f}" for t, s in generic.items()}
-    new, mapping = drop_topics(model, docs, topics, set(generic), config.top_n_words)
-    logger.info("%d topics whose words are mostly used elsewhere left unclustered (%d sentences)",
-                len(generic), int(((topics >= 0) & (new < 0))[inverse].sum()))
     return new, dropped, mapping

@@ -1,0 +1,103 @@
+"""Topics whose words are not their own: the keyword share, used by the event and generic-topic rules.
+
+Split from :mod:`framing.topics.rules` (which re-exports both names); no change of behaviour.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..config import TopicsConfig
+from ..words import TOKEN_PATTERN, keyword_preprocessor, presence_matrix
+from .adapter import drop_topics
+
+logger = logging.getLogger(__name__)
+
+
+def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, Sequence[str]],
+                  stop_words: frozenset[str], top_words: int = 10, top_k: int = 3) -> dict[int, float]:
+    """How much of the corpus's use of a topic's own words lies inside the topic, per topic.
+
+    For each of a topic's first ``top_words`` keyword tokens, the share of the sentences holding
+    it (among ``texts``, the clustered sentences) that belong to the topic; a topic's value is the
+    mean of its ``top_k`` highest shares. A story has words of its own ("utrecht", "aanslag",
+    "impeachment"): most of their uses are in its sentences, wherever the sentences stand in their
+    documents. A cluster of time words, greetings or rhetorical questions is made of words every
+    story uses ("week", "vrijdag", "lot"): only a small share of their uses are in the cluster.
+    Counted on the corpus itself, so it needs no word list and works in every language.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n
+    topics : ndarray of shape (n,), int
+        The topic of each text (-1: none; those still count as uses of a word).
+    keywords : dict of int to sequence of str
+        Each topic's keywords, best first (phrases are split into tokens).
+    stop_words : frozenset of str
+        Tokens that are never a topic's own word.
+
+    Returns
+    -------
+    dict of int to float in [0, 1]
+
+    Examples
+    --------
+    >>> texts = ["utrecht tram attack", "attack in utrecht", "utrecht attack suspect", "rain last week",
+    ...          "vote last week", "week of trade talks", "a week of rain", "the week ahead"]
+    >>> topics = np.array([0, 0, 0, 1, 1, 1, -1, -1])
+    >>> shares = keyword_share(texts, topics, {0: ["utrecht", "attack"], 1: ["week", "last"]}, frozenset())
+    >>> shares[0], round(shares[1], 2)
+    (1.0, 0.8)
+    """
+    token = re.compile(TOKEN_PATTERN)
+    own: dict[int, list[str]] = {}
+    for topic, words in keywords.items():
+        tokens: list[str] = []
+        for phrase in words:
+            for word in token.findall(keyword_preprocessor(phrase)):
+                if word not in tokens and word not in stop_words:
+                    tokens.append(word)
+        own[int(topic)] = tokens[:top_words]
+    vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
+    if not vocab:
+        return {t: 0.0 for t in own}
+    x = presence_matrix(texts, vocab)
+    uses = np.asarray(x.sum(axis=0)).ravel()
+    topics = np.asarray(topics)
+    out: dict[int, float] = {}
+    for topic, words in own.items():
+        if not words:
+            out[topic] = 0.0
+            continue
+        inside = np.asarray(x[topics == topic].sum(axis=0)).ravel()
+        shares = sorted((inside[vocab[w]] / uses[vocab[w]] if uses[vocab[w]] else 0.0 for w in words), reverse=True)
+        out[topic] = float(np.mean(shares[:top_k]))
+    return out
+
+
+def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, inverse: np.ndarray,
+                        stop_words: frozenset[str]) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
+    """Topics whose words are mostly used outside them become -1 (:func:`keyword_share` below ``min_keyword_share``).
+
+    Counted over every copy of the sentences (``inverse``). Returns the new assignments,
+    ``{top three c-TF-IDF words: reason}`` of the dropped topics, and the renumbering (None: unchanged).
+    """
+    floor = config.min_keyword_share
+    kept_topics = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
+    if not floor or not kept_topics:
+        return topics, {}, None
+    texts = [docs[i] for i in inverse]
+    words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in kept_topics}
+    shares = keyword_share(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
+    generic = {t: s for t, s in shares.items() if s < floor}
+    if not generic or len(generic) == len(kept_topics):
+        return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
+    dropped = {", ".join(words[t][:3]): f"keyword share {s:.2f}" for t, s in generic.items()}
+    new, mapping = drop_topics(model, docs, topics, set(generic), config.top_n_words)
+    logger.info("%d topics whose words are mostly used elsewhere left unclustered (%d sentences)",
+                len(generic), int(((topics >= 0) & (new < 0))[inverse].sum()))
+    return new, dropped, mapping
