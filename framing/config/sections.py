@@ -162,10 +162,6 @@ class TopicsConfig(Section):
     """Merge topics told together: cosine of their document profiles at least this (None: never)."""
     merge_min_documents: int = Field(2, ge=1)
     """... and sharing at least this many documents."""
-    facet_significance: float | None = Field(None, gt=0.0, lt=1.0)
-    """Merge facets of one story: topics that are each other's nearest topic (mean embeddings), told in
-    the same documents (at least half of each one's) more often than chance at this family-wise
-    significance per round (e.g. 0.05), and no document's story changes (None, the default: never)."""
     min_topic_documents: int = Field(2, ge=1)
     """A topic told by fewer documents is not a topic of the corpus: its sentences get -1."""
     hierarchy: bool = True

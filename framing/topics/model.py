@@ -306,8 +306,6 @@ class TopicModeler(Estimator):
                 return int(((before >= 0) & (after < 0))[inverse].sum())
 
             topics, self.merged_ = rules.merge_by_documents(model, cfg, docs, doc_ids, topics, inverse)
-            topics, facets = rules.merge_facet_topics(model, cfg, docs, doc_ids, topics, inverse)
-            self.moves_["facet_topics_merged"] = sum(len(g) - 1 for g in facets)
             self._transform_map_ = {int(t): int(t) for t in set(topics.tolist()) if t >= 0}
             before = topics
             topics, self.dropped_, mapping = rules.drop_narrow_topics(model, cfg, docs, doc_ids, topics, inverse)

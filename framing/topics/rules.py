@@ -22,8 +22,6 @@ Before fitting, per sentence (:func:`sentence_rules`):
 After fitting, per topic, on the BERTopic model (each returns the new assignments):
 
 - :func:`merge_by_documents`: topics told together in the same documents are merged;
-- :func:`merge_facet_topics`: topics that are each other's closest topic and are told in the same
-  documents more often than chance are facets of one story, merged (:mod:`~framing.topics.facets`);
 - :func:`drop_narrow_topics`: topics told by fewer than ``min_topic_documents`` documents become -1;
 - :func:`drop_unanchored_topics`: topics no document is about become -1
   (:func:`~framing.topics.documents.unanchored_topics`).
@@ -51,7 +49,6 @@ from ..config import TopicsConfig
 from ..words import content_words, normalize_sentence, stop_words_for
 from .adapter import drop_topics, merge_topics
 from .documents import cooccurrence_groups, event_min_documents, unanchored_topics
-from .facets import merge_facets
 from .generic import drop_generic_topics, keyword_share  # noqa: F401  (re-exported: rules is the one door)
 from .templates import template_mask
 
@@ -238,16 +235,6 @@ def merge_by_documents(model, config: TopicsConfig, docs: list[str], doc_ids: np
         return topics, groups
     logger.info("Merging %d topics told together in the same documents into %d", sum(map(len, groups)), len(groups))
     return merge_topics(model, docs, groups), groups
-
-
-def merge_facet_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
-                       inverse: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
-    """Merge the facets of one story (:func:`~framing.topics.facets.merge_facets`, ``facet_significance``).
-
-    Returns the new assignments and the merged groups (topic numbers before this merge).
-    """
-    groups = merge_facets(model, config.facet_significance, docs, doc_ids, topics, inverse)
-    return (merge_topics(model, docs, groups), groups) if groups else (topics, groups)
 
 
 def drop_narrow_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarray, topics: np.ndarray,
