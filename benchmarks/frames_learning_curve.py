@@ -8,9 +8,12 @@ articles; then, in batches of 10, *random* codes articles drawn at random,
 decision for some frame (the smallest margin over frames, in logit units) and
 *active* does the same spread over clusters of the pool (ten k-means clusters
 of the articles' mean embeddings, fixed before coding starts, standing for a
-run's topics): the most uncertain article of every cluster first, as
-``framing sample --strategy uncertain`` spreads its draw over topics
-(:func:`framing.frames.designs.spread_order`). After each batch the frame
+run's topics): the most uncertain article of every cluster first
+(:func:`framing.frames.designs.spread_order`). *per-frame* draws as
+``framing sample --strategy uncertain`` does: for every frame on its own
+(frames in id order, taking turns), the article nearest that frame's decision,
+spread over the clusters, until the batch is full (an article already drawn
+for another frame is passed over). After each batch the frame
 classifier (``--pooling pooled`` by default: the model ``framing frames
 train`` fits) is refitted on the coded articles and scored on the test set.
 Repeated over several seeds; the mean and the spread are printed.
@@ -44,6 +47,8 @@ START, BATCH = 20, 10
 POOLING = DEFAULT_POOLING
 """The classifier ``framing frames train`` fits by default (``--pooling``)."""
 STRATEGIES = ("random", "nearest", "active")
+"""The strategies ``frames_targets.py`` reports."""
+ALL_STRATEGIES = STRATEGIES + ("per-frame",)
 N_CLUSTERS = 10
 
 
@@ -91,6 +96,28 @@ def pool_clusters(X, owner, pool, seed: int) -> np.ndarray:
     return out
 
 
+def per_frame_order(margins: np.ndarray, frame_ids, clusters, tie: np.ndarray, k: int) -> np.ndarray:
+    """``k`` rows drawn as ``framing sample --strategy uncertain`` draws: frames (in id order) take turns,
+    each taking its next row nearest its decision, spread over ``clusters``; a row is drawn once.
+
+    Examples
+    --------
+    >>> per_frame_order(np.array([[0.1, 0.9], [0.2, 0.0], [0.3, 0.5]]), ["b", "a"], None, np.zeros(3), 2).tolist()
+    [1, 0]
+    """
+    orders = [spread_order(margins[:, j], clusters, tie) for j in np.argsort(frame_ids, kind="stable")]
+    taken, seen, pos = [], set(), [0] * len(orders)
+    while len(taken) < min(k, len(margins)):
+        for f, order in enumerate(orders):
+            while order[pos[f]] in seen:
+                pos[f] += 1
+            taken.append(int(order[pos[f]]))
+            seen.add(taken[-1])
+            if len(taken) >= k:
+                break
+    return np.asarray(taken, dtype=int)
+
+
 def curve(X, owner, Y, ids, pool, test, strategy: str, seed: int, pooling: str = POOLING,
           clusters: np.ndarray | None = None, prior=None) -> dict[int, float]:
     rng = np.random.default_rng([seed, 7])
@@ -104,7 +131,11 @@ def curve(X, owner, Y, ids, pool, test, strategy: str, seed: int, pooling: str =
             out[len(coded)] = _score(clf, X, owner, Y, ids, test)
         rest = np.array([i for i in pool if i not in set(coded)])
         tie = rng.random(len(rest))
-        if strategy != "random" and clf.frame_ids_:
+        if strategy == "per-frame" and clf.frame_ids_:
+            margins = np.abs(_logit(_proba(clf, X, owner, rest)) - _logit(clf.thresholds_))
+            spread = clusters[rest] if clusters is not None else None
+            take = rest[per_frame_order(margins, list(clf.frame_ids_), spread, tie, BATCH)]
+        elif strategy != "random" and clf.frame_ids_:
             margin = np.abs(_logit(_proba(clf, X, owner, rest)) - _logit(clf.thresholds_)).min(axis=1)
             spread = clusters[rest] if strategy == "active" and clusters is not None else None
             take = rest[spread_order(margin, spread, tie)[:BATCH]]
@@ -122,8 +153,14 @@ def main() -> None:
     ap.add_argument("--pooling", default=POOLING, help="pooled (the default of frames train), stacked, sentences or mean.")
     ap.add_argument("--no-prior", action="store_true",
                     help="Without the catalog's anchors as prior (the pooled model before December 2026).")
+    ap.add_argument("--strategies", default=",".join(ALL_STRATEGIES),
+                    help=f"Comma-separated, from {', '.join(ALL_STRATEGIES)}.")
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="Config overrides (key=value).")
     args = ap.parse_args()
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    unknown = sorted(set(strategies) - set(ALL_STRATEGIES))
+    if unknown:
+        ap.error(f"--strategies must name some of {', '.join(ALL_STRATEGIES)}. Got {', '.join(unknown)}.")
     cfg = load_config(overrides=args.overrides)
     catalog = load_catalog(args.frames)
     labels = read_labels(args.labels, catalog)
@@ -147,7 +184,7 @@ def main() -> None:
         order = np.random.default_rng([seed, 1]).permutation(len(labels))
         test, pool = np.sort(order[: len(labels) // 3]), np.sort(order[len(labels) // 3:])
         clusters = pool_clusters(X, owner, pool, seed)
-        for strategy in STRATEGIES:
+        for strategy in strategies:
             t1 = time.process_time()
             for n, f1 in curve(X, owner, Y, ids, pool, test, strategy, seed, args.pooling, clusters, prior).items():
                 rows.append({"seed": seed, "strategy": strategy, "coded": n, "macro_f1": f1})
@@ -157,7 +194,7 @@ def main() -> None:
     print(f"\nMacro-F1 on the held-out third ({len(labels) // 3} articles), {args.seeds} seeds: mean [min, max]")
     for n in CHECKPOINTS:
         cells = [f"{s}: {table.loc[n, ('mean', s)]:.3f} [{table.loc[n, ('min', s)]:.3f}, {table.loc[n, ('max', s)]:.3f}]"
-                 for s in STRATEGIES]
+                 for s in strategies]
         print(f"  {n:>3} coded articles   " + "   ".join(cells))
 
 
