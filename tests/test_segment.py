@@ -58,6 +58,20 @@ def test_dutch_abbreviations_do_not_end_sentences():
     ]
 
 
+def test_a_piece_that_continues_the_sentence_before_is_not_a_sentence():
+    # pysbd cuts after an abbreviation that ends a name; no sentence starts with a comma or a possessive.
+    text = ("Sen. Cory Gardner, R-Colo., head of the campaign arm, said no. Files came from Trump Jr.\u2019s "
+            "attorneys. Rep. Randy Forbes, R-Va.; he agreed.")
+    assert texts_of(text) == [
+        "Sen. Cory Gardner, R-Colo., head of the campaign arm, said no.",
+        "Files came from Trump Jr.\u2019s attorneys.",
+        "Rep. Randy Forbes, R-Va.; he agreed.",
+    ]
+    assert_partition(text, split_sentences(text))
+    # A sentence that only starts with a quote mark or a word is still its own sentence.
+    assert texts_of("He left. 'Sure,' she said. So it goes.") == ["He left.", "'Sure,' she said.", "So it goes."]
+
+
 def test_runs_of_dots_stay_with_their_sentence():
     text = "Syrische troepen aan...... Alweer een oorlogsmisdaad..... ha! ha!"
     sentences = texts_of(text, "nl")

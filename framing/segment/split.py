@@ -19,6 +19,10 @@
    not trusted: each segment is located in the text from a moving cursor,
    the spans partition the block, and pieces without any word character
    (a run of dots pysbd split off) are merged into the sentence before.
+   So is a piece that starts by continuing the sentence before (a comma,
+   semicolon or colon, a closing bracket, a possessive ``'s``): pysbd cuts
+   after an abbreviation that ends a name (``Sen. Cory Gardner, R-Colo.,
+   head of ...``; ``Trump Jr.'s attorneys``) and no sentence starts so.
 4. Whitespace is stripped from both ends of every sentence, and a
    sentence longer than ``max_chars`` is cut at whitespace.
 
@@ -55,6 +59,8 @@ _WORD_CHAR = re.compile(r"\w")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _ENDS_SENTENCE = re.compile(r"[.!?…:。！？؟۔]['\"”’»)\]*]*$")
 _LIST_MARKER = re.compile(r"(?:[-*•·–—]|\d{1,3}[.)])\s")
+# A piece starting so continues the sentence before: pysbd cut after an abbreviation ("R-Colo., head of").
+_CONTINUES = re.compile(r"[,;:)\]}]|['’]s\b")
 _TERMINATOR = re.compile(r"[.!?…。！？؟۔]")
 _TRAILING = " .!?…。！？؟۔'\"”’»)]*"
 SHORT_LINE_RATIO = 0.5
@@ -231,14 +237,14 @@ def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int
 
 
 def _block_sentences(text: str, flat: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
-    """Stripped sentence spans of one block; word-less pieces join the sentence before."""
+    """Stripped sentence spans of one block; word-less pieces and continuations join the sentence before."""
     bounds = [start, *_cuts(flat, start, end, lang), end]
     spans: list[tuple[int, int]] = []
     for a, b in zip(bounds[:-1], bounds[1:]):
         piece = _strip(text, a, b)
         if piece is None:
             continue
-        if spans and not _WORD_CHAR.search(text, piece[0], piece[1]):
+        if spans and (not _WORD_CHAR.search(text, piece[0], piece[1]) or _CONTINUES.match(text, piece[0])):
             spans[-1] = (spans[-1][0], piece[1])
         elif len(spans) == 1 and not _WORD_CHAR.search(text, spans[0][0], spans[0][1]):
             spans[0] = (spans[0][0], piece[1])
