@@ -20,7 +20,8 @@
    the spans partition the block, and pieces without any word character
    (a run of dots pysbd split off) are merged into the sentence before.
    So is a piece that starts by continuing the sentence before (a comma,
-   semicolon or colon, a closing bracket, a possessive ``'s``): pysbd cuts
+   semicolon or colon, a closing bracket, a possessive ``'s``, a quotation
+   mark followed by a space, which closes a quotation): pysbd cuts
    after an abbreviation that ends a name (``Sen. Cory Gardner, R-Colo.,
    head of ...``; ``Trump Jr.'s attorneys``) and no sentence starts so.
 4. Whitespace is stripped from both ends of every sentence, and a
@@ -60,7 +61,12 @@ _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _ENDS_SENTENCE = re.compile(r"[.!?…:。！？؟۔]['\"”’»)\]*]*$")
 _LIST_MARKER = re.compile(r"(?:[-*•·–—]|\d{1,3}[.)])\s")
 # A piece starting so continues the sentence before: pysbd cut after an abbreviation ("R-Colo., head of").
-_CONTINUES = re.compile(r"[,;:)\]}]|['’]s\b")
+# So does a quotation mark followed by a space: it closes the quotation before (marks hug their text).
+_CONTINUES = re.compile(r"[,;:)\]}]|['’]s\b|[\"“”„«»](?:\s|$)")
+# Double quotation marks (not single ones: ' and ’ are also apostrophes).
+_QUOTE_MARKS = "\"“”„«»"
+_QUOTE_MARK = re.compile(f"[{_QUOTE_MARKS}]")
+_UNQUOTE = {ord(c): " " for c in _QUOTE_MARKS}
 _TERMINATOR = re.compile(r"[.!?…。！？؟۔]")
 _TRAILING = " .!?…。！？؟۔'\"”’»)]*"
 SHORT_LINE_RATIO = 0.5
@@ -182,28 +188,64 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return blocks
 
 
+def _segments(block: str, lang: str) -> list[str] | None:
+    try:
+        # pysbd's own offset search compiles one regex per sentence and drops
+        # sentences it cannot find; its processor alone gives the segments.
+        return _segmenter(lang).processor(block).process()
+    except Exception:  # pysbd's regexes can fail on odd input; keep the block whole
+        logger.debug("pysbd failed on a block of %d characters; kept as one sentence", len(block), exc_info=True)
+        return None
+
+
+def _located(segments, text: str, start: int, end: int) -> list[int]:
+    """The end offset in ``text`` of each segment, found from a moving cursor (pysbd's offsets are not trusted)."""
+    cuts, cursor = [], start
+    for segment in segments or ():
+        needle = segment.strip() if isinstance(segment, str) else str(segment).strip()
+        if not needle:
+            continue
+        found = text.find(needle, cursor, end)
+        if found < 0:
+            continue
+        cursor = found + len(needle)
+        cuts.append(cursor)
+    return cuts
+
+
+def _quoted_cuts(flat: str, start: int, end: int, lang: str) -> list[int]:
+    """Sentence ends inside quotations: pysbd keeps a quoted passage whole, however many sentences it holds.
+
+    The block is split again with its double quotation marks blanked (same offsets). A cut at
+    the end of a quotation moves past its closing marks when the quotation ends with a full stop;
+    after ``?`` or ``!`` pysbd's own reading decides (``"Why?" Trump said.`` stays one sentence).
+    No cut is taken before a lowercase letter (``"Is it?" he asked.``).
+    """
+    plain = flat.translate(_UNQUOTE)
+    cuts = []
+    for cut in _located(_segments(plain[start:end], lang), plain, start, end):
+        if cut < end and flat[cut] in _QUOTE_MARKS:
+            if flat[cut - 1] != ".":
+                continue
+            while cut < end and flat[cut] in _QUOTE_MARKS:
+                cut += 1
+        nxt = _WORD_CHAR.search(flat, cut, end)
+        if nxt is not None and not flat[nxt.start()].islower():
+            cuts.append(cut)
+    return cuts
+
+
 def _cuts(flat: str, start: int, end: int, lang: str) -> list[int]:
     """Sentence boundaries inside ``flat[start:end]`` (whitespace already flattened to spaces)."""
     block = flat[start:end]
     if not _TERMINATOR.search(block.rstrip(_TRAILING)):
         return []
-    try:
-        # pysbd's own offset search compiles one regex per sentence and drops
-        # sentences it cannot find; its processor alone gives the segments.
-        segments = _segmenter(lang).processor(block).process()
-    except Exception:  # pysbd's regexes can fail on odd input; keep the block whole
-        logger.debug("pysbd failed on a block of %d characters; kept as one sentence", len(block), exc_info=True)
+    segments = _segments(block, lang)
+    if segments is None:
         return []
-    cuts, cursor = [], start
-    for segment in segments:
-        needle = segment.strip() if isinstance(segment, str) else str(segment).strip()
-        if not needle:
-            continue
-        found = flat.find(needle, cursor, end)
-        if found < 0:
-            continue
-        cursor = found + len(needle)
-        cuts.append(cursor)
+    cuts = _located(segments, flat, start, end)
+    if _QUOTE_MARK.search(block):
+        cuts = sorted(set(cuts) | set(_quoted_cuts(flat, start, end, lang)))
     return [c for c in cuts if start < c < end]
 
 
