@@ -72,26 +72,13 @@ def test_a_piece_that_continues_the_sentence_before_is_not_a_sentence():
     assert texts_of("He left. 'Sure,' she said. So it goes.") == ["He left.", "'Sure,' she said.", "So it goes."]
 
 
-def test_a_quotation_of_several_sentences_is_several_sentences():
-    # pysbd keeps a quoted passage whole; each sentence inside it is a sentence of its own.
-    text = ('Gillibrand tweeted: "Trump ordered the end of DACA. Then he shut down the government." '
-            "\u201cIt was hard. Really hard,\u201d he said. Then there was Menendez.")
-    assert texts_of(text) == [
-        'Gillibrand tweeted: "Trump ordered the end of DACA.',
-        'Then he shut down the government."',
-        "\u201cIt was hard.",
-        "Really hard,\u201d he said.",
-        "Then there was Menendez.",
-    ]
-    assert_partition(text, split_sentences(text))
-
-
-def test_a_quotation_still_ends_where_pysbd_ends_it():
-    # No cut before a lowercase word, none at an abbreviation inside the quote.
+def test_a_closing_quotation_mark_stays_with_its_sentence():
+    # pysbd does not know the Dutch and German opening mark and cut before the closing one.
+    text = "Hij zei: \u201eDat is o.a. onzin. Echt.\u201d Klaar."
+    assert texts_of(text, "nl") == ["Hij zei: \u201eDat is o.a. onzin.", "Echt.\u201d", "Klaar."]
+    assert_partition(text, split_sentences(text, "nl"))
     assert texts_of('"Is it?" he asked. "Mr. Smith went to Washington." No.') == [
         '"Is it?" he asked.', '"Mr. Smith went to Washington."', "No."]
-    assert texts_of("Hij zei: \u201eDat is o.a. onzin. Echt.\u201d Klaar.", "nl") == [
-        "Hij zei: \u201eDat is o.a. onzin.", "Echt.\u201d", "Klaar."]
 
 
 def test_runs_of_dots_stay_with_their_sentence():

@@ -20,10 +20,11 @@
    the spans partition the block, and pieces without any word character
    (a run of dots pysbd split off) are merged into the sentence before.
    So is a piece that starts by continuing the sentence before (a comma,
-   semicolon or colon, a closing bracket, a possessive ``'s``, a quotation
-   mark followed by a space, which closes a quotation): pysbd cuts
+   semicolon or colon, a closing bracket, a possessive ``'s``): pysbd cuts
    after an abbreviation that ends a name (``Sen. Cory Gardner, R-Colo.,
-   head of ...``; ``Trump Jr.'s attorneys``) and no sentence starts so.
+   head of ...``; ``Trump Jr.'s attorneys``) and no sentence starts so. A
+   quotation mark followed by a space at the start of a piece closes the
+   sentence before and moves to it (pysbd does not know ``„``).
 4. Whitespace is stripped from both ends of every sentence, and a
    sentence longer than ``max_chars`` is cut at whitespace.
 
@@ -61,12 +62,9 @@ _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _ENDS_SENTENCE = re.compile(r"[.!?…:。！？؟۔]['\"”’»)\]*]*$")
 _LIST_MARKER = re.compile(r"(?:[-*•·–—]|\d{1,3}[.)])\s")
 # A piece starting so continues the sentence before: pysbd cut after an abbreviation ("R-Colo., head of").
-# So does a quotation mark followed by a space: it closes the quotation before (marks hug their text).
-_CONTINUES = re.compile(r"[,;:)\]}]|['’]s\b|[\"“”„«»](?:\s|$)")
-# Double quotation marks (not single ones: ' and ’ are also apostrophes).
-_QUOTE_MARKS = "\"“”„«»"
-_QUOTE_MARK = re.compile(f"[{_QUOTE_MARKS}]")
-_UNQUOTE = {ord(c): " " for c in _QUOTE_MARKS}
+_CONTINUES = re.compile(r"[,;:)\]}]|['’]s\b")
+# A quotation mark followed by a space closes the quotation before (marks hug their text).
+_CLOSING_MARK = re.compile(r"[\"“”„«»](?=\s)")
 _TERMINATOR = re.compile(r"[.!?…。！？؟۔]")
 _TRAILING = " .!?…。！？؟۔'\"”’»)]*"
 SHORT_LINE_RATIO = 0.5
@@ -213,28 +211,6 @@ def _located(segments, text: str, start: int, end: int) -> list[int]:
     return cuts
 
 
-def _quoted_cuts(flat: str, start: int, end: int, lang: str) -> list[int]:
-    """Sentence ends inside quotations: pysbd keeps a quoted passage whole, however many sentences it holds.
-
-    The block is split again with its double quotation marks blanked (same offsets). A cut at
-    the end of a quotation moves past its closing marks when the quotation ends with a full stop;
-    after ``?`` or ``!`` pysbd's own reading decides (``"Why?" Trump said.`` stays one sentence).
-    No cut is taken before a lowercase letter (``"Is it?" he asked.``).
-    """
-    plain = flat.translate(_UNQUOTE)
-    cuts = []
-    for cut in _located(_segments(plain[start:end], lang), plain, start, end):
-        if cut < end and flat[cut] in _QUOTE_MARKS:
-            if flat[cut - 1] != ".":
-                continue
-            while cut < end and flat[cut] in _QUOTE_MARKS:
-                cut += 1
-        nxt = _WORD_CHAR.search(flat, cut, end)
-        if nxt is not None and not flat[nxt.start()].islower():
-            cuts.append(cut)
-    return cuts
-
-
 def _cuts(flat: str, start: int, end: int, lang: str) -> list[int]:
     """Sentence boundaries inside ``flat[start:end]`` (whitespace already flattened to spaces)."""
     block = flat[start:end]
@@ -243,10 +219,7 @@ def _cuts(flat: str, start: int, end: int, lang: str) -> list[int]:
     segments = _segments(block, lang)
     if segments is None:
         return []
-    cuts = _located(segments, flat, start, end)
-    if _QUOTE_MARK.search(block):
-        cuts = sorted(set(cuts) | set(_quoted_cuts(flat, start, end, lang)))
-    return [c for c in cuts if start < c < end]
+    return [c for c in _located(segments, flat, start, end) if start < c < end]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -284,6 +257,9 @@ def _block_sentences(text: str, flat: str, start: int, end: int, lang: str) -> l
     spans: list[tuple[int, int]] = []
     for a, b in zip(bounds[:-1], bounds[1:]):
         piece = _strip(text, a, b)
+        if piece is not None and spans and _CLOSING_MARK.match(text, piece[0]):
+            spans[-1] = (spans[-1][0], piece[0] + 1)
+            piece = _strip(text, piece[0] + 1, piece[1])
         if piece is None:
             continue
         if spans and (not _WORD_CHAR.search(text, piece[0], piece[1]) or _CONTINUES.match(text, piece[0])):
