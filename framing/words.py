@@ -83,6 +83,29 @@ def stop_words_for(langs: Sequence[object]) -> frozenset[str]:
     return frozenset(words)
 
 
+def corpus_languages(langs: Sequence[object], min_sentences: int) -> list[str]:
+    """The languages of a corpus: those of at least ``min_sentences`` of ``langs`` (the most frequent always).
+
+    A language seen in a few sentences only, often a short sentence identified wrongly ("Mr.
+    Calderón told CNBC." as Spanish), must not put its stop words in every sentence's vocabulary:
+    the Spanish list holds "embargo" (however) and the digits, which then left the keywords and
+    the clusterable sentences of an English corpus.
+
+    >>> corpus_languages(["en"] * 20 + ["es", None], 10)
+    ['en']
+    >>> corpus_languages(["en"] * 20 + ["nl-NL"] * 12, 10), corpus_languages(["nl", "en", "en"], 10)
+    (['en', 'nl'], ['en'])
+    """
+    counts: dict[str, int] = {}
+    for code in map(normalize_lang, langs):
+        if code:
+            counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return []
+    floor = min(max(1, int(min_sentences)), max(counts.values()))
+    return sorted(code for code, k in counts.items() if k >= floor)
+
+
 def keyword_preprocessor(text: str) -> str:
     """Lower-case and NFKC-normalise a text before keywords are counted.
 

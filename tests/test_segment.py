@@ -58,6 +58,29 @@ def test_dutch_abbreviations_do_not_end_sentences():
     ]
 
 
+def test_a_piece_that_continues_the_sentence_before_is_not_a_sentence():
+    # pysbd cuts after an abbreviation that ends a name; no sentence starts with a comma or a possessive.
+    text = ("Sen. Cory Gardner, R-Colo., head of the campaign arm, said no. Files came from Trump Jr.\u2019s "
+            "attorneys. Rep. Randy Forbes, R-Va.; he agreed.")
+    assert texts_of(text) == [
+        "Sen. Cory Gardner, R-Colo., head of the campaign arm, said no.",
+        "Files came from Trump Jr.\u2019s attorneys.",
+        "Rep. Randy Forbes, R-Va.; he agreed.",
+    ]
+    assert_partition(text, split_sentences(text))
+    # A sentence that only starts with a quote mark or a word is still its own sentence.
+    assert texts_of("He left. 'Sure,' she said. So it goes.") == ["He left.", "'Sure,' she said.", "So it goes."]
+
+
+def test_a_closing_quotation_mark_stays_with_its_sentence():
+    # pysbd does not know the Dutch and German opening mark and cut before the closing one.
+    text = "Hij zei: \u201eDat is o.a. onzin. Echt.\u201d Klaar."
+    assert texts_of(text, "nl") == ["Hij zei: \u201eDat is o.a. onzin.", "Echt.\u201d", "Klaar."]
+    assert_partition(text, split_sentences(text, "nl"))
+    assert texts_of('"Is it?" he asked. "Mr. Smith went to Washington." No.') == [
+        '"Is it?" he asked.', '"Mr. Smith went to Washington."', "No."]
+
+
 def test_runs_of_dots_stay_with_their_sentence():
     text = "Syrische troepen aan...... Alweer een oorlogsmisdaad..... ha! ha!"
     sentences = texts_of(text, "nl")

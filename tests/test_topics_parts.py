@@ -108,3 +108,19 @@ def test_the_spread_across_seeds_is_an_ari_per_seed():
     out = seed_agreement(ref, [same, other], [43, 44])
     assert out["ari"]["43"] == 1.0 and out["ari"]["44"] < 0.2
     assert out["min"] == out["ari"]["44"] and out["max"] == 1.0 and out["mean"] == round((1.0 + out["ari"]["44"]) / 2, 4)
+
+
+def test_the_spread_across_seeds_of_documents_main_topics():
+    from framing.jobs.stability import main_topic_per_document, seed_agreement
+
+    ref = np.array([0, 0, 1, 1, 1, 2, 2, -1])
+    docs = ["a", "a", "a", "b", "b", "c", "c", "d"]
+    # The sentences move (sentence ARI < 1) but every document keeps its main topic (document ARI 1).
+    moved = np.array([4, 4, -1, 5, 5, 6, -1, -1])
+    # Documents a and c now share one main topic.
+    merged = np.array([4, 4, 4, 5, 5, 4, 4, -1])
+    out = seed_agreement(ref, [moved, merged], [43, 44], doc_ids=docs)
+    assert out["ari"]["43"] < 1.0 and out["documents"]["ari"]["43"] == 1.0
+    assert out["documents"]["ari"]["44"] < 1.0 and out["documents"]["min"] == out["documents"]["ari"]["44"]
+    assert main_topic_per_document(ref, docs) == ["0", "1", "2", "none:d"]
+    assert "documents" not in seed_agreement(ref, [moved], [43])

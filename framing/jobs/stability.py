@@ -88,10 +88,32 @@ def align_topics(reference: np.ndarray, refits: Sequence[np.ndarray], ids: Seque
                                        "core_share", "core_ids", "overlaps"])
 
 
-def seed_agreement(reference: np.ndarray, refits: Sequence[np.ndarray], seeds: Sequence[int]) -> dict:
-    """The spread across seeds: adjusted Rand index of each refit's sentence topics against the run's.
+def _spread(ari: list[float], seeds: Sequence[int]) -> dict:
+    return {"ari": {str(s): a for s, a in zip(seeds, ari)}, "mean": round(float(np.mean(ari)), 4) if ari else None,
+            "min": min(ari) if ari else None, "max": max(ari) if ari else None}
 
-    Every clustered sentence counts, outliers (-1) as one group; 1 is the same partition.
+
+def main_topic_per_document(topics: np.ndarray, doc_ids: Sequence[str]) -> list[str]:
+    """Each document's main topic as the report shows it (most of its clustered sentences; ties to the
+    lower topic), ``"none:<doc>"`` (a group of its own) for a document with no clustered sentence; documents sorted.
+
+    >>> main_topic_per_document(np.array([3, 3, 1, -1, -1]), ["a", "a", "a", "b", "b"])
+    ['3', 'none:b']
+    """
+    from ..topics.documents import main_topics
+
+    frame = pd.DataFrame({"doc_id": np.asarray(doc_ids, dtype=object), "topic": np.asarray(topics)})
+    main = main_topics(frame)
+    return [str(main[d]) if d in main else f"none:{d}" for d in sorted(set(frame.doc_id))]
+
+
+def seed_agreement(reference: np.ndarray, refits: Sequence[np.ndarray], seeds: Sequence[int],
+                   doc_ids: Sequence[str] | None = None) -> dict:
+    """The spread across seeds: adjusted Rand index of each refit's topics against the run's.
+
+    Every clustered sentence counts, outliers (-1) as one group; 1 is the same partition. With
+    ``doc_ids`` (one per sentence), ``documents`` gives the same for the documents' main topics
+    (what the report and the document tables show of a document).
 
     >>> seed_agreement(np.array([0, 0, 1, 1]), [np.array([5, 5, 2, 2]), np.array([0, 1, 0, 1])], [2, 3])["ari"]
     {'2': 1.0, '3': -0.5}
@@ -99,10 +121,16 @@ def seed_agreement(reference: np.ndarray, refits: Sequence[np.ndarray], seeds: S
     from sklearn.metrics import adjusted_rand_score
 
     ari = [round(float(adjusted_rand_score(reference, fit)), 4) for fit in refits]
-    return {"measure": "adjusted Rand index of the sentence topics against the run's (outliers as one group)",
-            "ari": {str(s): a for s, a in zip(seeds, ari)},
-            "mean": round(float(np.mean(ari)), 4) if ari else None,
-            "min": min(ari) if ari else None, "max": max(ari) if ari else None}
+    out = {"measure": "adjusted Rand index of the sentence topics against the run's (outliers as one group)",
+           **_spread(ari, seeds)}
+    if doc_ids is not None:
+        ref_main = main_topic_per_document(reference, doc_ids)
+        doc_ari = [round(float(adjusted_rand_score(ref_main, main_topic_per_document(fit, doc_ids))), 4)
+                   for fit in refits]
+        out["documents"] = {"measure": "adjusted Rand index of the documents' main topics against the run's "
+                                       "(documents without a clustered sentence each a group of their own)",
+                            **_spread(doc_ari, seeds)}
+    return out
 
 
 def _run_config(meta: dict) -> Config:
@@ -142,6 +170,12 @@ def refit_topics(sentences: pd.DataFrame, meta: dict, seeds: Sequence[int],
     return reference[fitted], [f[fitted] for f in fits], sentences.sentence_id.to_numpy()[fitted].tolist()
 
 
+def _doc_ids_of(sentences: pd.DataFrame, ids: Sequence[str]) -> list[str]:
+    """The document of each of ``ids`` (the clustered rows refit_topics returns)."""
+    by_id = dict(zip(sentences.sentence_id, sentences.doc_id.astype(str)))
+    return [by_id[i] for i in ids]
+
+
 def topic_stability(run_dir: str | Path, n_seeds: int = 5, say: Callable[[str], None] = lambda _m: None) -> pd.DataFrame:
     """Measure each topic's stability over ``n_seeds`` refits and write it into the run.
 
@@ -170,7 +204,8 @@ def topic_stability(run_dir: str | Path, n_seeds: int = 5, say: Callable[[str], 
     store.write_duckdb(run_dir, tables)
     meta["stability"] = {"seeds": seeds, "match_jaccard": MATCH_JACCARD, "stable_share": STABLE_SHARE,
                          "stable_topics": int(table.stable.sum()), "fragile_topics": int((~table.stable).sum()),
-                         "agreement": seed_agreement(reference, fits, seeds), "created": store.utc_now()}
+                         "agreement": seed_agreement(reference, fits, seeds, _doc_ids_of(tables["sentences"], ids)),
+                         "created": store.utc_now()}
     meta["tables"] = {**(meta.get("tables") or {}), **store.table_records({name: tables[name] for name in ("topics", TABLE)})}
     store.write_run_json(run_dir, meta)
     from ..report import rebuild_report

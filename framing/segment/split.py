@@ -19,6 +19,12 @@
    not trusted: each segment is located in the text from a moving cursor,
    the spans partition the block, and pieces without any word character
    (a run of dots pysbd split off) are merged into the sentence before.
+   So is a piece that starts by continuing the sentence before (a comma,
+   semicolon or colon, a closing bracket, a possessive ``'s``): pysbd cuts
+   after an abbreviation that ends a name (``Sen. Cory Gardner, R-Colo.,
+   head of ...``; ``Trump Jr.'s attorneys``) and no sentence starts so. A
+   quotation mark followed by a space at the start of a piece closes the
+   sentence before and moves to it (pysbd does not know ``„``).
 4. Whitespace is stripped from both ends of every sentence, and a
    sentence longer than ``max_chars`` is cut at whitespace.
 
@@ -55,6 +61,10 @@ _WORD_CHAR = re.compile(r"\w")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _ENDS_SENTENCE = re.compile(r"[.!?…:。！？؟۔]['\"”’»)\]*]*$")
 _LIST_MARKER = re.compile(r"(?:[-*•·–—]|\d{1,3}[.)])\s")
+# A piece starting so continues the sentence before: pysbd cut after an abbreviation ("R-Colo., head of").
+_CONTINUES = re.compile(r"[,;:)\]}]|['’]s\b")
+# A quotation mark followed by a space closes the quotation before (marks hug their text).
+_CLOSING_MARK = re.compile(r"[\"“”„«»](?=\s)")
 _TERMINATOR = re.compile(r"[.!?…。！？؟۔]")
 _TRAILING = " .!?…。！？؟۔'\"”’»)]*"
 SHORT_LINE_RATIO = 0.5
@@ -176,29 +186,40 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return blocks
 
 
+def _segments(block: str, lang: str) -> list[str] | None:
+    try:
+        # pysbd's own offset search compiles one regex per sentence and drops
+        # sentences it cannot find; its processor alone gives the segments.
+        return _segmenter(lang).processor(block).process()
+    except Exception:  # pysbd's regexes can fail on odd input; keep the block whole
+        logger.debug("pysbd failed on a block of %d characters; kept as one sentence", len(block), exc_info=True)
+        return None
+
+
+def _located(segments, text: str, start: int, end: int) -> list[int]:
+    """The end offset in ``text`` of each segment, found from a moving cursor (pysbd's offsets are not trusted)."""
+    cuts, cursor = [], start
+    for segment in segments or ():
+        needle = segment.strip() if isinstance(segment, str) else str(segment).strip()
+        if not needle:
+            continue
+        found = text.find(needle, cursor, end)
+        if found < 0:
+            continue
+        cursor = found + len(needle)
+        cuts.append(cursor)
+    return cuts
+
+
 def _cuts(flat: str, start: int, end: int, lang: str) -> list[int]:
     """Sentence boundaries inside ``flat[start:end]`` (whitespace already flattened to spaces)."""
     block = flat[start:end]
     if not _TERMINATOR.search(block.rstrip(_TRAILING)):
         return []
-    try:
-        # pysbd's own offset search compiles one regex per sentence and drops
-        # sentences it cannot find; its processor alone gives the segments.
-        segments = _segmenter(lang).processor(block).process()
-    except Exception:  # pysbd's regexes can fail on odd input; keep the block whole
-        logger.debug("pysbd failed on a block of %d characters; kept as one sentence", len(block), exc_info=True)
+    segments = _segments(block, lang)
+    if segments is None:
         return []
-    cuts, cursor = [], start
-    for segment in segments:
-        needle = segment.strip() if isinstance(segment, str) else str(segment).strip()
-        if not needle:
-            continue
-        found = flat.find(needle, cursor, end)
-        if found < 0:
-            continue
-        cursor = found + len(needle)
-        cuts.append(cursor)
-    return [c for c in cuts if start < c < end]
+    return [c for c in _located(segments, flat, start, end) if start < c < end]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -231,14 +252,17 @@ def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int
 
 
 def _block_sentences(text: str, flat: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
-    """Stripped sentence spans of one block; word-less pieces join the sentence before."""
+    """Stripped sentence spans of one block; word-less pieces and continuations join the sentence before."""
     bounds = [start, *_cuts(flat, start, end, lang), end]
     spans: list[tuple[int, int]] = []
     for a, b in zip(bounds[:-1], bounds[1:]):
         piece = _strip(text, a, b)
+        if piece is not None and spans and _CLOSING_MARK.match(text, piece[0]):
+            spans[-1] = (spans[-1][0], piece[0] + 1)
+            piece = _strip(text, piece[0] + 1, piece[1])
         if piece is None:
             continue
-        if spans and not _WORD_CHAR.search(text, piece[0], piece[1]):
+        if spans and (not _WORD_CHAR.search(text, piece[0], piece[1]) or _CONTINUES.match(text, piece[0])):
             spans[-1] = (spans[-1][0], piece[1])
         elif len(spans) == 1 and not _WORD_CHAR.search(text, spans[0][0], spans[0][1]):
             spans[0] = (spans[0][0], piece[1])

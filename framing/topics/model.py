@@ -44,7 +44,7 @@ from ..config import TopicsConfig
 from ..errors import NotFittedError, TopicModelError, TopicWarning
 from ..estimators import Estimator, fit_succeeds_or_leaves_nothing
 from ..segment import count_words  # the same word count as sentences.n_words
-from ..words import stop_words_for
+from ..words import corpus_languages, stop_words_for
 from . import adapter, outliers, rules
 from .describe import TOPIC_COLUMNS, describe_quality, describe_topics, representative_rows
 from .documents import attribute_to_main, document_texts
@@ -235,7 +235,9 @@ class TopicModeler(Estimator):
         if len(doc_ids) != n:
             raise TopicModelError(f"'doc_ids' has {len(doc_ids)} items but there are {n} texts; pass one per sentence.")
         cfg = self.config
-        self.stop_words_ = stop_words_for(langs) if cfg.stop_words == "auto" else frozenset()
+        # Stop words of the languages that could hold a topic of their own, not of a stray sentence's.
+        vocab = corpus_languages(langs, resolve_params(cfg, n).min_cluster_size)
+        self.stop_words_ = stop_words_for(vocab) if cfg.stop_words == "auto" else frozenset()
         self.labels_ = np.full(n, -1, dtype=np.int64)
         self.probs_ = np.zeros(n, dtype=np.float64)
         self.model_ = None
@@ -251,7 +253,7 @@ class TopicModeler(Estimator):
         self.hierarchy_ = empty_hierarchy()
         long_enough = np.array([count_words(t) >= cfg.min_sentence_words for t in texts], dtype=bool)
         # The filler rule needs stop words even when keywords keep them (stop_words: none).
-        found = rules.sentence_rules(texts, cfg, rules.filler_stop_words(cfg, langs), doc_ids, sources)
+        found = rules.sentence_rules(texts, cfg, rules.filler_stop_words(cfg, vocab), doc_ids, sources)
         filler = found.filler & long_enough
         boilerplate = found.boilerplate & long_enough
         self.boilerplate_ = boilerplate & ~filler
@@ -274,7 +276,7 @@ class TopicModeler(Estimator):
         self.topics_ = describe_topics(self.model_, self.labels_, texts, embeddings, langs, ids, rows, doc_ids,
                                        self.stop_words_, cfg.n_representative, cfg.top_n_words)
         self.quality_ = describe_quality(self.topics_, [texts[i] for i in rows], cfg.top_n_words,
-                                         document_texts(texts, doc_ids), stop_words_for(langs))
+                                         document_texts(texts, doc_ids), stop_words_for(vocab))
         self.coords_ = self._map_coords(embeddings, texts)
         return self
 

@@ -42,6 +42,10 @@ def test_stability_writes_its_table_and_topic_columns(tiny_run, tmp_path):
     assert {"stability", "stable"} <= set(run.topics.columns)
     assert run.meta["stability"]["seeds"] == [run.seed + 1, run.seed + 2, run.seed + 3]
     assert all(len(o) == 3 for o in table.overlaps)
+    spread = run.meta["stability"]["agreement"]["documents"]
+    assert sorted(spread["ari"]) == sorted(str(s) for s in run.meta["stability"]["seeds"])
+    assert spread["min"] <= spread["mean"] <= spread["max"] <= 1.0
+    assert "Spread across seeds, documents' main topics: ARI" in result.output
     # `framing report RUN_DIR` (a rebuild from the tables) marks the stable core and the fragile topics
     result = runner.invoke(app, ["report", str(run_dir)])
     assert result.exit_code == 0, result.output
