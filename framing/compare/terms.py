@@ -33,6 +33,10 @@ from ..stats import log_odds_dirichlet
 TERM_COLUMNS = ["by", "scope", "group", "versus", "term", "count", "versus_count", "group_words", "versus_words",
                 "log_odds", "z", "rank"]
 REST = "rest"
+LANGUAGE_MIN_SENTENCES = 10
+"""A language gives its stop words to the counts when it holds this many sentences (the smallest
+topic of ``topics.min_cluster_size: auto``): one sentence identified wrongly must not take
+"embargo" (Spanish "sin embargo") or the digits out of every other sentence's terms."""
 
 
 def empty_terms() -> pd.DataFrame:
@@ -50,9 +54,9 @@ def count_terms(texts: list[str], langs: list, ngram_max: int = 2, max_terms: in
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from ..words import TOKEN_PATTERN, keyword_preprocessor, stop_words_for
+    from ..words import TOKEN_PATTERN, corpus_languages, keyword_preprocessor, stop_words_for
 
-    stop = stop_words_for(langs)
+    stop = stop_words_for(corpus_languages(langs, LANGUAGE_MIN_SENTENCES))
     vec = CountVectorizer(token_pattern=TOKEN_PATTERN, preprocessor=keyword_preprocessor,
                           stop_words=sorted(stop) or None, ngram_range=(1, ngram_max), max_features=max_terms,
                           dtype=np.float64)

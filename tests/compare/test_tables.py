@@ -39,9 +39,10 @@ def test_terms_z_scores_match_the_formula():
 
 
 def test_terms_skip_stop_words_and_respect_two_groups_and_scopes():
+    rows = [("a", "en", "the the the oil and the"), ("b", "nl", "de olie en het geld"), ("c", "en", "the troops")] * 10
     s = pd.DataFrame({
-        "sentence_id": ["s1", "s2", "s3"], "doc_id": ["a", "b", "c"], "lang": ["en", "nl", "en"],
-        "text": ["the the the oil and the", "de olie en het geld", "the troops"], "is_fragment": [False] * 3,
+        "sentence_id": [f"s{i + 1}" for i in range(len(rows))], "doc_id": [r[0] for r in rows],
+        "lang": [r[1] for r in rows], "text": [r[2] for r in rows], "is_fragment": [False] * len(rows),
     })
     groups = pd.Series({"a": "x", "b": "y", "c": "z"})
     t = terms_table(s, groups, "source", a="x", b="y", min_count=1, ngram_max=1)
@@ -51,6 +52,16 @@ def test_terms_skip_stop_words_and_respect_two_groups_and_scopes():
     assert scoped_sentences(s, sf, "frame:oil").sentence_id.tolist() == ["s1"]
     with pytest.raises(ValueError, match="frame:FRAME_ID"):
         scoped_sentences(s, sf, "oil")
+
+
+def test_one_sentence_identified_wrongly_gives_no_stop_words_to_the_terms():
+    texts = ["The embargo on Cuba stays", "He defended the embargo", "Congress debated the embargo again"] * 4
+    s = pd.DataFrame({
+        "sentence_id": [f"s{i}" for i in range(13)], "doc_id": ["a", "b"] * 6 + ["a"],
+        "lang": ["en"] * 12 + ["es"], "text": texts + ["Mr. Calderón told CNBC."], "is_fragment": [False] * 13,
+    })
+    t = terms_table(s, pd.Series({"a": "x", "b": "y"}), "source", min_count=1, ngram_max=1)
+    assert "embargo" in set(t.term)
 
 
 def test_divergence_matrix_and_group_without_frames():
