@@ -50,7 +50,7 @@ from ..words import content_words, normalize_sentence, stop_words_for
 from .adapter import drop_topics, merge_topics
 from .documents import cooccurrence_groups, event_min_documents, unanchored_topics
 from .generic import drop_generic_topics, keyword_share  # noqa: F401  (re-exported: rules is the one door)
-from .templates import template_mask
+from .templates import documents_with_own_text, template_mask
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +118,7 @@ def repeated_mask(texts: Sequence[str], doc_ids: Sequence[object], sources: Sequ
     for key, doc in zip(keys, doc_ids):
         if key[1]:
             documents.setdefault(key, set()).add(doc)
-    # Documents with text of their own: a sentence no other document of the source holds.
-    original = {(key[0], doc) for key, doc in zip(keys, doc_ids) if key[1] and len(documents[key]) == 1}
+    original = documents_with_own_text(keys, doc_ids)
     repeated = {key for key, docs in documents.items()
                 if len(docs) >= min_documents and sum((key[0], d) in original for d in docs) >= min_documents}
     for i, key in enumerate(keys):

@@ -59,6 +59,23 @@ def _longest_run(covered: np.ndarray) -> int:
     return best
 
 
+def documents_with_own_text(keys: Sequence[tuple[str, str]], doc_ids: Sequence[object]) -> set[tuple[str, object]]:
+    """The ``(source, document)`` pairs with text of their own: a sentence no other document of the source holds.
+
+    ``keys`` are each sentence's ``(source, normalised text)``; an empty text never counts. Both
+    boilerplate rules count repetition only in these documents, so copies of a whole document
+    never make their own sentences boilerplate.
+
+    >>> sorted(documents_with_own_text([("s", "a"), ("s", "b"), ("s", "a"), ("s", "")], ["d1", "d1", "d2", "d3"]))
+    [('s', 'd1')]
+    """
+    holders: dict[tuple[str, str], set] = {}
+    for key, doc in zip(keys, doc_ids):
+        if key[1]:
+            holders.setdefault(key, set()).add(doc)
+    return {(key[0], doc) for key, doc in zip(keys, doc_ids) if key[1] and len(holders[key]) == 1}
+
+
 def template_mask(texts: Sequence[str], doc_ids: Sequence[object], sources: Sequence[object] | None,
                   min_documents: int | None) -> np.ndarray:
     """True for each sentence that is mostly one passage its source prints in ``min_documents`` documents.
@@ -84,13 +101,7 @@ def template_mask(texts: Sequence[str], doc_ids: Sequence[object], sources: Sequ
     sources = [s if isinstance(s, str) and s else "" for s in (sources if sources is not None else [None] * n)]
     doc_ids = list(doc_ids)
     words = [_WORD.findall(str(t).casefold()) for t in texts]
-    # Documents with text of their own: a sentence no other document of the source holds.
-    holders: dict[tuple[str, str], set] = {}
-    for src, w, doc in zip(sources, words, doc_ids):
-        if w:
-            holders.setdefault((src, " ".join(w)), set()).add(doc)
-    original = {(src, doc) for src, w, doc in zip(sources, words, doc_ids)
-                if w and len(holders[(src, " ".join(w))]) == 1}
+    original = documents_with_own_text([(src, " ".join(w)) for src, w in zip(sources, words)], doc_ids)
     sentences = Counter(zip(sources, doc_ids))
     original = {key for key in original if sentences[key] >= 2}
     documents: dict[tuple[str, str], set] = {}
