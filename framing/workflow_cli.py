@@ -113,19 +113,14 @@ def stability_command(
     for row in table.itertuples():
         say(f"topic {row.topic:>3} {'stable ' if row.stable else 'fragile'} stability {row.stability:.2f}, "
             f"reappears in {row.reappearance:.0%} of refits, core {row.core_size}/{row.size}: {row.label}")
-    agreement = store_read_stability(run_dir).get("agreement") or {}
+    from . import store
+
+    agreement = (store.read_run_json(run_dir).get("stability") or {}).get("agreement") or {}
     for what, part in (("sentence topics", agreement), ("documents' main topics", agreement.get("documents") or {})):
         if part.get("mean") is not None:
             say(f"Spread across seeds, {what}: ARI against the run's mean {part['mean']:.3f} "
                 f"(min {part['min']:.3f}, max {part['max']:.3f}; run.json stability.agreement)")
     say(f"Wrote {run_dir}/tables/topic_stability.parquet; topics has stability and stable columns")
-
-
-def store_read_stability(run_dir: Path) -> dict:
-    """run.json's ``stability`` section of a run."""
-    from . import store
-
-    return store.read_run_json(run_dir).get("stability") or {}
 
 
 @user_errors

@@ -237,7 +237,8 @@ class TopicModeler(Estimator):
         cfg = self.config
         # Stop words of the languages that could hold a topic of their own, not of a stray sentence's.
         vocab = corpus_languages(langs, resolve_params(cfg, n).min_cluster_size)
-        self.stop_words_ = stop_words_for(vocab) if cfg.stop_words == "auto" else frozenset()
+        corpus_stops = stop_words_for(vocab)  # coherence always counts without them
+        self.stop_words_ = corpus_stops if cfg.stop_words == "auto" else frozenset()
         self.labels_ = np.full(n, -1, dtype=np.int64)
         self.probs_ = np.zeros(n, dtype=np.float64)
         self.model_ = None
@@ -276,7 +277,7 @@ class TopicModeler(Estimator):
         self.topics_ = describe_topics(self.model_, self.labels_, texts, embeddings, langs, ids, rows, doc_ids,
                                        self.stop_words_, cfg.n_representative, cfg.top_n_words)
         self.quality_ = describe_quality(self.topics_, [texts[i] for i in rows], cfg.top_n_words,
-                                         document_texts(texts, doc_ids), stop_words_for(vocab))
+                                         document_texts(texts, doc_ids), corpus_stops)
         self.coords_ = self._map_coords(embeddings, texts)
         return self
 
