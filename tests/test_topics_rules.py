@@ -170,6 +170,19 @@ def test_apply_leaves_boilerplate_of_the_new_batch_unclustered():
     assert not new_filler(sentences, off).any()
 
 
+def test_apply_takes_no_stop_words_from_a_stray_sentences_language():
+    import pandas as pd
+
+    from framing.config import load_config
+    from framing.jobs.apply import new_filler
+
+    own = [f"Senators from state {i} debated the farm budget for hours." for i in range(24)]
+    texts = ["Castro denounced the embargo again.", "Mr. Calderón told CNBC.", *own]
+    sentences = pd.DataFrame({"text": texts, "lang": ["en", "es", *["en"] * 24],
+                              "doc_id": [f"d{i}" for i in range(26)], "source": "ap"})
+    assert not new_filler(sentences, load_config())[0]  # three content words once "embargo" is not a stop word
+
+
 def test_dropped_topics_leave_outlier_reduction_and_transform_consistent():
     texts, emb, langs, ids, docs, blobs = anchoring_corpus()
     tm = TopicModeler(cfg(merge_similarity=None, event_keyword_share=0.0)).fit(texts, emb, langs, ids, doc_ids=docs)

@@ -113,8 +113,9 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
                parent_boilerplate: dict[str, frozenset] | None = None) -> np.ndarray:
     """The filler and boilerplate rules of analyze (:func:`framing.topics.rules.sentence_rules`) on new sentences.
 
-    Stop words are those of the languages of the new sentences and of the parent's topics, as
-    ``analyze`` takes those of the corpus it clusters; the rule's settings are the parent run's.
+    Stop words are those of the languages of the new sentences (each with at least the smallest
+    topic's number of sentences, :func:`framing.words.corpus_languages`) and of the parent's
+    topics, as ``analyze`` takes those of the corpus it clusters; the rule's settings are the parent run's.
     Boilerplate is what the new batch repeats per source (the rule of analyze) and the lines the
     parent run found boilerplate in the same source (``parent_boilerplate``: source -> normalised
     lines, from the saved topic model), so a line learned there is dropped even when the new
@@ -125,8 +126,12 @@ def new_filler(sentences: pd.DataFrame, cfg: Config, parent_topics: pd.DataFrame
     ndarray of shape (len(sentences),), bool
     """
     from ..topics.rules import filler_stop_words, sentence_rules
+    from ..topics.sizing import resolve_params
+    from ..words import corpus_languages
 
     langs = list(sentences["lang"]) if "lang" in sentences.columns else []
+    # As analyze: a language of a stray sentence or two gives no stop words to the others.
+    langs = corpus_languages(langs, resolve_params(cfg.topics, len(sentences)).min_cluster_size)
     if parent_topics is not None and "languages" in parent_topics.columns:
         langs += [lang for value in parent_topics["languages"] if isinstance(value, (list, tuple, np.ndarray))
                   for lang in value]
