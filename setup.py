@@ -10,7 +10,7 @@ from setuptools import find_namespace_packages, setup
 # listed too: setuptools warns about each folder it would otherwise have to guess.
 setup(
     packages=[*find_namespace_packages(include=["framing", "framing.*"], exclude=["*.__pycache__"]),
-              "framing.configs", "framing.configs.frames"],
+              "framing.configs", "framing.configs.frames", "framing.configs.techniques"],
     package_dir={"framing.configs": "configs"},
     package_data={"framing": ["py.typed", "report/templates/*", "report/templates/sections/*", "report/vendor/*",
                               "frames/reference/*.txt"],
