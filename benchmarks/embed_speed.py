@@ -2,8 +2,11 @@
 
 Takes sentences from the seeds (or any folder of .txt files), cycles them to
 ``--n`` sentences, and prints for each model: load time, encode throughput
-(after one warm-up batch), and the throughput of ``embed_texts`` on a cold
-and a warm cache. Torch keeps its default thread count, which is printed.
+(after one warm-up batch), the throughput of ``embed_texts`` on a cold
+cache with one sentence per call (``embedding.batch_independent``, the default)
+and in batches, and on a warm cache; and how far a vector moves when half the
+sentences come from a cache filled by an earlier run (0 with one sentence per
+call). Torch keeps its default thread count, which is printed.
 
 Usage::
 
@@ -39,6 +42,17 @@ def seed_sentences(folder: Path, n: int) -> list[str]:
     return [pool[i % len(pool)] + ("" if i < len(pool) else f" ({i // len(pool)})") for i in range(n)]
 
 
+def _halves_then_whole(emb, texts: list[str], batch_size: int) -> float:
+    """Largest change of a vector when half the texts were cached by an earlier run (0.0: batch-independent)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cold = embed_texts(texts, emb, None, batch_size=batch_size)[0]
+        cache = EmbeddingCache(tmp)
+        embed_texts(texts[::2], emb, cache, batch_size=batch_size)
+        warm = embed_texts(texts, emb, cache, batch_size=batch_size)[0]
+        cache.close()
+    return float(abs(warm - cold).max())
+
+
 def bench(spec: str, texts: list[str], batch_size: int) -> dict:
     t0 = time.perf_counter()
     emb = get_embedder(spec, EmbeddingConfig(batch_size=batch_size))
@@ -49,6 +63,8 @@ def bench(spec: str, texts: list[str], batch_size: int) -> dict:
     for start in range(0, len(texts), batch_size):
         emb.encode(texts[start : start + batch_size])
     encode = time.perf_counter() - t0
+    batched = get_embedder(spec, EmbeddingConfig(batch_size=batch_size, batch_independent=False))
+    batched.encode(texts[:8])
     with tempfile.TemporaryDirectory() as tmp:
         cache = EmbeddingCache(tmp)
         t0 = time.perf_counter()
@@ -59,8 +75,14 @@ def bench(spec: str, texts: list[str], batch_size: int) -> dict:
         warm = time.perf_counter() - t0
         cache.close()
     assert stats.hits == stats.unique
+    t0 = time.perf_counter()
+    embed_texts(texts, batched, None, batch_size=batch_size)
+    cold_batched = time.perf_counter() - t0
     n = len(texts)
-    return {"name": emb.name, "dim": emb.dim, "load_s": load, "encode": n / encode, "cold": n / cold, "warm": n / warm}
+    return {"name": emb.name, "dim": emb.dim, "load_s": load, "encode": n / encode, "cold": n / cold,
+            "cold_batched": n / cold_batched, "warm": n / warm,
+            "drift": _halves_then_whole(emb, texts, batch_size),
+            "drift_batched": _halves_then_whole(batched, texts, batch_size)}
 
 
 def main() -> None:
@@ -82,11 +104,16 @@ def main() -> None:
     except ImportError:
         threads = "n/a"
     print(f"{len(texts)} sentences (mean {mean_chars:.0f} chars) from {args.folder}; torch threads: {threads}")
-    print(f"{'model':<58} {'dim':>4} {'load s':>7} {'encode/s':>9} {'cold/s':>8} {'warm/s':>9}")
+    print("cold/s: embed_texts with an empty cache, one sentence per call (embedding.batch_independent, the default);")
+    print("batched/s: the same with batch_independent false; drift: the largest change of a vector when half the")
+    print("sentences came from a cache filled by an earlier run (0: a cached vector is the fresh one).")
+    print(f"{'model':<46} {'dim':>4} {'load s':>7} {'encode/s':>9} {'cold/s':>7} {'batched/s':>9} {'warm/s':>8}"
+          f" {'drift':>8} {'drift batched':>13}")
     for spec in args.models:
         r = bench(spec, texts, args.batch_size)
         print(
-            f"{r['name']:<58} {r['dim']:>4} {r['load_s']:>7.1f} {r['encode']:>9.0f} {r['cold']:>8.0f} {r['warm']:>9.0f}"
+            f"{r['name']:<46} {r['dim']:>4} {r['load_s']:>7.1f} {r['encode']:>9.0f} {r['cold']:>7.0f}"
+            f" {r['cold_batched']:>9.0f} {r['warm']:>8.0f} {r['drift']:>8.1e} {r['drift_batched']:>13.1e}"
         )
 
 

@@ -107,6 +107,10 @@ class EmbeddingConfig(Section):
     english_share: float = Field(0.95, ge=0.0, le=1.0)
     """``auto`` picks the English model when at least this share of sentences is English."""
     batch_size: int = Field(64, ge=1)
+    batch_independent: bool = True
+    """Encode each sentence on its own, so its vector is the same whatever else is embedded with it or already
+    cached: a cold and a warm cache give the same topics. ``false`` encodes ``batch_size`` sentences per call,
+    about 1.7 times faster, with vectors that vary in the last bits with their batch (cached apart)."""
     cache: bool = True
     """Keep embeddings, UMAP reductions, split corpora and topic fits on disk and reuse them (docs/reference/config.md: Embedding cache)."""
     cache_dir: str | None = None

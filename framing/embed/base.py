@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -95,6 +97,76 @@ def check_output(vectors: np.ndarray, n: int, dim: int, who: str) -> np.ndarray:
     if not np.isfinite(vectors).all():
         raise EmbeddingError(f"{who} returned NaN or infinite values; the model files may be damaged.")
     return l2_normalize(vectors)
+
+
+#: Appended to an embedder's name in the embedding cache when its texts are encoded one by one.
+ALONE_SUFFIX = "+alone"
+
+
+def encodes_alone(embedder) -> bool:
+    """True when ``embedder``'s texts must be encoded one by one for vectors that do not depend on the batch.
+
+    That is when it was made with ``embedding.batch_independent`` (the attribute ``batch_independent``,
+    set by :func:`framing.embed.get_embedder`) and its rows can depend on the other texts of a call
+    (``rows_depend_on_batch``, true unless the backend says otherwise: the hashing embedder's do not).
+    """
+    return bool(getattr(embedder, "batch_independent", False)) and bool(getattr(embedder, "rows_depend_on_batch", True))
+
+
+@contextmanager
+def one_torch_thread():
+    """torch on one intra-op thread inside the block (when torch is loaded), its own setting restored after.
+
+    A transformer's vector for one text differs in the last bits with torch's thread count (1.6e-7
+    for all-MiniLM-L6-v2 between 1 and 2 threads), so one thread makes it the same on every machine;
+    and one text is too small a product to share between threads.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+class OneByOne:
+    """``inner`` with each text encoded in a call of its own: a text's vector is a function of the text alone.
+
+    Transformer and USE backends compute a batch in one set of matrix products, so a text's vector
+    differs in the last bits (up to about 3e-7) with the texts it is batched with, and UMAP and HDBSCAN
+    can turn that into a different topic for a few sentences. One call per text, on one torch thread
+    (:func:`one_torch_thread`), removes the dependence on the batch and on the machine's core count.
+    ``name`` carries :data:`ALONE_SUFFIX`, so these vectors are cached apart from batched ones.
+    Picklable when ``inner`` is (sent to Dask workers by :mod:`framing.parallel`).
+
+    Examples
+    --------
+    >>> from framing.embed import HashingEmbedder
+    >>> one = OneByOne(HashingEmbedder())
+    >>> one.name, one.encode(["a b", "c"]).shape
+    ('hashing-256-v1+alone', (2, 256))
+    """
+
+    def __init__(self, inner: Embedder):
+        self.inner = inner
+        self.name = f"{inner.name}{ALONE_SUFFIX}"
+        self.dim = int(inner.dim)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed each text in a call of its own; float32 array of shape (len(texts), dim), unit rows."""
+        items = as_text_list(texts, "OneByOne.encode")
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        who = getattr(self.inner, "_output_name", self.inner.name)
+        with one_torch_thread():
+            return np.concatenate([check_output(self.inner.encode([t]), 1, self.dim, who) for t in items])
+
+    def __repr__(self) -> str:
+        return f"OneByOne({self.inner!r})"
 
 
 class BaseEmbedder:

@@ -68,6 +68,9 @@ class HashingEmbedder(BaseEmbedder):
         ``hashing-<dim>-v1``.
     """
 
+    #: Each row is computed from its own text only, so batches never change it (no one-by-one encoding needed).
+    rows_depend_on_batch = False
+
     def __init__(self, dim: int = 256):
         if not isinstance(dim, int) or dim < 8:
             raise EmbeddingError(f"The 'dim' parameter of HashingEmbedder must be an int >= 8. Got {dim!r} instead.")

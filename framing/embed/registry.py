@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from ..config import EmbeddingConfig
@@ -21,6 +22,8 @@ from .base import Embedder
 from .hashing import HashingEmbedder
 
 Factory = Callable[[EmbeddingConfig], Embedder]
+
+logger = logging.getLogger(__name__)
 
 _REGISTRY: dict[str, Factory] = {}
 # Other spellings people use for the same backend.
@@ -61,7 +64,8 @@ def _use(cfg: EmbeddingConfig) -> Embedder:
     from .use import UniversalSentenceEncoder
 
     _torch_only("use-multilingual", cfg)
-    return UniversalSentenceEncoder()
+    # One sentence per call is too small a product to share between BLAS threads.
+    return UniversalSentenceEncoder(threads=1 if cfg.batch_independent else None)
 
 
 def _hashing(cfg: EmbeddingConfig) -> Embedder:
@@ -110,10 +114,22 @@ def get_embedder(spec: str, cfg: EmbeddingConfig | None = None) -> Embedder:
         )
     name = _ALIASES.get(spec, spec)
     if name in _REGISTRY:
-        return _REGISTRY[name](cfg)
-    from .sbert import SentenceTransformerEmbedder
+        embedder = _REGISTRY[name](cfg)
+    else:
+        from .sbert import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder.from_spec(
-        spec, device=cfg.device, batch_size=cfg.batch_size, registered=["auto", *available_embedders()],
-        backend=cfg.backend,
-    )
+        embedder = SentenceTransformerEmbedder.from_spec(
+            spec, device=cfg.device, batch_size=cfg.batch_size, registered=["auto", *available_embedders()],
+            backend=cfg.backend,
+        )
+    return _with_batch_setting(embedder, cfg.batch_independent)
+
+
+def _with_batch_setting(embedder: Embedder, batch_independent: bool) -> Embedder:
+    """``embedder`` marked with ``embedding.batch_independent`` (read by :func:`framing.embed.embed_texts`)."""
+    try:
+        embedder.batch_independent = batch_independent
+    except AttributeError:  # a registered backend whose objects take no new attribute: it says for itself
+        logger.info("The embedder %s takes no 'batch_independent' attribute; its own setting is used.",
+                    getattr(embedder, "name", embedder))
+    return embedder

@@ -54,6 +54,7 @@ def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool,
         Vectors of the non-fragment sentences, keyed by ``sentence_id``, with the embedder and run.json's record.
     """
     from . import cache_from_config, embed_texts, get_embedder, resolve_model
+    from .base import encodes_alone
 
     rows = np.flatnonzero(~sentences.is_fragment.to_numpy(dtype=bool))
     spec, reason = choice or resolve_model(cfg.embedding.model, sentences.lang.iloc[rows].tolist(), cfg.embedding)
@@ -66,6 +67,7 @@ def embed_step(sentences: pd.DataFrame, cfg: Config, say: Say, progress: bool,
     say(f"Embedded {stats.total} sentences ({stats.unique} distinct): cache hits {stats.hits}, "
         f"misses {stats.misses} ({share:.0%} hits)")
     info = {"model": spec, "name": embedder.name, "dim": int(embedder.dim), "reason": reason,
+            "one_by_one": encodes_alone(embedder),
             "cache": {"enabled": cache is not None, "dir": str(cache.directory) if cache else None,
                       "hits": stats.hits, "misses": stats.misses, "unique": stats.unique, "total": stats.total,
                       "hit_share": round(share, 4)}}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import EmbeddingError
-from .base import Embedder, as_text_list, check_output, normalize_text
+from .base import Embedder, OneByOne, as_text_list, check_output, encodes_alone, normalize_text
 from .cache import EmbeddingCache
 
 logger = logging.getLogger("framing.embed.cache")  # the logger name users filter on stays the same
@@ -78,8 +78,10 @@ def embed_texts(
     cache : EmbeddingCache, optional
         None embeds every distinct text (still once each) and stores nothing.
     batch_size : int, default 64
-        Texts per ``embedder.encode`` call; each batch is written to the cache
-        in its own transaction, so a killed run keeps the finished batches.
+        Texts per ``embedder.encode`` call (per progress step and Dask task part when
+        the embedder encodes one by one, see :class:`~framing.embed.base.OneByOne`); each
+        batch is written to the cache in its own transaction, so a killed run keeps the
+        finished batches.
     progress : bool, default False
         Show a progress bar.
 
@@ -100,6 +102,9 @@ def embed_texts(
     normed = [normalize_text(t) for t in as_text_list(texts, "embed_texts")]
     keys = [hashlib.sha256(t.encode("utf-8")).digest() for t in normed]
     unique = dict(zip(keys, normed))
+    if encodes_alone(embedder):
+        # One call per text: its vector is the same whatever else is missing from the cache (cached apart).
+        embedder = OneByOne(embedder)
     dim, name = embedder.dim, embedder.name
     vectors = cache.get(name, list(unique), dim) if cache is not None else {}
     hits = len(vectors)
