@@ -332,6 +332,7 @@ class TopicModeler(Estimator):
             topics, self.unbursty_, mapping = rules.drop_unbursty_topics(model, cfg, docs, doc_ids, topics,
                                                                          inverse, self.stop_words_)
             self.moves_["unbursty_topics"] = moved(before, topics)
+            side |= (before >= 0) & (topics < 0)  # a remark in an article may still be one more sentence of its story
             self._renumber(mapping)
             if cfg.reduce_outliers:
                 before = topics
