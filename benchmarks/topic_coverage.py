@@ -158,7 +158,7 @@ def fit_one(cfg, seed, s, emb, embedder) -> None:
         for size, label in tm.topics_.sort_values("size", ascending=False).head(10)[["size", "label"]].itertuples(
                 index=False):
             print(f"   {int(size):>5}  {label}")
-        for what in ("unanchored_", "generic_"):
+        for what in ("unanchored_", "generic_", "unbursty_"):
             dropped = getattr(tm, what, {})
             if dropped:
                 print(f"   {what.strip('_')}: {len(dropped)}, e.g. {list(dropped.items())[:6]}")

@@ -183,6 +183,9 @@ class TopicsConfig(Section):
     min_keyword_share: float = Field(0.2, ge=0.0, le=1.0)
     """A topic's own words (its top keywords) must have at least this share of their uses in it, or its sentences get -1
     (time words, greetings, rhetorical questions: words every story uses). 0: off."""
+    recurrence_fence: float = Field(0.0, ge=0.0)
+    """A topic whose sentences' documents rarely use its words again (chatter, quotes with nothing in common) gets -1
+    when its share is below Tukey's fence ``Q1 - recurrence_fence * IQR`` over the corpus's topics. 0: off."""
     min_content_words: int = Field(3, ge=0)
     """Filler rule: sentences with fewer words that are not stop words are not clustered."""
     filler_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_FILLER_PATTERNS))

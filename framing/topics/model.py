@@ -248,6 +248,7 @@ class TopicModeler(Estimator):
         self.dropped_ = 0
         self.unanchored_ = {}
         self.generic_ = {}
+        self.unbursty_ = {}
         self.moves_ = {}
         self.outlier_floor_ = None
         self._transform_map_ = None
@@ -326,6 +327,12 @@ class TopicModeler(Estimator):
             topics, self.generic_, mapping = rules.drop_generic_topics(model, cfg, docs, topics, inverse,
                                                                        self.stop_words_)
             self.moves_["generic_topics"] = moved(before, topics)
+            self._renumber(mapping)
+            before = topics
+            topics, self.unbursty_, mapping = rules.drop_unbursty_topics(model, cfg, docs, doc_ids, topics,
+                                                                         inverse, self.stop_words_)
+            self.moves_["unbursty_topics"] = moved(before, topics)
+            side |= (before >= 0) & (topics < 0)  # a remark in an article may still be one more sentence of its story
             self._renumber(mapping)
             if cfg.reduce_outliers:
                 before = topics

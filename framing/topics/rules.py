@@ -25,6 +25,9 @@ After fitting, per topic, on the BERTopic model (each returns the new assignment
 - :func:`drop_narrow_topics`: topics told by fewer than ``min_topic_documents`` documents become -1;
 - :func:`drop_unanchored_topics`: topics no document is about become -1
   (:func:`~framing.topics.documents.unanchored_topics`).
+- :func:`drop_unbursty_topics` (``recurrence_fence``, off by default): topics whose sentences' documents
+  rarely use the topic's words again, far below the corpus's other topics, become -1
+  (:func:`~framing.topics.burst.recurrence_share`).
 
 Examples
 --------
@@ -48,6 +51,7 @@ import pandas as pd
 from ..config import TopicsConfig
 from ..words import content_words, normalize_sentence, stop_words_for
 from .adapter import drop_topics, merge_topics
+from .burst import drop_unbursty_topics, recurrence_share  # noqa: F401  (re-exported: rules is the one door)
 from .documents import cooccurrence_groups, event_min_documents, unanchored_topics
 from .generic import drop_generic_topics, keyword_share  # noqa: F401  (re-exported: rules is the one door)
 from .templates import documents_with_own_text, template_mask

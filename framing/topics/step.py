@@ -162,6 +162,7 @@ def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndar
             "filler": filler, "boilerplate": int(model.boilerplate_.sum()), "hdbscan_outliers": int(model.outliers_),
             "merged_by_documents": [list(map(int, g)) for g in model.merged_], "narrow_topics_dropped": model.dropped_,
             "unanchored_topics_dropped": model.unanchored_, "generic_topics_dropped": model.generic_,
+            "unbursty_topics_dropped": getattr(model, "unbursty_", {}),
             "moved_out_by_rule": model.moves_, "outlier_floor": None if model.outlier_floor_ is None
             or np.isnan(model.outlier_floor_) else round(float(model.outlier_floor_), 4),
             "min_cluster_size": model.params_.min_cluster_size if model.params_ else None,
