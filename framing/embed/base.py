@@ -117,18 +117,20 @@ def encodes_alone(embedder) -> bool:
 def one_torch_thread():
     """torch on one intra-op thread inside the block (when torch is loaded), its own setting restored after.
 
+    Yields the thread count torch had (1 without torch): a backend may run that many texts side by side.
+
     A transformer's vector for one text differs in the last bits with torch's thread count (1.6e-7
     for all-MiniLM-L6-v2 between 1 and 2 threads), so one thread makes it the same on every machine;
     and one text is too small a product to share between threads.
     """
     torch = sys.modules.get("torch")
     if torch is None:
-        yield
+        yield 1
         return
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        yield
+        yield before
     finally:
         torch.set_num_threads(before)
 
@@ -162,8 +164,14 @@ class OneByOne:
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
         who = getattr(self.inner, "_output_name", self.inner.name)
-        with one_torch_thread():
-            return np.concatenate([check_output(self.inner.encode([t]), 1, self.dim, who) for t in items])
+        each = getattr(self.inner, "encode_each", None)  # a backend that runs single texts side by side
+        with one_torch_thread() as threads:
+            if each is None:
+                return np.concatenate([check_output(self.inner.encode([t]), 1, self.dim, who) for t in items])
+            raw = np.asarray(each(items, threads=threads), dtype=np.float32)
+        if raw.shape != (len(items), self.dim):
+            raise EmbeddingError(f"{who} returned an array of shape {raw.shape}; expected ({len(items)}, {self.dim}).")
+        return np.concatenate([check_output(raw[i : i + 1], 1, self.dim, who) for i in range(len(items))])
 
     def __repr__(self) -> str:
         return f"OneByOne({self.inner!r})"
