@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..errors import RunStoreError
 from .layout import DUCKDB_FILE, RUN_JSON, TABLES_DIR, table_path
-from .meta import RunMeta
+from .meta import MARKER, RunMeta
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,23 @@ def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict[str
     from .received import read_tables as read_checked  # a run may come from someone else: no link followed
 
     return read_checked(run_dir, names)
+
+
+def claim_entries(meta: dict[str, Any], *names: str) -> None:
+    """Add ``names`` to the entries of run.json's marker: framing wrote them into the finished run.
+
+    A command that adds an entry to a run (``framing compare`` writing ``framing.duckdb`` into a run of
+    ``framing ingest``) lists it, so that the next run into the folder replaces it as framing's own.
+
+    Examples
+    --------
+    >>> meta = {"framing_run": {"schema_version": 1, "entries": ["run.json", "tables"]}}
+    >>> claim_entries(meta, "framing.duckdb"); meta["framing_run"]["entries"]
+    ['run.json', 'tables', 'framing.duckdb']
+    """
+    marker = meta.get(MARKER)
+    if isinstance(marker, dict) and isinstance(marker.get("entries"), list):
+        marker["entries"] = marker["entries"] + [name for name in names if name not in marker["entries"]]
 
 
 def write_duckdb(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> Path:
