@@ -71,6 +71,42 @@ def _atomic_target(path: Path):
         Path(tmp).unlink(missing_ok=True)
 
 
+def own_subfolder(run_dir: str | Path, *parts: str) -> Path:
+    """``RUN/PART/...`` for a command's files (``export/csv``, ``samples/...``), created as needed.
+
+    A symbolic link on the way is refused: a run folder someone sent may hold ``export -> ~``, and
+    framing writes only inside the run unless you name another folder yourself (``--out``).
+    """
+    folder = Path(run_dir)
+    for part in parts:
+        folder = folder / part
+        if folder.is_symlink():
+            raise RunStoreError(
+                f"{folder} is a symbolic link: framing does not write through a link inside a run folder (a run "
+                "you received may point it anywhere). Remove the link, or name the folder to write with --out.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunStoreError(f"Cannot create {folder}: {exc.strerror}. Choose another --out.") from exc
+    return folder
+
+
+def write_new_file(path: str | Path, write) -> Path:
+    """Write ``path`` as a new file: ``write(tmp)`` fills a temporary file that then replaces ``path``.
+
+    A link already at ``path`` (planted in a received run's ``export/`` or ``samples/``) is replaced
+    by the file, never written through; a failed write leaves the earlier file as it was.
+
+    Examples
+    --------
+    >>> write_new_file("RUN/export/csv/documents.csv", lambda tmp: df.to_csv(tmp))  # doctest: +SKIP
+    """
+    path = Path(path)
+    with _atomic_target(path) as tmp:
+        write(tmp)
+    return path
+
+
 def table_records(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
     """run.json's ``tables``: each table's row count and columns (the one place that builds it)."""
     return {name: {"rows": len(df), "columns": list(df.columns)} for name, df in tables.items()}
