@@ -7,6 +7,7 @@ subclasses that the main CLI prints as sentences.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -64,6 +65,20 @@ def list_frames(files: Optional[List[Path]] = typer.Argument(None, help="Catalog
         typer.echo("")
 
 
+def _refuse_foreign_file(out: Path, first_line: str) -> None:
+    """``--out`` may replace an earlier stub of ``frames suggest``, never another file (a catalog of yours)."""
+    if not os.path.lexists(out):
+        return
+    try:
+        with open(out, encoding="utf-8", errors="replace") as fh:
+            ours = fh.readline().rstrip("\n") == first_line
+    except OSError:
+        ours = False
+    if not ours or out.is_symlink():
+        raise RunStoreError(f"{out} already exists and is not a stub written by `framing frames suggest` (a catalog "
+                            "of yours?): framing does not replace it. Choose a new file for --out.")
+
+
 @frames_app.command("suggest")
 @user_errors
 def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by framing analyze."),
@@ -81,6 +96,7 @@ def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by fr
     if out is None:
         typer.echo(text, nl=False)
     else:
+        _refuse_foreign_file(out, text.splitlines()[0])
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
