@@ -217,11 +217,13 @@ def train(
     from ..embed import cache_from_config
     from .train import save_trained, train_frames, trained_path, working_copy
 
+    from .catalog import resolve_catalog_path
+
     pooling = _pooling(pooling)
+    target, copied = working_copy(resolve_catalog_path(catalog))  # before embedding: a foreign ./NAME.yaml stops here
     cfg, path, cat, gold, corpus = _prepare_coded(catalog, labels, model, run, level, config, set_)
     trained = train_frames(cat, path, corpus, gold, seed=cfg.seed, pooling=pooling, labels_file=str(labels),
                            cache=cache_from_config(cfg.embedding), prior=not no_prior)
-    target, copied = working_copy(path)
     if copied:
         trained = dataclasses.replace(trained, path=trained_path(target))
     out = save_trained(trained)
@@ -233,4 +235,6 @@ def train(
                f"{', '.join(clf.frame_ids_)}. Saved {out}.")
     for fid, why in clf.skipped_.items():
         typer.echo(f"Not trained: {fid} ({why}); it keeps the anchors.")
-    typer.echo("Check it with: framing evaluate --frames CATALOG --labels CODED --cv 5")
+    typer.echo(f"Check it with: framing evaluate --frames {target} --labels {labels} --cv 5 (a model trained afresh "
+               "per fold), or score the saved model on coded items it was not trained on: "
+               f"framing evaluate --frames {target} --labels NEW_CODED")
