@@ -42,3 +42,14 @@ def test_compare_of_an_ingest_run_writes_its_tables_and_the_next_run_may_replace
     assert "framing.duckdb" in marker["entries"]                    # written by compare, so framing's own
     _ingest(out)                                                      # no --force needed to write the run again
     assert not (out / "framing.duckdb").exists()
+
+
+def test_apply_of_an_ingest_run_says_to_analyze_first(tmp_path):
+    out = tmp_path / "docs-only"
+    _ingest(out)
+    result = runner.invoke(app, ["apply", str(out), str(DATA / "tiny"), "--out", str(tmp_path / "child")])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "has no topics (it was only ingested)" in message and "framing analyze" in message
+    assert "framing rerun" not in message                 # a rerun of an ingest run has no topics either
+    assert not (tmp_path / "child").exists()
