@@ -210,7 +210,11 @@ def resolve_label_ids(labels: pd.DataFrame, catalog) -> list[set[str]]:
 
 
 def infer_level(labels: pd.DataFrame, level: str) -> str:
-    """``auto``: document level when items are named by ``doc_id`` only, else sentence level."""
+    """``auto``: document level when items are named by ``doc_id`` only, else sentence level.
+
+    Items given as text are judged again once split (:func:`prepare_labelled`): texts of several
+    sentences each are documents.
+    """
     if level not in ("auto", "sentence", "document"):
         raise InputError(f"The 'level' must be auto, sentence or document. Got {level!r} instead.")
     if level != "auto":
@@ -291,10 +295,12 @@ def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | No
     """
     from ..embed import cache_from_config, embed_texts, get_embedder, resolve_model
 
-    level = infer_level(labels, level)
+    asked, level = level, infer_level(labels, level)
     has_text = [_has_text(t) for t in labels.get("text", pd.Series([None] * len(labels)))]
     if all(has_text):
         sents = _ingest_texts(labels["text"].tolist(), cfg)
+        if asked == "auto" and sents.groupby("item").size().median() > 1:
+            level = "document"  # coded texts of several sentences each (articles) are documents, not sentences
     elif not any(has_text):
         sents = _id_sentences(labels, level, Path(run) if run else None, sentences)
     else:
