@@ -27,8 +27,13 @@ out = Path(args[1]) if len(args) > 1 else Path("reports") / "walkthrough"
 # --fast: a hashing embedder and PCA instead of MiniLM/USE and UMAP, for tests and quick looks.
 fast = dict(embedding__model="hashing", embedding__cache=False, topics__reducer="pca",
             topics__min_cluster_size=3, topics__n_neighbors=5) if "--fast" in sys.argv else {}
-if out.exists():
-    shutil.rmtree(out)
+# The walkthrough writes only these sub-folders of OUT (run again, framing replaces its own runs in them);
+# an OUT that holds anything else is refused: nothing of yours is replaced or deleted.
+others = sorted(p.name for p in out.iterdir() if p.name not in ("run", "coding", "new-week", "week-2", "rerun")) \
+    if out.is_dir() else []
+if others:
+    sys.exit(f"{out} holds files this walkthrough did not write ({', '.join(others)}): give a new or empty folder "
+             "as OUT.")
 
 # %% [markdown]
 # ## 1. Analyze
@@ -96,7 +101,7 @@ print(result.per_frame[["frame_id", "support", "precision", "recall", "f1"]].que
 
 # %%
 new_week = out / "new-week"
-new_week.mkdir()
+new_week.mkdir(parents=True, exist_ok=True)
 first = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".html", ".md"))[0]
 shutil.copy(first, new_week / first.name)
 week = run.apply(new_week, out=out / "week-2")

@@ -237,11 +237,15 @@ def compare(
 
     from .compare.job import compare_run
     from .compare.summary import print_summary
-    from .report import rebuild_report
+    from .report.rebuild import missing_for_report, rebuild_report
 
     _setup_logging(verbose)
     out = compare_run(run_dir, by, a, b, within, set_ or [])
     print_summary(out, by, Console(highlight=False, soft_wrap=False))
+    no_report = missing_for_report(run_dir)
+    if no_report:
+        _say(f"Wrote {run_dir}/tables/compare_*.parquet (by {by}), framing.duckdb and run.json. {no_report}")
+        return
     page = rebuild_report(run_dir)
     _say(f"Wrote {run_dir}/tables/compare_*.parquet (by {by}), framing.duckdb and run.json; rebuilt {page} "
          "with the new comparison")

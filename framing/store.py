@@ -9,9 +9,9 @@ examples are in :mod:`framing.runfolder.io`.
 
 from __future__ import annotations
 
-from .runfolder.io import (_atomic_target, make_ordinary, read_meta, read_meta_dict as read_run_json, read_tables,
-                           run_config, staged_run, table_records, write_duckdb, write_meta as write_run_json,
-                           write_tables)
+from .runfolder.io import (_atomic_target, claim_entries, make_ordinary, own_subfolder, read_meta,
+                           read_meta_dict as read_run_json, read_tables, run_config, staged_run, table_records,
+                           write_duckdb, write_meta as write_run_json, write_new_file, write_tables)
 from .runfolder.layout import (COMPARE_AUDIENCE, COMPARE_DIVERGENCE, COMPARE_PREVALENCE, COMPARE_TABLES,
                                COMPARE_TERMS, COMPARE_TIMING, COMPARE_TREND, COMPARE_VOICE, DATAFRAME_INPUT,
                                DUCKDB_FILE, EXPORT_DIR, FRAME_VALIDATION, INPUTS_DIR, REPORT_FILE, REUSE,
@@ -25,7 +25,7 @@ __all__ = [
     "COMPARE_TIMING", "COMPARE_TREND", "COMPARE_VOICE", "DATAFRAME_INPUT", "DUCKDB_FILE", "EXPORT_DIR",
     "FRAME_VALIDATION", "INPUTS_DIR", "REPORT_FILE", "REUSE", "REUSE_SOURCES", "RUN_ENTRIES", "RUN_JSON",
     "SAMPLES_DIR", "TABLES_DIR", "TOPIC_MODEL_DIR", "TOPIC_STABILITY", "RunMeta", "_atomic_target",
-    "allow_replacing", "check_run_target", "make_ordinary", "package_versions", "read_meta", "read_run_json",
-    "read_tables", "run_config", "staged_run", "table_file", "table_path", "table_records", "utc_now",
-    "write_duckdb", "write_run_json", "write_tables",
+    "allow_replacing", "check_run_target", "claim_entries", "make_ordinary", "own_subfolder", "package_versions",
+    "read_meta", "read_run_json", "read_tables", "run_config", "staged_run", "table_file", "table_path",
+    "table_records", "utc_now", "write_duckdb", "write_new_file", "write_run_json", "write_tables",
 ]

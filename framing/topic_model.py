@@ -200,6 +200,9 @@ def read_topic_model_info(run_dir: str | Path) -> dict:
     from .runfolder import received
 
     folder = Path(run_dir) / store.TOPIC_MODEL_DIR
+    if not os.path.lexists(folder) and not store.table_path(run_dir, "topics").is_file():
+        raise RunStoreError(f"Run {run_dir} has no topics (it was only ingested): there is nothing to apply. Run "
+                            f"`framing analyze CORPUS --out {run_dir}` first, then apply it to the new documents.")
     if not os.path.lexists(folder) or (folder.is_dir() and not os.path.lexists(folder / INFO_FILE)):
         raise RunStoreError(f"Run {run_dir} holds no saved topic model ({store.TOPIC_MODEL_DIR}/): it found no topics, "
                             "its model could not be kept (run.json 'topic_model' says why), or it was made by an "

@@ -77,6 +77,7 @@ def compare_run(run_dir: str | Path, by: str, a: str | None = None, b: str | Non
     tables.update(merged)
     store.write_tables(run_dir, merged)
     store.write_duckdb(run_dir, tables)
+    store.claim_entries(meta, store.DUCKDB_FILE)
     meta["tables"] = store.table_records(tables)
     meta.setdefault("comparisons", [])
     meta["comparisons"] = [c for c in meta["comparisons"] if c.get("by") != by] + [

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..stats import log_odds_dirichlet
+from ..suggest import did_you_mean
 
 TERM_COLUMNS = ["by", "scope", "group", "versus", "term", "count", "versus_count", "group_words", "versus_words",
                 "log_odds", "z", "rank"]
@@ -174,7 +175,7 @@ def scoped_sentences(sentences: pd.DataFrame, sentence_frames: pd.DataFrame | No
     Raises
     ------
     ValueError
-        For a scope of another form.
+        For a scope of another form, or a frame or topic the run does not have.
     """
     base = sentences[~sentences["is_fragment"].astype(bool)] if "is_fragment" in sentences.columns else sentences
     if scope == "all":
@@ -183,8 +184,16 @@ def scoped_sentences(sentences: pd.DataFrame, sentence_frames: pd.DataFrame | No
     if kind == "frame" and value:
         if sentence_frames is None:
             return base.iloc[0:0]
+        known = sorted(set(sentence_frames["frame_id"].astype(str)))
+        if value not in known:
+            raise ValueError(f"'{value}' in {scope!r} is not a frame of this run.{did_you_mean(value, known)} "
+                             f"Its frames: {', '.join(known) or 'none'}.")
         hit = sentence_frames[(sentence_frames["frame_id"].astype(str) == value) & sentence_frames["matched"].astype(bool)]
         return base[base["sentence_id"].isin(hit["sentence_id"])]
     if kind == "topic" and value.lstrip("-").isdigit() and "topic" in base.columns:
-        return base[pd.to_numeric(base["topic"], errors="coerce") == int(value)]
+        topics = pd.to_numeric(base["topic"], errors="coerce")
+        if int(value) not in set(topics.dropna().astype(int)):
+            raise ValueError(f"{scope!r}: the run has no topic {int(value)}; its topics: "
+                             f"{', '.join(map(str, sorted(set(topics.dropna().astype(int))))) or 'none'}.")
+        return base[topics == int(value)]
     raise ValueError(f"Scope {scope!r} must be 'all', 'frame:FRAME_ID' or 'topic:N'.")

@@ -93,7 +93,8 @@ def _csv_rows(text: str) -> tuple[list[str], list[tuple[str, dict]]]:
     reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
     columns = [c.strip() for c in reader.fieldnames or []]
     reader.fieldnames = columns
-    return columns, [(f"row {i}", dict(row)) for i, row in enumerate(reader, start=1)]
+    # "row 2 (line 3)": the data row, and the line of the file it ends on (the header is line 1)
+    return columns, [(f"row {i} (line {reader.line_num})", dict(row)) for i, row in enumerate(reader, start=1)]
 
 
 def _jsonl_rows(text: str, path: Path) -> tuple[list[str], list[tuple[str, dict]]]:

@@ -7,6 +7,7 @@ subclasses that the main CLI prints as sentences.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -64,6 +65,20 @@ def list_frames(files: Optional[List[Path]] = typer.Argument(None, help="Catalog
         typer.echo("")
 
 
+def _refuse_foreign_file(out: Path, first_line: str) -> None:
+    """``--out`` may replace an earlier stub of ``frames suggest``, never another file (a catalog of yours)."""
+    if not os.path.lexists(out):
+        return
+    try:
+        with open(out, encoding="utf-8", errors="replace") as fh:
+            ours = fh.readline().rstrip("\n") == first_line
+    except OSError:
+        ours = False
+    if not ours or out.is_symlink():
+        raise RunStoreError(f"{out} already exists and is not a stub written by `framing frames suggest` (a catalog "
+                            "of yours?): framing does not replace it. Choose a new file for --out.")
+
+
 @frames_app.command("suggest")
 @user_errors
 def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by framing analyze."),
@@ -81,6 +96,7 @@ def suggest(run_dir: Path = typer.Argument(..., help="A run folder written by fr
     if out is None:
         typer.echo(text, nl=False)
     else:
+        _refuse_foreign_file(out, text.splitlines()[0])
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
@@ -201,11 +217,13 @@ def train(
     from ..embed import cache_from_config
     from .train import save_trained, train_frames, trained_path, working_copy
 
+    from .catalog import resolve_catalog_path
+
     pooling = _pooling(pooling)
+    target, copied = working_copy(resolve_catalog_path(catalog))  # before embedding: a foreign ./NAME.yaml stops here
     cfg, path, cat, gold, corpus = _prepare_coded(catalog, labels, model, run, level, config, set_)
     trained = train_frames(cat, path, corpus, gold, seed=cfg.seed, pooling=pooling, labels_file=str(labels),
                            cache=cache_from_config(cfg.embedding), prior=not no_prior)
-    target, copied = working_copy(path)
     if copied:
         trained = dataclasses.replace(trained, path=trained_path(target))
     out = save_trained(trained)
@@ -217,4 +235,6 @@ def train(
                f"{', '.join(clf.frame_ids_)}. Saved {out}.")
     for fid, why in clf.skipped_.items():
         typer.echo(f"Not trained: {fid} ({why}); it keeps the anchors.")
-    typer.echo("Check it with: framing evaluate --frames CATALOG --labels CODED --cv 5")
+    typer.echo(f"Check it with: framing evaluate --frames {target} --labels {labels} --cv 5 (a model trained afresh "
+               "per fold), or score the saved model on coded items it was not trained on: "
+               f"framing evaluate --frames {target} --labels NEW_CODED")

@@ -29,6 +29,7 @@ from ..errors import InputError
 from ..runfolder.layout import table_file, table_path
 
 _SEP = re.compile(r"[;|,]")
+NO_FRAME = "none"  # the code for "no frame" in a coded sample (framing validate reads it the same way)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def _parse_frames(value, path, line) -> list[str]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
     if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
+        ids = [str(v).strip() for v in value if str(v).strip()]
+        return [] if [i.lower() for i in ids] == [NO_FRAME] else ids
     if isinstance(value, str) and value.strip().startswith("["):
         try:
             return _parse_frames(json.loads(value), path, line)
@@ -84,7 +86,8 @@ def _parse_frames(value, path, line) -> list[str]:
             raise InputError(f"Label file {path}, line {line}, field 'frames': {value!r} looks like a JSON list "
                              "but is not valid JSON; write [\"id-a\", \"id-b\"] or id-a;id-b.") from None
     if isinstance(value, str):
-        return [v.strip() for v in _SEP.split(value) if v.strip()]
+        ids = [v.strip() for v in _SEP.split(value) if v.strip()]
+        return [] if [i.lower() for i in ids] == [NO_FRAME] else ids   # 'none': coded, no frame
     raise InputError(f"Label file {path}, line {line}, field 'frames': expected a list of frame ids or a "
                      f"';'-separated string, got {type(value).__name__}.")
 
@@ -152,6 +155,10 @@ def codes_labels(table: pd.DataFrame, path="the codes table") -> pd.DataFrame:
 def read_labels(path: str | Path, catalog=None) -> pd.DataFrame:
     """Read coded examples into a table with a ``frames`` list column.
 
+    ``none`` codes an item with no frame. In a sample written by ``framing sample`` (it has a
+    ``sample_id`` column) a row whose ``frames`` cell is empty is not coded yet and is left out, as
+    ``framing validate`` does; in other label files an empty cell means no frame.
+
     Accepts CSV, JSONL and JSON (a list of records, or a Label Studio export,
     read by :func:`framing.labels.read_label_studio`: the majority of the
     coders of each task; with ``catalog``, frame labels are accepted for ids),
@@ -176,8 +183,15 @@ def read_labels(path: str | Path, catalog=None) -> pd.DataFrame:
     if not {"text", "sentence_id", "doc_id"} & set(table.columns):
         raise InputError(f"Label file {path} must name each item by 'text', 'sentence_id' or 'doc_id'.")
     table = table.reset_index(drop=True)
-    table["frames"] = [_parse_frames(v, path, i + offset) for i, v in enumerate(table["frames"])]
-    return table
+    lines = table.index + offset
+    if "sample_id" in table.columns:  # a sample of `framing sample`: an empty 'frames' cell is not coded yet
+        coded = table["frames"].astype(str).str.strip() != ""
+        if not coded.any():
+            raise InputError(f"Label file {path} is a sample drawn by `framing sample` with no coded row yet: fill in "
+                             "its 'frames' column (frame ids separated by ';', 'none' for no frame).")
+        table, lines = table[coded.to_numpy()], lines[coded.to_numpy()]
+    table = table.assign(frames=[_parse_frames(v, path, n) for n, v in zip(lines, table["frames"])])
+    return table.reset_index(drop=True)
 
 
 def resolve_label_ids(labels: pd.DataFrame, catalog) -> list[set[str]]:
@@ -196,7 +210,11 @@ def resolve_label_ids(labels: pd.DataFrame, catalog) -> list[set[str]]:
 
 
 def infer_level(labels: pd.DataFrame, level: str) -> str:
-    """``auto``: document level when items are named by ``doc_id`` only, else sentence level."""
+    """``auto``: document level when items are named by ``doc_id`` only, else sentence level.
+
+    Items given as text are judged again once split (:func:`prepare_labelled`): texts of several
+    sentences each are documents.
+    """
     if level not in ("auto", "sentence", "document"):
         raise InputError(f"The 'level' must be auto, sentence or document. Got {level!r} instead.")
     if level != "auto":
@@ -277,10 +295,12 @@ def prepare_labelled(labels: pd.DataFrame, level: str, cfg, run: str | Path | No
     """
     from ..embed import cache_from_config, embed_texts, get_embedder, resolve_model
 
-    level = infer_level(labels, level)
+    asked, level = level, infer_level(labels, level)
     has_text = [_has_text(t) for t in labels.get("text", pd.Series([None] * len(labels)))]
     if all(has_text):
         sents = _ingest_texts(labels["text"].tolist(), cfg)
+        if asked == "auto" and sents.groupby("item").size().median() > 1:
+            level = "document"  # coded texts of several sentences each (articles) are documents, not sentences
     elif not any(has_text):
         sents = _id_sentences(labels, level, Path(run) if run else None, sentences)
     else:

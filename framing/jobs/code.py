@@ -254,6 +254,7 @@ def _write(run_dir: Path, meta: dict, tables: dict, out_tables: dict, info: dict
     tables = {**tables, **out_tables}
     store.write_tables(run_dir, out_tables)
     store.write_duckdb(run_dir, tables)
+    store.claim_entries(meta, store.DUCKDB_FILE)
     for name, table in out_tables.items():
         meta.setdefault("tables", {})[name] = {"rows": len(table), "columns": list(table.columns)}
     runs = [r for r in meta.get("llm", []) if r.get("level") != info["level"]] if isinstance(meta.get("llm"), list) else []

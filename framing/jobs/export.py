@@ -202,21 +202,26 @@ def export_run(run_dir: str | Path, fmt: str = "csv", out: str | Path | None = N
     run_dir = Path(run_dir)
     store.read_run_json(run_dir)  # a clear error when this is not a run folder
     tidy = tidy_tables(store.read_tables(run_dir, tables))
-    folder = Path(out) if out else run_dir / store.EXPORT_DIR / fmt
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RunStoreError(f"Cannot create {folder}: {exc.strerror}. Choose another --out.") from exc
+    if out:
+        folder = Path(out)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RunStoreError(f"Cannot create {folder}: {exc.strerror}. Choose another --out.") from exc
+    else:
+        folder = store.own_subfolder(run_dir, store.EXPORT_DIR, fmt)
+    # every file is written new (a link at its name is replaced, never written through)
     if fmt == "xlsx":
-        path = folder / "tables.xlsx"
-        _write_xlsx(tidy, path, raw)
+        store.write_new_file(folder / "tables.xlsx", lambda tmp: _write_xlsx(tidy, tmp, raw))
     for name, df in tidy.items():
         if fmt == "csv":
-            write_csv(df, folder / f"{name}.csv", raw=raw)
+            store.write_new_file(folder / f"{name}.csv", lambda tmp, df=df: write_csv(df, tmp, raw=raw))
         elif fmt == "jsonl":
-            df.to_json(folder / f"{name}.jsonl", orient="records", lines=True, force_ascii=False, date_format="iso")
+            store.write_new_file(folder / f"{name}.jsonl", lambda tmp, df=df: df.to_json(
+                tmp, orient="records", lines=True, force_ascii=False, date_format="iso"))
         elif fmt == "parquet":
-            df.to_parquet(folder / f"{name}.parquet", index=False)
-    (folder / "schema.json").write_text(json.dumps(schema(tidy), indent=2), encoding="utf-8")
+            store.write_new_file(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
+    text = json.dumps(schema(tidy), indent=2)
+    store.write_new_file(folder / "schema.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     log.info("exported %d tables to %s", len(tidy), folder)
     return folder

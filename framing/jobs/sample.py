@@ -277,21 +277,27 @@ def write_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str 
     catalog = load_catalogs([resolve_catalog_path(c) for c in names]) if names else None
     if by == "frame" and catalog is None:
         raise RunStoreError(f"Run {run_dir} names no frame catalog; pass --frames CATALOG to sample by frame.")
-    folder = Path(out) if out else run_dir / store.SAMPLES_DIR / (
-        f"{by}-{unit}" if strategy == "frame" else f"{strategy}-{unit}")
-    folder.mkdir(parents=True, exist_ok=True)
-    write_csv(sample, folder / SAMPLE_CSV, raw=raw)
+    if out:
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        folder = store.own_subfolder(run_dir, store.SAMPLES_DIR,
+                                     f"{by}-{unit}" if strategy == "frame" else f"{strategy}-{unit}")
+
+    def text_file(name: str, text: str) -> None:  # a new file: a link at its name is replaced, never written through
+        store.write_new_file(folder / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    store.write_new_file(folder / SAMPLE_CSV, lambda tmp: write_csv(sample, tmp, raw=raw))
     if sample.attrs.get("design") is not None:  # item ids and bands only: no corpus text
-        sample.attrs["design"].to_csv(folder / DESIGN_CSV, index=False)
-    (folder / TASKS_JSON).write_text(json.dumps(label_studio_tasks(sample), ensure_ascii=False, indent=1, default=str),
-                                     encoding="utf-8")
-    (folder / CONFIG_XML).write_text(label_config(catalog, topics=by == "topic"), encoding="utf-8")
+        store.write_new_file(folder / DESIGN_CSV, lambda tmp: sample.attrs["design"].to_csv(tmp, index=False))
+    text_file(TASKS_JSON, json.dumps(label_studio_tasks(sample), ensure_ascii=False, indent=1, default=str))
+    text_file(CONFIG_XML, label_config(catalog, topics=by == "topic"))
     if catalog is not None:
-        (folder / CODEBOOK_MD).write_text(codebook(catalog, f"Codebook: {catalog.name}"), encoding="utf-8")
+        text_file(CODEBOOK_MD, codebook(catalog, f"Codebook: {catalog.name}"))
     design = {"run": str(run_dir), "by": by, "unit": unit, "strategy": strategy, "n_per_stratum": n, "seed": seed,
               "catalogs": [str(c) for c in names], "items": len(sample),
               "strata": sample.groupby(["stratum", "source"]).size().rename("items").reset_index().to_dict("records")}
-    (folder / SAMPLE_JSON).write_text(json.dumps(design, indent=1, default=str), encoding="utf-8")
+    text_file(SAMPLE_JSON, json.dumps(design, indent=1, default=str))
     return folder
 
 

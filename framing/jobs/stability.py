@@ -202,6 +202,7 @@ def topic_stability(run_dir: str | Path, n_seeds: int = 5, say: Callable[[str], 
     tables.update({"topics": topics, TABLE: table})
     store.write_tables(run_dir, {"topics": topics, TABLE: table})
     store.write_duckdb(run_dir, tables)
+    store.claim_entries(meta, store.DUCKDB_FILE)
     meta["stability"] = {"seeds": seeds, "match_jaccard": MATCH_JACCARD, "stable_share": STABLE_SHARE,
                          "stable_topics": int(table.stable.sum()), "fragile_topics": int((~table.stable).sum()),
                          "agreement": seed_agreement(reference, fits, seeds, _doc_ids_of(tables["sentences"], ids)),

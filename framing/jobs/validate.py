@@ -71,6 +71,7 @@ def validate_run(run_dir: str | Path, coded_file: str | Path, sample_dir: str | 
     tables[VALIDATION_TABLE] = table
     store.write_tables(run_dir, {VALIDATION_TABLE: table})
     store.write_duckdb(run_dir, tables)
+    store.claim_entries(meta, store.DUCKDB_FILE)
     meta["tables"] = {**(meta.get("tables") or {}), **store.table_records({VALIDATION_TABLE: table})}
     meta["validation"] = [v for v in meta.get("validation", []) if v.get("level") != unit] + [
         {"level": unit, "design": design.get("strategy", "frame"), "coded_file": str(coded_file),

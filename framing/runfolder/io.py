@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..errors import RunStoreError
 from .layout import DUCKDB_FILE, RUN_JSON, TABLES_DIR, table_path
-from .meta import RunMeta
+from .meta import MARKER, RunMeta
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,42 @@ def _atomic_target(path: Path):
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def own_subfolder(run_dir: str | Path, *parts: str) -> Path:
+    """``RUN/PART/...`` for a command's files (``export/csv``, ``samples/...``), created as needed.
+
+    A symbolic link on the way is refused: a run folder someone sent may hold ``export -> ~``, and
+    framing writes only inside the run unless you name another folder yourself (``--out``).
+    """
+    folder = Path(run_dir)
+    for part in parts:
+        folder = folder / part
+        if folder.is_symlink():
+            raise RunStoreError(
+                f"{folder} is a symbolic link: framing does not write through a link inside a run folder (a run "
+                "you received may point it anywhere). Remove the link, or name the folder to write with --out.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunStoreError(f"Cannot create {folder}: {exc.strerror}. Choose another --out.") from exc
+    return folder
+
+
+def write_new_file(path: str | Path, write) -> Path:
+    """Write ``path`` as a new file: ``write(tmp)`` fills a temporary file that then replaces ``path``.
+
+    A link already at ``path`` (planted in a received run's ``export/`` or ``samples/``) is replaced
+    by the file, never written through; a failed write leaves the earlier file as it was.
+
+    Examples
+    --------
+    >>> write_new_file("RUN/export/csv/documents.csv", lambda tmp: df.to_csv(tmp))  # doctest: +SKIP
+    """
+    path = Path(path)
+    with _atomic_target(path) as tmp:
+        write(tmp)
+    return path
 
 
 def table_records(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
@@ -108,6 +144,23 @@ def read_tables(run_dir: str | Path, names: list[str] | None = None) -> dict[str
     from .received import read_tables as read_checked  # a run may come from someone else: no link followed
 
     return read_checked(run_dir, names)
+
+
+def claim_entries(meta: dict[str, Any], *names: str) -> None:
+    """Add ``names`` to the entries of run.json's marker: framing wrote them into the finished run.
+
+    A command that adds an entry to a run (``framing compare`` writing ``framing.duckdb`` into a run of
+    ``framing ingest``) lists it, so that the next run into the folder replaces it as framing's own.
+
+    Examples
+    --------
+    >>> meta = {"framing_run": {"schema_version": 1, "entries": ["run.json", "tables"]}}
+    >>> claim_entries(meta, "framing.duckdb"); meta["framing_run"]["entries"]
+    ['run.json', 'tables', 'framing.duckdb']
+    """
+    marker = meta.get(MARKER)
+    if isinstance(marker, dict) and isinstance(marker.get("entries"), list):
+        marker["entries"] = marker["entries"] + [name for name in names if name not in marker["entries"]]
 
 
 def write_duckdb(run_dir: str | Path, tables: dict[str, pd.DataFrame]) -> Path:

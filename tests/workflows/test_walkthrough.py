@@ -26,3 +26,18 @@ def test_walkthrough_runs_every_step(tmp_path, monkeypatch, capsys):
     assert (out / "run" / "tables" / "topic_stability.parquet").is_file()                # stability
     assert (out / "run" / "export" / "csv" / "schema.json").is_file()                    # export
     assert (out / "run" / "export" / "xlsx" / "tables.xlsx").is_file()
+
+
+def test_walkthrough_never_deletes_a_folder_it_did_not_write(tmp_path, monkeypatch):
+    out = tmp_path / "research"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes", encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["walkthrough.py", str(ROOT / "tests" / "data" / "tiny"), str(out), "--fast"])
+    try:
+        runpy.run_path(str(ROOT / "docs" / "walkthrough.py"), run_name="__main__")
+    except SystemExit as stop:
+        assert "did not write (notes.txt)" in str(stop.code)
+    else:
+        raise AssertionError("the walkthrough ran in a folder holding the user's files")
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
