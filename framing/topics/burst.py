@@ -17,33 +17,20 @@ gets a low fence and loses nothing; it needs at least ``MIN_TOPICS_FOR_FENCE`` t
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..config import TopicsConfig
-from ..words import TOKEN_PATTERN, keyword_preprocessor, presence_matrix
+from ..words import presence_matrix
 from .adapter import drop_topics
+from .generic import own_words
 
 logger = logging.getLogger(__name__)
 
 MIN_TOPICS_FOR_FENCE = 10
 """Quartiles of fewer topics say nothing about which ones stand apart: the rule then says nothing."""
-
-
-def _own_words(keywords: dict[int, Sequence[str]], stop_words: frozenset[str], top_words: int) -> dict[int, list[str]]:
-    token = re.compile(TOKEN_PATTERN)
-    own: dict[int, list[str]] = {}
-    for topic, words in keywords.items():
-        tokens: list[str] = []
-        for phrase in words:
-            for word in token.findall(keyword_preprocessor(phrase)):
-                if word not in tokens and word not in stop_words:
-                    tokens.append(word)
-        own[int(topic)] = tokens[:top_words]
-    return own
 
 
 def recurrence_share(texts: Sequence[str], doc_ids: Sequence[object], topics: np.ndarray,
@@ -81,7 +68,7 @@ def recurrence_share(texts: Sequence[str], doc_ids: Sequence[object], topics: np
     >>> recurrence_share(texts, docs, topics, {0: ["utrecht", "attack"], 1: ["week"]}, frozenset())
     {0: 1.0, 1: 0.0}
     """
-    own = _own_words(keywords, stop_words, top_words)
+    own = own_words(keywords, stop_words, top_words)
     topics = np.asarray(topics)
     vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
     if not vocab or not len(topics):

@@ -18,6 +18,24 @@ from .adapter import drop_topics
 logger = logging.getLogger(__name__)
 
 
+def own_words(keywords: dict[int, Sequence[str]], stop_words: frozenset[str], top_words: int) -> dict[int, list[str]]:
+    """Each topic's first ``top_words`` keyword tokens that are not stop words (phrases split into tokens), per topic.
+
+    >>> own_words({0: ["aanslag utrecht", "utrecht", "de tram"]}, frozenset({"de"}), 10)
+    {0: ['aanslag', 'utrecht', 'tram']}
+    """
+    token = re.compile(TOKEN_PATTERN)
+    own: dict[int, list[str]] = {}
+    for topic, words in keywords.items():
+        tokens: list[str] = []
+        for phrase in words:
+            for word in token.findall(keyword_preprocessor(phrase)):
+                if word not in tokens and word not in stop_words:
+                    tokens.append(word)
+        own[int(topic)] = tokens[:top_words]
+    return own
+
+
 def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, Sequence[str]],
                   stop_words: frozenset[str], top_words: int = 10, top_k: int = 3) -> dict[int, float]:
     """How much of the corpus's use of a topic's own words lies inside the topic, per topic.
@@ -53,15 +71,7 @@ def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, 
     >>> shares[0], round(shares[1], 2)
     (1.0, 0.8)
     """
-    token = re.compile(TOKEN_PATTERN)
-    own: dict[int, list[str]] = {}
-    for topic, words in keywords.items():
-        tokens: list[str] = []
-        for phrase in words:
-            for word in token.findall(keyword_preprocessor(phrase)):
-                if word not in tokens and word not in stop_words:
-                    tokens.append(word)
-        own[int(topic)] = tokens[:top_words]
+    own = own_words(keywords, stop_words, top_words)
     vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
     if not vocab:
         return {t: 0.0 for t in own}
