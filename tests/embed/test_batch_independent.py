@@ -131,3 +131,41 @@ def test_a_transformer_gives_the_same_vector_whatever_torch_threads_the_machine_
         np.testing.assert_array_equal(vectors[0], vectors[1])
     finally:
         torch.set_num_threads(before)
+
+
+def _tables(run_dir) -> dict:
+    import pandas as pd
+
+    return {p.name: pd.read_parquet(p) for p in sorted((run_dir / "tables").glob("*.parquet"))}
+
+
+def _cold_and_warm(tmp_path, **settings):
+    """The tiny corpus analysed with a cold cache, and with a cache another run (one of its files) filled."""
+    import shutil
+    from pathlib import Path
+
+    from framing.api import analyze
+
+    tiny = Path(__file__).resolve().parent.parent / "data" / "tiny"
+    common = dict(embedding__model="batch-sensitive", embedding__batch_size=2, topics__reducer="pca",
+                  topics__min_cluster_size=3, topics__n_neighbors=5, **settings)
+    analyze([tiny], out=tmp_path / "cold", embedding__cache_dir=str(tmp_path / "cache-cold"), **common)
+    part = tmp_path / "part"
+    part.mkdir()
+    shutil.copy(tiny / "alpha.txt", part / "alpha.txt")
+    analyze([part], out=tmp_path / "other", embedding__cache_dir=str(tmp_path / "cache"), **common)
+    warm = analyze([tiny], out=tmp_path / "warm", embedding__cache_dir=str(tmp_path / "cache"), **common)
+    assert warm.meta["embedding"]["cache"]["hits"] > 0  # the other run's vectors were used
+    return _tables(tmp_path / "cold"), _tables(tmp_path / "warm")
+
+
+def test_a_run_with_a_cache_another_run_filled_writes_the_tables_of_a_cold_run(tmp_path):
+    cold, warm = _cold_and_warm(tmp_path)
+    assert cold.keys() == warm.keys() and "sentences.parquet" in cold
+    for name, table in cold.items():
+        assert table.equals(warm[name]), name
+
+
+def test_with_batched_vectors_the_cache_state_shows_in_the_tables(tmp_path):
+    cold, warm = _cold_and_warm(tmp_path, embedding__batch_independent=False)
+    assert any(not table.equals(warm[name]) for name, table in cold.items())
