@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from .runfolder.io import (_atomic_target, claim_entries, make_ordinary, own_subfolder, read_meta,
                            read_meta_dict as read_run_json, read_tables, run_config, staged_run, table_records,
-                           write_duckdb, write_meta as write_run_json, write_new_file, write_tables)
+                           write_duckdb, write_meta as write_run_json, write_new_file, write_owned_files,
+                           write_tables)
 from .runfolder.layout import (COMPARE_AUDIENCE, COMPARE_DIVERGENCE, COMPARE_PREVALENCE, COMPARE_TABLES,
                                COMPARE_TERMS, COMPARE_TIMING, COMPARE_TREND, COMPARE_VOICE, DATAFRAME_INPUT,
                                DUCKDB_FILE, EXPORT_DIR, FRAME_VALIDATION, INPUTS_DIR, REPORT_FILE, REUSE,
@@ -27,5 +28,5 @@ __all__ = [
     "SAMPLES_DIR", "TABLES_DIR", "TOPIC_MODEL_DIR", "TOPIC_STABILITY", "RunMeta", "_atomic_target",
     "allow_replacing", "check_run_target", "claim_entries", "make_ordinary", "own_subfolder", "package_versions",
     "read_meta", "read_run_json", "read_tables", "run_config", "staged_run", "table_file", "table_path",
-    "table_records", "utc_now", "write_duckdb", "write_new_file", "write_run_json", "write_tables",
+    "table_records", "utc_now", "write_duckdb", "write_new_file", "write_owned_files", "write_run_json", "write_tables",
 ]

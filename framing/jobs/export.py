@@ -210,18 +210,21 @@ def export_run(run_dir: str | Path, fmt: str = "csv", out: str | Path | None = N
             raise RunStoreError(f"Cannot create {folder}: {exc.strerror}. Choose another --out.") from exc
     else:
         folder = store.own_subfolder(run_dir, store.EXPORT_DIR, fmt)
-    # every file is written new (a link at its name is replaced, never written through)
+    # every file is written new (a link at its name is replaced, never written through), and none replaces a
+    # file framing did not write there (a file of yours in the --out folder)
+    files = {}
     if fmt == "xlsx":
-        store.write_new_file(folder / "tables.xlsx", lambda tmp: _write_xlsx(tidy, tmp, raw))
+        files["tables.xlsx"] = lambda tmp: _write_xlsx(tidy, tmp, raw)
     for name, df in tidy.items():
         if fmt == "csv":
-            store.write_new_file(folder / f"{name}.csv", lambda tmp, df=df: write_csv(df, tmp, raw=raw))
+            files[f"{name}.csv"] = lambda tmp, df=df: write_csv(df, tmp, raw=raw)
         elif fmt == "jsonl":
-            store.write_new_file(folder / f"{name}.jsonl", lambda tmp, df=df: df.to_json(
-                tmp, orient="records", lines=True, force_ascii=False, date_format="iso"))
+            files[f"{name}.jsonl"] = lambda tmp, df=df: df.to_json(
+                tmp, orient="records", lines=True, force_ascii=False, date_format="iso")
         elif fmt == "parquet":
-            store.write_new_file(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
+            files[f"{name}.parquet"] = lambda tmp, df=df: df.to_parquet(tmp, index=False)
     text = json.dumps(schema(tidy), indent=2)
-    store.write_new_file(folder / "schema.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    files["schema.json"] = lambda tmp: tmp.write_text(text, encoding="utf-8")
+    store.write_owned_files(folder, files)
     log.info("exported %d tables to %s", len(tidy), folder)
     return folder

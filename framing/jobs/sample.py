@@ -284,20 +284,24 @@ def write_sample(run_dir: str | Path, by: str = "frame", n: int = 50, unit: str 
         folder = store.own_subfolder(run_dir, store.SAMPLES_DIR,
                                      f"{by}-{unit}" if strategy == "frame" else f"{strategy}-{unit}")
 
-    def text_file(name: str, text: str) -> None:  # a new file: a link at its name is replaced, never written through
-        store.write_new_file(folder / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-    store.write_new_file(folder / SAMPLE_CSV, lambda tmp: write_csv(sample, tmp, raw=raw))
+    files = {SAMPLE_CSV: lambda tmp: write_csv(sample, tmp, raw=raw)}
     if sample.attrs.get("design") is not None:  # item ids and bands only: no corpus text
-        store.write_new_file(folder / DESIGN_CSV, lambda tmp: sample.attrs["design"].to_csv(tmp, index=False))
-    text_file(TASKS_JSON, json.dumps(label_studio_tasks(sample), ensure_ascii=False, indent=1, default=str))
-    text_file(CONFIG_XML, label_config(catalog, topics=by == "topic"))
+        files[DESIGN_CSV] = lambda tmp: sample.attrs["design"].to_csv(tmp, index=False)
+
+    def text(body: str):
+        return lambda tmp: tmp.write_text(body, encoding="utf-8")
+
+    files[TASKS_JSON] = text(json.dumps(label_studio_tasks(sample), ensure_ascii=False, indent=1, default=str))
+    files[CONFIG_XML] = text(label_config(catalog, topics=by == "topic"))
     if catalog is not None:
-        text_file(CODEBOOK_MD, codebook(catalog, f"Codebook: {catalog.name}"))
+        files[CODEBOOK_MD] = text(codebook(catalog, f"Codebook: {catalog.name}"))
     design = {"run": str(run_dir), "by": by, "unit": unit, "strategy": strategy, "n_per_stratum": n, "seed": seed,
               "catalogs": [str(c) for c in names], "items": len(sample),
               "strata": sample.groupby(["stratum", "source"]).size().rename("items").reset_index().to_dict("records")}
-    text_file(SAMPLE_JSON, json.dumps(design, indent=1, default=str))
+    files[SAMPLE_JSON] = text(json.dumps(design, indent=1, default=str))
+    # each file is new (a link at its name is replaced, never written through), and a sample coders filled in
+    # (or a file of yours in the --out folder) is never replaced: the command stops before writing anything
+    store.write_owned_files(folder, files)
     return folder
 
 

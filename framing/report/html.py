@@ -47,7 +47,8 @@ from jinja2 import ChoiceLoader, Environment, FunctionLoader, PackageLoader, Str
 from markupsafe import Markup
 from plotly.io.json import to_json_plotly
 
-from ..errors import ReportError
+from .. import store
+from ..errors import ReportError, RunStoreError
 from .common import get_table, text
 from .context import ReportContext
 from .plotlyjs import plotlyjs
@@ -253,6 +254,27 @@ def render_report(
     return html
 
 
+GENERATOR = '<meta name="generator" content="framing">'
+"""The line every report page carries: a page at ``--out`` without it is not framing's to replace."""
+
+
+def refuse_foreign_page(path: Path) -> None:
+    """Stop when ``path`` is a file that is not a framing report (a page of yours named with ``--out``).
+
+    A missing file, a symbolic link (replaced, never written through) and an earlier framing report pass.
+    """
+    if path.is_symlink() or not path.exists():
+        return
+    try:
+        with open(path, "rb") as fh:
+            ours = path.is_file() and GENERATOR.encode() in fh.read(4096)
+    except OSError:
+        ours = False
+    if not ours:
+        raise RunStoreError(f"{path} already exists and is not a report framing wrote: framing does not replace "
+                            "it. Choose a new file for --out, or move that one away.")
+
+
 def write_report(tables: Mapping[str, pd.DataFrame], meta: Mapping, path: str | Path, **kw) -> Path:
     """Render the report and write it to ``path`` (UTF-8); returns the path.
 
@@ -269,10 +291,11 @@ def write_report(tables: Mapping[str, pd.DataFrame], meta: Mapping, path: str | 
     PosixPath('reports/demo/report.html')
     """
     path = Path(path)
+    refuse_foreign_page(path)
     text_ = render_report(tables, meta, **kw)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text_, encoding="utf-8")
+        # a new file replaces the old page: a link at its name (in a run you received) is never written through
+        store.write_new_file(path, lambda tmp: tmp.write_text(text_, encoding="utf-8"))
     except OSError as exc:
         raise ReportError(f"Cannot write the report to {path}: {exc.strerror}. Check the folder and its permissions.") from exc
     logger.info("wrote report %s (%.1f MB)", path, len(text_.encode("utf-8")) / 1e6)

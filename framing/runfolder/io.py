@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -105,6 +106,76 @@ def write_new_file(path: str | Path, write) -> Path:
     with _atomic_target(path) as tmp:
         write(tmp)
     return path
+
+
+#: In a folder ``export`` or ``sample`` writes into: each file framing wrote there, with the SHA-256 of what it wrote.
+OWNED_FILES = ".framing-files.json"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _owned(folder: Path) -> dict[str, str]:
+    """The folder's record of the files framing wrote (empty when missing, a link or unreadable: nothing is ours)."""
+    record = folder / OWNED_FILES
+    if record.is_symlink() or not record.is_file():
+        return {}
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(files, dict) else {}
+
+
+def write_owned_files(folder: str | Path, files: Mapping[str, Any]) -> list[Path]:
+    """Write ``files`` (name -> ``write(tmp)``) into ``folder``, never replacing a file of yours.
+
+    A file already at a name is replaced only when framing wrote it there and it is unchanged since (its
+    SHA-256 is the one recorded in the folder's ``.framing-files.json``). Anything else (a file of yours, a
+    sample whose ``frames`` column coders filled in, a file of an older framing without the record) stops
+    the command before any file is written, naming the files. A symbolic link at a name is replaced by the
+    file, never written through.
+
+    Examples
+    --------
+    >>> import tempfile; d = Path(tempfile.mkdtemp())
+    >>> _ = write_owned_files(d, {"a.csv": lambda tmp: tmp.write_text("1")})
+    >>> _ = write_owned_files(d, {"a.csv": lambda tmp: tmp.write_text("2")})   # framing's own, unchanged: replaced
+    >>> _ = (d / "a.csv").write_text("coded")
+    >>> write_owned_files(d, {"a.csv": lambda tmp: tmp.write_text("3")})
+    Traceback (most recent call last):
+    ...
+    framing.errors.RunStoreError: ...a.csv...
+    """
+    folder = Path(folder)
+    owned = _owned(folder)
+    foreign = []
+    for name in files:
+        path = folder / name
+        if path.is_symlink() or not os.path.lexists(path):
+            continue
+        if not path.is_file() or owned.get(name) != _sha256(path):
+            foreign.append(name)
+    if foreign:
+        listed = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise RunStoreError(
+            f"{folder} already holds files that framing did not write there, or that changed since it wrote them "
+            f"(codes filled in, files of yours, an older framing's output): {listed}. framing never replaces "
+            "them: move them away, or write to another folder with --out.")
+    written = []
+    for name, write in files.items():
+        path = write_new_file(folder / name, write)
+        owned[name] = _sha256(path)
+        written.append(path)
+    text = json.dumps({"written_by": "framing", "files": owned}, indent=1, sort_keys=True)
+    write_new_file(folder / OWNED_FILES, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return written
 
 
 def table_records(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
