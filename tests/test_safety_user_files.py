@@ -113,3 +113,15 @@ def test_owned_files_record_is_not_taken_from_a_link_or_a_file_of_another_framin
     (folder / "a.csv").unlink()
     write_owned_files(folder, {"a.csv": lambda tmp: tmp.write_text("new")})
     assert not (folder / OWNED_FILES).is_symlink() and forged.read_text() == '{"files": {"a.csv": "0"}}'
+
+
+def test_code_labels_out_never_replaces_a_label_file_before_any_coding(run, tmp_path):
+    from framing.config import load_config
+    from framing.jobs.code import code_run
+
+    mine = tmp_path / "my-codes.jsonl"
+    mine.write_text('{"id": "a", "frames": ["x"]}\n', encoding="utf-8")
+    # no language-model server is reachable here: the refusal comes before any is asked
+    with pytest.raises(RunStoreError, match="my-codes.jsonl already exists"):
+        code_run(run, load_config(None, ["llm.url=http://127.0.0.1:9"]), labels_out=mine)
+    assert mine.read_text(encoding="utf-8") == '{"id": "a", "frames": ["x"]}\n'

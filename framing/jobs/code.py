@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,6 +181,9 @@ def code_run(run_dir, cfg, *, frames=None, level: str = "document", select: str 
     if select not in SELECTIONS:
         raise InputError(f"The '--select' option must be all, sample or matches. Got {select!r} instead.")
     run_dir = Path(run_dir)
+    if labels_out is not None and os.path.lexists(labels_out):  # before any coding: a label file of yours stays
+        raise RunStoreError(f"{labels_out} already exists (your own codes?): framing does not replace it. Choose a "
+                            "new file for --labels-out, or move that one away.")
     meta = store.read_run_json(run_dir)
     catalog = _catalog(meta, frames)
     client = make_client(cfg.llm, cfg.embedding, cfg.seed)
@@ -270,8 +274,6 @@ def _write(run_dir: Path, meta: dict, tables: dict, out_tables: dict, info: dict
 def write_labels(codes: pd.DataFrame, path) -> Path:
     """Write ``llm_codes`` as a JSONL label file (one item per line: its id and ``frames``)."""
     path = Path(path)
-    labels = codes_as_labels(codes)
-    with path.open("w", encoding="utf-8") as fh:
-        for rec in labels.to_dict("records"):
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    return path
+    lines = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in codes_as_labels(codes).to_dict("records"))
+    # a new file: never written through a link at its name (code_run refuses an existing file before coding)
+    return store.write_new_file(path, lambda tmp: tmp.write_text(lines, encoding="utf-8"))
