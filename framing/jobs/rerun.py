@@ -15,7 +15,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from pathlib import Path
 from typing import Callable
@@ -24,6 +23,7 @@ import pandas as pd
 
 from .. import store
 from ..config import Config
+from ..diskcache import sha256_file
 from ..errors import InputWarning, RunStoreError
 
 
@@ -31,12 +31,6 @@ class RerunWarning(InputWarning):
     """A rerun cannot promise the same results: an input, the model or a version changed."""
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _resolve(path: str, cwd: str | None) -> Path:
@@ -58,7 +52,7 @@ def input_changes(old: list[dict], new: list[dict] | None, cwd: str | None = Non
             path = _resolve(str(item.get("path", "")), cwd)
             if not path.is_file():
                 changes.append({"path": item.get("path"), "change": "missing"})
-            elif item.get("sha256") and _sha256(path) != item["sha256"]:
+            elif item.get("sha256") and sha256_file(path) != item["sha256"]:
                 changes.append({"path": item.get("path"), "change": "changed"})
         return changes
     # The new run read its relative paths from the same folder (``cwd``) as the earlier one.

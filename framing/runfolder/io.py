@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..diskcache import sha256_file
 from ..errors import RunStoreError
 from .layout import DUCKDB_FILE, RUN_JSON, TABLES_DIR, table_path
 from .meta import MARKER, RunMeta
@@ -112,14 +112,6 @@ def write_new_file(path: str | Path, write) -> Path:
 OWNED_FILES = ".framing-files.json"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _owned(folder: Path) -> dict[str, str]:
     """The folder's record of the files framing wrote (empty when missing, a link or unreadable: nothing is ours)."""
     record = folder / OWNED_FILES
@@ -160,7 +152,7 @@ def write_owned_files(folder: str | Path, files: Mapping[str, Any]) -> list[Path
         path = folder / name
         if path.is_symlink() or not os.path.lexists(path):
             continue
-        if not path.is_file() or owned.get(name) != _sha256(path):
+        if not path.is_file() or owned.get(name) != sha256_file(path):
             foreign.append(name)
     if foreign:
         listed = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
@@ -171,7 +163,7 @@ def write_owned_files(folder: str | Path, files: Mapping[str, Any]) -> list[Path
     written = []
     for name, write in files.items():
         path = write_new_file(folder / name, write)
-        owned[name] = _sha256(path)
+        owned[name] = sha256_file(path)
         written.append(path)
     text = json.dumps({"written_by": "framing", "files": owned}, indent=1, sort_keys=True)
     write_new_file(folder / OWNED_FILES, lambda tmp: tmp.write_text(text, encoding="utf-8"))
