@@ -41,3 +41,25 @@ def blocked_network():
         mp.setattr(socket, "getaddrinfo", lookup)
         mp.setattr(socket, "gethostbyname", lookup)
         yield attempts
+
+
+@pytest.fixture(scope="session")
+def tiny_frames_run(tmp_path_factory):
+    """A run of ``framing analyze`` on tests/data/tiny with tests/data/tiny_frames.yaml (fast settings).
+
+    Shared by the tests that write into a run: copy it before changing it.
+    """
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    data = Path(__file__).parent / "data"
+    fast = ["--set", "embedding.model=hashing", "--set", "embedding.cache=false", "--set", "topics.reducer=pca",
+            "--set", "topics.min_cluster_size=3", "--set", "topics.n_neighbors=5", "--set", "compare.bootstrap=200"]
+    out = tmp_path_factory.mktemp("tiny-frames") / "run"
+    result = CliRunner().invoke(app, ["analyze", str(data / "tiny"), "--out", str(out), "--frames",
+                                      str(data / "tiny_frames.yaml"), *fast])
+    assert result.exit_code == 0, result.output
+    return out

@@ -10,25 +10,13 @@ from typer.testing import CliRunner
 
 from framing.cli import app
 
-DATA = Path(__file__).parent / "data"
-FAST = ["--set", "embedding.model=hashing", "--set", "embedding.cache=false", "--set", "topics.reducer=pca",
-        "--set", "topics.min_cluster_size=3", "--set", "topics.n_neighbors=5", "--set", "compare.bootstrap=200"]
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("received") / "run"
-    result = runner.invoke(app, ["analyze", str(DATA / "tiny"), "--out", str(out), "--frames",
-                                 str(DATA / "tiny_frames.yaml"), *FAST])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 @pytest.fixture
-def received(analysed, tmp_path):
+def received(tiny_frames_run, tmp_path):
     run = tmp_path / "sent-to-me"
-    shutil.copytree(analysed, run)
+    shutil.copytree(tiny_frames_run, run)
     return run
 
 

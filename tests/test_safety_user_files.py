@@ -6,7 +6,6 @@ And `framing report` on a run someone sent never writes through a `report.html` 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,25 +14,13 @@ from framing.cli import app
 from framing.errors import RunStoreError
 from framing.runfolder.io import OWNED_FILES, write_owned_files
 
-DATA = Path(__file__).parent / "data"
-FAST = ["--set", "embedding.model=hashing", "--set", "embedding.cache=false", "--set", "topics.reducer=pca",
-        "--set", "topics.min_cluster_size=3", "--set", "topics.n_neighbors=5", "--set", "compare.bootstrap=200"]
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("userfiles") / "run"
-    result = runner.invoke(app, ["analyze", str(DATA / "tiny"), "--out", str(out), "--frames",
-                                 str(DATA / "tiny_frames.yaml"), *FAST])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 @pytest.fixture
-def run(analysed, tmp_path):
+def run(tiny_frames_run, tmp_path):
     copy = tmp_path / "run"
-    shutil.copytree(analysed, copy)
+    shutil.copytree(tiny_frames_run, copy)
     return copy
 
 
