@@ -23,10 +23,12 @@ def test_a_support_decision_says_how_many_sentences_lean(tables, meta):
     assert len(used)
     page = render_report(tables, meta, seed=42)
     lists = "".join(_decided(page))
+    shown = document_decisions(df, Quotes(tables))
     for r in used.itertuples():
         verb = "leans" if r.support == 1 else "lean"
-        if r.support >= used[used.frame_id == r.frame_id].support.nlargest(MAX_DOCUMENTS_SHOWN).min():
-            assert f"{r.support} of {r.sentences} sentences {verb} toward it" in lists
+        said = f"{r.support} of {r.sentences} sentences {verb} toward it"
+        if r.doc_id in {d["doc_id"] for d in shown[r.frame_id]["shown"]}:
+            assert said + ("" if r.matched_sentences else "; none states it on its own") in lists
     # the hostile corpus's titles and source names are escaped, never markup
     assert "&lt;svg onload=alert(4)&gt;" in lists and "&lt;img src=x" in lists
     assert "<svg" not in lists and "<img" not in lists
@@ -52,6 +54,18 @@ def test_documents_are_listed_most_support_first_with_the_total():
     assert all(d["support"] is None for d in by_score["shown"])
     lone = document_decisions(df.iloc[[0]], Quotes({"documents": docs}))["f"]["shown"][0]
     assert lone["support"] == "1 of 5 sentences leans toward it"
+
+
+def test_documents_a_passage_states_come_first_and_the_others_say_so():
+    docs = pd.DataFrame({"doc_id": list("abc"), "title": "t", "source": "s", "date": None, "role": "comment",
+                         "text": "x"})
+    df = pd.DataFrame({"doc_id": list("abc"), "frame_id": "f", "matched": 1, "score": [0.3, 0.9, 0.5],
+                       "support": [4, 2, 1], "sentences": [4, 8, 3], "matched_sentences": [0, 1, 1],
+                       "method": "anchors+support"})
+    shown = document_decisions(df, Quotes({"documents": docs}))["f"]["shown"]
+    assert [d["doc_id"] for d in shown] == ["b", "c", "a"]
+    assert shown[2]["support"] == "4 of 4 sentences lean toward it; none states it on its own"
+    assert shown[0]["support"] == "2 of 8 sentences lean toward it"
 
 
 def test_topics_show_the_frames_of_topic_frames_and_the_topics_table_has_none(tables, meta):

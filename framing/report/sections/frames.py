@@ -95,9 +95,11 @@ def document_decisions(document_frames: pd.DataFrame | None, quotes: Quotes) -> 
     """Per frame, the documents decided to use it: where to find each and, under the support rule, its support.
 
     ``support`` reads "3 of 27 sentences lean toward it" only for a decision the support rule took
-    (``document_frames.method`` ending in ``support``); a decision by score (``frames.document_rule: score``)
-    or by a trained model says nothing of support. Decided by support, the most supported documents come first,
-    else the highest scores. Per frame: ``{"shown": [up to MAX_DOCUMENTS_SHOWN documents], "total": n}``.
+    (``document_frames.method`` ending in ``support``), and adds "none states it on its own" when no sentence
+    of the document passes the sentence decision (``matched_sentences`` 0: weak evidence, docs/frames.md); a
+    decision by score (``frames.document_rule: score``) or by a trained model says nothing of support. The
+    documents a matched sentence states come first; then, decided by support, the most supported, else the
+    highest scores. Per frame: ``{"shown": [up to MAX_DOCUMENTS_SHOWN documents], "total": n}``.
     Nothing is escaped here: the template escapes every value.
     """
     need = {"doc_id", "frame_id", "matched", "score"}
@@ -107,8 +109,10 @@ def document_decisions(document_frames: pd.DataFrame | None, quotes: Quotes) -> 
     out = {}
     for fid, part in used.groupby(used["frame_id"].astype(str), sort=False):
         method = part["method"].astype(str) if "method" in part.columns else pd.Series("", index=part.index)
-        part = part.assign(_support=method.str.endswith("support") & ("support" in part.columns))
-        keys = ["_support", "support", "score"] if part["_support"].any() else ["score"]
+        stated = (part["matched_sentences"].fillna(1).astype(float) > 0 if "matched_sentences" in part.columns
+                  else pd.Series(True, index=part.index))
+        part = part.assign(_support=method.str.endswith("support") & ("support" in part.columns), _stated=stated)
+        keys = ["_stated", *(["_support", "support"] if part["_support"].any() else []), "score"]
         top = part.sort_values([*keys, "doc_id"], ascending=[*([False] * len(keys)), True]).head(MAX_DOCUMENTS_SHOWN)
         out[fid] = {"shown": [_decided_document(r, quotes) for r in top.to_dict("records")], "total": len(part)}
     return out
@@ -123,6 +127,8 @@ def _decided_document(r: dict, quotes: Quotes) -> dict:
         verb = "leans" if lean == 1 else "lean"
         support = (f"{lean:,} of {int(n):,} sentences {verb} toward it" if not is_missing(n)
                    else f"{lean:,} sentence{'' if lean == 1 else 's'} {verb} toward it")
+        if not r["_stated"]:
+            support += "; none states it on its own"
     return {"doc_id": text(doc_id), "title": text(doc.get("title")), "source": text(doc.get("source")),
             "date": text(doc.get("date")), "support": support}
 
