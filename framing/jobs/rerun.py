@@ -31,8 +31,6 @@ class RerunWarning(InputWarning):
     """A rerun cannot promise the same results: an input, the model or a version changed."""
 
 
-
-
 def _resolve(path: str, cwd: str | None) -> Path:
     p = Path(path)
     if not p.is_absolute() and cwd and (Path(cwd) / p).exists():
