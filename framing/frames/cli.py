@@ -215,9 +215,8 @@ def train(
 ) -> None:
     """Fit a per-frame classifier on coded examples; analyze then uses it (anchors for untrained frames)."""
     from ..embed import cache_from_config
-    from .train import save_trained, train_frames, trained_path, working_copy
-
     from .catalog import resolve_catalog_path
+    from .train import save_trained, train_frames, trained_path, working_copy
 
     pooling = _pooling(pooling)
     target, copied = working_copy(resolve_catalog_path(catalog))  # before embedding: a foreign ./NAME.yaml stops here

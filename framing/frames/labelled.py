@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..runfolder.layout import table_file, table_path
 
 _SEP = re.compile(r"[;|,]")
-NO_FRAME = "none"  # the code for "no frame" in a coded sample (framing validate reads it the same way)
+NO_FRAME = "none"  # the code for "no frame" in a coded sample (framing validate reads the same constant)
 
 
 @dataclass(frozen=True)

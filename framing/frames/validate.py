@@ -45,6 +45,7 @@ from .. import store
 from ..stats import wilson_interval
 from ..errors import InputError
 from ..spreadsheet import read_csv
+from .labelled import NO_FRAME
 
 DESIGN_CSV = "design.csv"
 VALIDATION_TABLE = store.FRAME_VALIDATION
@@ -93,7 +94,7 @@ def _split_codes(value, frame_ids: set[str], where: str) -> list[str] | None:
     parts = [p for p in parts if p]
     if not parts:
         return None
-    if [p.lower() for p in parts] == ["none"]:
+    if [p.lower() for p in parts] == [NO_FRAME]:
         return []
     unknown = sorted(set(parts) - frame_ids)
     if unknown:
