@@ -154,8 +154,10 @@ class TopicsConfig(Section):
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
     reduce_outliers: bool = True
     """Place HDBSCAN outliers in a topic with ``outlier_strategy`` (the floor is in run.json: topics.outlier_floor)."""
-    outlier_strategy: Literal["document", "centroid", "embeddings", "c-tf-idf", "distributions"] = "document"
+    outlier_strategy: Literal["keep-main", "document", "centroid", "embeddings", "c-tf-idf",
+                              "distributions"] = "keep-main"
     """``centroid``: HDBSCAN's outliers join their nearest topic when as close to it as 95% of its members are;
+    ``keep-main``: the same (side subjects' sentences too), but never so that a document's main topic changes;
     ``document``: the same, but only into the main topic of their own document;
     or BERTopic's reduce_outliers strategy: cosine to the topic's centre, keyword overlap, or topic distributions."""
     outlier_threshold: float = Field(0.0, ge=-1.0, le=1.0)

@@ -4,7 +4,14 @@
 joins its nearest topic when it is as close to it as the topic's own members are; sentences a rule took out
 (filler, dropped topics) stay out. The floor is reported in run.json (``topics.outlier_floor``).
 
-``topics.outlier_strategy: document`` is the same with one more condition: the topic must be the main topic
+``topics.outlier_strategy: keep-main`` (the default) places an outlier at its nearest topic above the same
+floor, with one condition: no document's main topic may change (:func:`main_keeping_allowed`). A sentence
+may join its own document's main topic, or another topic when its document holds so few sentences of that
+topic that even with every candidate sentence of the document it would stay below the main topic. An
+aside on taxes in an article about health care joins the tax story it is as close to as that story's own
+sentences; what the article is about, and every figure counted per document, stay as clustered.
+
+``topics.outlier_strategy: document`` is the same with a stricter condition: the topic must be the main topic
 of the outlier's own document (:func:`document_topics_allowed`). A sentence HDBSCAN could not place, in an
 article about a story, as close to that story as the story's own sentences are, is one more sentence of
 it. The sentences of side subjects (topics dropped because too few documents tell them or are about
@@ -18,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-OWN_STRATEGIES = ("centroid", "document")
+OWN_STRATEGIES = ("centroid", "document", "keep-main")
 """The ``outlier_strategy`` values placed here (the others are BERTopic's ``reduce_outliers``)."""
 
 OUTLIER_QUANTILE = 0.05
@@ -67,6 +74,51 @@ def document_topics_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np
     allowed = sp.csr_matrix((np.ones(int(has_main.sum())), (inverse[has_main], column)),
                             shape=(len(topics), len(kept)))
     return np.asarray(allowed.todense() > 0)
+
+
+def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.ndarray, candidates: np.ndarray,
+                         probs: np.ndarray | None = None) -> np.ndarray:
+    """The topics each distinct sentence may join without changing any document's main topic: bool (n_distinct, n_topics).
+
+    A document's main topic holds most of its clustered sentences. A candidate (``candidates``, per
+    distinct sentence) may join its documents' main topics (:func:`document_topics_allowed`), and any
+    topic that each of its documents holds so few sentences of that, even if every candidate of that
+    document joined it, it would stay strictly below the main topic's count. A document with no
+    clustered sentence has no main topic to keep: its candidates are placed nowhere (as ``document``). A
+    sentence printed in several documents may join a topic only when none of them changes. Rows that are
+    not candidates allow nothing.
+    ``topics``, ``candidates`` and ``probs`` are per distinct sentence; ``inverse`` and ``doc_ids`` per sentence.
+
+    >>> topics = np.array([0, 0, 0, 1, -1, -1, -1])
+    >>> # document x: three sentences of topic 0 and two candidates; y: one sentence of topic 1 and one candidate
+    >>> allowed = main_keeping_allowed(topics, np.arange(7), np.array(["x", "x", "x", "y", "x", "x", "y"]),
+    ...                                topics < 0)
+    >>> allowed[4:].tolist()  # x's candidates may join topic 1 (0 + 2 < 3); y's only its own main topic
+    [[True, True], [True, True], [False, True]]
+    """
+    import pandas as pd
+
+    from .documents import main_topics
+
+    kept = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
+    doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
+    names, doc_index = np.unique(doc_ids, return_inverse=True)
+    labels = topics[inverse]
+    clustered = labels >= 0
+    counts = np.zeros((len(names), len(kept)), dtype=np.int64)
+    np.add.at(counts, (doc_index[clustered], np.searchsorted(kept, labels[clustered])), 1)
+    waiting = np.bincount(doc_index, weights=candidates[inverse].astype(float), minlength=len(names))
+    top = counts.max(axis=1, keepdims=True)
+    safe = counts + waiting[:, None] < top  # per document: topics its candidates cannot lift to the top
+    strength = np.zeros(len(topics)) if probs is None else np.asarray(probs, dtype=float)
+    mains = main_topics(pd.DataFrame({"doc_id": doc_ids, "topic": labels, "topic_prob": strength[inverse]}))
+    own = [(i, mains[name]) for i, name in enumerate(names) if name in mains]
+    if own:
+        rows, main = zip(*own)
+        safe[list(rows), np.searchsorted(kept, list(main))] = True  # joining its own main topic only confirms it
+    allowed = np.ones((len(topics), len(kept)), dtype=bool)
+    np.logical_and.at(allowed, inverse, safe[doc_index])  # every document printing the sentence must stay as it is
+    return allowed & np.asarray(candidates, dtype=bool)[:, None]
 
 
 def place_outliers(embeddings: np.ndarray, topics: np.ndarray, outliers: np.ndarray,
@@ -152,12 +204,14 @@ def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.nd
 
     ``document``: HDBSCAN's outliers and the sentences of side subjects (``side``: topics dropped as told by too
     few documents or the main topic of too few) join their document's main topic when as close to it as its
-    members are (:func:`place_outliers`, :func:`document_topics_allowed`); ``centroid``: HDBSCAN's outliers join
+    members are (:func:`place_outliers`, :func:`document_topics_allowed`); ``keep-main``: the same candidates join
+    their nearest topic above that floor among those that leave every document's main topic as it is
+    (:func:`main_keeping_allowed`); ``centroid``: HDBSCAN's outliers join
     their nearest topic above the same floor; the other strategies are BERTopic's ``reduce_outliers``. Filler and
     the sentences of generic topics (words every story uses) are never placed. ``topics``, ``probs``,
     ``embeddings`` and ``docs`` are per distinct sentence; ``inverse`` and ``doc_ids`` per sentence.
-    With several layouts, ``document`` also lets an outlier the floor leaves out join its document's main topic
-    when a layout clustered it with that topic (:func:`join_by_layouts`; ``moves["layout_joined"]`` counts them).
+    With several layouts, ``document`` and ``keep-main`` also let an outlier the floor leaves out join a topic it
+    may join when a layout clustered it with that topic (:func:`join_by_layouts`; ``moves["layout_joined"]`` counts them).
 
     Returns the new assignments and the floor (None for BERTopic's strategies, NaN without topics).
     """
@@ -171,9 +225,10 @@ def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.nd
                                        config.top_n_words), None
     allowed = None
     candidates = hdbscan_outliers
-    if strategy == "document" and (topics >= 0).any():
-        allowed = document_topics_allowed(topics, inverse, doc_ids, probs)
+    if strategy in ("document", "keep-main") and (topics >= 0).any():
         candidates = hdbscan_outliers | side
+        allowed = (main_keeping_allowed(topics, inverse, doc_ids, candidates, probs) if strategy == "keep-main"
+                   else document_topics_allowed(topics, inverse, doc_ids, probs))
     new, floor = place_outliers(embeddings, topics, candidates, OUTLIER_QUANTILE, allowed)
     layout_labels = getattr(getattr(model, "hdbscan_model", None), "layout_labels_", None)
     if allowed is not None and layout_labels is not None:

@@ -8,7 +8,6 @@ one event into another event's topic; ``document`` looks only at the topics of t
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from framing.config import TopicsConfig
 from framing.topics import TopicModeler
@@ -100,9 +99,80 @@ def test_the_model_keeps_outliers_out_of_a_topic_their_document_is_not_about(mon
 
 
 
-def test_document_placement_is_the_default():
-    cfg = TopicsConfig()
-    assert cfg.reduce_outliers and cfg.outlier_strategy == "document"
+def test_placement_that_keeps_main_topics_is_the_default():
+    from framing.config import load_config
+
+    assert TopicsConfig().reduce_outliers and TopicsConfig().outlier_strategy == "keep-main"
+    assert load_config([]).topics.outlier_strategy == "keep-main"
+
+
+def test_keep_main_places_an_aside_at_the_story_it_is_about_without_moving_its_document(monkeypatch):
+    """``keep-main``: the asides of story B's articles are as close to story A as its own sentences. ``document``
+    keeps them out (A is not their article's main topic); ``keep-main`` lets them join A, because two asides
+    cannot outweigh the eight sentences of the article's own story, and every article keeps its main topic."""
+    from framing.topics import adapter
+    from framing.topics.documents import main_topics
+
+    texts, emb, docs = _corpus()
+    asides = np.array([t.startswith("Dockers") for t in texts])
+    fit_bertopic = adapter.fit_bertopic
+
+    def leaves_the_asides_out(model, sentences, embeddings):
+        topics, probs = fit_bertopic(model, sentences, embeddings)
+        had_outliers = (topics < 0).any()
+        topics[asides] = -1
+        probs[asides] = 0.0
+        model.topics_ = topics.tolist()
+        if not had_outliers:  # BERTopic keeps a leading -1 row of topic embeddings when there are outliers
+            model.topic_embeddings_ = np.vstack([np.zeros_like(model.topic_embeddings_[:1]), model.topic_embeddings_])
+        return topics, probs
+
+    monkeypatch.setattr(adapter, "fit_bertopic", leaves_the_asides_out)
+    fitted = {}
+    for strategy in ("document", "keep-main"):
+        cfg = TopicsConfig(reducer="pca", min_cluster_size=5, n_components=8, reduce_outliers=True,
+                           outlier_strategy=strategy)
+        fitted[strategy] = TopicModeler(cfg, seed=0).fit(texts, emb, ["en"] * len(texts),
+                                                         [f"s{i}" for i in range(len(texts))], doc_ids=docs)
+    story_a = int(fitted["keep-main"].labels_[0])
+    assert (fitted["document"].labels_[asides] == -1).all()
+    assert (fitted["keep-main"].labels_[asides] == story_a).all()
+    assert fitted["keep-main"].moves_["outliers_placed"] == int(asides.sum())
+
+    def mains(tm):
+        import pandas as pd
+
+        return main_topics(pd.DataFrame({"doc_id": docs, "topic": tm.labels_, "topic_prob": tm.probs_}))
+
+    assert mains(fitted["keep-main"]) == mains(fitted["document"])
+
+
+def test_keep_main_never_lets_candidates_outweigh_a_documents_main_topic():
+    from framing.topics.outliers import main_keeping_allowed
+
+    # Document d: two sentences of topic 0, one of topic 1, and two candidates close to topic 1.
+    emb = np.array([[1.0, 0], [1, 0.02], [0, 1], [0.02, 1], [0.01, 1], [0, 1.0], [1, 0.01]])
+    topics = np.array([0, 0, 1, 1, -1, -1, 1])
+    docs = np.array(["d", "d", "d", "e", "d", "d", "e"])
+    allowed = main_keeping_allowed(topics, np.arange(7), docs, topics < 0)
+    # 1 + 2 candidates would reach 3 > 2: topic 1 is closed to d's candidates, which may only join topic 0
+    assert allowed[4].tolist() == [True, False] and allowed[5].tolist() == [True, False]
+    new, _ = place_outliers(emb, topics, topics < 0, 0.05, allowed)
+    assert new[4:6].tolist() == [-1, -1]  # far from topic 0: they stay out rather than move d to topic 1
+    # With one candidate only, 1 + 1 < 2 does not hold either (a tie could move the main topic): still closed.
+    one = main_keeping_allowed(topics[:5], np.arange(5), docs[:5], topics[:5] < 0)
+    assert one[4].tolist() == [True, False]
+    # A sentence printed in two documents may join a topic only when neither changes.
+    shared = main_keeping_allowed(np.array([0, 0, 0, 1, 1, 1, 1, -1]), np.array([0, 1, 2, 3, 4, 5, 6, 7, 7]),
+                                  np.array(["x", "x", "x", "y", "y", "y", "x", "x", "y"]),
+                                  np.array([0, 0, 0, 0, 0, 0, 0, 1], bool))
+    assert shared[7].tolist() == [True, True]  # x: 1 + 1 < 3 for topic 1; y: 0 + 1 < 3 for topic 0; each its main
+    # x: topic 0 twice, topic 1 once; y: topic 1 three times. Joining topic 1 would tie x's two topics.
+    tight = main_keeping_allowed(np.array([0, 0, 1, 1, 1, 1, -1]), np.array([0, 1, 2, 3, 4, 5, 6, 6]),
+                                 np.array(["x", "x", "x", "y", "y", "y", "x", "y"]),
+                                 np.array([0, 0, 0, 0, 0, 0, 1], bool))
+    assert tight[6].tolist() == [True, False]
+    assert not tight[:6].any()  # rows that are not candidates allow nothing
 
 
 def test_sentences_of_side_subjects_join_their_documents_story_and_generic_ones_do_not(monkeypatch):
