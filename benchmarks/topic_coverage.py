@@ -9,7 +9,8 @@ any ``--set topics.key=value``) for each seed. Printed per corpus and seed:
   least ``topics.min_sentence_words`` words, filler included) that are in a topic;
 - NPMI coherence and topic diversity over all topics (run.json's ``quality``);
 - how many sentences each rule moved out of the topics (and outlier handling moved in);
-- the ten largest topics with their labels.
+- the ten largest topics with their labels;
+- the themes (``topics.themes``): their number, NPMI and diversity, and the ten largest.
 
 Corpora (read in place from ``../shared/data``; never copied into the repository):
 
@@ -158,6 +159,14 @@ def fit_one(cfg, seed, s, emb, embedder) -> None:
         for size, label in tm.topics_.sort_values("size", ascending=False).head(10)[["size", "label"]].itertuples(
                 index=False):
             print(f"   {int(size):>5}  {label}")
+        themes = getattr(tm, "themes_", [])
+        if themes:
+            tq = q.get("themes", {})
+            print(f"   themes: {len(themes)}, NPMI {tq.get('coherence_npmi') or nan:.3f}, "
+                  f"c_npmi windows {tq.get('c_npmi') or nan:.3f}, diversity {tq.get('diversity') or nan:.3f}; "
+                  "the ten largest:")
+            for th in themes[:10]:
+                print(f"   {th['size']:>5}  T{th['theme']} ({len(th['topics'])} topics): {', '.join(th['keywords'][:5])}")
         for what in ("unanchored_", "generic_", "unbursty_"):
             dropped = getattr(tm, what, {})
             if dropped:

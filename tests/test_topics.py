@@ -20,6 +20,7 @@ from framing.topics import (
     readable_label,
     resolve_params,
 )
+from framing.topics.themes import THEME_COLUMNS
 from framing.words import stop_words_for
 
 WORDS = {
@@ -74,7 +75,7 @@ def test_clusters_recovered(fitted):
 
 def test_topics_table_contract(fitted):
     tm, _, ids = fitted
-    assert list(tm.topics_.columns) == TOPIC_COLUMNS
+    assert list(tm.topics_.columns) == [*TOPIC_COLUMNS, *THEME_COLUMNS]
     assert tm.topics_["size"].sum() == len(ids)
     assert all(isinstance(k, list) and k for k in tm.topics_.keywords)
 
@@ -148,7 +149,7 @@ def test_too_few_sentences_warn_and_give_outliers():
     with pytest.warns(TopicWarning, match="at least 5"):
         tm = TopicModeler(pca_config()).fit(texts[:3], emb[:3], langs[:3], ids[:3])
     assert (tm.labels_ == -1).all() and tm.topics_.empty
-    assert list(tm.topics_.columns) == TOPIC_COLUMNS
+    assert list(tm.topics_.columns) == [*TOPIC_COLUMNS, *THEME_COLUMNS]
     assert tm.coords_.shape == (3, 2)
 
 

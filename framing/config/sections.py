@@ -172,6 +172,9 @@ class TopicsConfig(Section):
     """A topic told by fewer documents is not a topic of the corpus: its sentences get -1."""
     hierarchy: bool = True
     """Keep BERTopic's hierarchy of the topics (c-TF-IDF, Ward) as the ``topic_hierarchy`` table."""
+    themes: int | Literal["auto"] | None = "auto"
+    """Group the topics into this many themes (``topics.theme``: Ward linkage of their mean embeddings); ``auto``:
+    the square root of the number of topics, rounded up; None: no themes."""
     min_main_documents: int = Field(2, ge=0)
     """A topic must be the main topic (most sentences) of at least this many documents, or its sentences get -1."""
     min_anchored_share: float = Field(0.1, ge=0.0, le=1.0)

@@ -8,9 +8,8 @@
   cheap stand-in), from a registry;
 - :mod:`~framing.topics.adapter`: BERTopic built, fitted and edited (HDBSCAN at a size
   that follows the corpus, :mod:`framing.topics.sizing`; optional outlier reduction);
-- :mod:`~framing.topics.describe`: readable keywords (KeyBERTInspired +
-  MaximalMarginalRelevance on the run's embedder), the raw c-TF-IDF keywords, a short
-  label, the most central sentences and the NPMI coherence of every topic.
+- :mod:`~framing.topics.describe`: readable keywords (KeyBERTInspired + MMR on the run's embedder),
+  raw c-TF-IDF keywords, a label, central sentences and NPMI; :mod:`~framing.topics.themes` groups them.
 
 Too little to cluster is not an error: with fewer than
 :data:`MIN_SENTENCES` clusterable sentences, or when HDBSCAN finds no
@@ -49,6 +48,7 @@ from . import adapter, outliers, rules
 from .describe import TOPIC_COLUMNS, describe_quality, describe_topics, representative_rows
 from .documents import attribute_to_main, document_texts
 from .hierarchy import HIERARCHY_COLUMNS, empty_hierarchy, topic_hierarchy
+from .themes import themes_quality, with_themes
 from .reduction import map_coords
 from .saved import load_bertopic, save_bertopic
 from .sizing import ResolvedParams, resolve_params
@@ -177,7 +177,8 @@ class TopicModeler(Estimator):
     topics_ : DataFrame
         One row per topic (no row for -1): topic, label, keywords (readable, list of str),
         ctfidf_keywords (raw c-TF-IDF, list of str), size, representative_ids (list of str, most
-        central first), languages (list of str, most frequent first), coherence (NPMI of keywords).
+        central first), languages (list of str, most frequent first), coherence (NPMI of keywords),
+        theme and theme_label (:mod:`framing.topics.themes`; null without themes). ``themes_``: one dict per theme.
     hierarchy_ : DataFrame
         BERTopic's hierarchy of the final topics (``hierarchy: true``): one row per merge, see
         :func:`topic_hierarchy`; empty with fewer than two topics.
@@ -253,6 +254,7 @@ class TopicModeler(Estimator):
         self.outlier_floor_ = None
         self._transform_map_ = None
         self.hierarchy_ = empty_hierarchy()
+        self.themes_ = []
         long_enough = np.array([count_words(t) >= cfg.min_sentence_words for t in texts], dtype=bool)
         # The filler rule needs stop words even when keywords keep them (stop_words: none).
         found = rules.sentence_rules(texts, cfg, rules.filler_stop_words(cfg, vocab), doc_ids, sources)
@@ -279,6 +281,10 @@ class TopicModeler(Estimator):
                                        self.stop_words_, cfg.n_representative, cfg.top_n_words)
         self.quality_ = describe_quality(self.topics_, [texts[i] for i in rows], cfg.top_n_words,
                                          document_texts(texts, doc_ids), corpus_stops)
+        self.topics_, self.themes_ = with_themes(self.topics_, embeddings, self.labels_, cfg.themes)
+        if self.themes_:
+            self.quality_["themes"] = themes_quality(self.themes_, [texts[i] for i in rows], cfg.top_n_words,
+                                                     document_texts(texts, doc_ids), corpus_stops)
         self.coords_ = self._map_coords(embeddings, texts)
         return self
 

@@ -27,6 +27,7 @@ from ..context import ReportContext
 from ..data import topic_shares, topic_source_shares
 from ..evidence import Quotes, as_ids
 from .base import Section
+from .themes import theme_rows
 
 MAX_KEYWORDS = 10
 
@@ -315,6 +316,7 @@ def topic_rows(tables: Mapping[str, pd.DataFrame], quotes: Quotes,
             "languages": [text(s) for s in as_list(r.get("languages"))],
             "frames": expressed.get(t, []),
             "quotes": quotes.many(as_ids(r.get("representative_ids"))[:2]),
+            "theme": None if is_missing(r.get("theme")) else int(r["theme"]),
         })
     return rows
 
@@ -377,7 +379,8 @@ def figures(ctx: ReportContext) -> dict[str, go.Figure]:
 def view(ctx: ReportContext) -> dict:
     rows = topic_rows(ctx.tables, ctx.quotes, ctx.memo(topic_documents))
     ctx.add_contexts(rows)
-    return {"topics": rows, "stability": stability_summary(ctx.tables, ctx.meta)}
+    return {"topics": rows, "themes": theme_rows(get_table(ctx.tables, "topics"), rows),
+            "stability": stability_summary(ctx.tables, ctx.meta)}
 
 
 SECTION = Section("topics", "sections/topics.html.j2", view, label="Topics", figures=figures, figures_last=True)
