@@ -158,6 +158,8 @@ def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndar
     say(f"Found {n_topics} topics; {outliers:.0%} of clustered sentences are outliers or filler "
         f"({filler} filler, {model.outliers_} HDBSCAN outliers, {len(model.unanchored_)} topics no document "
         "is about left out: docs/tuning-topics.md)")
+    if getattr(model, "themes_", None):
+        say(f"Grouped the topics into {len(model.themes_)} themes for an overview (topics.theme)")
     info = {"clustered": int(len(sel)), "topics": n_topics, "outlier_share": round(outliers, 4),
             "filler": filler, "boilerplate": int(model.boilerplate_.sum()), "hdbscan_outliers": int(model.outliers_),
             "merged_by_documents": [list(map(int, g)) for g in model.merged_], "narrow_topics_dropped": model.dropped_,
