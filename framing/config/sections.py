@@ -6,7 +6,7 @@ holds them all and the top-level ``seed``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -172,7 +172,7 @@ class TopicsConfig(Section):
     """A topic told by fewer documents is not a topic of the corpus: its sentences get -1."""
     hierarchy: bool = True
     """Keep BERTopic's hierarchy of the topics (c-TF-IDF, Ward) as the ``topic_hierarchy`` table."""
-    themes: int | Literal["auto"] | None = "auto"
+    themes: Annotated[int, Field(ge=1)] | Literal["auto"] | None = "auto"
     """Group the topics into this many themes (``topics.theme``: Ward linkage of their mean embeddings); ``auto``:
     the square root of the number of topics, rounded up; None: no themes."""
     min_main_documents: int = Field(2, ge=0)

@@ -68,6 +68,13 @@ def test_the_number_of_themes():
     assert TopicsConfig().themes == "auto" and load_config([]).topics.themes == "auto"
     assert [n_themes("auto", n) for n in (1, 4, 169, 325)] == [None, 2, 13, 19]
     assert n_themes(3, 4) == 3 and n_themes(10, 4) == 4 and n_themes(None, 40) is None
+    assert load_config([], overrides=["topics.themes=7"]).topics.themes == 7
+    assert load_config([], overrides=["topics.themes=null"]).topics.themes is None
+    from framing.errors import ConfigError
+
+    for bad in ("0", "-2", "many"):
+        with pytest.raises(ConfigError, match="topics.themes"):
+            load_config([], overrides=[f"topics.themes={bad}"])
 
 
 def test_topics_are_grouped_by_their_centres():
