@@ -48,10 +48,10 @@ from . import adapter, outliers, rules
 from .describe import TOPIC_COLUMNS, describe_quality, describe_topics, representative_rows
 from .documents import attribute_to_main, document_texts
 from .hierarchy import HIERARCHY_COLUMNS, empty_hierarchy, topic_hierarchy
-from .themes import themes_quality, with_themes
 from .reduction import map_coords
 from .saved import load_bertopic, save_bertopic
 from .sizing import ResolvedParams, resolve_params
+from .themes import themes_quality, with_themes
 
 logger = logging.getLogger(__name__)
 

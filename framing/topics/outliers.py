@@ -78,7 +78,9 @@ def document_topics_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np
 
 def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.ndarray, candidates: np.ndarray,
                          probs: np.ndarray | None = None) -> np.ndarray:
-    """The topics each distinct sentence may join without changing any document's main topic: bool (n_distinct, n_topics).
+    """The topics each distinct sentence may join without changing any document's main topic.
+
+    Returns a bool matrix (n_distinct, n_topics); column ``k`` is the ``k``-th topic in ascending order.
 
     A document's main topic holds most of its clustered sentences. A candidate (``candidates``, per
     distinct sentence) may join its documents' main topics (:func:`document_topics_allowed`), and any
@@ -211,7 +213,8 @@ def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.nd
     the sentences of generic topics (words every story uses) are never placed. ``topics``, ``probs``,
     ``embeddings`` and ``docs`` are per distinct sentence; ``inverse`` and ``doc_ids`` per sentence.
     With several layouts, ``document`` and ``keep-main`` also let an outlier the floor leaves out join a topic it
-    may join when a layout clustered it with that topic (:func:`join_by_layouts`; ``moves["layout_joined"]`` counts them).
+    may join when a layout clustered it with that topic (:func:`join_by_layouts`; ``moves["layout_joined"]``
+    counts them).
 
     Returns the new assignments and the floor (None for BERTopic's strategies, NaN without topics).
     """

@@ -36,7 +36,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["THEME_COLUMNS", "THEME_WORDS", "n_themes", "group_topics", "theme_keywords", "with_themes", "themes_quality"]
+__all__ = ["THEME_COLUMNS", "THEME_WORDS", "n_themes", "group_topics", "theme_keywords", "with_themes",
+           "themes_quality"]
 
 THEME_COLUMNS = ["theme", "theme_label"]
 THEME_WORDS = 10

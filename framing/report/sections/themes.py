@@ -18,7 +18,8 @@ def theme_rows(table: pd.DataFrame | None, rows: list[dict]) -> list[dict]:
     >>> rows = [{"topic": 0, "name": "0: tax", "size": 5, "main_in": 2, "theme": 0},
     ...         {"topic": 2, "name": "2: budget", "size": 3, "main_in": 1, "theme": 0},
     ...         {"topic": 1, "name": "1: war", "size": 4, "main_in": None, "theme": 1}]
-    >>> [(r["theme"], r["label"], r["size"], r["main_in"], [x["topic"] for x in r["topics"]]) for r in theme_rows(t, rows)]
+    >>> [(r["theme"], r["label"], r["size"], r["main_in"], [x["topic"] for x in r["topics"]])
+    ...  for r in theme_rows(t, rows)]
     [(0, 'tax, budget', 8, 3, [0, 2]), (1, 'war', 4, None, [1])]
     """
     if table is None or "theme" not in table.columns or table["theme"].isna().all():
