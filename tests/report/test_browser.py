@@ -72,15 +72,15 @@ def test_a_topic_quote_opens_in_its_document(opened):
 
 def test_tables_search_and_sort_in_the_page(opened):
     page, _ = opened
-    rows = "Array.from(document.querySelectorAll('#topics table.dt tbody tr'))"
+    rows = "Array.from(document.querySelectorAll('#topic-list table.dt tbody tr'))"
     total = page.evaluate(f"{rows}.length")
-    page.evaluate("(function () { var i = document.querySelector('#topics .toolbar input');"
+    page.evaluate("(function () { var i = document.querySelector('#topic-list .toolbar input');"
                   " i.value = 'zzzz-no-such-thing'; i.dispatchEvent(new Event('input')); })()")
     assert page.evaluate(f"{rows}.filter(function (r) {{ return !r.hidden; }}).length") == 0 < total
-    page.evaluate("(function () { var i = document.querySelector('#topics .toolbar input');"
+    page.evaluate("(function () { var i = document.querySelector('#topic-list .toolbar input');"
                   " i.value = ''; i.dispatchEvent(new Event('input')); })()")
-    page.evaluate("document.querySelector('#topics table.dt th:nth-child(4)').click()")
-    page.evaluate("document.querySelector('#topics table.dt th:nth-child(4)').click()")
+    page.evaluate("document.querySelector('#topic-list table.dt th:nth-child(4)').click()")
+    page.evaluate("document.querySelector('#topic-list table.dt th:nth-child(4)').click()")
     sizes = page.evaluate(f"{rows}.map(function (r) {{ return +r.cells[3].getAttribute('data-sort'); }})")
     assert sizes == sorted(sizes, reverse=True) and len(sizes) == total
 
@@ -107,7 +107,8 @@ def test_a_browser_without_decompressionstream_is_told_why(opened):
         alert = page.evaluate("document.querySelector('main [role=alert]').textContent")
         assert "lacks DecompressionStream" in alert and "Firefox 113+" in alert
         assert page.evaluate("document.querySelectorAll('.js-plotly-plot').length") == 0
-        assert page.evaluate("document.querySelectorAll('#topics .toolbar input').length") == 1  # tables still work
+        assert page.evaluate("document.querySelectorAll('#topic-list .toolbar input').length") == 1  # tables still work
+        assert page.evaluate("document.querySelectorAll('#themes-overview .toolbar input').length") == 1
 
 
 def test_screenshot(opened, tmp_path):
