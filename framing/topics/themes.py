@@ -68,9 +68,14 @@ def group_topics(embeddings: np.ndarray, labels: np.ndarray, k: int) -> dict[int
     kept = sorted(int(t) for t in set(labels.tolist()) if t >= 0)
     if len(kept) < 2 or k >= len(kept):
         return {t: t for t in kept}
-    unit = np.asarray(embeddings, dtype=np.float64)
-    unit = unit / np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12)
-    centres = np.vstack([unit[labels == t].mean(axis=0) for t in kept])
+    import scipy.sparse as sp
+
+    embeddings = np.asarray(embeddings)
+    rows = np.flatnonzero(labels >= 0)
+    norms = np.maximum(np.sqrt(np.einsum("ij,ij->i", embeddings, embeddings, dtype=np.float64)[rows]), 1e-12)
+    # sum of each topic's unit vectors, without a copy of the embeddings
+    pick = sp.csr_matrix((1.0 / norms, (np.searchsorted(kept, labels[rows]), rows)), shape=(len(kept), len(labels)))
+    centres = np.asarray(pick @ embeddings, dtype=np.float64)
     centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
     cut = fcluster(linkage(centres, method="ward"), t=max(k, 1), criterion="maxclust")
     first = {}
