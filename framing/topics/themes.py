@@ -111,7 +111,7 @@ def with_themes(topics: pd.DataFrame, embeddings: np.ndarray, labels: np.ndarray
     """
     out = topics.copy()
     out["theme"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
-    out["theme_label"] = pd.Series(None, index=out.index, dtype=object)
+    out["theme_label"] = pd.Series([None] * len(out), index=out.index, dtype=object)  # None, as parquet gives back
     kept = sorted(int(t) for t in out["topic"] if int(t) >= 0)
     k = n_themes(setting, len(kept))
     if k is None:

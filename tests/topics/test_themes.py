@@ -97,3 +97,13 @@ def test_themes_are_numbered_by_size_and_the_outlier_row_has_none():
     assert out.theme.tolist()[1:] == [1, 0, 0] and pd.isna(out.theme.iloc[0])
     assert records[0]["label"] == "war, troops" and records[0]["size"] == 50
     assert out.theme_label.tolist()[1:] == ["tax", "war, troops", "war, troops"]
+
+
+def test_without_themes_the_columns_are_null_as_the_topic_cache_gives_them_back(tmp_path):
+    """One topic has no themes: ``theme_label`` holds None, which is what a cached run reads back from parquet
+    (a fresh run and a cached one gave NaN and None, and their topics tables differed)."""
+    topics = pd.DataFrame({"topic": [0], "size": [5], "keywords": [["tax"]]})
+    out, records = with_themes(topics, np.array([[1.0, 0]]), np.array([0]), "auto")
+    assert records == [] and out.theme_label.tolist() == [None] and pd.isna(out.theme.iloc[0])
+    out.to_parquet(tmp_path / "topics.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "topics.parquet"), out)
