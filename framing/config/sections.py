@@ -185,6 +185,9 @@ class TopicsConfig(Section):
     event_min_documents: int | Literal["auto"] = 3
     """How many documents must tell an event; ``auto``: as many as tell a typical topic the corpus is about (the
     median over topics that are the main topic of ``min_main_documents`` documents), at least 3."""
+    event_min_sentences: int = Field(2, ge=1)
+    """... counting only the documents that hold at least this many of its sentences: a paragraph, not a mention
+    (1: any mention counts)."""
     min_keyword_share: float = Field(0.2, ge=0.0, le=1.0)
     """A topic's own words (its top keywords) must have at least this share of their uses in it, or its sentences get -1
     (time words, greetings, rhetorical questions: words every story uses). 0: off."""

@@ -317,7 +317,7 @@ class TopicModeler(Estimator):
 
             topics, self.merged_ = rules.merge_by_documents(model, cfg, docs, doc_ids, topics, inverse)
             self._transform_map_ = {int(t): int(t) for t in set(topics.tolist()) if t >= 0}
-            before = topics
+            clustered = before = topics  # as clustered: the documents whose main topic a rule drops are free
             topics, self.dropped_, mapping = rules.drop_narrow_topics(model, cfg, docs, doc_ids, topics, inverse)
             self.moves_["narrow_topics"] = moved(before, topics)
             side = (before >= 0) & (topics < 0)  # side subjects: their sentences may join their document's story
@@ -343,7 +343,7 @@ class TopicModeler(Estimator):
             if cfg.reduce_outliers:
                 before = topics
                 topics, self.outlier_floor_ = outliers.reduce(model, cfg, docs, emb, topics, probs, inverse, doc_ids,
-                                                              hdbscan_outliers, side, self.moves_)
+                                                              hdbscan_outliers, side, self.moves_, clustered)
                 placed = (before < 0) & (topics >= 0)
                 self.moves_["outliers_placed"] = int(placed[inverse].sum())
                 probs = np.where(placed, 0.0, probs)  # a side subject's strength was in its own, dropped cluster

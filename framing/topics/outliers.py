@@ -9,7 +9,10 @@ floor, with one condition: no document's main topic may change (:func:`main_keep
 may join its own document's main topic, or another topic when its document holds so few sentences of that
 topic that even with every candidate sentence of the document it would stay below the main topic. An
 aside on taxes in an article about health care joins the tax story it is as close to as that story's own
-sentences; what the article is about, and every figure counted per document, stay as clustered.
+sentences; what the article is about, and every figure counted per document, stay as clustered. A document
+whose main topic as clustered a rule dropped (a story only it is about, :func:`orphaned_documents`) has no
+main topic to keep: its sentences join their nearest topic above the floor, so an article on the Fed chair's
+testimony that no other article is about joins the Federal Reserve story instead of leaving every topic.
 
 ``topics.outlier_strategy: document`` is the same with a stricter condition: the topic must be the main topic
 of the outlier's own document (:func:`document_topics_allowed`). A sentence HDBSCAN could not place, in an
@@ -77,7 +80,7 @@ def document_topics_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np
 
 
 def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.ndarray, candidates: np.ndarray,
-                         probs: np.ndarray | None = None) -> np.ndarray:
+                         probs: np.ndarray | None = None, orphaned: np.ndarray | None = None) -> np.ndarray:
     """The topics each distinct sentence may join without changing any document's main topic.
 
     Returns a bool matrix (n_distinct, n_topics); column ``k`` is the ``k``-th topic in ascending order.
@@ -87,8 +90,9 @@ def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.nd
     topic that each of its documents holds so few sentences of that, even if every candidate of that
     document joined it, it would stay strictly below the main topic's count. A document with no
     clustered sentence has no main topic to keep: its candidates are placed nowhere (as ``document``). A
-    sentence printed in several documents may join a topic only when none of them changes. Rows that are
-    not candidates allow nothing.
+    document whose main topic was dropped (``orphaned``, per sentence, :func:`orphaned_documents`) has none to
+    keep either: its candidates may join any topic. A sentence printed in several documents may join a topic
+    only when none of them changes. Rows that are not candidates allow nothing.
     ``topics``, ``candidates`` and ``probs`` are per distinct sentence; ``inverse`` and ``doc_ids`` per sentence.
 
     >>> topics = np.array([0, 0, 0, 1, -1, -1, -1])
@@ -118,6 +122,8 @@ def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.nd
     if own:
         rows, main = zip(*own)
         safe[list(rows), np.searchsorted(kept, list(main))] = True  # joining its own main topic only confirms it
+    if orphaned is not None:
+        safe[np.unique(doc_index[np.asarray(orphaned, dtype=bool)])] = True
     allowed = np.ones((len(topics), len(kept)), dtype=bool)
     np.logical_and.at(allowed, inverse, safe[doc_index])  # every document printing the sentence must stay as it is
     return allowed & np.asarray(candidates, dtype=bool)[:, None]
@@ -201,14 +207,16 @@ def join_by_layouts(layout_labels: np.ndarray, topics: np.ndarray, candidates: n
 
 def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.ndarray, probs: np.ndarray,
            inverse: np.ndarray, doc_ids: np.ndarray, hdbscan_outliers: np.ndarray,
-           side: np.ndarray, moves: dict | None = None) -> tuple[np.ndarray, float | None]:
+           side: np.ndarray, moves: dict | None = None,
+           clustered: np.ndarray | None = None) -> tuple[np.ndarray, float | None]:
     """Outlier reduction on a fitted BERTopic ``model``, as ``config.outlier_strategy`` says.
 
     ``document``: HDBSCAN's outliers and the sentences of side subjects (``side``: topics dropped as told by too
     few documents or the main topic of too few) join their document's main topic when as close to it as its
     members are (:func:`place_outliers`, :func:`document_topics_allowed`); ``keep-main``: the same candidates join
     their nearest topic above that floor among those that leave every document's main topic as it is
-    (:func:`main_keeping_allowed`); ``centroid``: HDBSCAN's outliers join
+    (:func:`main_keeping_allowed`; documents whose main topic in ``clustered``, the topics before the rules, was
+    dropped are free, :func:`orphaned_documents`); ``centroid``: HDBSCAN's outliers join
     their nearest topic above the same floor; the other strategies are BERTopic's ``reduce_outliers``. Filler and
     the sentences of generic topics (words every story uses) are never placed. ``topics``, ``probs``,
     ``embeddings`` and ``docs`` are per distinct sentence; ``inverse`` and ``doc_ids`` per sentence.
@@ -230,8 +238,11 @@ def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.nd
     candidates = hdbscan_outliers
     if strategy in ("document", "keep-main") and (topics >= 0).any():
         candidates = hdbscan_outliers | side
-        allowed = (main_keeping_allowed(topics, inverse, doc_ids, candidates, probs) if strategy == "keep-main"
-                   else document_topics_allowed(topics, inverse, doc_ids, probs))
+        if strategy == "keep-main":
+            orphaned = None if clustered is None else orphaned_documents(clustered, topics, probs, inverse, doc_ids)
+            allowed = main_keeping_allowed(topics, inverse, doc_ids, candidates, probs, orphaned)
+        else:
+            allowed = document_topics_allowed(topics, inverse, doc_ids, probs)
     new, floor = place_outliers(embeddings, topics, candidates, OUTLIER_QUANTILE, allowed)
     layout_labels = getattr(getattr(model, "hdbscan_model", None), "layout_labels_", None)
     if allowed is not None and layout_labels is not None:
@@ -243,3 +254,25 @@ def reduce(model, config, docs: list[str], embeddings: np.ndarray, topics: np.nd
         adapter.update_topics(model, docs, new, config.top_n_words)
         adapter.reindex_topic_embeddings(model, topics, new, sorted(t for t in set(new.tolist()) if t >= 0))
     return new, floor
+
+
+def orphaned_documents(clustered: np.ndarray, topics: np.ndarray, probs: np.ndarray | None, inverse: np.ndarray,
+                       doc_ids: np.ndarray) -> np.ndarray:
+    """Per sentence: True in the documents whose main topic as clustered (``clustered``) a rule dropped.
+
+    ``clustered`` and ``topics`` (after the rules) are per distinct sentence; a dropped topic's sentences are -1.
+
+    >>> orphaned_documents(np.array([0, 0, 1, 1, 1]), np.array([0, 0, -1, -1, -1]), None, np.arange(5),
+    ...                    np.array(["a", "a", "a", "b", "b"])).tolist()
+    [False, False, False, True, True]
+    """
+    import pandas as pd
+
+    from .documents import main_topics
+
+    doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
+    strength = np.zeros(len(clustered)) if probs is None else np.asarray(probs, dtype=float)
+    mains = main_topics(pd.DataFrame({"doc_id": doc_ids, "topic": clustered[inverse], "topic_prob": strength[inverse]}))
+    lost = (clustered >= 0) & (topics < 0)
+    gone = {d for d, i in zip(doc_ids, inverse) if lost[i] and mains.get(d) == clustered[i]}
+    return np.array([d in gone for d in doc_ids], dtype=bool)

@@ -266,13 +266,19 @@ def event_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarr
     (:func:`keyword_share`) have at least ``event_keyword_share`` of their uses in the topic.
 
     An event covered as a paragraph in many articles is the main topic of none of them, yet its
-    words (a place, a name, what happened) are its own; the anchoring rule keeps it.
+    words (a place, a name, what happened) are its own; the anchoring rule keeps it. A document tells
+    the event when it holds at least ``event_min_sentences`` of its sentences (2: a paragraph); a story
+    one article is about and two others name in passing is not an event.
     """
     if not config.event_keyword_share:
         return set()
     labels = topics[inverse]
-    spread = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0].groupby("topic").doc.nunique()
+    frame = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0]
+    spread = frame.groupby("topic").doc.nunique()
     least = event_min_documents(config, doc_ids, labels, spread)
+    if config.event_min_sentences > 1:
+        told_by = frame.groupby(["topic", "doc"]).size()
+        spread = (told_by >= config.event_min_sentences).groupby(level="topic").sum()
     if config.event_min_documents == "auto":
         logger.info("Events must be told in at least %d documents (the median of the corpus's stories)", least)
     told = [int(t) for t, n in spread.items() if n >= least]
