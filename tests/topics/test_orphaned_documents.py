@@ -18,6 +18,8 @@ from framing.topics import TopicModeler
 from framing.topics.documents import main_topics
 from framing.topics.outliers import main_keeping_allowed, orphaned_documents
 
+from .stories import SentenceCorpus
+
 
 def test_a_document_whose_main_topic_was_dropped_is_free_and_the_others_are_not():
     # a: two sentences of kept topic 0 and one of dropped topic 1; b: topic 1 only (now -1); c: topic 0.
@@ -42,27 +44,17 @@ def test_a_document_whose_main_topic_was_dropped_is_free_and_the_others_are_not(
 def _corpus():
     """Story A in six articles (tight), story B in six (loose), and story C: two articles of their own,
     a tight cluster of its own next to story A."""
-    rng = np.random.default_rng(3)
-    dim = 16
-    texts, rows, docs = [], [], []
-
-    def add(text, center, doc, spread):
-        texts.append(text)
-        rows.append(center + rng.normal(scale=spread, size=dim))
-        docs.append(doc)
-
-    a, b = np.zeros(dim), np.zeros(dim)
-    a[0], b[1] = 8.0, 8.0
-    c = a.copy()
-    c[2] = 3.0
+    corpus = SentenceCorpus(3)
+    a, b = corpus.axis(0), corpus.axis(1)
+    c = a + corpus.axis(2, 3.0)
     for k in range(6):
         for i in range(8):
-            add(f"The harbour strike by dockers over wages continued {k} {i}", a, f"a{k}", 0.2)
-            add(f"The museum auction of the painting collection closed {k} {i}", b, f"b{k}", 1.5)
+            corpus.add(f"The harbour strike by dockers over wages continued {k} {i}", a, f"a{k}", 0.2)
+            corpus.add(f"The museum auction of the painting collection closed {k} {i}", b, f"b{k}", 1.5)
     for k in range(2):
         for i in range(8):
-            add(f"The ferry crews joined the dockers in the harbour strike {k} {i}", c, f"c{k}", 0.05)
-    return texts, np.asarray(rows, dtype=np.float32), docs
+            corpus.add(f"The ferry crews joined the dockers in the harbour strike {k} {i}", c, f"c{k}", 0.05)
+    return corpus.arrays()
 
 
 def test_the_articles_of_a_dropped_story_join_the_story_they_are_close_to():

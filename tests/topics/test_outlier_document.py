@@ -13,6 +13,8 @@ from framing.config import TopicsConfig
 from framing.topics import TopicModeler
 from framing.topics.outliers import document_topics_allowed, place_outliers
 
+from .stories import SentenceCorpus
+
 
 def _two_topics():
     rng = np.random.default_rng(0)
@@ -47,24 +49,15 @@ def test_a_sentence_printed_in_several_documents_may_join_a_topic_any_of_them_te
 
 def _corpus():
     """Two stories in 6 articles each; every article of story B also holds two asides close to story A."""
-    rng = np.random.default_rng(1)
-    dim = 16
-    texts, rows, docs = [], [], []
-
-    def add(text, center, doc, spread):
-        texts.append(text)
-        rows.append(center + rng.normal(scale=spread, size=dim))
-        docs.append(doc)
-
-    a, b = np.zeros(dim), np.zeros(dim)
-    a[0], b[1] = 8.0, 8.0
+    corpus = SentenceCorpus(1)
+    a, b = corpus.axis(0), corpus.axis(1)
     for k in range(6):
         for i in range(8):
-            add(f"The harbour strike by dockers over wages continued {k} {i}", a, f"a{k}", 0.3)
-            add(f"The museum auction of the painting collection closed {k} {i}", b, f"b{k}", 0.3)
+            corpus.add(f"The harbour strike by dockers over wages continued {k} {i}", a, f"a{k}", 0.3)
+            corpus.add(f"The museum auction of the painting collection closed {k} {i}", b, f"b{k}", 0.3)
         for i in range(2):
-            add(f"Dockers and wages came up once more at the auction {k} {i}", a, f"b{k}", 0.15)
-    return texts, np.asarray(rows, dtype=np.float32), docs
+            corpus.add(f"Dockers and wages came up once more at the auction {k} {i}", a, f"b{k}", 0.15)
+    return corpus.arrays()
 
 
 def test_the_model_keeps_outliers_out_of_a_topic_their_document_is_not_about(monkeypatch):
