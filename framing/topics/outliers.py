@@ -11,8 +11,9 @@ topic that even with every candidate sentence of the document it would stay belo
 aside on taxes in an article about health care joins the tax story it is as close to as that story's own
 sentences; what the article is about, and every figure counted per document, stay as clustered. A document
 whose main topic as clustered a rule dropped (a story only it is about, :func:`orphaned_documents`) has no
-main topic to keep: its sentences join their nearest topic above the floor, so an article on the Fed chair's
-testimony that no other article is about joins the Federal Reserve story instead of leaving every topic.
+main topic to keep: its sentences join their nearest topic above the floor, so an article on what businesses
+won in the Senate's immigration bill, that no other article is about, joins the immigration-overhaul story
+instead of leaving every topic (AllSides: 19 of its 58 sentences were in topics, now 47).
 
 ``topics.outlier_strategy: document`` is the same with a stricter condition: the topic must be the main topic
 of the outlier's own document (:func:`document_topics_allowed`). A sentence HDBSCAN could not place, in an
