@@ -274,6 +274,5 @@ def orphaned_documents(clustered: np.ndarray, topics: np.ndarray, probs: np.ndar
     doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
     strength = np.zeros(len(clustered)) if probs is None else np.asarray(probs, dtype=float)
     mains = main_topics(pd.DataFrame({"doc_id": doc_ids, "topic": clustered[inverse], "topic_prob": strength[inverse]}))
-    lost = (clustered >= 0) & (topics < 0)
-    gone = {d for d, i in zip(doc_ids, inverse) if lost[i] and mains.get(d) == clustered[i]}
-    return np.array([d in gone for d in doc_ids], dtype=bool)
+    dropped = set(clustered[(clustered >= 0) & (topics < 0)].tolist())  # rules drop whole topics
+    return np.isin(doc_ids, [d for d, t in mains.items() if t in dropped])

@@ -273,12 +273,9 @@ def event_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarr
     if not config.event_keyword_share:
         return set()
     labels = topics[inverse]
-    frame = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0]
-    spread = frame.groupby("topic").doc.nunique()
-    least = event_min_documents(config, doc_ids, labels, spread)
-    if config.event_min_sentences > 1:
-        told_by = frame.groupby(["topic", "doc"]).size()
-        spread = (told_by >= config.event_min_sentences).groupby(level="topic").sum()
+    told_by = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0].groupby(["topic", "doc"]).size()
+    least = event_min_documents(config, doc_ids, labels, told_by.groupby(level="topic").size())
+    spread = (told_by >= config.event_min_sentences).groupby(level="topic").sum()  # documents telling it enough
     if config.event_min_documents == "auto":
         logger.info("Events must be told in at least %d documents (the median of the corpus's stories)", least)
     told = [int(t) for t, n in spread.items() if n >= least]

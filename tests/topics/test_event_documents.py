@@ -57,7 +57,8 @@ def test_auto_never_asks_fewer_than_three_documents():
     texts, docs, topics = _corpus()
     # Stories told in two documents each: the median is 2, the bar stays 3.
     keep = np.isin(docs, ["d0", "d1", "d6", "d7"]) | (topics >= 2)
-    found = event_topics(_Model(), TopicsConfig(event_min_documents="auto", event_min_sentences=1), [t for t, k in zip(texts, keep) if k],
+    cfg = TopicsConfig(event_min_documents="auto", event_min_sentences=1)
+    found = event_topics(_Model(), cfg, [t for t, k in zip(texts, keep) if k],
                          docs[keep], topics[keep], np.arange(int(keep.sum())), frozenset())
     assert found & {2, 3} == {2, 3}
 
