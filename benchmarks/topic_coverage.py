@@ -14,7 +14,7 @@ any ``--set topics.key=value``) for each seed. Printed per corpus and seed:
 
 Corpora (read in place from ``../shared/data``; never copied into the repository):
 
-- ``allsides300``: the first 300 articles of AllSides (Article-Bias-Prediction);
+- ``allsides300``: the first 300 articles of AllSides (Article-Bias-Prediction); ``allsidesN``, the first N;
 - ``allsides``: all 3,656 articles of AllSides (about 140k sentences: the news-scale check);
 - ``basil``: BASIL's 300 articles (100 events);
 - ``climate``: the 428 articles of the Narrative Frames corpus on climate change;
@@ -60,8 +60,9 @@ def _head(path: Path, n: int, dest: Path) -> Path:
 
 def corpus(name: str, tmp: Path):
     """(paths, overrides) of a named corpus."""
-    if name == "allsides300":
-        path = _head(DATA / "allsides" / "articles.jsonl", 300, tmp / "allsides300" / "a300.jsonl")
+    if name.startswith("allsides") and name[len("allsides"):].isdigit():
+        n = int(name[len("allsides"):])
+        path = _head(DATA / "allsides" / "articles.jsonl", n, tmp / name / f"a{n}.jsonl")
         return [path], ["corpus.fields.text=content_original", "corpus.fields.id=ID"]
     if name == "allsides":
         return [DATA / "allsides" / "articles.jsonl"], ["corpus.fields.text=content_original", "corpus.fields.id=ID"]
@@ -79,7 +80,7 @@ def corpus(name: str, tmp: Path):
         return [DATA / "climate-frames" / "articles.jsonl"], ["corpus.fields.source=outlet"]
     if name == "seeds":
         return [ROOT / "seeds"], []
-    raise SystemExit(f"Unknown corpus {name!r}: allsides300, allsides, basil, climate or seeds.")
+    raise SystemExit(f"Unknown corpus {name!r}: allsides300 (allsidesN), allsides, basil, climate or seeds.")
 
 
 def _embed_step():

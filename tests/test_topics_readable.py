@@ -103,6 +103,12 @@ def test_auto_cluster_size_follows_the_corpus():
     sizes = [auto_min_cluster_size(n) for n in (100, 2_000, 8_000, 40_000, 150_000)]
     assert sizes == sorted(sizes) and sizes[0] == 10 and sizes[-1] > 3 * sizes[0]
     assert resolve_params(TopicsConfig(), 40_000).min_cluster_size == auto_min_cluster_size(40_000)
+    # BERTopic's 10 up to 10,000 sentences, where the defaults were measured (BASIL, AllSides 300) ...
+    assert {auto_min_cluster_size(n) for n in (500, 7_500, 10_360)} == {10}
+    # ... and beyond, the same resolution: a corpus k times as large asks k times as many sentences of a
+    # topic, so the same mix of stories gives topics of the same weight, not k times as many small ones.
+    for n in (10_000, 35_000, 130_000):
+        assert auto_min_cluster_size(4 * n) == 4 * auto_min_cluster_size(n)
     assert resolve_params(TopicsConfig(min_cluster_size=7), 40_000).min_cluster_size == 7
     assert resolve_params(TopicsConfig(), 12).min_cluster_size == 6   # shrinks to what 12 points allow
 
