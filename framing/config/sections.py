@@ -191,6 +191,9 @@ class TopicsConfig(Section):
     min_keyword_share: float = Field(0.2, ge=0.0, le=1.0)
     """A topic's own words (its top keywords) must have at least this share of their uses in it, or its sentences get -1
     (time words, greetings, rhetorical questions: words every story uses). 0: off."""
+    min_keyword_coverage: float = Field(0.1, ge=0.0, le=1.0)
+    """... and at least this share of its sentences must hold one of them, or its sentences get -1 (remarks with no
+    word in common, whose few keywords are rare words of a handful of them). 0: off."""
     recurrence_fence: float = Field(0.0, ge=0.0)
     """A topic whose sentences' documents rarely use its words again (chatter, quotes with nothing in common) gets -1
     when its share is below Tukey's fence ``Q1 - recurrence_fence * IQR`` over the corpus's topics. 0: off."""

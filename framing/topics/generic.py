@@ -1,4 +1,4 @@
-"""Topics whose words are not their own: the keyword share, used by the event and generic-topic rules.
+"""Topics whose words are not their own: the keyword share (used by the event and generic-topic rules) and coverage.
 
 Split from :mod:`framing.topics.rules` (which re-exports both names); no change of behaviour.
 """
@@ -89,24 +89,60 @@ def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, 
     return out
 
 
+def keyword_coverage(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, Sequence[str]],
+                     stop_words: frozenset[str], top_words: int = 10) -> dict[int, float]:
+    """The share of a topic's sentences that hold at least one of its own words, per topic.
+
+    A story's sentences name it: most of them hold one of its first ``top_words`` keyword tokens (a
+    name, a place, what happened). A cluster of remarks with no word in common ("we will see", "I
+    doubt it", in any language) gets as keywords the rare words a handful of its sentences share, so
+    few of its sentences hold any of them, however large the cluster grows. Counted on the
+    corpus itself, in every language.
+
+    >>> texts = ["utrecht tram attack", "attack in utrecht", "we will see", "I doubt it", "who knows"]
+    >>> keyword_coverage(texts, np.array([0, 0, 1, 1, 1]), {0: ["utrecht"], 1: ["doubt"]}, frozenset())
+    {0: 1.0, 1: 0.3333333333333333}
+    """
+    own = own_words(keywords, stop_words, top_words)
+    vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
+    topics = np.asarray(topics)
+    if not vocab:
+        return {t: 0.0 for t in own}
+    x = presence_matrix(texts, vocab).tocsc()
+    out: dict[int, float] = {}
+    for topic, words in own.items():
+        members = topics == topic
+        if not words or not members.any():
+            out[topic] = 0.0
+            continue
+        holds = np.asarray(x[:, [vocab[w] for w in words]].sum(axis=1)).ravel() > 0
+        out[topic] = float(holds[members].mean())
+    return out
+
+
 def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, inverse: np.ndarray,
                         stop_words: frozenset[str]) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
-    """Topics whose words are mostly used outside them become -1 (:func:`keyword_share` below ``min_keyword_share``).
+    """Topics without words of their own become -1.
 
-    Counted over every copy of the sentences (``inverse``). Returns the new assignments,
-    ``{top three c-TF-IDF words: reason}`` of the dropped topics, and the renumbering (None: unchanged).
+    A topic is generic when its words are mostly used outside it (:func:`keyword_share` below
+    ``min_keyword_share``) or when few of its sentences hold any of them (:func:`keyword_coverage`
+    below ``min_keyword_coverage``). Counted over every copy of the sentences (``inverse``). Returns the
+    new assignments, ``{top three c-TF-IDF words: reason}`` of the dropped topics, and the renumbering
+    (None: unchanged).
     """
-    floor = config.min_keyword_share
+    floor, cover = config.min_keyword_share, config.min_keyword_coverage
     kept_topics = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
-    if not floor or not kept_topics:
+    if not (floor or cover) or not kept_topics:
         return topics, {}, None
     texts = [docs[i] for i in inverse]
     words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in kept_topics}
     shares = keyword_share(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
-    generic = {t: s for t, s in shares.items() if s < floor}
+    covered = keyword_coverage(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
+    generic = {t: f"keyword share {s:.2f}" for t, s in shares.items() if s < floor}
+    generic.update({t: f"keyword coverage {c:.2f}" for t, c in covered.items() if c < cover and t not in generic})
     if not generic or len(generic) == len(kept_topics):
         return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
-    dropped = {", ".join(words[t][:3]): f"keyword share {s:.2f}" for t, s in generic.items()}
+    dropped = {", ".join(words[t][:3]): reason for t, reason in generic.items()}
     new, mapping = drop_topics(model, docs, topics, set(generic), config.top_n_words)
     logger.info("%d topics whose words are mostly used elsewhere left unclustered (%d sentences)",
                 len(generic), int(((topics >= 0) & (new < 0))[inverse].sum()))
