@@ -144,6 +144,6 @@ def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np
         return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
     dropped = {", ".join(words[t][:3]): reason for t, reason in generic.items()}
     new, mapping = drop_topics(model, docs, topics, set(generic), config.top_n_words)
-    logger.info("%d topics whose words are mostly used elsewhere left unclustered (%d sentences)",
+    logger.info("%d topics without words of their own left unclustered (%d sentences)",
                 len(generic), int(((topics >= 0) & (new < 0))[inverse].sum()))
     return new, dropped, mapping
