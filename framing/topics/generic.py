@@ -1,6 +1,7 @@
-"""Topics whose words are not their own: the keyword share (used by the event and generic-topic rules) and coverage.
+"""Topics whose words are not their own: the keyword share (used by the event and generic-topic rules) and the
+keyword coverage (generic-topic rule), both counted in one pass (:func:`own_word_figures`).
 
-Split from :mod:`framing.topics.rules` (which re-exports both names); no change of behaviour.
+Split from :mod:`framing.topics.rules`, which re-exports ``keyword_share`` and ``drop_generic_topics``.
 """
 
 from __future__ import annotations
@@ -71,22 +72,7 @@ def keyword_share(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, 
     >>> shares[0], round(shares[1], 2)
     (1.0, 0.8)
     """
-    own = own_words(keywords, stop_words, top_words)
-    vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
-    if not vocab:
-        return {t: 0.0 for t in own}
-    x = presence_matrix(texts, vocab)
-    uses = np.asarray(x.sum(axis=0)).ravel()
-    topics = np.asarray(topics)
-    out: dict[int, float] = {}
-    for topic, words in own.items():
-        if not words:
-            out[topic] = 0.0
-            continue
-        inside = np.asarray(x[topics == topic].sum(axis=0)).ravel()
-        shares = sorted((inside[vocab[w]] / uses[vocab[w]] if uses[vocab[w]] else 0.0 for w in words), reverse=True)
-        out[topic] = float(np.mean(shares[:top_k]))
-    return out
+    return own_word_figures(texts, topics, keywords, stop_words, top_words, top_k)[0]
 
 
 def keyword_coverage(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, Sequence[str]],
@@ -103,21 +89,33 @@ def keyword_coverage(texts: Sequence[str], topics: np.ndarray, keywords: dict[in
     >>> keyword_coverage(texts, np.array([0, 0, 1, 1, 1]), {0: ["utrecht"], 1: ["doubt"]}, frozenset())
     {0: 1.0, 1: 0.3333333333333333}
     """
+    return own_word_figures(texts, topics, keywords, stop_words, top_words)[1]
+
+
+def own_word_figures(texts: Sequence[str], topics: np.ndarray, keywords: dict[int, Sequence[str]],
+                     stop_words: frozenset[str], top_words: int = 10,
+                     top_k: int = 3) -> tuple[dict[int, float], dict[int, float]]:
+    """:func:`keyword_share` and :func:`keyword_coverage` of every topic, from one pass over ``texts``."""
     own = own_words(keywords, stop_words, top_words)
     vocab = {w: i for i, w in enumerate(sorted({w for ws in own.values() for w in ws}))}
-    topics = np.asarray(topics)
     if not vocab:
-        return {t: 0.0 for t in own}
-    x = presence_matrix(texts, vocab).tocsc()
-    out: dict[int, float] = {}
+        return {t: 0.0 for t in own}, {t: 0.0 for t in own}
+    x = presence_matrix(texts, vocab).tocsr()
+    uses = np.asarray(x.sum(axis=0)).ravel()
+    topics = np.asarray(topics)
+    shares: dict[int, float] = {}
+    covered: dict[int, float] = {}
     for topic, words in own.items():
-        members = topics == topic
-        if not words or not members.any():
-            out[topic] = 0.0
+        members = x[topics == topic]
+        if not words or not members.shape[0]:
+            shares[topic] = covered[topic] = 0.0
             continue
-        holds = np.asarray(x[:, [vocab[w] for w in words]].sum(axis=1)).ravel() > 0
-        out[topic] = float(holds[members].mean())
-    return out
+        cols = [vocab[w] for w in words]
+        inside = np.asarray(members[:, cols].sum(axis=0)).ravel()
+        ranked = sorted((n / uses[c] if uses[c] else 0.0 for n, c in zip(inside, cols)), reverse=True)
+        shares[topic] = float(np.mean(ranked[:top_k]))
+        covered[topic] = float((np.asarray(members[:, cols].sum(axis=1)).ravel() > 0).mean())
+    return shares, covered
 
 
 def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, inverse: np.ndarray,
@@ -136,8 +134,7 @@ def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np
         return topics, {}, None
     texts = [docs[i] for i in inverse]
     words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in kept_topics}
-    shares = keyword_share(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
-    covered = keyword_coverage(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
+    shares, covered = own_word_figures(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
     generic = {t: f"keyword share {s:.2f}" for t, s in shares.items() if s < floor}
     generic.update({t: f"keyword coverage {c:.2f}" for t, c in covered.items() if c < cover and t not in generic})
     if not generic or len(generic) == len(kept_topics):
