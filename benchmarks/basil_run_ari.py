@@ -15,7 +15,8 @@ article with ``id`` (BASIL's ``file_id``), ``source``, ``date``, ``title`` and
 paragraph joined by a space); framing splits the sentences itself.
 
 Each article gets its main topic as the report and the ``document_topics``
-table give it (``is_main``: the topic of most of its clustered sentences); an
+table give it (``is_main``: the topic its sentences weigh most for, lead and specificity;
+see docs/tuning-topics.md, "A document's main topic"); an
 article without a clustered sentence is its own singleton. That is compared
 with its event (``triplet_uuid``). Also prints how many topics hold sentences
 from all three outlets, and with several runs (seeds) the mean, min and max.

@@ -2,7 +2,8 @@
 
 BASIL (Fan et al., 2019) covers 100 events, each by three outlets (300 English
 articles, about 8,000 sentences). Every article gets its main topic as the
-report gives it (the topic of most of its clustered sentences; an article
+report gives it (its sentences weighted by place and its topics by
+specificity, ``framing.topics.documents.document_topics``; an article
 whose sentences are all outliers is its own singleton), and the adjusted Rand
 index (ARI) and normalised mutual information (NMI) compare that with the
 event (``triplet_uuid``).
@@ -95,9 +96,8 @@ def embed(texts: list[str], cache_dir: Path) -> np.ndarray:
 
 
 def majority_topics(labels: np.ndarray, article: np.ndarray, n_articles: int, probs: np.ndarray | None = None) -> list[int]:
-    """Each article's main topic as the report gives it (:func:`framing.topics.documents.main_topics`: most
-    clustered sentences, ties to the higher summed membership, then the lower topic); all-outlier articles
-    become singletons. ``basil_run_ari.py`` reads the same main topic from a run's ``document_topics``."""
+    """Each article's main topic as the report gives it (:func:`framing.topics.documents.main_topics`, the
+    sentences in reading order); all-outlier articles become singletons. ``basil_run_ari.py`` reads the same main topic from a run's ``document_topics``."""
     import pandas as pd
 
     from framing.topics.documents import main_topics

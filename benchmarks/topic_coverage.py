@@ -115,6 +115,11 @@ def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, varian
     keep = sentences.n_words.to_numpy()[rows] >= cfg.topics.min_sentence_words
     sel, emb = rows[keep], vectors[keep]
     s = sentences.iloc[sel]
+    try:  # each sentence's place among all its document's sentences, as the topic step gives it
+        from framing.topics.documents import lead_weights
+        lead = lead_weights(sentences.doc_id)[sel]
+    except ImportError:
+        lead = None
     print(f"\n== {name}: {s.doc_id.nunique()} documents, {len(sel)} clusterable sentences, {info['model']}")
     from framing.config import apply_mapping, parse_override
 
@@ -125,7 +130,7 @@ def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, varian
         if variant:
             print(f"-- variant {variant}")
         for seed in seeds:
-            tm = fit_one(topics_cfg, seed, s, emb, embedder)
+            tm = fit_one(topics_cfg, seed, s, emb, embedder, lead)
             if dump is not None:
                 dump.mkdir(parents=True, exist_ok=True)
                 tag = "".join(c if c.isalnum() or c in "=." else "_" for c in variant)
@@ -136,7 +141,7 @@ def measure(name: str, seeds: list[int], overrides: list[str], tmp: Path, varian
                 s[["sentence_id", "doc_id", "source", "text", "lang"]].to_parquet(dump / f"{name}_sentences.parquet")
 
 
-def fit_one(cfg, seed, s, emb, embedder) -> None:
+def fit_one(cfg, seed, s, emb, embedder, lead=None) -> None:
     from framing.topics import TopicModeler
     from framing.topics.reduction_cache import reduction_cache_from_config
 
@@ -146,7 +151,7 @@ def fit_one(cfg, seed, s, emb, embedder) -> None:
             tm = TopicModeler(cfg.topics, seed=seed, encode=_encoder(embedder, cfg),
                               reduction_cache=reduction_cache_from_config(cfg.embedding)).fit(
                 s.text.tolist(), emb, s.lang.tolist(), s.sentence_id.tolist(), doc_ids=s.doc_id.tolist(),
-                sources=s.source.tolist())
+                sources=s.source.tolist(), **({} if lead is None else {"lead": lead}))
         q = tm.quality_
         share = float((tm.labels_ >= 0).mean())
         nan = float("nan")

@@ -154,8 +154,9 @@ def test_document_topics_contract():
     assert set(t.doc_id) == {"a", "b"}          # c has no clustered sentence
     assert t.groupby("doc_id").share.sum().round(3).tolist() == [1.0, 1.0]
     assert t[t.is_main].set_index("doc_id").topic.to_dict() == {"a": 0, "b": 2}
-    tie = pd.DataFrame({"doc_id": ["d", "d"], "topic": [3, 4], "topic_prob": [0.2, 0.9]})
+    tie = pd.DataFrame({"doc_id": ["d", "d"], "topic": [3, 4], "topic_prob": [0.2, 0.9], "lead": [1.0, 1.0]})
     assert document_topics(tie).query("is_main").topic.tolist() == [4]   # tie: stronger membership wins
+    assert document_topics(tie.drop(columns="lead")).query("is_main").topic.tolist() == [3]  # the first sentence
 
 
 def test_bad_filler_pattern_is_a_config_error():
@@ -186,6 +187,9 @@ def test_analyze_writes_document_topics_and_quality(tmp_path):
     assert meta["topics"]["filler"] >= 0
     topics = pd.read_parquet(out / "tables" / "topics.parquet")
     assert {"label", "keywords", "ctfidf_keywords"} <= set(topics.columns)
+    # The main topics can be found again from the sentences table (its rows are in reading order)
+    again = document_topics(sents)
+    pd.testing.assert_frame_equal(again, dt)
     assert meta["topics"]["boilerplate"] >= 0 and meta["topics"]["unanchored_topics_dropped"] == {}
     tree = pd.read_parquet(out / "tables" / "topic_hierarchy.parquet")
     assert len(topics) >= 2 and len(tree) == len(topics) - 1

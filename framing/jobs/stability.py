@@ -94,8 +94,8 @@ def _spread(ari: list[float], seeds: Sequence[int]) -> dict:
 
 
 def main_topic_per_document(topics: np.ndarray, doc_ids: Sequence[str]) -> list[str]:
-    """Each document's main topic as the report shows it (most of its clustered sentences; ties to the
-    lower topic), ``"none:<doc>"`` (a group of its own) for a document with no clustered sentence; documents sorted.
+    """Each document's main topic as the report shows it (:func:`~framing.topics.documents.document_topics`, rows in
+    reading order), ``"none:<doc>"`` (a group of its own) for a document with no clustered sentence; documents sorted.
 
     >>> main_topic_per_document(np.array([3, 3, 1, -1, -1]), ["a", "a", "a", "b", "b"])
     ['3', 'none:b']

@@ -31,7 +31,8 @@ _EXPORTS = {
     "ResolvedParams": "sizing", "resolve_params": "sizing", "auto_min_cluster_size": "sizing",
     "filler_mask": "rules", "repeated_mask": "rules", "sentence_rules": "rules", "SentenceRules": "rules",
     "document_topics": "documents", "main_topics": "documents", "DOCUMENT_TOPIC_COLUMNS": "documents",
-    "unanchored_topics": "documents",
+    "unanchored_topics": "documents", "lead_weights": "documents", "topic_specificity": "documents",
+    "majority_topics": "documents",
     "topic_hierarchy": "hierarchy", "HIERARCHY_COLUMNS": "hierarchy",
     "npmi_coherence": "quality", "topic_diversity": "quality", "quality_summary": "quality",
 }

@@ -1,10 +1,30 @@
 """Documents' topic mixtures: the ``document_topics`` table and main topics.
 
 A document's mixture is the share of its *clustered* sentences (topic >= 0)
-in each topic; its main topic is the topic holding most of them (ties go to
-the topic whose sentences in the document have the higher summed
-membership strength, then to the lower topic number). Documents without a
-clustered sentence have no row.
+in each topic. Its main topic is what it is about: the topic with the
+highest **lead-weighted, specificity-weighted** count of its sentences, the
+tf-idf of a topic in a document with two priors of news writing:
+
+- **the lead**: a sentence's weight is ``1 / (1 + p / LEAD_SENTENCES)``, ``p``
+  its place in the document (0 for the first sentence), so the sixth sentence
+  counts 1/2 and the 21st 1/5. A news story says what it is about in its
+  first sentences (the inverted pyramid); a politician's reaction or the
+  background of another story comes later.
+- **specificity**: a topic's weight is its smoothed inverse document frequency
+  ``ln((1 + N) / (1 + df)) + 1`` (scikit-learn's ``smooth_idf``; ``N`` documents
+  in the corpus, ``df`` of them holding a sentence of the topic). A topic told in
+  a sentence or two by every other document (a politician's name, a recurring
+  reaction) says less of what one document is about than the story only a few tell.
+
+Ties go to the topic with more sentences, then the higher summed membership
+strength, then the lower topic number. Documents without a clustered sentence
+have no row. The ``document_topics`` table is computed on a run's final topics,
+and again from its ``sentences`` table alone (its rows are in reading order).
+
+The topic rules and outlier placement ask another question, whether documents
+are evidence that a topic exists, and keep the stricter test of a majority
+(:func:`majority_topics`): a topic that leads one article but holds two of its
+twenty sentences is a paragraph of it, not a subject of the corpus.
 
 >>> import pandas as pd
 >>> s = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "b"], "topic": [0, 0, 1, -1, 2],
@@ -13,6 +33,15 @@ clustered sentence have no row.
 {'doc_id': 'a', 'topic': 0, 'sentences': 2, 'share': 0.6667, 'is_main': True}
 >>> main_topics(s)
 {'a': 0, 'b': 2}
+
+A topic every document tells weighs less than one only this document tells:
+document ``c`` has three sentences of topic 0, which all three documents tell,
+and two of topic 1, its own story, in its lead:
+
+>>> s = pd.DataFrame({"doc_id": ["a", "a", "b", "b", "c", "c", "c", "c", "c"],
+...                   "topic": [0, 2, 0, 2, 1, 1, 0, 0, 0]})
+>>> main_topics(s)["c"]
+1
 """
 
 from __future__ import annotations
@@ -22,7 +51,32 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+LEAD_SENTENCES = 5
+"""A sentence this many places after the first counts half as much toward its document's main topic."""
+
 DOCUMENT_TOPIC_COLUMNS = ["doc_id", "topic", "sentences", "share", "is_main"]
+
+
+def lead_weights(doc_ids: Sequence[str]) -> np.ndarray:
+    """Each sentence's weight by its place in its document (rows in reading order): ``1 / (1 + p / LEAD_SENTENCES)``.
+
+    >>> lead_weights(["a", "a", "b", "a"]).round(3).tolist()
+    [1.0, 0.833, 1.0, 0.714]
+    """
+    place = pd.Series(np.asarray(doc_ids, dtype=object)).groupby(np.asarray(doc_ids, dtype=object)).cumcount()
+    return 1.0 / (1.0 + place.to_numpy(dtype=np.float64) / LEAD_SENTENCES)
+
+
+def topic_specificity(doc_ids: Sequence[str], labels: Sequence[int]) -> dict[int, float]:
+    """``{topic: smoothed inverse document frequency}`` over the documents of ``doc_ids`` (all of them count in N).
+
+    >>> topic_specificity(["a", "a", "b", "c"], [0, 1, 0, -1])
+    {0: 1.2877, 1: 1.6931}
+    """
+    frame = pd.DataFrame({"doc": np.asarray(doc_ids, dtype=object), "topic": np.asarray(labels, dtype=np.int64)})
+    n = frame.doc.nunique()
+    df = frame[frame.topic >= 0].groupby("topic").doc.nunique()
+    return {int(t): round(float(np.log((1 + n) / (1 + d)) + 1.0), 4) for t, d in df.items()}
 
 
 def document_topics(sentences: pd.DataFrame) -> pd.DataFrame:
@@ -31,33 +85,55 @@ def document_topics(sentences: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     sentences : DataFrame
-        With ``doc_id``, ``topic`` and (optionally) ``topic_prob``.
+        With ``doc_id``, ``topic`` and (optionally) ``topic_prob`` and ``lead`` (:func:`lead_weights`), every
+        sentence of each document (outliers too) in reading order; without ``lead`` the rows' order gives it.
 
     Returns
     -------
     DataFrame with columns doc_id, topic, sentences (count), share (of the
-    document's clustered sentences, rounded to 4 places), is_main (bool).
+    document's clustered sentences, rounded to 4 places), is_main (bool: the
+    document's main topic, see the module docstring).
     """
-    clustered = sentences[sentences.topic >= 0]
-    if clustered.empty:
+    lead = sentences["lead"].to_numpy(dtype=np.float64) if "lead" in sentences else lead_weights(sentences.doc_id)
+    clustered = sentences.topic.to_numpy() >= 0
+    if not clustered.any():
         return pd.DataFrame({"doc_id": pd.Series(dtype=str), "topic": pd.Series(dtype="int64"),
                              "sentences": pd.Series(dtype="int64"), "share": pd.Series(dtype=float),
                              "is_main": pd.Series(dtype=bool)})
-    prob = clustered.topic_prob if "topic_prob" in clustered else pd.Series(0.0, index=clustered.index)
-    table = (clustered.assign(_prob=prob.astype(float))
+    weights = topic_specificity(sentences.doc_id, sentences.topic)
+    prob = sentences.topic_prob if "topic_prob" in sentences else pd.Series(0.0, index=sentences.index)
+    table = (sentences[clustered].assign(_prob=prob[clustered].astype(float), _lead=lead[clustered])
              .groupby(["doc_id", "topic"], sort=True)
-             .agg(sentences=("topic", "size"), _strength=("_prob", "sum")).reset_index())
+             .agg(sentences=("topic", "size"), _strength=("_prob", "sum"), _lead=("_lead", "sum")).reset_index())
     totals = table.groupby("doc_id").sentences.transform("sum")
     table["share"] = (table.sentences / totals).round(4)
-    order = table.sort_values(["doc_id", "sentences", "_strength", "topic"], ascending=[True, False, False, True])
+    table["_score"] = (table._lead * table.topic.map(weights)).round(9)  # rounded: equal sums tie exactly
+    order = table.sort_values(["doc_id", "_score", "sentences", "_strength", "topic"],
+                              ascending=[True, False, False, False, True])
     main = order.drop_duplicates("doc_id").index
     table["is_main"] = table.index.isin(main)
     table = table.astype({"topic": "int64", "sentences": "int64"})
     return table[DOCUMENT_TOPIC_COLUMNS].reset_index(drop=True)
 
 
+def majority_topics(sentences: pd.DataFrame) -> dict:
+    """``{doc_id: the topic holding most of its clustered sentences}`` (ties: the higher summed membership
+    strength, then the lower topic): the test of the topic rules that a document is about a topic.
+
+    >>> majority_topics(pd.DataFrame({"doc_id": ["a", "a", "a"], "topic": [1, 0, 0]}))
+    {'a': 0}
+    """
+    clustered = sentences[sentences.topic >= 0]
+    prob = clustered.topic_prob if "topic_prob" in clustered else pd.Series(0.0, index=clustered.index)
+    table = (clustered.assign(_prob=prob.astype(float)).groupby(["doc_id", "topic"], sort=True)
+             .agg(n=("topic", "size"), strength=("_prob", "sum")).reset_index()
+             .sort_values(["doc_id", "n", "strength", "topic"], ascending=[True, False, False, True])
+             .drop_duplicates("doc_id"))
+    return dict(zip(table.doc_id, table.topic.astype(int)))
+
+
 def main_topics(sentences: pd.DataFrame) -> dict:
-    """``{doc_id: main topic}`` for documents with at least one clustered sentence."""
+    """``{doc_id: main topic}`` for documents with at least one clustered sentence (:func:`document_topics`)."""
     table = document_topics(sentences)
     main = table[table.is_main]
     return dict(zip(main.doc_id, main.topic.astype(int)))
@@ -79,9 +155,10 @@ def event_min_documents(config, doc_ids: np.ndarray, labels: np.ndarray, spread:
     """``event_min_documents``, with ``auto`` resolved on the corpus.
 
     ``auto``: an event no document is about is kept when as many documents tell it as tell a typical
-    story of the corpus: the median number of documents telling a topic that is the main topic of at
-    least ``min_main_documents`` documents (at least 3). The bar grows with the corpus and with how
-    widely its stories are told, where a fixed count keeps every side subject three articles mention.
+    story of the corpus: the median number of documents telling a topic that is the majority topic
+    (:func:`majority_topics`) of at least ``min_main_documents`` documents (at least 3). The bar grows with
+    the corpus and with how widely its stories are told, where a fixed count keeps every side subject three
+    articles mention.
 
     >>> from framing.config import TopicsConfig
     >>> docs = np.array(["a", "a", "b", "b", "c", "c", "d"])
@@ -93,18 +170,22 @@ def event_min_documents(config, doc_ids: np.ndarray, labels: np.ndarray, spread:
     if config.event_min_documents != "auto":
         return int(config.event_min_documents)
     frame = pd.DataFrame({"doc_id": doc_ids, "topic": labels, "topic_prob": np.zeros(len(labels))})
-    mains = pd.Series(list(main_topics(frame[frame.topic >= 0]).values()), dtype="int64").value_counts()
+    mains = pd.Series(list(majority_topics(frame).values()), dtype="int64").value_counts()
     stories = [int(spread[t]) for t, n in mains.items() if n >= max(config.min_main_documents, 1) and t in spread]
     least = max(3, int(np.ceil(np.median(stories)))) if stories else 3
     return least
 
 
-def attribute_to_main(doc_ids: np.ndarray, labels: np.ndarray, mask: np.ndarray, probs: np.ndarray) -> np.ndarray:
+def attribute_to_main(doc_ids: np.ndarray, labels: np.ndarray, mask: np.ndarray, probs: np.ndarray,
+                      lead: np.ndarray | None = None) -> np.ndarray:
     """Labels where the sentences in ``mask`` take their document's main topic (-1 when it has none).
 
-    The main topic is computed from the sentences outside ``mask`` only.
+    The main topic is computed from the sentences outside ``mask`` only (``doc_ids`` holds every sentence in
+    reading order; ``lead`` as in :func:`document_topics`).
     """
     frame = pd.DataFrame({"doc_id": doc_ids, "topic": np.where(mask, -1, labels), "topic_prob": probs})
+    if lead is not None:
+        frame["lead"] = lead
     mains = main_topics(frame)
     out = labels.copy()
     out[mask] = [mains.get(d, -1) for d in np.asarray(doc_ids)[mask]]
@@ -170,8 +251,12 @@ def unanchored_topics(doc_ids: Sequence[str], labels: np.ndarray, probs: np.ndar
     """Topics no document is about: ``{topic: reason}`` for the topics to leave unclustered.
 
     A topic of a corpus of documents is a subject some documents are about.
-    Each document's main topic is the one holding most of its clustered
-    sentences (:func:`document_topics`). A topic is dropped when
+    The test is the stricter one of a majority: a document is about a topic
+    here when the topic holds most of its clustered sentences
+    (:func:`majority_topics`). A small topic that is the main topic of a
+    document only through the weight of its lead or of its specificity
+    (:func:`document_topics`) is one paragraph of it; a topic must be the
+    bulk of two documents to exist. A topic is dropped when
 
     - it is the main topic of fewer than ``min_main_documents`` documents
       (``"main of N documents"``): a side subject, or a way of speaking many
@@ -181,7 +266,7 @@ def unanchored_topics(doc_ids: Sequence[str], labels: np.ndarray, probs: np.ndar
       a few short documents but mostly a sentence or two in many others
       (generic reactions and quotes, template lines).
 
-    Dropping topics never changes the main topic of a document whose main topic is
+    Dropping topics never changes the majority topic of a document whose majority topic is
     kept, so one pass is enough: a kept topic only gains documents.
 
     Parameters
@@ -207,7 +292,7 @@ def unanchored_topics(doc_ids: Sequence[str], labels: np.ndarray, probs: np.ndar
     clustered = frame[frame.topic >= 0]
     if clustered.empty:
         return {}
-    mains = main_topics(clustered)
+    mains = majority_topics(clustered)
     main_count = pd.Series(list(mains.values()), dtype="int64").value_counts()
     anchored = (clustered.doc_id.map(mains) == clustered.topic).groupby(clustered.topic).mean()
     out: dict[int, str] = {}

@@ -47,7 +47,7 @@ from ..words import corpus_languages, stop_words_for
 from . import adapter, outliers, rules
 from .describe import TOPIC_COLUMNS, describe_quality, describe_topics, representative_rows
 from .distinct import distinct_rows
-from .documents import attribute_to_main, document_texts
+from .documents import attribute_to_main, document_texts, lead_weights
 from .hierarchy import HIERARCHY_COLUMNS, empty_hierarchy, topic_hierarchy
 from .reduction import map_coords
 from .saved import load_bertopic, save_bertopic
@@ -159,7 +159,8 @@ class TopicModeler(Estimator):
 
     @fit_succeeds_or_leaves_nothing
     def fit(self, texts: Sequence[str], embeddings: np.ndarray, langs: Sequence[str], ids: Sequence[str],
-            doc_ids: Sequence[str] | None = None, sources: Sequence[str] | None = None) -> "TopicModeler":
+            doc_ids: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+            lead: Sequence[float] | None = None) -> "TopicModeler":
         """Cluster the sentences and describe the topics.
 
         Parameters
@@ -176,6 +177,9 @@ class TopicModeler(Estimator):
         sources : sequence of str, length n_sentences, optional
             The source of each sentence, for the boilerplate rule (repetition is counted per
             source); without it the corpus counts as one source.
+        lead : sequence of float, length n_sentences, optional
+            Each sentence's weight by its place in its document, toward the document's main topic
+            (:func:`~framing.topics.documents.lead_weights`); without it, from the order of ``doc_ids``.
 
         Returns
         -------
@@ -184,8 +188,10 @@ class TopicModeler(Estimator):
         texts, embeddings, langs, ids = _check_inputs(texts, embeddings, langs, ids)
         n = len(texts)
         doc_ids = np.asarray(ids if doc_ids is None else [str(d) for d in doc_ids], dtype=object)
-        if len(doc_ids) != n:
-            raise TopicModelError(f"'doc_ids' has {len(doc_ids)} items but there are {n} texts; pass one per sentence.")
+        self.lead_ = lead_weights(doc_ids) if lead is None else np.asarray(lead, dtype=np.float64)
+        for name, seq in (("doc_ids", doc_ids), ("lead", self.lead_)):
+            if len(seq) != n:
+                raise TopicModelError(f"'{name}' has {len(seq)} items but there are {n} texts; pass one per sentence.")
         cfg = self.config
         # Stop words of the languages that could hold a topic of their own, not of a stray sentence's.
         vocab = corpus_languages(langs, resolve_params(cfg, n).min_cluster_size)
@@ -227,7 +233,7 @@ class TopicModeler(Estimator):
             self._fit_topics(texts, embeddings, rows, doc_ids[rows])
             self.moves_["template_lines"] = int((found.template & long_enough & ~filler).sum())
         if cfg.filler_topic == "document" and self.model_ is not None:
-            self.labels_ = attribute_to_main(doc_ids, self.labels_, self.filler_, self.probs_)
+            self.labels_ = attribute_to_main(doc_ids, self.labels_, self.filler_, self.probs_, self.lead_)
         self.topics_ = describe_topics(self.model_, self.labels_, texts, embeddings, langs, ids, rows, doc_ids,
                                        self.stop_words_, cfg.n_representative, cfg.top_n_words)
         self.quality_ = describe_quality(self.topics_, [texts[i] for i in rows], cfg.top_n_words,

@@ -23,6 +23,11 @@ them) are candidates too. Placing outliers anywhere in the corpus changes which 
 about: on BASIL (mean ARI of articles' main topics against their events, seeds 42, 1, 2, 3) ``centroid``
 gave 0.857 against 0.868 without placement, and allowing any topic the article tells lowered seeds 1 and 2
 as much; joining only the main topic cannot change it (0.865: ties between equal topics aside).
+
+Here, as in the topic rules, a document's main topic is its **majority** topic, the one holding most of its
+clustered sentences (:func:`~framing.topics.documents.majority_topics`). The main topic the tables and the
+report give (``document_topics.is_main``) also weighs each sentence's place and each topic's specificity, and
+is computed on the topics as placed (:func:`~framing.topics.documents.document_topics`).
 """
 
 from __future__ import annotations
@@ -57,7 +62,7 @@ def document_topics_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np
     ``topics`` (and ``probs``, membership strengths that break ties) are per distinct sentence; ``inverse``
     maps every sentence (every copy) to its distinct sentence and ``doc_ids`` gives each sentence's
     document. A document's main topic is the one holding most of its clustered sentences
-    (:func:`~framing.topics.documents.main_topics`). Column ``k`` is the ``k``-th topic in ascending order.
+    (:func:`~framing.topics.documents.majority_topics`). Column ``k`` is the ``k``-th topic in ascending order.
     A distinct sentence printed in several documents may join the main topic of any of them.
 
     >>> document_topics_allowed(np.array([0, 1, 1, -1, -1]), np.array([0, 1, 2, 3, 4, 3]),
@@ -67,12 +72,12 @@ def document_topics_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np
     import pandas as pd
     import scipy.sparse as sp
 
-    from .documents import main_topics
+    from .documents import majority_topics
 
     kept = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
     doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
     strength = np.zeros(len(topics)) if probs is None else np.asarray(probs, dtype=float)
-    mains = main_topics(pd.DataFrame({"doc_id": doc_ids, "topic": topics[inverse], "topic_prob": strength[inverse]}))
+    mains = majority_topics(pd.DataFrame({"doc_id": doc_ids, "topic": topics[inverse], "topic_prob": strength[inverse]}))
     has_main = np.array([d in mains for d in doc_ids])
     column = np.searchsorted(kept, [mains[d] for d in doc_ids[has_main]])
     allowed = sp.csr_matrix((np.ones(int(has_main.sum())), (inverse[has_main], column)),
@@ -105,7 +110,7 @@ def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.nd
     """
     import pandas as pd
 
-    from .documents import main_topics
+    from .documents import majority_topics
 
     kept = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
     doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
@@ -118,7 +123,7 @@ def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.nd
     top = counts.max(axis=1, keepdims=True)
     safe = counts + waiting[:, None] < top  # per document: topics its candidates cannot lift to the top
     strength = np.zeros(len(topics)) if probs is None else np.asarray(probs, dtype=float)
-    mains = main_topics(pd.DataFrame({"doc_id": doc_ids, "topic": labels, "topic_prob": strength[inverse]}))
+    mains = majority_topics(pd.DataFrame({"doc_id": doc_ids, "topic": labels, "topic_prob": strength[inverse]}))
     own = [(i, mains[name]) for i, name in enumerate(names) if name in mains]
     if own:
         rows, main = zip(*own)
@@ -269,10 +274,10 @@ def orphaned_documents(clustered: np.ndarray, topics: np.ndarray, probs: np.ndar
     """
     import pandas as pd
 
-    from .documents import main_topics
+    from .documents import majority_topics
 
     doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
     strength = np.zeros(len(clustered)) if probs is None else np.asarray(probs, dtype=float)
-    mains = main_topics(pd.DataFrame({"doc_id": doc_ids, "topic": clustered[inverse], "topic_prob": strength[inverse]}))
+    mains = majority_topics(pd.DataFrame({"doc_id": doc_ids, "topic": clustered[inverse], "topic_prob": strength[inverse]}))
     dropped = set(clustered[(clustered >= 0) & (topics < 0)].tolist())  # rules drop whole topics
     return np.isin(doc_ids, [d for d, t in mains.items() if t in dropped])

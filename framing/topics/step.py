@@ -139,6 +139,7 @@ def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndar
                     embedder) -> tuple[pd.DataFrame, pd.DataFrame, dict, object]:
     from . import TopicModeler
     from ..embed.step import cached_encoder
+    from .documents import lead_weights
     from .reduction_cache import reduction_cache_from_config
 
     say(f"Clustering {len(sel)} sentences into topics (UMAP + HDBSCAN + c-TF-IDF)")
@@ -148,6 +149,7 @@ def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndar
         sentences.text.iloc[sel].tolist(), clustered, sentences.lang.iloc[sel].tolist(),
         sentences.sentence_id.iloc[sel].tolist(), doc_ids=sentences.doc_id.iloc[sel].tolist(),
         sources=sentences.source.iloc[sel].tolist() if "source" in sentences else None,
+        lead=lead_weights(sentences.doc_id)[sel],  # places among all of a document's sentences, as the tables count
     )
     sentences = _with_topic_columns(sentences, sel, model.labels_, model.probs_, model.coords_[:, 0], model.coords_[:, 1])
     topic = sentences.topic.to_numpy()
