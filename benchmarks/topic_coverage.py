@@ -5,7 +5,7 @@ reads and embeds them (the embedding cache makes a second run cheap), then
 :class:`framing.topics.TopicModeler` is fitted with the config defaults (plus
 any ``--set topics.key=value``) for each seed. Printed per corpus and seed:
 
-- topics (and the smallest topic used, ``topics.min_cluster_size``), and the
+- topics (and the smallest topic and density used, ``topics.min_cluster_size`` and ``min_samples``), and the
   share of the clusterable sentences (non-fragments with at least
   ``topics.min_sentence_words`` words, filler included) that are in a topic;
 - NPMI coherence and topic diversity over all topics (run.json's ``quality``);
@@ -156,7 +156,8 @@ def fit_one(cfg, seed, s, emb, embedder, lead=None) -> None:
         share = float((tm.labels_ >= 0).mean())
         nan = float("nan")
         smallest = tm.params_.min_cluster_size if getattr(tm, "params_", None) else "?"
-        print(f"-- seed {seed}: {len(tm.topics_)} topics (smallest topic {smallest} sentences), "
+        density = tm.params_.min_samples if getattr(tm, "params_", None) else "?"
+        print(f"-- seed {seed}: {len(tm.topics_)} topics (smallest topic {smallest} sentences, min_samples {density}), "
               f"{share:.1%} of clusterable sentences in topics, "
               f"NPMI {q['coherence_npmi']:.3f} (c-TF-IDF {q.get('ctfidf_coherence_npmi', nan):.3f}), "
               f"c_npmi windows {q.get('c_npmi') or nan:.3f} (c-TF-IDF {q.get('ctfidf_c_npmi') or nan:.3f}), "

@@ -113,6 +113,22 @@ def test_auto_cluster_size_follows_the_corpus():
     assert resolve_params(TopicsConfig(), 12).min_cluster_size == 6   # shrinks to what 12 points allow
 
 
+def test_auto_density_is_one_where_it_was_measured_and_grows_with_the_smallest_topic():
+    def samples(n, **kw):
+        return resolve_params(TopicsConfig(**kw), n).min_samples
+
+    # 1 up to 10,000 sentences (BASIL, AllSides 300, climate-frames, the seeds cluster as before) ...
+    assert {samples(n) for n in (500, 7_500, 10_360)} == {1}
+    # ... then one more per sentence of the smallest topic beyond its floor, towards HDBSCAN's own default
+    for n in (40_000, 113_843):
+        assert samples(n) == resolve_params(TopicsConfig(), n).min_cluster_size - 9
+    assert samples(113_843) == 105 and samples(150_000) == 141
+    # an integer, or None (HDBSCAN's min_samples = min_cluster_size), is used as given; auto never
+    # follows a min_cluster_size the user set
+    assert samples(113_843, min_samples=1) == 1 and samples(113_843, min_samples=None) is None
+    assert samples(5_000, min_cluster_size=40) == 1
+
+
 def test_readable_and_raw_keywords_are_both_kept():
     texts, emb, langs, ids, docs, _ = corpus()
     tm = TopicModeler(cfg(), encode=HashEncoder()).fit(texts, emb, langs, ids, doc_ids=docs)
@@ -185,6 +201,7 @@ def test_analyze_writes_document_topics_and_quality(tmp_path):
     meta = json.loads((out / "run.json").read_text())
     assert {"coherence_npmi", "diversity", "reference"} <= set(meta["topics"]["quality"])
     assert meta["topics"]["filler"] >= 0
+    assert meta["topics"]["min_samples"] == 1  # auto: a small corpus
     topics = pd.read_parquet(out / "tables" / "topics.parquet")
     assert {"label", "keywords", "ctfidf_keywords"} <= set(topics.columns)
     # The main topics can be found again from the sentences table (its rows are in reading order)

@@ -127,8 +127,8 @@ class TopicsConfig(Section):
 
     The defaults were measured on BASIL (8k sentences, 100 events) and the
     seeds (500 sentences, English and Dutch): smaller neighbourhoods and
-    ``min_samples=1`` split fewer sentences off as noise than BERTopic's
-    defaults and recover the events better.
+    ``min_samples=1`` (what ``auto`` gives up to 10,000 sentences) split fewer
+    sentences off as noise than BERTopic's defaults and recover the events better.
     """
 
     reducer: str = Field("umap", min_length=1)
@@ -149,8 +149,9 @@ class TopicsConfig(Section):
     ``concatenate``, one HDBSCAN on the layouts side by side."""
     min_cluster_size: int | Literal["auto"] = "auto"
     """The smallest topic, in sentences; ``auto`` scales it with the corpus (docs/tuning-topics.md)."""
-    min_samples: int | None = Field(1, ge=1)
-    """HDBSCAN's density; None uses min_cluster_size (more outliers, fewer topics)."""
+    min_samples: Annotated[int, Field(ge=1)] | Literal["auto"] | None = "auto"
+    """HDBSCAN's density; ``auto``: 1 up to 10,000 sentences, then growing with min_cluster_size
+    (docs/tuning-topics.md); None uses min_cluster_size (more outliers, fewer topics)."""
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
     reduce_outliers: bool = True
     """Place HDBSCAN outliers in a topic with ``outlier_strategy`` (the floor is in run.json: topics.outlier_floor)."""
