@@ -195,6 +195,9 @@ class TopicsConfig(Section):
     min_keyword_coverage: float = Field(0.1, ge=0.0, le=1.0)
     """... and at least this share of its sentences must hold one of them, or its sentences get -1 (remarks with no
     word in common, whose few keywords are rare words of a handful of them). 0: off."""
+    max_question_share: float = Field(0.5, ge=0.0, le=1.0)
+    """A topic more than this share of whose sentences are questions is rhetorical questions, not a story: its
+    sentences get -1 (any language: a sentence ending with ``?``). 1: off."""
     recurrence_fence: float = Field(0.0, ge=0.0)
     """A topic whose sentences' documents rarely use its words again (chatter, quotes with nothing in common) gets -1
     when its share is below Tukey's fence ``Q1 - recurrence_fence * IQR`` over the corpus's topics. 0: off."""

@@ -1,5 +1,6 @@
 """Topics whose words are not their own: the keyword share (used by the event and generic-topic rules) and the
-keyword coverage (generic-topic rule), both counted in one pass (:func:`own_word_figures`).
+keyword coverage (generic-topic rule), both counted in one pass (:func:`own_word_figures`); and topics of
+questions (:func:`question_share`, generic-topic rule).
 
 Split from :mod:`framing.topics.rules`, which re-exports ``keyword_share`` and ``drop_generic_topics``.
 """
@@ -118,29 +119,52 @@ def own_word_figures(texts: Sequence[str], topics: np.ndarray, keywords: dict[in
     return shares, covered
 
 
+QUESTION_END = re.compile(r"[?？]\s*[\"'»”“’)\]]*\s*$")
+"""A sentence that ends with a question mark (before closing quotes or brackets), in any script."""
+
+
+def question_share(texts: Sequence[str], topics: np.ndarray) -> dict[int, float]:
+    """The share of each topic's sentences that are questions (they end with ``?``).
+
+    A story is told in statements; a cluster of rhetorical questions ("Who will pay for this?", "Wie
+    betaalt dat eigenlijk?", "Cosa aspetta Conte?") is held together by its form, in every language,
+    and shares no subject. On the SemEval-2023 articles (five languages) one topic is 97% questions;
+    no topic of BASIL, AllSides, climate-frames or the seeds has more than 22%.
+
+    >>> question_share(["Who pays?", "Wie betaalt dat dan?»", "The budget passed.", "Why?"], np.array([0, 0, 1, 1]))
+    {0: 1.0, 1: 0.5}
+    """
+    topics = np.asarray(topics)
+    asked = np.array([bool(QUESTION_END.search(str(t))) for t in texts], dtype=bool)
+    return {int(t): float(asked[topics == t].mean()) for t in sorted(set(topics.tolist())) if t >= 0}
+
+
 def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, inverse: np.ndarray,
                         stop_words: frozenset[str]) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
-    """Topics without words of their own become -1.
+    """Topics without words of their own, and topics of questions, become -1.
 
     A topic is generic when its words are mostly used outside it (:func:`keyword_share` below
-    ``min_keyword_share``) or when few of its sentences hold any of them (:func:`keyword_coverage`
-    below ``min_keyword_coverage``). Counted over every copy of the sentences (``inverse``). Returns the
+    ``min_keyword_share``), when few of its sentences hold any of them (:func:`keyword_coverage`
+    below ``min_keyword_coverage``), or when more than ``max_question_share`` of its sentences are
+    questions (:func:`question_share`). Counted over every copy of the sentences (``inverse``). Returns the
     new assignments, ``{top three c-TF-IDF words: reason}`` of the dropped topics, and the renumbering
     (None: unchanged).
     """
-    floor, cover = config.min_keyword_share, config.min_keyword_coverage
+    floor, cover, asked = config.min_keyword_share, config.min_keyword_coverage, config.max_question_share
     kept_topics = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
-    if not (floor or cover) or not kept_topics:
+    if not (floor or cover or asked < 1) or not kept_topics:
         return topics, {}, None
     texts = [docs[i] for i in inverse]
     words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in kept_topics}
     shares, covered = own_word_figures(texts, topics[inverse], words, stop_words, top_words=config.top_n_words)
     generic = {t: f"keyword share {s:.2f}" for t, s in shares.items() if s < floor}
     generic.update({t: f"keyword coverage {c:.2f}" for t, c in covered.items() if c < cover and t not in generic})
+    generic.update({t: f"questions {q:.2f}" for t, q in question_share(texts, topics[inverse]).items()
+                    if q > asked and t not in generic})
     if not generic or len(generic) == len(kept_topics):
         return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
     dropped = {", ".join(words[t][:3]): reason for t, reason in generic.items()}
     new, mapping = drop_topics(model, docs, topics, set(generic), config.top_n_words)
-    logger.info("%d topics without words of their own left unclustered (%d sentences)",
+    logger.info("%d topics without words of their own, or of questions, left unclustered (%d sentences)",
                 len(generic), int(((topics >= 0) & (new < 0))[inverse].sum()))
     return new, dropped, mapping

@@ -1,0 +1,68 @@
+"""Rhetorical questions are not a topic, in any language (``topics.max_question_share``).
+
+A story is told in statements. A cluster of rhetorical questions ("Who will pay for this?", "Wie betaalt
+dat eigenlijk?") is held together by its form and shares no subject; the multilingual encoder puts such
+questions from five languages together (SemEval-2023: one topic of 155 sentences, 97% of them questions,
+in Polish, German, Russian, French and Italian). The keyword rules let it through when a word or two
+recur among its sentences.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from framing.config import TopicsConfig
+from framing.topics import TopicModeler
+
+from .stories import SentenceCorpus
+from .test_keyword_coverage import STORIES, nonce
+
+
+def corpus():
+    """Six stories of two articles each, and 60 questions in six opinion posts, English and Dutch: two made-up
+    words of their own each, and every fourth asks about "the caravan" (so the keyword rules keep them)."""
+    c = SentenceCorpus(1, dim=16)
+    parts, langs = [], []
+    for k, words in enumerate(STORIES):
+        for copy in range(2):
+            for i in range(8):
+                w = [words[(i + j) % 3] for j in range(3)]
+                c.add(f"The {w[0]} and the {w[1]} of the {w[2]} were discussed.", c.axis(k), f"article-{k}-{copy}",
+                      0.3)
+                parts.append(f"story-{k}")
+                langs.append("en")
+    for r in range(60):
+        words = " ".join(nonce(2 * r + j) for j in range(2))
+        about = "the caravan" if r % 4 == 0 else words
+        english = r % 2 == 0
+        text = f"Who will pay for {about}, {words}?" if english else f"Wie betaalt {about} eigenlijk, {words}?"
+        c.add(text, c.axis(10), f"post-{r // 10}", 0.3)
+        parts.append("question")
+        langs.append("en" if english else "nl")
+    texts, emb, docs = c.arrays()
+    return texts, emb, docs, np.asarray(parts), langs
+
+
+def fit(**settings):
+    texts, emb, docs, parts, langs = corpus()
+    cfg = TopicsConfig(**{"reducer": "pca", "min_cluster_size": 5, "n_components": 12, **settings})
+    tm = TopicModeler(cfg, seed=0).fit(texts, emb, langs, [f"s{i}" for i in range(len(texts))], doc_ids=docs)
+    return tm, parts
+
+
+def kept(tm, parts, part):
+    return float((tm.labels_[parts == part] >= 0).mean())
+
+
+def test_rhetorical_questions_in_english_and_dutch_are_not_a_topic():
+    tm, parts = fit()
+    assert kept(tm, parts, "question") == 0.0
+    assert [r for r in tm.generic_.values() if r.startswith("questions")] == ["questions 1.00"]
+    assert all(kept(tm, parts, f"story-{k}") == 1.0 for k in range(len(STORIES)))  # the stories stay
+
+
+def test_without_the_rule_the_questions_are_a_topic():
+    """The rules before: the questions are the main topic of their posts and their words are their own."""
+    tm, parts = fit(max_question_share=1.0)
+    assert kept(tm, parts, "question") == 1.0
+    assert not tm.generic_
