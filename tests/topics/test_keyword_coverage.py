@@ -49,11 +49,12 @@ def corpus():
     return texts, emb, docs, np.asarray(parts)
 
 
-def fit(**settings):
-    texts, emb, docs, parts = corpus()
+def fit(make=None, **settings):
+    """The model fitted on ``make()`` (default :func:`corpus`): texts, embeddings, documents, parts[, languages]."""
+    texts, emb, docs, parts, *rest = (make or corpus)()
+    langs = rest[0] if rest else ["en"] * len(texts)
     cfg = TopicsConfig(**{"reducer": "pca", "min_cluster_size": 5, "n_components": 12, **settings})
-    tm = TopicModeler(cfg, seed=0).fit(texts, emb, ["en"] * len(texts), [f"s{i}" for i in range(len(texts))],
-                                       doc_ids=docs)
+    tm = TopicModeler(cfg, seed=0).fit(texts, emb, langs, [f"s{i}" for i in range(len(texts))], doc_ids=docs)
     return tm, parts
 
 

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from framing.config import TopicsConfig
-from framing.topics import TopicModeler
-
 from .stories import SentenceCorpus
-from .test_keyword_coverage import STORIES, nonce
+from .test_keyword_coverage import STORIES, fit, kept, nonce
 
 
 def corpus():
@@ -43,19 +40,8 @@ def corpus():
     return texts, emb, docs, np.asarray(parts), langs
 
 
-def fit(**settings):
-    texts, emb, docs, parts, langs = corpus()
-    cfg = TopicsConfig(**{"reducer": "pca", "min_cluster_size": 5, "n_components": 12, **settings})
-    tm = TopicModeler(cfg, seed=0).fit(texts, emb, langs, [f"s{i}" for i in range(len(texts))], doc_ids=docs)
-    return tm, parts
-
-
-def kept(tm, parts, part):
-    return float((tm.labels_[parts == part] >= 0).mean())
-
-
 def test_rhetorical_questions_in_english_and_dutch_are_not_a_topic():
-    tm, parts = fit()
+    tm, parts = fit(corpus)
     assert kept(tm, parts, "question") == 0.0
     assert [r for r in tm.generic_.values() if r.startswith("questions")] == ["questions 1.00"]
     assert all(kept(tm, parts, f"story-{k}") == 1.0 for k in range(len(STORIES)))  # the stories stay
@@ -63,6 +49,6 @@ def test_rhetorical_questions_in_english_and_dutch_are_not_a_topic():
 
 def test_without_the_rule_the_questions_are_a_topic():
     """The rules before: the questions are the main topic of their posts and their words are their own."""
-    tm, parts = fit(max_question_share=1.0)
+    tm, parts = fit(corpus, max_question_share=1.0)
     assert kept(tm, parts, "question") == 1.0
     assert not tm.generic_
