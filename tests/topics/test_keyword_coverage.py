@@ -28,18 +28,23 @@ def nonce(i: int) -> str:
     return "q" + "".join(SYLLABLES[int(d)] for d in f"{i:03d}") + "x"
 
 
+def add_stories(c: SentenceCorpus, parts: list, end: str = "") -> None:
+    """The six :data:`STORIES`, eight sentences in each of two articles, into ``c`` (``parts``: ``story-k``)."""
+    for k, words in enumerate(STORIES):
+        for copy in range(2):
+            for i in range(8):
+                w = [words[(i + j) % 3] for j in range(3)]
+                c.add(f"The {w[0]} and the {w[1]} of the {w[2]} were discussed{end}", c.axis(k),
+                      f"article-{k}-{copy}", 0.3)
+                parts.append(f"story-{k}")
+
+
 def corpus():
     """Six stories of two articles each, and 100 remarks in ten opinion posts: three words of their own each,
     and two of them share a proverb ("caravan barks") the corpus uses nowhere else."""
     c = SentenceCorpus(0, dim=16)
     parts = []
-    for k, words in enumerate(STORIES):
-        for copy in range(2):
-            for i in range(8):
-                w = [words[(i + j) % 3] for j in range(3)]
-                c.add(f"The {w[0]} and the {w[1]} of the {w[2]} were discussed", c.axis(k), f"article-{k}-{copy}",
-                      0.3)
-                parts.append(f"story-{k}")
+    add_stories(c, parts)
     for r in range(100):
         words = " ".join(nonce(3 * r + j) for j in range(3))
         text = f"The caravan barks and barks, {words}" if r < 2 else f"Well, {words}, we will see"

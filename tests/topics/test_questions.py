@@ -12,22 +12,16 @@ from __future__ import annotations
 import numpy as np
 
 from .stories import SentenceCorpus
-from .test_keyword_coverage import STORIES, fit, kept, nonce
+from .test_keyword_coverage import STORIES, add_stories, fit, kept, nonce
 
 
 def corpus():
     """Six stories of two articles each, and 60 questions in six opinion posts, English and Dutch: two made-up
     words of their own each, and every fourth asks about "the caravan" (so the keyword rules keep them)."""
     c = SentenceCorpus(1, dim=16)
-    parts, langs = [], []
-    for k, words in enumerate(STORIES):
-        for copy in range(2):
-            for i in range(8):
-                w = [words[(i + j) % 3] for j in range(3)]
-                c.add(f"The {w[0]} and the {w[1]} of the {w[2]} were discussed.", c.axis(k), f"article-{k}-{copy}",
-                      0.3)
-                parts.append(f"story-{k}")
-                langs.append("en")
+    parts = []
+    add_stories(c, parts, end=".")
+    langs = ["en"] * len(parts)
     for r in range(60):
         words = " ".join(nonce(2 * r + j) for j in range(2))
         about = "the caravan" if r % 4 == 0 else words
