@@ -125,9 +125,8 @@ class EmbeddingConfig(Section):
 class TopicsConfig(Section):
     """BERTopic: UMAP, HDBSCAN, c-TF-IDF. Tuning: ``docs/tuning-topics.md``.
 
-    The defaults were measured on BASIL (8k sentences, 100 events) and the
-    seeds (500 sentences, English and Dutch): smaller neighbourhoods and
-    ``min_samples=1`` (what ``auto`` gives up to 10,000 sentences) split fewer
+    The defaults were measured on BASIL (8k sentences, 100 events) and the seeds (500 sentences, English
+    and Dutch): smaller neighbourhoods and ``min_samples=1`` (``auto`` up to 10,000 sentences) split fewer
     sentences off as noise than BERTopic's defaults and recover the events better.
     """
 
@@ -150,8 +149,7 @@ class TopicsConfig(Section):
     min_cluster_size: int | Literal["auto"] = "auto"
     """The smallest topic, in sentences; ``auto`` scales it with the corpus (docs/tuning-topics.md)."""
     min_samples: Annotated[int, Field(ge=1)] | Literal["auto"] | None = "auto"
-    """HDBSCAN's density; ``auto``: 1 up to 10,000 sentences, then growing with min_cluster_size
-    (docs/tuning-topics.md); None uses min_cluster_size (more outliers, fewer topics)."""
+    """HDBSCAN's density; ``auto``: 1 up to 10,000 sentences, then grows (docs/tuning-topics.md); None: min_cluster_size."""
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
     reduce_outliers: bool = True
     """Place HDBSCAN outliers in a topic with ``outlier_strategy`` (the floor is in run.json: topics.outlier_floor)."""
@@ -196,8 +194,7 @@ class TopicsConfig(Section):
     """... and at least this share of its sentences must hold one of them, or its sentences get -1 (remarks with no
     word in common, whose few keywords are rare words of a handful of them). 0: off."""
     max_question_share: float = Field(0.5, ge=0.0, le=1.0)
-    """A topic more than this share of whose sentences are questions is rhetorical questions, not a story: its
-    sentences get -1 (any language: a sentence ending with ``?``). 1: off."""
+    """A topic more than this share of whose sentences end with ``?`` is rhetorical questions: -1. 1: off."""
     recurrence_fence: float = Field(0.0, ge=0.0)
     """A topic whose sentences' documents rarely use its words again (chatter, quotes with nothing in common) gets -1
     when its share is below Tukey's fence ``Q1 - recurrence_fence * IQR`` over the corpus's topics. 0: off."""
