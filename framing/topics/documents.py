@@ -63,7 +63,8 @@ def lead_weights(doc_ids: Sequence[str]) -> np.ndarray:
     >>> lead_weights(["a", "a", "b", "a"]).round(3).tolist()
     [1.0, 0.833, 1.0, 0.714]
     """
-    place = pd.Series(np.asarray(doc_ids, dtype=object)).groupby(np.asarray(doc_ids, dtype=object)).cumcount()
+    ids = np.asarray(doc_ids, dtype=object)
+    place = pd.Series(ids).groupby(ids).cumcount()
     return 1.0 / (1.0 + place.to_numpy(dtype=np.float64) / LEAD_SENTENCES)
 
 
@@ -101,10 +102,7 @@ def document_topics(sentences: pd.DataFrame) -> pd.DataFrame:
                              "sentences": pd.Series(dtype="int64"), "share": pd.Series(dtype=float),
                              "is_main": pd.Series(dtype=bool)})
     weights = topic_specificity(sentences.doc_id, sentences.topic)
-    prob = sentences.topic_prob if "topic_prob" in sentences else pd.Series(0.0, index=sentences.index)
-    table = (sentences[clustered].assign(_prob=prob[clustered].astype(float), _lead=lead[clustered])
-             .groupby(["doc_id", "topic"], sort=True)
-             .agg(sentences=("topic", "size"), _strength=("_prob", "sum"), _lead=("_lead", "sum")).reset_index())
+    table = _per_document_topic(sentences[clustered].assign(_lead=lead[clustered]))
     totals = table.groupby("doc_id").sentences.transform("sum")
     table["share"] = (table.sentences / totals).round(4)
     table["_score"] = (table._lead * table.topic.map(weights)).round(9)  # rounded: equal sums tie exactly
@@ -116,6 +114,17 @@ def document_topics(sentences: pd.DataFrame) -> pd.DataFrame:
     return table[DOCUMENT_TOPIC_COLUMNS].reset_index(drop=True)
 
 
+def _per_document_topic(clustered: pd.DataFrame) -> pd.DataFrame:
+    """Clustered sentences grouped by document and topic: ``sentences`` (count), ``_strength`` (summed
+    ``topic_prob``, 0 without it) and ``_lead`` (summed, when the rows have a ``_lead`` column)."""
+    prob = clustered.topic_prob if "topic_prob" in clustered else pd.Series(0.0, index=clustered.index)
+    sums = {"sentences": ("topic", "size"), "_strength": ("_prob", "sum")}
+    if "_lead" in clustered:
+        sums["_lead"] = ("_lead", "sum")
+    return (clustered.assign(_prob=prob.astype(float)).groupby(["doc_id", "topic"], sort=True)
+            .agg(**sums).reset_index())
+
+
 def majority_topics(sentences: pd.DataFrame) -> dict:
     """``{doc_id: the topic holding most of its clustered sentences}`` (ties: the higher summed membership
     strength, then the lower topic): the test of the topic rules that a document is about a topic.
@@ -123,11 +132,8 @@ def majority_topics(sentences: pd.DataFrame) -> dict:
     >>> majority_topics(pd.DataFrame({"doc_id": ["a", "a", "a"], "topic": [1, 0, 0]}))
     {'a': 0}
     """
-    clustered = sentences[sentences.topic >= 0]
-    prob = clustered.topic_prob if "topic_prob" in clustered else pd.Series(0.0, index=clustered.index)
-    table = (clustered.assign(_prob=prob.astype(float)).groupby(["doc_id", "topic"], sort=True)
-             .agg(n=("topic", "size"), strength=("_prob", "sum")).reset_index()
-             .sort_values(["doc_id", "n", "strength", "topic"], ascending=[True, False, False, True])
+    table = (_per_document_topic(sentences[sentences.topic >= 0])
+             .sort_values(["doc_id", "sentences", "_strength", "topic"], ascending=[True, False, False, True])
              .drop_duplicates("doc_id"))
     return dict(zip(table.doc_id, table.topic.astype(int)))
 
