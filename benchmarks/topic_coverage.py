@@ -19,6 +19,7 @@ Corpora (read in place from ``../shared/data``; never copied into the repository
 - ``allsides``: all 3,656 articles of AllSides (about 140k sentences: the news-scale check);
 - ``basil``: BASIL's 300 articles (100 events);
 - ``climate``: the 428 articles of the Narrative Frames corpus on climate change;
+- ``semeval``: the 805 SemEval-2023 task 3 articles in five languages (English, French, German, Italian, Polish);
 - ``seeds``: the project's own ``seeds/`` (English and Dutch, articles, posts, comments).
 
 Run::
@@ -81,7 +82,9 @@ def corpus(name: str, tmp: Path):
         return [DATA / "climate-frames" / "articles.jsonl"], ["corpus.fields.source=outlet"]
     if name == "seeds":
         return [ROOT / "seeds"], []
-    raise SystemExit(f"Unknown corpus {name!r}: allsides300 (allsidesN), allsides, basil, climate or seeds.")
+    if name == "semeval":
+        return [DATA / "semeval23-frames" / "articles.jsonl"], []
+    raise SystemExit(f"Unknown corpus {name!r}: allsides300 (allsidesN), allsides, basil, climate, semeval or seeds.")
 
 
 def _embed_step():
