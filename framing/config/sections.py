@@ -127,8 +127,7 @@ class TopicsConfig(Section):
 
     The defaults were measured on BASIL (8k sentences, 100 events) and the seeds (500 sentences, English
     and Dutch): smaller neighbourhoods and ``min_samples=1`` (``auto`` up to 10,000 sentences) split fewer
-    sentences off as noise than BERTopic's defaults and recover the events better.
-    """
+    sentences off as noise than BERTopic's defaults and recover the events better."""
 
     reducer: str = Field("umap", min_length=1)
     """A name in the ``reducers`` registry (``framing.topics.reduction``): ``umap``, or ``pca``, a cheap deterministic stand-in for tests and quick looks."""
@@ -174,8 +173,9 @@ class TopicsConfig(Section):
     themes: Annotated[int, Field(ge=1)] | Literal["auto"] | None = "auto"
     """Group the topics into this many themes (``topics.theme``: Ward linkage of their mean embeddings); ``auto``:
     the square root of the number of topics, rounded up; None: no themes."""
-    min_main_documents: int = Field(2, ge=0)
-    """A topic must be the main topic (most sentences) of at least this many documents, or its sentences get -1."""
+    min_main_documents: Annotated[int, Field(ge=0)] | Literal["auto"] = "auto"
+    """A topic must be the main topic (most sentences) of this many documents or its sentences get -1; ``auto``: 2, then
+    from 12,500 sentences in proportion to the smallest topic (docs/tuning-topics.md)."""
     min_anchored_share: float = Field(0.1, ge=0.0, le=1.0)
     """... and at least this share of its sentences must lie in those documents (generic quotes fail it)."""
     event_keyword_share: float = Field(0.5, ge=0.0, le=1.0)

@@ -29,7 +29,7 @@ _EXPORTS = {
     "save_bertopic": "saved", "load_bertopic": "saved",
     "REDUCERS": "reduction", "make_reducer": "reduction",
     "ResolvedParams": "sizing", "resolve_params": "sizing", "auto_min_cluster_size": "sizing",
-    "auto_min_samples": "sizing",
+    "auto_min_samples": "sizing", "auto_min_main_documents": "sizing",
     "filler_mask": "rules", "repeated_mask": "rules", "sentence_rules": "rules", "SentenceRules": "rules",
     "document_topics": "documents", "main_topics": "documents", "DOCUMENT_TOPIC_COLUMNS": "documents",
     "unanchored_topics": "documents", "lead_weights": "documents", "topic_specificity": "documents",

@@ -157,12 +157,14 @@ def document_texts(texts: Sequence[str], doc_ids: Sequence[str]) -> list[str]:
     return [" ".join(p) for p in parts.values()]
 
 
-def event_min_documents(config, doc_ids: np.ndarray, labels: np.ndarray, spread: pd.Series) -> int:
+def event_min_documents(config, doc_ids: np.ndarray, labels: np.ndarray, spread: pd.Series,
+                        min_main: int = 2) -> int:
     """``event_min_documents``, with ``auto`` resolved on the corpus.
 
     ``auto``: an event no document is about is kept when as many documents tell it as tell a typical
     story of the corpus: the median number of documents telling a topic that is the majority topic
-    (:func:`majority_topics`) of at least ``min_main_documents`` documents (at least 3). The bar grows with
+    (:func:`majority_topics`) of at least ``min_main`` documents (``min_main_documents``, resolved by
+    :func:`framing.topics.sizing.min_main_documents`; at least 3). The bar grows with
     the corpus and with how widely its stories are told, where a fixed count keeps every side subject three
     articles mention.
 
@@ -177,7 +179,7 @@ def event_min_documents(config, doc_ids: np.ndarray, labels: np.ndarray, spread:
         return int(config.event_min_documents)
     frame = pd.DataFrame({"doc_id": doc_ids, "topic": labels, "topic_prob": np.zeros(len(labels))})
     mains = pd.Series(list(majority_topics(frame).values()), dtype="int64").value_counts()
-    stories = [int(spread[t]) for t, n in mains.items() if n >= max(config.min_main_documents, 1) and t in spread]
+    stories = [int(spread[t]) for t, n in mains.items() if n >= max(min_main, 1) and t in spread]
     least = max(3, int(np.ceil(np.median(stories)))) if stories else 3
     return least
 

@@ -54,6 +54,7 @@ from .adapter import drop_topics, merge_topics
 from .burst import drop_unbursty_topics, recurrence_share  # noqa: F401  (re-exported: rules is the one door)
 from .documents import cooccurrence_groups, event_min_documents, unanchored_topics
 from .generic import drop_generic_topics, keyword_share  # noqa: F401  (re-exported: rules is the one door)
+from .sizing import min_main_documents
 from .templates import documents_with_own_text, template_mask
 
 logger = logging.getLogger(__name__)
@@ -274,7 +275,8 @@ def event_topics(model, config: TopicsConfig, docs: list[str], doc_ids: np.ndarr
         return set()
     labels = topics[inverse]
     told_by = pd.DataFrame({"doc": doc_ids, "topic": labels})[labels >= 0].groupby(["topic", "doc"]).size()
-    least = event_min_documents(config, doc_ids, labels, told_by.groupby(level="topic").size())
+    least = event_min_documents(config, doc_ids, labels, told_by.groupby(level="topic").size(),
+                                min_main_documents(config, len(docs)))
     spread = (told_by >= config.event_min_sentences).groupby(level="topic").sum()  # documents telling it enough
     if config.event_min_documents == "auto":
         logger.info("Events must be told in at least %d documents (the median of the corpus's stories)", least)
@@ -294,12 +296,12 @@ def drop_unanchored_topics(model, config: TopicsConfig, docs: list[str], doc_ids
     Returns the new assignments, ``{top three c-TF-IDF words: reason}`` of the dropped topics, and
     the renumbering (None: unchanged).
     """
-    if config.min_main_documents <= 1 and config.min_anchored_share <= 0:
+    least = min_main_documents(config, len(docs))  # ``auto``: grows with the corpus (framing.topics.sizing)
+    if least <= 1 and config.min_anchored_share <= 0:
         return topics, {}, None
-    if config.min_main_documents > 1 and len(set(doc_ids.tolist())) < config.min_main_documents:
+    if least > 1 and len(set(doc_ids.tolist())) < least:
         return topics, {}, None
-    reasons = unanchored_topics(doc_ids, topics[inverse], probs[inverse], config.min_main_documents,
-                                config.min_anchored_share)
+    reasons = unanchored_topics(doc_ids, topics[inverse], probs[inverse], least, config.min_anchored_share)
     reasons = {t: r for t, r in reasons.items() if t not in events}
     if not reasons or len(reasons) == len(set(topics[topics >= 0].tolist())):
         return topics, {}, None  # never leave a corpus without topics: then the rule says nothing

@@ -34,10 +34,30 @@ sentences or more, the density is estimated at about that scale instead of
 at single nearest neighbours, which split subjects into many small dense
 patches (all of AllSides, smallest topic 113: 123 topics with 1; 83 with ``auto``'s 104).
 
+``topics.min_main_documents: auto`` (the default) sets how many documents a
+topic must be the main topic of (the anchoring rule,
+:func:`framing.topics.documents.unanchored_topics`) with the same scale:
+
+    min_main_documents = round(2 * auto_min_cluster_size(n) / AUTO_FLOOR)
+
+It is 2 up to 12,500 sentences (BASIL, AllSides' first 300 articles,
+climate-frames: where 2 was measured), and grows in proportion to the
+smallest topic beyond: when the corpus is ten times
+as large and its topics ten times as heavy, a topic that is the bulk of two
+documents at the small scale is the bulk of twenty at the large one. A topic
+of two or three articles is a story in a corpus of three hundred; in one of
+thousands it is a few articles' own subject, kept only as an event (words of
+its own, told in ``event_min_documents`` documents: the exception is
+unchanged). All of AllSides (smallest topic 113): 23 documents, 83 topics to
+69; its first 1,000 articles (smallest topic 31): 6 documents, 109 topics to
+tens (docs/tuning-topics.md).
+
 >>> [auto_min_cluster_size(n) for n in (500, 2_000, 8_000, 40_000, 150_000)]
 [10, 10, 10, 40, 150]
 >>> [auto_min_samples(n) for n in (8_000, 10_600, 40_000, 150_000)]
 [1, 2, 31, 141]
+>>> [auto_min_main_documents(n) for n in (8_000, 10_600, 13_000, 31_000, 40_000, 113_000)]
+[2, 2, 3, 6, 8, 23]
 """
 
 from __future__ import annotations
@@ -51,6 +71,8 @@ logger = logging.getLogger(__name__)
 
 AUTO_FLOOR = 10
 AUTO_RESOLUTION = 1000
+AUTO_MAIN_DOCUMENTS = 2
+"""``min_main_documents`` at the floor: one document is never evidence that a subject belongs to the corpus."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +83,7 @@ class ResolvedParams:
     n_components: int
     min_cluster_size: int
     min_samples: int | None
+    min_main_documents: int
 
 
 def auto_min_cluster_size(n: int) -> int:
@@ -73,13 +96,28 @@ def auto_min_samples(n: int) -> int:
     return auto_min_cluster_size(n) - AUTO_FLOOR + 1
 
 
+def auto_min_main_documents(n: int) -> int:
+    """The ``auto`` number of documents a topic must be the main topic of (see the module docstring)."""
+    return int(round(AUTO_MAIN_DOCUMENTS * auto_min_cluster_size(n) / AUTO_FLOOR))
+
+
+def min_main_documents(config: TopicsConfig, n: int) -> int:
+    """``topics.min_main_documents`` for ``n`` clustered (distinct) sentences: ``auto`` resolved, an integer as given.
+
+    >>> min_main_documents(TopicsConfig(), 40_000), min_main_documents(TopicsConfig(min_main_documents=1), 40_000)
+    (8, 1)
+    """
+    value = config.min_main_documents
+    return auto_min_main_documents(n) if value == "auto" else int(value)
+
+
 def resolve_params(config: TopicsConfig, n: int) -> ResolvedParams:
     """The config's parameters for ``n`` sentences: ``auto`` resolved, sizes shrunk to what ``n`` supports.
 
     >>> resolve_params(TopicsConfig(min_cluster_size=12), 8)
-    ResolvedParams(n_neighbors=7, n_components=5, min_cluster_size=4, min_samples=1)
+    ResolvedParams(n_neighbors=7, n_components=5, min_cluster_size=4, min_samples=1, min_main_documents=2)
     >>> resolve_params(TopicsConfig(), 40_000)
-    ResolvedParams(n_neighbors=10, n_components=5, min_cluster_size=40, min_samples=31)
+    ResolvedParams(n_neighbors=10, n_components=5, min_cluster_size=40, min_samples=31, min_main_documents=8)
     >>> resolve_params(TopicsConfig(), 8_000).min_samples
     1
     """
@@ -91,7 +129,8 @@ def resolve_params(config: TopicsConfig, n: int) -> ResolvedParams:
     min_samples = wanted_samples
     if min_samples is not None:
         min_samples = max(1, min(min_samples, min_cluster_size, n - 1))
-    resolved = ResolvedParams(n_neighbors, n_components, min_cluster_size, min_samples)
+    resolved = ResolvedParams(n_neighbors, n_components, min_cluster_size, min_samples,
+                              min_main_documents(config, n))
     if (n_neighbors, n_components, min_cluster_size, min_samples) != (
         config.n_neighbors, config.n_components, wanted, wanted_samples
     ):

@@ -171,6 +171,7 @@ def _fit_topic_step(sentences: pd.DataFrame, clustered: np.ndarray, sel: np.ndar
             or np.isnan(model.outlier_floor_) else round(float(model.outlier_floor_), 4),
             "min_cluster_size": model.params_.min_cluster_size if model.params_ else None,
             "min_samples": model.params_.min_samples if model.params_ else None,
+            "min_main_documents": model.params_.min_main_documents if model.params_ else None,
             "quality": model.quality_, "themes": getattr(model, "themes_", [])}
     return sentences, topics, info, model
 
