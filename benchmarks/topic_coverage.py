@@ -9,7 +9,8 @@ any ``--set topics.key=value``) for each seed. Printed per corpus and seed:
   share of the clusterable sentences (non-fragments with at least
   ``topics.min_sentence_words`` words, filler included) that are in a topic;
 - NPMI coherence and topic diversity over all topics (run.json's ``quality``);
-- how many sentences each rule moved out of the topics (and outlier handling moved in);
+- how many sentences each rule moved out of the topics (and outlier handling moved in), and every cluster of
+  form (rhetorical questions, unfinished lines) the generic rule dropped;
 - the ten largest topics with their labels;
 - the themes (``topics.themes``): their number, NPMI and diversity, and the ten largest.
 
@@ -184,6 +185,9 @@ def fit_one(cfg, seed, s, emb, embedder, lead=None) -> None:
             dropped = getattr(tm, what, {})
             if dropped:
                 print(f"   {what.strip('_')}: {len(dropped)}, e.g. {list(dropped.items())[:6]}")
+        form = {k: r for k, r in getattr(tm, "generic_", {}).items() if r.startswith(("questions", "unfinished"))}
+        if form:
+            print(f"   clusters of form (questions, unfinished lines): {form}")
     return tm
 
 

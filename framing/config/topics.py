@@ -86,6 +86,9 @@ class TopicsConfig(Section):
     word in common, whose few keywords are rare words of a handful of them). 0: off."""
     max_question_share: float = Field(0.5, ge=0.0, le=1.0)
     """A topic more than this share of whose sentences end with ``?`` is rhetorical questions: -1. 1: off."""
+    max_unfinished_share: float = Field(0.5, ge=0.0, le=1.0)
+    """A topic more than this share of whose lines do not end like a sentence (and twice as many as its languages'
+    lines in the corpus) is headlines, captions, credits or embeds: -1. 1: off."""
     recurrence_fence: float = Field(0.0, ge=0.0)
     """A topic whose sentences' documents rarely use its words again (chatter, quotes with nothing in common) gets -1
     when its share is below Tukey's fence ``Q1 - recurrence_fence * IQR`` over the corpus's topics. 0: off."""

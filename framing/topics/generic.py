@@ -1,6 +1,6 @@
 """Topics whose words are not their own: the keyword share (used by the event and generic-topic rules) and the
 keyword coverage (generic-topic rule), both counted in one pass (:func:`own_word_figures`); and topics of
-questions (:func:`question_share`, generic-topic rule).
+questions (:func:`question_share`) and of unfinished lines (:func:`unfinished_share`, both generic-topic rule).
 
 Split from :mod:`framing.topics.rules`, which re-exports ``keyword_share`` and ``drop_generic_topics``.
 """
@@ -139,20 +139,55 @@ def question_share(texts: Sequence[str], topics: np.ndarray) -> dict[int, float]
     return {int(t): float(asked[topics == t].mean()) for t in sorted(set(topics.tolist())) if t >= 0}
 
 
+SENTENCE_END = re.compile(r"[.!?…。！？؟।።۔]\s*[\"'»”“’)\]]*\s*$")
+"""A finished sentence ends with a full stop, a question or exclamation mark or an ellipsis (before closing
+quotes or brackets), in any script that marks the end of a sentence."""
+
+
+def unfinished_share(texts: Sequence[str], topics: np.ndarray,
+                     langs: Sequence[str] | None = None) -> dict[int, tuple[float, float]]:
+    """Each topic's share of unfinished lines, and the share its languages would give it: ``{topic: (share,
+    expected)}``.
+
+    A line that does not end like a sentence (:data:`SENTENCE_END`) is a headline, a caption or a photo
+    credit, a verse, a video player's notice, the byline of an embedded tweet ("— Donald J. Trump
+    (@realDonaldTrump) October 5, 2019"). A cluster of them is held together by its form, in every
+    language, and shares no subject. ``expected`` is what the topic's share would be if each of its lines
+    were as often unfinished as the lines of its language in the whole of ``texts`` (all languages
+    together without ``langs``): a language written without sentence marks (Thai), or a corpus of
+    headlines or chat, expects most of its lines unfinished.
+
+    >>> texts = ["The vote passed.", "Photo: Reuters", "Budget cut!", "Andrew Harrer/Bloomberg", "Why?", "It rose."]
+    >>> unfinished_share(texts, np.array([0, 1, 0, 1, 0, -1]))
+    {0: (0.0, 0.3333), 1: (1.0, 0.3333)}
+    """
+    topics = np.asarray(topics)
+    open_line = np.array([not SENTENCE_END.search(str(t).strip()) for t in texts], dtype=float)
+    groups = np.zeros(len(texts), dtype=object) if langs is None else np.asarray(langs, dtype=object)
+    rate = {g: float(open_line[groups == g].mean()) for g in set(groups.tolist())}
+    expected = np.array([rate[g] for g in groups.tolist()])
+    return {int(t): (float(open_line[topics == t].mean()), round(float(expected[topics == t].mean()), 4))
+            for t in sorted(set(topics.tolist())) if t >= 0}
+
+
 def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, inverse: np.ndarray,
-                        stop_words: frozenset[str]) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
-    """Topics without words of their own, and topics of questions, become -1.
+                        stop_words: frozenset[str], langs: Sequence[str] | None = None,
+                        ) -> tuple[np.ndarray, dict[str, str], dict[int, int] | None]:
+    """Topics without words of their own, and topics of questions or of unfinished lines, become -1.
 
     A topic is generic when its words are mostly used outside it (:func:`keyword_share` below
     ``min_keyword_share``), when few of its sentences hold any of them (:func:`keyword_coverage`
-    below ``min_keyword_coverage``), or when more than ``max_question_share`` of its sentences are
-    questions (:func:`question_share`). Counted over every copy of the sentences (``inverse``). Returns the
-    new assignments, ``{top three c-TF-IDF words: reason}`` of the dropped topics, and the renumbering
-    (None: unchanged).
+    below ``min_keyword_coverage``), when more than ``max_question_share`` of its sentences are
+    questions (:func:`question_share`), or when more than ``max_unfinished_share`` of its lines do not end
+    like a sentence, and at least twice as many as its languages' lines do in the corpus
+    (:func:`unfinished_share`; ``langs``, one per copy, gives the languages). Counted over every copy of the
+    sentences (``inverse``). Returns the new assignments, ``{top three c-TF-IDF words: reason}`` of the
+    dropped topics, and the renumbering (None: unchanged).
     """
     floor, cover, asked = config.min_keyword_share, config.min_keyword_coverage, config.max_question_share
+    unfinished = config.max_unfinished_share
     kept_topics = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
-    if not (floor or cover or asked < 1) or not kept_topics:
+    if not (floor or cover or asked < 1 or unfinished < 1) or not kept_topics:
         return topics, {}, None
     texts = [docs[i] for i in inverse]
     words = {t: [w for w, _ in (model.get_topic(t) or [])] for t in kept_topics}
@@ -161,10 +196,13 @@ def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np
     generic.update({t: f"keyword coverage {c:.2f}" for t, c in covered.items() if c < cover and t not in generic})
     generic.update({t: f"questions {q:.2f}" for t, q in question_share(texts, topics[inverse]).items()
                     if q > asked and t not in generic})
+    generic.update({t: f"unfinished {u:.2f}" for t, (u, e) in unfinished_share(texts, topics[inverse], langs).items()
+                    if u > unfinished and u >= 2 * e and t not in generic})
     if not generic or len(generic) == len(kept_topics):
         return topics, {}, None  # never leave a corpus without topics: then the rule says nothing
     dropped = {", ".join(words[t][:3]): reason for t, reason in generic.items()}
     new, mapping = drop_topics(model, docs, topics, set(generic), config.top_n_words)
-    logger.info("%d topics without words of their own, or of questions, left unclustered (%d sentences)",
+    logger.info("%d topics without words of their own, or of questions or unfinished lines, left unclustered "
+                "(%d sentences)",
                 len(generic), int(((topics >= 0) & (new < 0))[inverse].sum()))
     return new, dropped, mapping

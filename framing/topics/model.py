@@ -230,7 +230,7 @@ class TopicModeler(Estimator):
                 "topics.min_content_words.", TopicWarning, stacklevel=2,
             )
         else:
-            self._fit_topics(texts, embeddings, rows, doc_ids[rows])
+            self._fit_topics(texts, embeddings, rows, doc_ids[rows], np.asarray(langs, dtype=object)[rows])
             self.moves_["template_lines"] = int((found.template & long_enough & ~filler).sum())
         if cfg.filler_topic == "document" and self.model_ is not None:
             self.labels_ = attribute_to_main(doc_ids, self.labels_, self.filler_, self.probs_, self.lead_)
@@ -245,7 +245,8 @@ class TopicModeler(Estimator):
         self.coords_ = self._map_coords(embeddings, texts)
         return self
 
-    def _fit_topics(self, texts: list[str], embeddings: np.ndarray, rows: np.ndarray, doc_ids: np.ndarray) -> None:
+    def _fit_topics(self, texts: list[str], embeddings: np.ndarray, rows: np.ndarray, doc_ids: np.ndarray,
+                    langs: np.ndarray | None = None) -> None:
         # Each distinct sentence is clustered once and its topic given to every copy: 100,000 copies of one
         # sentence took minutes as 100,000 points (issue 19). The document rules count every copy's document.
         first, inverse = distinct_rows([texts[i] for i in rows], embeddings[rows])
@@ -288,7 +289,7 @@ class TopicModeler(Estimator):
             self._renumber(mapping)
             before = topics
             topics, self.generic_, mapping = rules.drop_generic_topics(model, cfg, docs, topics, inverse,
-                                                                       self.stop_words_)
+                                                                       self.stop_words_, langs)
             self.moves_["generic_topics"] = moved(before, topics)
             self._renumber(mapping)
             before = topics
