@@ -39,6 +39,41 @@ def add_stories(c: SentenceCorpus, parts: list, end: str = "") -> None:
                 parts.append(f"story-{k}")
 
 
+def add_form_lines(c: SentenceCorpus, parts: list, langs: list, make, part: str, doc: str,
+                   lang: str | None = None) -> None:
+    """60 lines of one form (``parts``: ``part``) in six documents ``doc-0`` ... ``doc-5``: ``make(english, words,
+    about)`` writes each in English or, every other line, Dutch (``langs``; ``lang`` gives them all that language
+    instead), from two made-up words of its own, and every fourth is ``about`` "the caravan" (so the keyword
+    rules keep them)."""
+    for r in range(60):
+        words = " ".join(nonce(2 * r + j) for j in range(2))
+        english = r % 2 == 0
+        c.add(make(english, words, "the caravan" if r % 4 == 0 else words), c.axis(10), f"{doc}-{r // 10}", 0.3)
+        parts.append(part)
+        langs.append(lang or ("en" if english else "nl"))
+
+
+def form_corpus(seed: int, make, part: str, doc: str, story_end: str = ".", lang: str | None = None,
+                story_langs: bool = False):
+    """Six stories of two articles each (sentences ending in ``story_end``; in English, or with ``story_langs``
+    three in English and three in Dutch) and 60 lines of one form (:func:`add_form_lines`): texts,
+    embeddings, documents, parts, languages."""
+    c = SentenceCorpus(seed, dim=16)
+    parts = []
+    add_stories(c, parts, end=story_end)
+    langs = ["nl" if story_langs and int(p.split("-")[1]) % 2 else "en" for p in parts]
+    add_form_lines(c, parts, langs, make, part, doc, lang)
+    texts, emb, docs = c.arrays()
+    return texts, emb, docs, np.asarray(parts), langs
+
+
+def assert_form_dropped(tm, parts, part: str, reason: str) -> None:
+    """``part`` is in no topic, dropped by the generic rule with ``reason`` alone, and every story stays."""
+    assert kept(tm, parts, part) == 0.0
+    assert [r for r in tm.generic_.values() if r.split()[0] == reason.split()[0]] == [reason]
+    assert all(kept(tm, parts, f"story-{k}") == 1.0 for k in range(len(STORIES)))
+
+
 def corpus():
     """Six stories of two articles each, and 100 remarks in ten opinion posts: three words of their own each,
     and two of them share a proverb ("caravan barks") the corpus uses nowhere else."""

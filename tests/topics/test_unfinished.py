@@ -14,35 +14,22 @@ import numpy as np
 
 from framing.topics.generic import unfinished_share
 
-from .stories import SentenceCorpus
-from .test_keyword_coverage import STORIES, add_stories, fit, kept, nonce
+from .test_keyword_coverage import STORIES, assert_form_dropped, fit, form_corpus, kept
 
 
 def corpus(story_end: str = ".", credit_lang: str | None = None):
     """Six stories of two articles each (sentences ending in ``story_end``; three in English, three in Dutch),
-    and 60 photo credits in English and Dutch in six articles: two made-up words of their own each, and every fourth names "the caravan" agency
-    (so the keyword rules keep them). ``credit_lang`` gives every credit that language instead."""
-    c = SentenceCorpus(2, dim=16)
-    parts = []
-    add_stories(c, parts, end=story_end)
-    langs = ["en" if int(p.split("-")[1]) % 2 == 0 else "nl" for p in parts]  # three stories in each language
-    for r in range(60):
-        words = " ".join(nonce(2 * r + j) for j in range(2))
-        agency = "the caravan agency" if r % 4 == 0 else words
-        english = r % 2 == 0
-        text = f"Photograph by {words} for {agency}" if english else f"Foto door {words} voor {agency}"
-        c.add(text, c.axis(10), f"gallery-{r // 10}", 0.3)
-        parts.append("credit")
-        langs.append(credit_lang or ("en" if english else "nl"))
-    texts, emb, docs = c.arrays()
-    return texts, emb, docs, np.asarray(parts), langs
+    and 60 photo credits in English and Dutch in six galleries: two made-up words of their own each, and every
+    fourth names "the caravan" agency (so the keyword rules keep them). ``credit_lang`` gives every credit that
+    language instead."""
+    return form_corpus(2, lambda english, words, about: f"Photograph by {words} for {about} agency" if english
+                       else f"Foto door {words} voor {about} agency", "credit", "gallery", story_end, credit_lang,
+                       story_langs=True)
 
 
 def test_credits_in_english_and_dutch_are_not_a_topic():
     tm, parts = fit(corpus)
-    assert kept(tm, parts, "credit") == 0.0
-    assert [r for r in tm.generic_.values() if r.startswith("unfinished")] == ["unfinished 1.00"]
-    assert all(kept(tm, parts, f"story-{k}") == 1.0 for k in range(len(STORIES)))  # the stories stay
+    assert_form_dropped(tm, parts, "credit", "unfinished 1.00")
 
 
 def test_without_the_rule_the_credits_are_a_topic():
