@@ -202,6 +202,7 @@ def test_analyze_writes_document_topics_and_quality(tmp_path):
     assert {"coherence_npmi", "diversity", "reference"} <= set(meta["topics"]["quality"])
     assert meta["topics"]["filler"] >= 0
     assert meta["topics"]["min_samples"] == 1  # auto: a small corpus
+    assert meta["topics"]["min_main_documents"] == 0  # as given (--set above)
     topics = pd.read_parquet(out / "tables" / "topics.parquet")
     assert {"label", "keywords", "ctfidf_keywords"} <= set(topics.columns)
     # The main topics can be found again from the sentences table (its rows are in reading order)
