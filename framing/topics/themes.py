@@ -1,8 +1,8 @@
 """Themes: the topics grouped for an overview.
 
 framing's topics follow stories, so a corpus of a few hundred articles has
-about a hundred of them, and so has a news corpus of thousands (where a topic
-gathers the stories of one subject). A reader first wants the ten or so themes
+about a hundred of them, and a news corpus of thousands tens of them (where a
+topic gathers the stories of one subject). A reader first wants the ten or so themes
 those topics belong to (the economy, the wars, the elections), then the stories. Themes
 group the topics by what their sentences say: each topic's centre (the mean of
 its sentences' unit embeddings, normalised) is clustered by Ward linkage
