@@ -6,6 +6,7 @@ embedded tweet, a headline, a line of verse) are held together by their form: on
 were 62-76% unfinished lines (photo credits, tweet bylines, the player notice) and on the SemEval-2023
 articles a cluster of headlines in five languages 58%; no story topic of BASIL, AllSides, climate-frames,
 SemEval or the seeds had more than 22%. The keyword rules let such clusters through when a name recurs.
+The rule and the rule switched off are tested with the questions rule in :mod:`tests.topics.test_form_clusters`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from framing.topics.generic import unfinished_share
 
-from .test_keyword_coverage import STORIES, assert_form_dropped, fit, form_corpus, kept
+from .test_keyword_coverage import STORIES, fit, form_corpus, kept
 
 
 def corpus(story_end: str = ".", credit_lang: str | None = None):
@@ -25,18 +26,6 @@ def corpus(story_end: str = ".", credit_lang: str | None = None):
     return form_corpus(2, lambda english, words, about: f"Photograph by {words} for {about} agency" if english
                        else f"Foto door {words} voor {about} agency", "credit", "gallery", story_end, credit_lang,
                        story_langs=True)
-
-
-def test_credits_in_english_and_dutch_are_not_a_topic():
-    tm, parts = fit(corpus)
-    assert_form_dropped(tm, parts, "credit", "unfinished 1.00")
-
-
-def test_without_the_rule_the_credits_are_a_topic():
-    """The rules before: the credits are the main topic of their galleries and their words are their own."""
-    tm, parts = fit(corpus, max_unfinished_share=1.0)
-    assert kept(tm, parts, "credit") == 1.0
-    assert not tm.generic_
 
 
 def test_a_corpus_written_without_sentence_marks_keeps_its_topics():
