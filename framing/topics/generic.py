@@ -119,6 +119,15 @@ def own_word_figures(texts: Sequence[str], topics: np.ndarray, keywords: dict[in
     return shares, covered
 
 
+def _topic_means(values: np.ndarray, topics: np.ndarray) -> dict[int, float]:
+    """``{topic: mean of values over its rows}`` for the topics (>= 0) of ``topics``."""
+    topics = np.asarray(topics)
+    kept = topics >= 0
+    sums = np.bincount(topics[kept], weights=np.asarray(values, dtype=float)[kept])
+    counts = np.bincount(topics[kept])
+    return {int(t): float(sums[t] / counts[t]) for t in np.flatnonzero(counts)}
+
+
 QUESTION_END = re.compile(r"[?？]\s*[\"'»”“’)\]]*\s*$")
 """A sentence that ends with a question mark (before closing quotes or brackets), in any script."""
 
@@ -134,9 +143,7 @@ def question_share(texts: Sequence[str], topics: np.ndarray) -> dict[int, float]
     >>> question_share(["Who pays?", "Wie betaalt dat dan?»", "The budget passed.", "Why?"], np.array([0, 0, 1, 1]))
     {0: 1.0, 1: 0.5}
     """
-    topics = np.asarray(topics)
-    asked = np.array([bool(QUESTION_END.search(str(t))) for t in texts], dtype=bool)
-    return {int(t): float(asked[topics == t].mean()) for t in sorted(set(topics.tolist())) if t >= 0}
+    return _topic_means(np.array([bool(QUESTION_END.search(str(t))) for t in texts], dtype=float), topics)
 
 
 SENTENCE_END = re.compile(r"[.!?…。！？؟।።۔]\s*[\"'»”“’)\]]*\s*$")
@@ -161,13 +168,13 @@ def unfinished_share(texts: Sequence[str], topics: np.ndarray,
     >>> unfinished_share(texts, np.array([0, 1, 0, 1, 0, -1]))
     {0: (0.0, 0.3333), 1: (1.0, 0.3333)}
     """
-    topics = np.asarray(topics)
     open_line = np.array([not SENTENCE_END.search(str(t).strip()) for t in texts], dtype=float)
     groups = np.zeros(len(texts), dtype=object) if langs is None else np.asarray(langs, dtype=object)
-    rate = {g: float(open_line[groups == g].mean()) for g in set(groups.tolist())}
-    expected = np.array([rate[g] for g in groups.tolist()])
-    return {int(t): (float(open_line[topics == t].mean()), round(float(expected[topics == t].mean()), 4))
-            for t in sorted(set(topics.tolist())) if t >= 0}
+    _, group = np.unique(groups.astype(str), return_inverse=True)
+    rate = _topic_means(open_line, group)  # each language's share over the corpus
+    shares = _topic_means(open_line, topics)
+    expected = _topic_means(np.array([rate[g] for g in group]), topics)
+    return {t: (shares[t], round(expected[t], 4)) for t in shares}
 
 
 def drop_generic_topics(model, config: TopicsConfig, docs: list[str], topics: np.ndarray, inverse: np.ndarray,

@@ -55,6 +55,18 @@ def nearest_topic_floor(embeddings: np.ndarray, topics: np.ndarray, quantile: fl
     return centers, kept, float(np.quantile(sims, quantile))
 
 
+def _majority_topics(doc_ids: np.ndarray, topics: np.ndarray, probs: np.ndarray | None, inverse: np.ndarray) -> dict:
+    """``{doc_id: majority topic}`` (:func:`~framing.topics.documents.majority_topics`): ``topics`` and ``probs``
+    (membership strengths that break ties; None: none) per distinct sentence, ``inverse`` and ``doc_ids`` per
+    sentence."""
+    import pandas as pd
+
+    from .documents import majority_topics
+
+    strength = np.zeros(len(inverse)) if probs is None else np.asarray(probs, dtype=float)[inverse]
+    return majority_topics(pd.DataFrame({"doc_id": doc_ids, "topic": topics[inverse], "topic_prob": strength}))
+
+
 def document_topics_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.ndarray,
                             probs: np.ndarray | None = None) -> np.ndarray:
     """The main topic of each distinct sentence's documents: a bool matrix (n_distinct, n_topics).
@@ -69,15 +81,11 @@ def document_topics_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np
     ...                         np.array(["a", "b", "b", "a", "c", "b"])).tolist()
     [[True, False], [False, True], [False, True], [True, True], [False, False]]
     """
-    import pandas as pd
     import scipy.sparse as sp
-
-    from .documents import majority_topics
 
     kept = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
     doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
-    strength = np.zeros(len(topics)) if probs is None else np.asarray(probs, dtype=float)
-    mains = majority_topics(pd.DataFrame({"doc_id": doc_ids, "topic": topics[inverse], "topic_prob": strength[inverse]}))
+    mains = _majority_topics(doc_ids, topics, probs, inverse)
     has_main = np.array([d in mains for d in doc_ids])
     column = np.searchsorted(kept, [mains[d] for d in doc_ids[has_main]])
     allowed = sp.csr_matrix((np.ones(int(has_main.sum())), (inverse[has_main], column)),
@@ -108,10 +116,6 @@ def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.nd
     >>> allowed[4:].tolist()  # x's candidates may join topic 1 (0 + 2 < 3); y's only its own main topic
     [[True, True], [True, True], [False, True]]
     """
-    import pandas as pd
-
-    from .documents import majority_topics
-
     kept = sorted(int(t) for t in set(topics.tolist()) if t >= 0)
     doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
     names, doc_index = np.unique(doc_ids, return_inverse=True)
@@ -122,8 +126,7 @@ def main_keeping_allowed(topics: np.ndarray, inverse: np.ndarray, doc_ids: np.nd
     waiting = np.bincount(doc_index, weights=candidates[inverse].astype(float), minlength=len(names))
     top = counts.max(axis=1, keepdims=True)
     safe = counts + waiting[:, None] < top  # per document: topics its candidates cannot lift to the top
-    strength = np.zeros(len(topics)) if probs is None else np.asarray(probs, dtype=float)
-    mains = majority_topics(pd.DataFrame({"doc_id": doc_ids, "topic": labels, "topic_prob": strength[inverse]}))
+    mains = _majority_topics(doc_ids, topics, probs, inverse)
     own = [(i, mains[name]) for i, name in enumerate(names) if name in mains]
     if own:
         rows, main = zip(*own)
@@ -272,12 +275,7 @@ def orphaned_documents(clustered: np.ndarray, topics: np.ndarray, probs: np.ndar
     ...                    np.array(["a", "a", "a", "b", "b"])).tolist()
     [False, False, False, True, True]
     """
-    import pandas as pd
-
-    from .documents import majority_topics
-
     doc_ids = np.asarray(doc_ids, dtype=object).astype(str)
-    strength = np.zeros(len(clustered)) if probs is None else np.asarray(probs, dtype=float)
-    mains = majority_topics(pd.DataFrame({"doc_id": doc_ids, "topic": clustered[inverse], "topic_prob": strength[inverse]}))
+    mains = _majority_topics(doc_ids, clustered, probs, inverse)
     dropped = set(clustered[(clustered >= 0) & (topics < 0)].tolist())  # rules drop whole topics
     return np.isin(doc_ids, [d for d, t in mains.items() if t in dropped])
